@@ -1,0 +1,93 @@
+/** Reading and verifying the audit trail for the audit screen and the CLI. */
+import { and, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import type { AuditEntryView, AuditQuery, AuditVerification } from '../../../shared/ipc/audit';
+import { auditCheckpoints, auditLog } from '../db/schema';
+import type { Clock } from '../clock';
+import type { DeviceKey } from '../crypto/device-key';
+import type { Store } from '../store';
+import { getMeta, setMeta } from '../system/meta-store';
+import { verifyAuditChain } from './verify';
+
+const LAST_VERIFICATION = 'audit.lastVerification';
+
+export interface LastVerification {
+  ok: boolean;
+  at: string;
+  firstBadSeq: number | null;
+}
+
+export class AuditService {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #deviceKey: DeviceKey;
+
+  constructor(store: Store, clock: Clock, deviceKey: DeviceKey) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#deviceKey = deviceKey;
+  }
+
+  list(query: AuditQuery): { entries: AuditEntryView[]; total: number; actions: string[] } {
+    const { db } = this.#store;
+    const filters: SQL[] = [];
+    if (query.action !== undefined && query.action !== '') filters.push(eq(auditLog.action, query.action));
+    if (query.actor !== undefined && query.actor !== '') filters.push(eq(auditLog.actor, query.actor));
+    if (query.from !== undefined) filters.push(gte(auditLog.ts, query.from));
+    if (query.to !== undefined) filters.push(lte(auditLog.ts, query.to));
+    const where = filters.length > 0 ? and(...filters) : undefined;
+    return this.#store.read(() => {
+      const total = db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;
+      const rows = db
+        .select()
+        .from(auditLog)
+        .where(where)
+        .orderBy(desc(auditLog.seq))
+        .limit(query.pageSize)
+        .offset((query.page - 1) * query.pageSize)
+        .all();
+      const actions = db.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(auditLog.action).all();
+      return {
+        total,
+        actions: actions.map((a) => a.action),
+        entries: rows.map((row) => ({
+          seq: row.seq,
+          ts: row.ts,
+          actor: row.actor,
+          action: row.action,
+          subject: row.subject,
+          payload: JSON.parse(row.payload) as Record<string, unknown>,
+          hash: row.hash,
+        })),
+      };
+    });
+  }
+
+  /** Verifies the chain, remembers the outcome for the status panel, and audits that a verification ran. */
+  verify(actorId: string): AuditVerification {
+    const started = performance.now();
+    const result = verifyAuditChain(this.#store.sqlite, this.#deviceKey);
+    const durationMs = Math.round((performance.now() - started) * 10) / 10;
+    const verifiedAt = this.#clock.now().toISOString();
+    const last: LastVerification = { ok: result.ok, at: verifiedAt, firstBadSeq: result.ok ? null : result.firstBadSeq };
+    this.#store.transaction(() => {
+      setMeta(this.#store.db, LAST_VERIFICATION, JSON.stringify(last));
+      this.#store.audit.append({
+        actor: actorId,
+        action: 'audit.verified',
+        payload: result.ok ? { ok: true, entries: result.entries } : { ok: false, firstBadSeq: result.firstBadSeq },
+      });
+    });
+    return { ...result, verifiedAt, durationMs };
+  }
+
+  lastVerification(): LastVerification | null {
+    const raw = this.#store.read(() => getMeta(this.#store.db, LAST_VERIFICATION));
+    return raw === undefined ? null : (JSON.parse(raw) as LastVerification);
+  }
+
+  lastCheckpointSeq(): number {
+    return this.#store.read(
+      () => this.#store.db.select({ seq: auditCheckpoints.seq }).from(auditCheckpoints).orderBy(desc(auditCheckpoints.seq)).limit(1).get()?.seq ?? 0,
+    );
+  }
+}

@@ -1,0 +1,104 @@
+/** One handler per IPC channel: thin calls into the core services. Access rules live in the contract. */
+import type { z } from 'zod';
+import type { Channel, ChannelOutput, Contract } from '../../../shared/ipc/contract';
+import type { SessionView } from '../../../shared/ipc/auth';
+import { NexisError } from '../errors';
+import type { Session } from '../sessions/session-manager';
+import type { OfficerRow } from '../officers/officer-service';
+import { toOfficerView } from '../officers/officer-service';
+import type { WorkstationServices } from '../workstation-services';
+
+export interface HandlerContext {
+  /** The transport's connection (window or WebSocket); sessions are keyed by it. */
+  readonly connectionId: string;
+  /** Present for every access level but `public`. */
+  readonly session: Session | undefined;
+  readonly officer: OfficerRow | undefined;
+}
+
+export type Handler<C extends Channel> = (
+  ctx: HandlerContext,
+  input: z.output<Contract[C]['input']>,
+) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
+
+export type Handlers = { [C in Channel]: Handler<C> };
+
+function requireOfficer(ctx: HandlerContext): OfficerRow {
+  if (!ctx.officer || !ctx.session) {
+    throw new NexisError('NOT_SIGNED_IN', 'Sign in first.');
+  }
+  return ctx.officer;
+}
+
+export function createHandlers(ws: WorkstationServices): Handlers {
+  const sessionView = (session: Session, officer: OfficerRow): SessionView => ({
+    officer: toOfficerView(officer),
+    locked: session.locked,
+    idleTimeoutMs: ws.settings.get().idleTimeoutMinutes * 60_000,
+    signedInAt: session.signedInAt,
+  });
+
+  return {
+    'auth:status': (ctx) => ({
+      setupRequired: ws.officers.count() === 0,
+      deviceId: ws.deviceKey.deviceId,
+      session: ctx.session && ctx.officer ? sessionView(ctx.session, ctx.officer) : null,
+    }),
+    'auth:setup': async (ctx, input) => {
+      const officer = await ws.officers.setupFirstAdmin(input);
+      return sessionView(ws.sessions.start(ctx.connectionId, officer.id), officer);
+    },
+    'auth:signIn': async (ctx, input) => {
+      const previous = ws.sessions.end(ctx.connectionId);
+      if (previous) ws.recordSignOut(previous.officerId, 'replaced');
+      const officer = await ws.officers.authenticate(input.username, input.password);
+      return sessionView(ws.sessions.start(ctx.connectionId, officer.id), officer);
+    },
+    'auth:signOut': (ctx) => {
+      const officer = requireOfficer(ctx);
+      ws.sessions.end(ctx.connectionId);
+      ws.recordSignOut(officer.id, 'signed-out');
+      return null;
+    },
+    'auth:lock': (ctx) => {
+      requireOfficer(ctx);
+      if (ctx.session) ws.sessions.lock(ctx.session, 'manual');
+      return null;
+    },
+    'auth:unlock': async (ctx, input) => {
+      const officer = requireOfficer(ctx);
+      const session = ctx.session;
+      if (!session) throw new NexisError('NOT_SIGNED_IN', 'Sign in first.');
+      try {
+        const checked = await ws.officers.checkPassword(officer.id, input.password, 'session.unlocked');
+        ws.sessions.unlock(session);
+        return sessionView(session, checked);
+      } catch (error) {
+        if (error instanceof NexisError && (error.code === 'ACCOUNT_LOCKED' || error.code === 'ACCOUNT_DISABLED')) {
+          ws.sessions.end(ctx.connectionId);
+        }
+        throw error;
+      }
+    },
+    'auth:changePassword': async (ctx, input) => {
+      const officer = requireOfficer(ctx);
+      if (ctx.session?.locked) throw new NexisError('SESSION_LOCKED', 'Unlock the session first.');
+      const updated = await ws.officers.changePassword(officer.id, input.currentPassword, input.newPassword);
+      return sessionView(ctx.session as Session, updated);
+    },
+    'officers:list': () => ws.officers.list(),
+    'officers:create': (ctx, input) => ws.officers.create(requireOfficer(ctx).id, input),
+    'officers:setStatus': (ctx, input) => {
+      const view = ws.officers.setStatus(requireOfficer(ctx).id, input.officerId, input.status);
+      if (input.status === 'disabled') ws.endSessionsOf(input.officerId, 'account-disabled');
+      return view;
+    },
+    'officers:resetPassword': (ctx, input) => ws.officers.resetPassword(requireOfficer(ctx).id, input.officerId, input.newPassword),
+    'audit:list': (_ctx, input) => ws.audit.list(input),
+    'audit:verify': (ctx) => ws.audit.verify(requireOfficer(ctx).id),
+    'system:status': () => ws.status(),
+    'system:backup': (ctx) => ws.backup(requireOfficer(ctx).id),
+    'system:getSettings': () => ws.settings.get(),
+    'system:updateSettings': (ctx, input) => ws.settings.update(requireOfficer(ctx).id, input),
+  };
+}

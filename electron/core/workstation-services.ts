@@ -1,0 +1,21 @@
+import type { SystemStatus } from '../../shared/ipc/system';
+import type { AuditService } from './audit/audit-service';
+import type { DeviceKey } from './crypto/device-key';
+import type { OfficerService } from './officers/officer-service';
+import type { SessionManager } from './sessions/session-manager';
+import type { SettingsService } from './system/settings-service';
+import type { Store } from './store';
+
+/** The services the IPC handlers reach. `createWorkstation` builds them; nothing here is a module singleton. */
+export interface WorkstationServices {
+  readonly store: Store;
+  readonly deviceKey: DeviceKey;
+  readonly officers: OfficerService;
+  readonly sessions: SessionManager;
+  readonly settings: SettingsService;
+  readonly audit: AuditService;
+  status(): SystemStatus;
+  backup(actorId: string): { file: string; bytes: number; createdAt: string };
+  recordSignOut(officerId: string, reason: 'signed-out' | 'replaced'): void;
+  endSessionsOf(officerId: string, reason: 'account-disabled'): void;
+}

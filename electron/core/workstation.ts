@@ -1,0 +1,169 @@
+/**
+ * Composition root of the core: opens the encrypted database and wires the services. Runs under plain Node
+ * (tests, CLI, browser harness) and inside Electron's main process alike; it never imports 'electron'.
+ */
+import { statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventName, EventPayload } from '../../shared/ipc/events';
+import type { SystemStatus } from '../../shared/ipc/system';
+import { AuditLog } from './audit/audit-log';
+import { AuditService } from './audit/audit-service';
+import { systemClock, type Clock } from './clock';
+import { openDatabase, toStorageError } from './db/open';
+import { DATABASE_FILE } from './db/keys';
+import { createDispatch, type Dispatch } from './ipc/dispatch';
+import { createHandlers } from './ipc/handlers';
+import { silentLogger, type Logger } from './log';
+import { OfficerService } from './officers/officer-service';
+import type { ScryptCost } from './officers/passwords';
+import { SessionManager } from './sessions/session-manager';
+import { writeBackup } from './system/backup';
+import { loadOrCreateDeviceKey } from './system/device-identity';
+import { SettingsService } from './system/settings-service';
+import { Store } from './store';
+import type { WorkstationServices } from './workstation-services';
+
+export interface WorkstationOptions {
+  /** Folder holding nexis.db and backups/. */
+  readonly dataDir: string;
+  /** 32-byte database key (safeStorage in Electron; NEXIS_DB_KEY or a key file under Node). */
+  readonly dbKey: Uint8Array;
+  readonly clock?: Clock;
+  /** A signed checkpoint every N audit entries. */
+  readonly checkpointEvery?: number;
+  readonly migrationsDir?: string;
+  readonly scryptCost?: ScryptCost;
+  readonly appVersion?: string;
+  readonly logger?: Logger;
+}
+
+export type EventListener = <E extends EventName>(connectionId: string, event: E, payload: EventPayload<E>) => void;
+
+export interface Workstation extends WorkstationServices {
+  readonly dataDir: string;
+  readonly databaseFile: string;
+  readonly dispatch: Dispatch;
+  /** Subscribes a transport to pushed events; returns the unsubscribe function. */
+  onEvent(listener: EventListener): () => void;
+  /** Forgets a closed connection's session (window closed, socket dropped). */
+  disconnect(connectionId: string): void;
+  close(): void;
+}
+
+export const DEFAULT_CHECKPOINT_EVERY = 500;
+
+export function createWorkstation(options: WorkstationOptions): Workstation {
+  const clock = options.clock ?? systemClock;
+  const log = options.logger ?? silentLogger;
+  const databaseFile = join(options.dataDir, DATABASE_FILE);
+  const { sqlite, db } = openDatabase({
+    file: databaseFile,
+    key: options.dbKey,
+    create: true,
+    ...(options.migrationsDir === undefined ? {} : { migrationsDir: options.migrationsDir }),
+  });
+  let deviceKey: ReturnType<typeof loadOrCreateDeviceKey>;
+  try {
+    deviceKey = loadOrCreateDeviceKey(sqlite, db);
+  } catch (error) {
+    sqlite.close();
+    throw toStorageError(error);
+  }
+  const store = new Store(sqlite, db, new AuditLog(sqlite, clock, deviceKey, options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY));
+  const settings = new SettingsService(store);
+  const officers = new OfficerService(store, clock, options.scryptCost);
+  const audit = new AuditService(store, clock, deviceKey);
+  const listeners = new Set<EventListener>();
+  const emit: EventListener = (connectionId, event, payload) => {
+    for (const listener of listeners) listener(connectionId, event, payload);
+  };
+  const sessions = new SessionManager(
+    clock,
+    () => settings.get().idleTimeoutMinutes * 60_000,
+    (session, reason) => {
+      store.transaction(() =>
+        store.audit.append({ actor: session.officerId, action: 'session.locked', subject: session.officerId, payload: { reason } }),
+      );
+      emit(session.id, 'session:locked', { reason });
+    },
+  );
+
+  const services: WorkstationServices = {
+    store,
+    deviceKey,
+    officers,
+    sessions,
+    settings,
+    audit,
+    status: () => systemStatus(),
+    backup: (actorId) => {
+      const at = clock.now();
+      const written = writeBackup(sqlite, join(options.dataDir, 'backups'), at);
+      store.transaction(() =>
+        store.audit.append({ actor: actorId, action: 'database.backup_created', payload: { bytes: written.bytes } }),
+      );
+      log.info('database.backup_created', { bytes: written.bytes });
+      return { ...written, createdAt: at.toISOString() };
+    },
+    recordSignOut: (officerId, reason) => {
+      store.transaction(() => store.audit.append({ actor: officerId, action: 'auth.signed_out', subject: officerId, payload: { reason } }));
+    },
+    endSessionsOf: (officerId, reason) => {
+      for (const session of sessions.ofOfficer(officerId)) {
+        sessions.end(session.id);
+        emit(session.id, 'session:ended', { reason });
+      }
+    },
+  };
+
+  function systemStatus(): SystemStatus {
+    const head = store.audit.head();
+    const last = audit.lastVerification();
+    const size = [databaseFile, `${databaseFile}-wal`].reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
+    const migrations = store.read(() => sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM __drizzle_migrations').get()?.n ?? 0);
+    return {
+      database: {
+        cipher: `${String(sqlite.pragma('cipher', { simple: true }))} (SQLCipher 4 scheme)`,
+        schemaVersion: `${migrations} migrations applied`,
+        sizeBytes: size,
+        journalMode: String(sqlite.pragma('journal_mode', { simple: true })),
+      },
+      audit: {
+        entries: head.seq,
+        headSeq: head.seq,
+        headHash: head.hash,
+        lastCheckpointSeq: audit.lastCheckpointSeq(),
+        lastVerification: last,
+      },
+      model: { state: 'not-installed', detail: 'No scoring model is installed on this workstation yet.' },
+      sync: { state: 'not-configured', detail: 'This workstation is not enrolled with a central server.' },
+      device: { deviceId: deviceKey.deviceId, publicKey: deviceKey.publicKey },
+      appVersion: options.appVersion ?? '0.0.0-dev',
+    };
+  }
+
+  const dispatch = createDispatch(services, createHandlers(services), log);
+  let closed = false;
+  log.info('workstation.opened', { deviceId: deviceKey.deviceId });
+
+  return {
+    ...services,
+    dataDir: options.dataDir,
+    databaseFile,
+    dispatch,
+    onEvent: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    disconnect: (connectionId) => {
+      sessions.end(connectionId);
+    },
+    close: () => {
+      if (!closed) {
+        closed = true;
+        listeners.clear();
+        sqlite.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+/** Events pushed from the core to the renderer (never requests). */
+export const eventSchemas = {
+  'session:locked': z.strictObject({ reason: z.enum(['idle', 'manual']) }),
+  'session:ended': z.strictObject({ reason: z.enum(['signed-out', 'account-disabled']) }),
+} as const;
+
+export type EventName = keyof typeof eventSchemas;
+export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;
+export const EVENT_NAMES = Object.keys(eventSchemas) as EventName[];

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { defineChannels } from './define';
+import { Empty, IsoTimestamp } from './common';
+
+export const SystemStatus = z.strictObject({
+  database: z.strictObject({
+    cipher: z.string(),
+    schemaVersion: z.string(),
+    sizeBytes: z.number().int().nonnegative(),
+    journalMode: z.string(),
+  }),
+  audit: z.strictObject({
+    entries: z.number().int().nonnegative(),
+    headSeq: z.number().int().nonnegative(),
+    headHash: z.string(),
+    lastCheckpointSeq: z.number().int().nonnegative(),
+    lastVerification: z
+      .strictObject({ ok: z.boolean(), at: IsoTimestamp, firstBadSeq: z.number().int().nullable() })
+      .nullable(),
+  }),
+  model: z.strictObject({
+    state: z.enum(['not-installed', 'verified', 'refused']),
+    detail: z.string(),
+  }),
+  sync: z.strictObject({
+    state: z.enum(['not-configured', 'idle', 'syncing', 'error']),
+    detail: z.string(),
+  }),
+  device: z.strictObject({ deviceId: z.string(), publicKey: z.string() }),
+  appVersion: z.string(),
+});
+export type SystemStatus = z.infer<typeof SystemStatus>;
+
+export const Settings = z.strictObject({
+  idleTimeoutMinutes: z.number().int().min(1).max(120),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const systemChannels = defineChannels('system', {
+  'system:status': {
+    input: Empty,
+    output: SystemStatus,
+    access: 'signedIn',
+    summary: 'Database, audit chain, model and sync state for the status panel',
+  },
+  'system:backup': {
+    input: Empty,
+    output: z.strictObject({ file: z.string(), bytes: z.number().int().nonnegative(), createdAt: IsoTimestamp }),
+    access: ['admin'],
+    summary: 'Writes an encrypted online backup of the database into the backups folder',
+  },
+  'system:getSettings': {
+    input: Empty,
+    output: Settings,
+    access: 'signedIn',
+    summary: 'Workstation settings',
+  },
+  'system:updateSettings': {
+    input: Settings,
+    output: Settings,
+    access: ['admin'],
+    summary: 'Changes workstation settings (idle auto-lock)',
+  },
+});

@@ -9,3 +9,6 @@ export const eventSchemas = {
 export type EventName = keyof typeof eventSchemas;
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;
 export const EVENT_NAMES = Object.keys(eventSchemas) as EventName[];
+
+/** The single Electron IPC channel that carries pushed events to the renderer. */
+export const EVENT_CHANNEL = 'nexis:event';

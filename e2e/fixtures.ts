@@ -1,0 +1,63 @@
+/**
+ * Every test gets its own browser harness process with a fresh data folder (and so a fresh encrypted database).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, expect } from '@playwright/test';
+
+export interface Harness {
+  readonly url: string;
+  readonly dataDir: string;
+  /** Stops the harness (e.g. to inspect the database file) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+async function startHarness(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/harness/serve.ts', '--data', dataDir, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NEXIS_DB_KEY: '' },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`harness did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`harness exited with ${String(code)}:\n${output}`));
+    });
+  });
+  return { url, child };
+}
+
+export const test = base.extend<{ harness: Harness }>({
+  harness: async ({}, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'nexis-e2e-'));
+    const { url, child } = await startHarness(dataDir);
+    let stopped = false;
+    const stop = async (): Promise<void> => {
+      if (stopped) return;
+      stopped = true;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      await exited;
+    };
+    await use({ url, dataDir, stop });
+    await stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+});
+
+export { expect };

@@ -1,0 +1,67 @@
+/**
+ * Electron main process: lifecycle, single instance, key custody, window, and the IPC wiring of the core. Thin:
+ * everything the workstation does lives in electron/core.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { app, dialog, Menu } from 'electron';
+import { createWorkstation, type Workstation } from '../core/workstation';
+import { DATABASE_FILE } from '../core/db/keys';
+import { createJsonLogger } from '../core/log';
+import { isNexisError } from '../core/errors';
+import { loadOrCreateDbKey } from './key-custody';
+import { createMainWindow } from './window';
+import { registerIpc } from './ipc';
+
+const IDLE_SWEEP_MS = 5_000;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void start();
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  Menu.setApplicationMenu(null);
+  const log = createJsonLogger();
+  const dataDir = process.env.NEXIS_DATA_DIR ?? app.getPath('userData');
+  let ws: Workstation;
+  try {
+    const key = await loadOrCreateDbKey(dataDir, existsSync(join(dataDir, DATABASE_FILE)));
+    ws = createWorkstation({
+      dataDir,
+      dbKey: key,
+      appVersion: app.getVersion(),
+      logger: log,
+      migrationsDir: app.isPackaged ? join(process.resourcesPath, 'migrations') : join(app.getAppPath(), 'electron/core/db/migrations'),
+    });
+    key.fill(0);
+  } catch (error) {
+    const message = isNexisError(error) ? error.message : 'The workstation could not start.';
+    log.error('startup.failed', { code: isNexisError(error) ? error.code : 'INTERNAL' });
+    dialog.showErrorBox('NEXIS cannot start', message);
+    app.exit(1);
+    return;
+  }
+
+  const window = createMainWindow({
+    preloadPath: join(__dirname, '../preload/index.cjs'),
+    devServerUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
+    rendererDir: join(__dirname, '../renderer'),
+    devTools: !app.isPackaged,
+  });
+  const unregister = registerIpc(ws, window);
+  const sweeper = setInterval(() => ws.sessions.sweep(), IDLE_SWEEP_MS);
+
+  app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  window.on('closed', () => {
+    clearInterval(sweeper);
+    unregister();
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => ws.close());
+}

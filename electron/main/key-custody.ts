@@ -1,0 +1,58 @@
+/**
+ * Custody of the database key in the desktop app: 32 random bytes, wrapped by Electron safeStorage (DPAPI on
+ * Windows, Keychain on macOS, libsecret/kwallet on Linux). Linux's `basic_text` backend only obfuscates, so it is
+ * refused unless an administrator explicitly accepts the risk.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { dialog, safeStorage } from 'electron';
+import { NexisError } from '../core/errors';
+import { parseHexKey } from '../core/db/keys';
+
+const WRAPPED_KEY_FILE = 'db-key.safestorage';
+const POLICY_FILE = 'keystore-policy.json';
+
+async function confirmWeakBackend(userDataDir: string): Promise<boolean> {
+  const policyFile = join(userDataDir, POLICY_FILE);
+  if (existsSync(policyFile)) {
+    const policy = JSON.parse(readFileSync(policyFile, 'utf8')) as { acceptBasicText?: unknown };
+    if (policy.acceptBasicText === true) return true;
+  }
+  const { response } = await dialog.showMessageBox({
+    type: 'warning',
+    title: 'No secure key store',
+    message: 'This computer has no secure key store (GNOME Keyring or KWallet).',
+    detail:
+      'Without one, the database key is stored only obfuscated on disk. An administrator should install a key store. ' +
+      'Continue only if the disk itself is encrypted and an administrator accepts this risk.',
+    buttons: ['Quit', 'I am an administrator: accept the risk'],
+    defaultId: 0,
+    cancelId: 0,
+  });
+  if (response !== 1) return false;
+  writeFileSync(policyFile, JSON.stringify({ acceptBasicText: true, acceptedAt: new Date().toISOString() }), { mode: 0o600 });
+  return true;
+}
+
+export async function loadOrCreateDbKey(userDataDir: string, databaseExists: boolean): Promise<Buffer> {
+  if (!safeStorage.isEncryptionAvailable()) {
+    throw new NexisError('DB_KEY_INVALID', 'The operating system key store is not available, so the database key cannot be protected.');
+  }
+  if (process.platform === 'linux') {
+    const backend = safeStorage.getSelectedStorageBackend();
+    if ((backend === 'basic_text' || backend === 'unknown') && !(await confirmWeakBackend(userDataDir))) {
+      throw new NexisError('DB_KEY_INVALID', 'Refused to store the database key without a secure key store.');
+    }
+  }
+  const wrappedFile = join(userDataDir, WRAPPED_KEY_FILE);
+  if (existsSync(wrappedFile)) {
+    return parseHexKey(safeStorage.decryptString(readFileSync(wrappedFile)), 'The wrapped database key');
+  }
+  if (databaseExists) {
+    throw new NexisError('DB_KEY_INVALID', 'The database exists but its wrapped key is missing. Restore it or the database from backup.');
+  }
+  const key = randomBytes(32);
+  writeFileSync(wrappedFile, safeStorage.encryptString(key.toString('hex')), { mode: 0o600, flag: 'wx' });
+  return key;
+}

@@ -19,8 +19,12 @@ const HMAC_SALT_MASK = 0x3a;
 const HMAC_KDF_ITERATIONS = 2;
 
 export function decryptSqlcipher4(file: Buffer, rawKey: Uint8Array): Buffer {
-  if (rawKey.length !== 32) throw new Error('SQLCipher raw key must be 32 bytes');
-  if (file.length === 0 || file.length % PAGE_SIZE !== 0) throw new Error('file size is not a multiple of 4096');
+  if (rawKey.length !== 32) {
+    throw new Error('SQLCipher raw key must be 32 bytes');
+  }
+  if (file.length === 0 || file.length % PAGE_SIZE !== 0) {
+    throw new Error('file size is not a multiple of 4096');
+  }
   const salt = file.subarray(0, SALT_BYTES);
   const hmacSalt = Buffer.from(salt.map((b) => b ^ HMAC_SALT_MASK));
   const hmacKey = pbkdf2Sync(rawKey, hmacSalt, HMAC_KDF_ITERATIONS, 32, 'sha512');

@@ -69,20 +69,31 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     sqlite.close();
     throw toStorageError(error);
   }
-  const store = new Store(sqlite, db, new AuditLog(sqlite, clock, deviceKey, options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY));
+  const store = new Store(
+    sqlite,
+    db,
+    new AuditLog(sqlite, clock, deviceKey, options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY),
+  );
   const settings = new SettingsService(store);
   const officers = new OfficerService(store, clock, options.scryptCost);
   const audit = new AuditService(store, clock, deviceKey);
   const listeners = new Set<EventListener>();
   const emit: EventListener = (connectionId, event, payload) => {
-    for (const listener of listeners) listener(connectionId, event, payload);
+    for (const listener of listeners) {
+      listener(connectionId, event, payload);
+    }
   };
   const sessions = new SessionManager(
     clock,
     () => settings.get().idleTimeoutMinutes * 60_000,
     (session, reason) => {
       store.transaction(() =>
-        store.audit.append({ actor: session.officerId, action: 'session.locked', subject: session.officerId, payload: { reason } }),
+        store.audit.append({
+          actor: session.officerId,
+          action: 'session.locked',
+          subject: session.officerId,
+          payload: { reason },
+        }),
       );
       emit(session.id, 'session:locked', { reason });
     },
@@ -106,7 +117,9 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       return { ...written, createdAt: at.toISOString() };
     },
     recordSignOut: (officerId, reason) => {
-      store.transaction(() => store.audit.append({ actor: officerId, action: 'auth.signed_out', subject: officerId, payload: { reason } }));
+      store.transaction(() =>
+        store.audit.append({ actor: officerId, action: 'auth.signed_out', subject: officerId, payload: { reason } }),
+      );
     },
     endSessionsOf: (officerId, reason) => {
       for (const session of sessions.ofOfficer(officerId)) {
@@ -119,8 +132,13 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   function systemStatus(): SystemStatus {
     const head = store.audit.head();
     const last = audit.lastVerification();
-    const size = [databaseFile, `${databaseFile}-wal`].reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
-    const migrations = store.read(() => sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM __drizzle_migrations').get()?.n ?? 0);
+    const size = [databaseFile, `${databaseFile}-wal`].reduce(
+      (sum, f) => sum + (existsSync(f) ? statSync(f).size : 0),
+      0,
+    );
+    const migrations = store.read(
+      () => sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM __drizzle_migrations').get()?.n ?? 0,
+    );
     return {
       database: {
         cipher: `${String(sqlite.pragma('cipher', { simple: true }))} (SQLCipher 4 scheme)`,

@@ -18,17 +18,27 @@ function connect(): NexisBridge {
   const opened = new Promise<void>((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
 
   socket.addEventListener('message', (message: MessageEvent<string>) => {
-    const data = JSON.parse(message.data) as { id?: number; result?: IpcResult<unknown>; event?: EventName; payload?: unknown };
+    const data = JSON.parse(message.data) as {
+      id?: number;
+      result?: IpcResult<unknown>;
+      event?: EventName;
+      payload?: unknown;
+    };
     if (typeof data.id === 'number' && data.result) {
       pending.get(data.id)?.(data.result);
       pending.delete(data.id);
     } else if (data.event) {
-      for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
+      for (const listener of listeners.get(data.event) ?? []) {
+        listener(data.payload);
+      }
     }
   });
   socket.addEventListener('close', () => {
     for (const resolve of pending.values()) {
-      resolve({ ok: false, error: { code: 'IO_ERROR', message: 'The connection to the workstation was lost. Reload the page.' } });
+      resolve({
+        ok: false,
+        error: { code: 'IO_ERROR', message: 'The connection to the workstation was lost. Reload the page.' },
+      });
     }
     pending.clear();
   });
@@ -36,7 +46,10 @@ function connect(): NexisBridge {
   const invoke = async (channel: string, input: unknown): Promise<IpcResult<unknown>> => {
     await opened;
     if (socket.readyState !== WebSocket.OPEN) {
-      return { ok: false, error: { code: 'IO_ERROR', message: 'The connection to the workstation was lost. Reload the page.' } };
+      return {
+        ok: false,
+        error: { code: 'IO_ERROR', message: 'The connection to the workstation was lost. Reload the page.' },
+      };
     }
     const id = nextId++;
     return new Promise((resolve) => {

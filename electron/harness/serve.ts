@@ -35,12 +35,17 @@ const CONTENT_TYPES: Record<string, string> = {
 
 function bridgeScript(): string {
   const source = readFileSync(join(ROOT, 'electron', 'harness', 'bridge.ts'), 'utf8');
-  return ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
+  return ts.transpileModule(source, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+  }).outputText;
 }
 
 function main(): void {
   const { values } = parseArgs({
-    options: { data: { type: 'string', default: join(ROOT, '.nexis-data', 'harness') }, port: { type: 'string', default: '5174' } },
+    options: {
+      data: { type: 'string', default: join(ROOT, '.nexis-data', 'harness') },
+      port: { type: 'string', default: '5174' },
+    },
   });
   const dataDir = resolve(values.data);
   const port = Number(values.port);
@@ -54,7 +59,9 @@ function main(): void {
   try {
     ws = createWorkstation({ dataDir, dbKey: resolveNodeDbKey({ dataDir }), logger: log, appVersion: 'harness' });
   } catch (error) {
-    process.stderr.write(`Cannot open the workstation in ${dataDir}: ${isNexisError(error) ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `Cannot open the workstation in ${dataDir}: ${isNexisError(error) ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   }
   const workstation = ws;
@@ -82,7 +89,9 @@ function main(): void {
       res.writeHead(200, { 'Content-Type': CONTENT_TYPES['.html'] }).end(indexHtml);
       return;
     }
-    res.writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    res
+      .writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' })
+      .end(readFileSync(file));
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
@@ -90,7 +99,10 @@ function main(): void {
     const address = server.address();
     const expectedOrigin = typeof address === 'object' && address ? `http://${HOST}:${address.port}` : '';
     // Only the page this harness served may talk to the core (no other site, no DNS rebinding).
-    if (new URL(req.url ?? '/', `http://${HOST}`).pathname !== '/__harness/ws' || req.headers.origin !== expectedOrigin) {
+    if (
+      new URL(req.url ?? '/', `http://${HOST}`).pathname !== '/__harness/ws' ||
+      req.headers.origin !== expectedOrigin
+    ) {
       socket.destroy();
       return;
     }
@@ -98,7 +110,9 @@ function main(): void {
   });
 
   const sockets = new Map<string, WebSocket>();
-  workstation.onEvent((connectionId, event, payload) => sockets.get(connectionId)?.send(JSON.stringify({ event, payload })));
+  workstation.onEvent((connectionId, event, payload) =>
+    sockets.get(connectionId)?.send(JSON.stringify({ event, payload })),
+  );
 
   function serveConnection(client: WebSocket): void {
     const connectionId = SessionManager.newConnectionId();
@@ -110,11 +124,15 @@ function main(): void {
       } catch {
         return;
       }
-      if (typeof message !== 'object' || message === null || !('id' in message) || typeof message.id !== 'number') return;
+      if (typeof message !== 'object' || message === null || !('id' in message) || typeof message.id !== 'number') {
+        return;
+      }
       const { id } = message;
       const channel = 'channel' in message ? message.channel : undefined;
       const input = 'input' in message ? message.input : undefined;
-      void workstation.dispatch(connectionId, channel, input).then((result) => client.send(JSON.stringify({ id, result })));
+      void workstation
+        .dispatch(connectionId, channel, input)
+        .then((result) => client.send(JSON.stringify({ id, result })));
     });
     client.on('close', () => {
       sockets.delete(connectionId);
@@ -131,7 +149,9 @@ function main(): void {
 
   const shutdown = (): void => {
     clearInterval(sweeper);
-    for (const client of sockets.values()) client.terminate();
+    for (const client of sockets.values()) {
+      client.terminate();
+    }
     wss.close();
     server.close(() => {
       workstation.close();

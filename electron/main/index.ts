@@ -34,7 +34,9 @@ async function start(): Promise<void> {
       dbKey: key,
       appVersion: app.getVersion(),
       logger: log,
-      migrationsDir: app.isPackaged ? join(process.resourcesPath, 'migrations') : join(app.getAppPath(), 'electron/core/db/migrations'),
+      migrationsDir: app.isPackaged
+        ? join(process.resourcesPath, 'migrations')
+        : join(app.getAppPath(), 'electron/core/db/migrations'),
     });
     key.fill(0);
   } catch (error) {
@@ -55,7 +57,9 @@ async function start(): Promise<void> {
   const sweeper = setInterval(() => ws.sessions.sweep(), IDLE_SWEEP_MS);
 
   app.on('second-instance', () => {
-    if (window.isMinimized()) window.restore();
+    if (window.isMinimized()) {
+      window.restore();
+    }
     window.focus();
   });
   window.on('closed', () => {

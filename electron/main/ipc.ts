@@ -8,7 +8,9 @@ import { EVENT_CHANNEL } from '../../shared/ipc/events';
 export function registerIpc(ws: Workstation, window: BrowserWindow): () => void {
   const connectionId = `window-${window.webContents.id}`;
   const isOwnMainFrame = (event: IpcMainInvokeEvent): boolean =>
-    event.sender === window.webContents && event.senderFrame !== null && event.senderFrame === window.webContents.mainFrame;
+    event.sender === window.webContents &&
+    event.senderFrame !== null &&
+    event.senderFrame === window.webContents.mainFrame;
 
   for (const channel of CHANNELS) {
     ipcMain.handle(channel, (event, input: unknown) => {
@@ -26,6 +28,8 @@ export function registerIpc(ws: Workstation, window: BrowserWindow): () => void 
   return () => {
     unsubscribe();
     ws.disconnect(connectionId);
-    for (const channel of CHANNELS) ipcMain.removeHandler(channel);
+    for (const channel of CHANNELS) {
+      ipcMain.removeHandler(channel);
+    }
   };
 }

@@ -17,7 +17,9 @@ async function confirmWeakBackend(userDataDir: string): Promise<boolean> {
   const policyFile = join(userDataDir, POLICY_FILE);
   if (existsSync(policyFile)) {
     const policy = JSON.parse(readFileSync(policyFile, 'utf8')) as { acceptBasicText?: unknown };
-    if (policy.acceptBasicText === true) return true;
+    if (policy.acceptBasicText === true) {
+      return true;
+    }
   }
   const { response } = await dialog.showMessageBox({
     type: 'warning',
@@ -30,14 +32,21 @@ async function confirmWeakBackend(userDataDir: string): Promise<boolean> {
     defaultId: 0,
     cancelId: 0,
   });
-  if (response !== 1) return false;
-  writeFileSync(policyFile, JSON.stringify({ acceptBasicText: true, acceptedAt: new Date().toISOString() }), { mode: 0o600 });
+  if (response !== 1) {
+    return false;
+  }
+  writeFileSync(policyFile, JSON.stringify({ acceptBasicText: true, acceptedAt: new Date().toISOString() }), {
+    mode: 0o600,
+  });
   return true;
 }
 
 export async function loadOrCreateDbKey(userDataDir: string, databaseExists: boolean): Promise<Buffer> {
   if (!safeStorage.isEncryptionAvailable()) {
-    throw new NexisError('DB_KEY_INVALID', 'The operating system key store is not available, so the database key cannot be protected.');
+    throw new NexisError(
+      'DB_KEY_INVALID',
+      'The operating system key store is not available, so the database key cannot be protected.',
+    );
   }
   if (process.platform === 'linux') {
     const backend = safeStorage.getSelectedStorageBackend();
@@ -50,7 +59,10 @@ export async function loadOrCreateDbKey(userDataDir: string, databaseExists: boo
     return parseHexKey(safeStorage.decryptString(readFileSync(wrappedFile)), 'The wrapped database key');
   }
   if (databaseExists) {
-    throw new NexisError('DB_KEY_INVALID', 'The database exists but its wrapped key is missing. Restore it or the database from backup.');
+    throw new NexisError(
+      'DB_KEY_INVALID',
+      'The database exists but its wrapped key is missing. Restore it or the database from backup.',
+    );
   }
   const key = randomBytes(32);
   writeFileSync(wrappedFile, safeStorage.encryptString(key.toString('hex')), { mode: 0o600, flag: 'wx' });

@@ -37,7 +37,9 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
   });
   const indexFile = join(options.rendererDir, 'index.html');
   const isAppUrl = (url: string): boolean =>
-    options.devServerUrl !== undefined ? url.startsWith(options.devServerUrl) : url.startsWith('file://') && decodeURI(new URL(url).pathname) === indexFile.replaceAll('\\', '/');
+    options.devServerUrl !== undefined
+      ? url.startsWith(options.devServerUrl)
+      : url.startsWith('file://') && decodeURI(new URL(url).pathname) === indexFile.replaceAll('\\', '/');
   hardenWebContents(window.webContents, isAppUrl);
   window.once('ready-to-show', () => window.show());
   if (options.devServerUrl !== undefined) {

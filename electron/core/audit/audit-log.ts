@@ -72,7 +72,10 @@ export class AuditLog {
   /** Appends one entry (and a signed checkpoint every N entries). Call inside a transaction. */
   append(entry: AuditAppend): AuditRecord {
     if (!this.#sqlite.inTransaction) {
-      throw new NexisError('INTERNAL', `Audit entry "${entry.action}" must be appended inside the transaction of its change.`);
+      throw new NexisError(
+        'INTERNAL',
+        `Audit entry "${entry.action}" must be appended inside the transaction of its change.`,
+      );
     }
     const payloadObject = entry.payload ?? {};
     assertPseudonymousPayload(entry.action, payloadObject);
@@ -87,7 +90,16 @@ export class AuditLog {
       prevHash: head.hash,
     };
     const hash = chainHash(head.hash, record);
-    this.#insertStmt.run(record.seq, record.ts, record.actor, record.action, record.subject, record.payload, record.prevHash, hash);
+    this.#insertStmt.run(
+      record.seq,
+      record.ts,
+      record.actor,
+      record.action,
+      record.subject,
+      record.payload,
+      record.prevHash,
+      hash,
+    );
     if (record.seq % this.#checkpointEvery === 0) {
       this.#signCheckpoint(record.seq, hash, record.ts);
     }

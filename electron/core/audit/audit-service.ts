@@ -30,10 +30,18 @@ export class AuditService {
   list(query: AuditQuery): { entries: AuditEntryView[]; total: number; actions: string[] } {
     const { db } = this.#store;
     const filters: SQL[] = [];
-    if (query.action !== undefined && query.action !== '') filters.push(eq(auditLog.action, query.action));
-    if (query.actor !== undefined && query.actor !== '') filters.push(eq(auditLog.actor, query.actor));
-    if (query.from !== undefined) filters.push(gte(auditLog.ts, query.from));
-    if (query.to !== undefined) filters.push(lte(auditLog.ts, query.to));
+    if (query.action !== undefined && query.action !== '') {
+      filters.push(eq(auditLog.action, query.action));
+    }
+    if (query.actor !== undefined && query.actor !== '') {
+      filters.push(eq(auditLog.actor, query.actor));
+    }
+    if (query.from !== undefined) {
+      filters.push(gte(auditLog.ts, query.from));
+    }
+    if (query.to !== undefined) {
+      filters.push(lte(auditLog.ts, query.to));
+    }
     const where = filters.length > 0 ? and(...filters) : undefined;
     return this.#store.read(() => {
       const total = db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;
@@ -68,7 +76,11 @@ export class AuditService {
     const result = verifyAuditChain(this.#store.sqlite, this.#deviceKey);
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
     const verifiedAt = this.#clock.now().toISOString();
-    const last: LastVerification = { ok: result.ok, at: verifiedAt, firstBadSeq: result.ok ? null : result.firstBadSeq };
+    const last: LastVerification = {
+      ok: result.ok,
+      at: verifiedAt,
+      firstBadSeq: result.ok ? null : result.firstBadSeq,
+    };
     this.#store.transaction(() => {
       setMeta(this.#store.db, LAST_VERIFICATION, JSON.stringify(last));
       this.#store.audit.append({
@@ -87,7 +99,13 @@ export class AuditService {
 
   lastCheckpointSeq(): number {
     return this.#store.read(
-      () => this.#store.db.select({ seq: auditCheckpoints.seq }).from(auditCheckpoints).orderBy(desc(auditCheckpoints.seq)).limit(1).get()?.seq ?? 0,
+      () =>
+        this.#store.db
+          .select({ seq: auditCheckpoints.seq })
+          .from(auditCheckpoints)
+          .orderBy(desc(auditCheckpoints.seq))
+          .limit(1)
+          .get()?.seq ?? 0,
     );
   }
 }

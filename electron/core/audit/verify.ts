@@ -27,7 +27,16 @@ export interface VerifyOptions {
   readonly publicKey: string;
 }
 
-type Row = [seq: number, ts: string, actor: string, action: string, subject: string | null, payload: string, prevHash: string, hash: string];
+type Row = [
+  seq: number,
+  ts: string,
+  actor: string,
+  action: string,
+  subject: string | null,
+  payload: string,
+  prevHash: string,
+  hash: string,
+];
 
 /** Checks the file's pages first (every page's HMAC), then the chain itself. */
 export function verifyAuditChain(sqlite: SqliteConnection, device: VerifyOptions): ChainVerification {

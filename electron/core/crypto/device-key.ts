@@ -2,7 +2,15 @@
  * The device's Ed25519 identity: signs audit checkpoints (and later sync requests and consent receipts).
  * The private key lives in the encrypted database's meta table, so it is as protected as the data it signs.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 
 export interface DeviceKey {
   readonly deviceId: string;
@@ -21,7 +29,11 @@ export function generateDeviceKey(): StoredDeviceKey {
 }
 
 export function loadDeviceKey(stored: StoredDeviceKey): DeviceKey {
-  const privateKey = createPrivateKey({ key: Buffer.from(stored.privateKeyPkcs8, 'base64'), format: 'der', type: 'pkcs8' });
+  const privateKey = createPrivateKey({
+    key: Buffer.from(stored.privateKeyPkcs8, 'base64'),
+    format: 'der',
+    type: 'pkcs8',
+  });
   const publicDer = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
   return {
     deviceId: deviceIdFor(publicDer),

@@ -50,17 +50,18 @@ describe('encrypted database', () => {
   });
 
   it('refuses a wrong key with a typed error and leaves the file untouched', async () => {
-    temp = createTempWorkstation();
-    await setupAdmin(temp);
-    temp.ws.close();
-    const file = join(temp.dir, 'nexis.db');
+    const t = createTempWorkstation();
+    temp = t;
+    await setupAdmin(t);
+    t.ws.close();
+    const file = join(t.dir, 'nexis.db');
     const before = readFileSync(file);
-    expect(() => createWorkstation({ dataDir: temp!.dir, dbKey: randomBytes(32) })).toThrow(
+    expect(() => createWorkstation({ dataDir: t.dir, dbKey: randomBytes(32) })).toThrow(
       expect.objectContaining({ code: 'DB_KEY_INVALID' }),
     );
     expect(readFileSync(file).equals(before)).toBe(true);
     // The right key still opens the same data.
-    const again = temp.reopen();
+    const again = t.reopen();
     expect(again.officers.count()).toBe(1);
   });
 
@@ -104,7 +105,9 @@ describe('encrypted database', () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, 'nexis.db'), randomBytes(8192));
     const before = readFileSync(join(dir, 'nexis.db'));
-    expect(() => createWorkstation({ dataDir: dir, dbKey: randomBytes(32) })).toThrow(expect.objectContaining({ code: 'DB_KEY_INVALID' }));
+    expect(() => createWorkstation({ dataDir: dir, dbKey: randomBytes(32) })).toThrow(
+      expect.objectContaining({ code: 'DB_KEY_INVALID' }),
+    );
     expect(readFileSync(join(dir, 'nexis.db')).equals(before)).toBe(true);
   });
 });

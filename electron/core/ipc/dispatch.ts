@@ -4,7 +4,7 @@
  * IpcResult. Nothing throws across the bridge.
  */
 import type { z } from 'zod';
-import { contract, isChannel, type Channel } from '../../../shared/ipc/contract';
+import { contract, isChannel } from '../../../shared/ipc/contract';
 import type { Access } from '../../../shared/ipc/define';
 import { fail, ok, type IpcResult } from '../../../shared/ipc/result';
 import { isNexisError, NexisError } from '../errors';

@@ -50,7 +50,9 @@ export function createHandlers(ws: WorkstationServices): Handlers {
     },
     'auth:signIn': async (ctx, input) => {
       const previous = ws.sessions.end(ctx.connectionId);
-      if (previous) ws.recordSignOut(previous.officerId, 'replaced');
+      if (previous) {
+        ws.recordSignOut(previous.officerId, 'replaced');
+      }
       const officer = await ws.officers.authenticate(input.username, input.password);
       return sessionView(ws.sessions.start(ctx.connectionId, officer.id), officer);
     },
@@ -62,13 +64,17 @@ export function createHandlers(ws: WorkstationServices): Handlers {
     },
     'auth:lock': (ctx) => {
       requireOfficer(ctx);
-      if (ctx.session) ws.sessions.lock(ctx.session, 'manual');
+      if (ctx.session) {
+        ws.sessions.lock(ctx.session, 'manual');
+      }
       return null;
     },
     'auth:unlock': async (ctx, input) => {
       const officer = requireOfficer(ctx);
       const session = ctx.session;
-      if (!session) throw new NexisError('NOT_SIGNED_IN', 'Sign in first.');
+      if (!session) {
+        throw new NexisError('NOT_SIGNED_IN', 'Sign in first.');
+      }
       try {
         const checked = await ws.officers.checkPassword(officer.id, input.password, 'session.unlocked');
         ws.sessions.unlock(session);
@@ -82,7 +88,9 @@ export function createHandlers(ws: WorkstationServices): Handlers {
     },
     'auth:changePassword': async (ctx, input) => {
       const officer = requireOfficer(ctx);
-      if (ctx.session?.locked) throw new NexisError('SESSION_LOCKED', 'Unlock the session first.');
+      if (ctx.session?.locked) {
+        throw new NexisError('SESSION_LOCKED', 'Unlock the session first.');
+      }
       const updated = await ws.officers.changePassword(officer.id, input.currentPassword, input.newPassword);
       return sessionView(ctx.session as Session, updated);
     },
@@ -90,10 +98,13 @@ export function createHandlers(ws: WorkstationServices): Handlers {
     'officers:create': (ctx, input) => ws.officers.create(requireOfficer(ctx).id, input),
     'officers:setStatus': (ctx, input) => {
       const view = ws.officers.setStatus(requireOfficer(ctx).id, input.officerId, input.status);
-      if (input.status === 'disabled') ws.endSessionsOf(input.officerId, 'account-disabled');
+      if (input.status === 'disabled') {
+        ws.endSessionsOf(input.officerId, 'account-disabled');
+      }
       return view;
     },
-    'officers:resetPassword': (ctx, input) => ws.officers.resetPassword(requireOfficer(ctx).id, input.officerId, input.newPassword),
+    'officers:resetPassword': (ctx, input) =>
+      ws.officers.resetPassword(requireOfficer(ctx).id, input.officerId, input.newPassword),
     'audit:list': (_ctx, input) => ws.audit.list(input),
     'audit:verify': (ctx) => ws.audit.verify(requireOfficer(ctx).id),
     'system:status': () => ws.status(),

@@ -54,7 +54,9 @@ export class OfficerService {
   }
 
   list(): OfficerView[] {
-    return this.#store.read(() => this.#store.db.select().from(officers).orderBy(asc(officers.username)).all()).map(toOfficerView);
+    return this.#store
+      .read(() => this.#store.db.select().from(officers).orderBy(asc(officers.username)).all())
+      .map(toOfficerView);
   }
 
   get(id: string): OfficerRow {
@@ -76,7 +78,12 @@ export class OfficerService {
         throw new NexisError('SETUP_DONE', 'This workstation is already set up. Sign in instead.');
       }
       const row = this.#insert({ ...input, role: 'admin' }, passwordHash, false);
-      this.#store.audit.append({ actor: row.id, action: 'officer.first_admin_created', subject: row.id, payload: { role: 'admin' } });
+      this.#store.audit.append({
+        actor: row.id,
+        action: 'officer.first_admin_created',
+        subject: row.id,
+        payload: { role: 'admin' },
+      });
       return row;
     });
   }
@@ -84,12 +91,21 @@ export class OfficerService {
   async create(actorId: string, input: NewOfficer): Promise<OfficerView> {
     const passwordHash = await this.#hashChecked(input.password, input.username);
     return this.#store.transaction(() => {
-      const existing = this.#store.db.select({ id: officers.id }).from(officers).where(eq(officers.username, input.username)).get();
+      const existing = this.#store.db
+        .select({ id: officers.id })
+        .from(officers)
+        .where(eq(officers.username, input.username))
+        .get();
       if (existing) {
         throw new NexisError('CONFLICT', `The username "${input.username}" is taken.`);
       }
       const row = this.#insert(input, passwordHash, true);
-      this.#store.audit.append({ actor: actorId, action: 'officer.created', subject: row.id, payload: { role: row.role } });
+      this.#store.audit.append({
+        actor: actorId,
+        action: 'officer.created',
+        subject: row.id,
+        payload: { role: row.role },
+      });
       return toOfficerView(row);
     });
   }
@@ -117,7 +133,12 @@ export class OfficerService {
     const target = this.get(officerId);
     const passwordHash = await this.#hashChecked(newPassword, target.username);
     return this.#store.transaction(() => {
-      const updated = this.#update(officerId, { passwordHash, mustChangePassword: true, failedAttempts: 0, lockedUntil: null });
+      const updated = this.#update(officerId, {
+        passwordHash,
+        mustChangePassword: true,
+        failedAttempts: 0,
+        lockedUntil: null,
+      });
       this.#store.audit.append({ actor: actorId, action: 'officer.password_reset', subject: officerId });
       return toOfficerView(updated);
     });
@@ -144,11 +165,17 @@ export class OfficerService {
    * disabled account is refused before the password is even checked.
    */
   async authenticate(username: string, password: string): Promise<OfficerRow> {
-    const row = this.#store.read(() => this.#store.db.select().from(officers).where(eq(officers.username, username)).get());
+    const row = this.#store.read(() =>
+      this.#store.db.select().from(officers).where(eq(officers.username, username)).get(),
+    );
     if (!row) {
       await verifyPassword(password, await this.#dummy());
       this.#store.transaction(() =>
-        this.#store.audit.append({ actor: 'anonymous', action: 'auth.sign_in_failed', payload: { reason: 'unknown-user' } }),
+        this.#store.audit.append({
+          actor: 'anonymous',
+          action: 'auth.sign_in_failed',
+          payload: { reason: 'unknown-user' },
+        }),
       );
       throw new NexisError('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
     }
@@ -160,30 +187,37 @@ export class OfficerService {
     const row = this.get(officerId);
     this.#refuseUnusable(row);
     const good = await verifyPassword(password, row.passwordHash);
-    return this.#store.transaction(() => {
-      const current = this.get(officerId);
-      this.#refuseUnusable(current);
-      if (good) {
-        const updated = this.#update(officerId, { failedAttempts: 0, lockedUntil: null });
-        this.#store.audit.append({ actor: officerId, action: successAction, subject: officerId });
-        return updated;
-      }
-      const failedAttempts = current.failedAttempts + 1;
-      if (failedAttempts >= MAX_FAILED_SIGN_INS) {
-        const lockedUntil = new Date(this.#clock.now().getTime() + LOCKOUT_MS).toISOString();
-        this.#update(officerId, { failedAttempts: 0, lockedUntil });
+    return (
+      this.#store.transaction(() => {
+        const current = this.get(officerId);
+        this.#refuseUnusable(current);
+        if (good) {
+          const updated = this.#update(officerId, { failedAttempts: 0, lockedUntil: null });
+          this.#store.audit.append({ actor: officerId, action: successAction, subject: officerId });
+          return updated;
+        }
+        const failedAttempts = current.failedAttempts + 1;
+        if (failedAttempts >= MAX_FAILED_SIGN_INS) {
+          const lockedUntil = new Date(this.#clock.now().getTime() + LOCKOUT_MS).toISOString();
+          this.#update(officerId, { failedAttempts: 0, lockedUntil });
+          this.#store.audit.append({
+            actor: officerId,
+            action: 'auth.locked_out',
+            subject: officerId,
+            payload: { failedAttempts, lockedUntil },
+          });
+          return null;
+        }
+        this.#update(officerId, { failedAttempts });
         this.#store.audit.append({
           actor: officerId,
-          action: 'auth.locked_out',
+          action: 'auth.sign_in_failed',
           subject: officerId,
-          payload: { failedAttempts, lockedUntil },
+          payload: { failedAttempts },
         });
-        return null;
-      }
-      this.#update(officerId, { failedAttempts });
-      this.#store.audit.append({ actor: officerId, action: 'auth.sign_in_failed', subject: officerId, payload: { failedAttempts } });
-      return undefined;
-    }) ?? this.#failAfterCommit(officerId);
+        return undefined;
+      }) ?? this.#failAfterCommit(officerId)
+    );
   }
 
   #failAfterCommit(officerId: string): never {

@@ -41,7 +41,12 @@ export function checkBackup(file: string, key: Uint8Array): void {
  * Replaces the database with a checked backup. The current file is kept beside it (renamed), never deleted.
  * The workstation must be closed.
  */
-export function restoreBackup(backupFile: string, databaseFile: string, key: Uint8Array, at: Date): { previous: string | null } {
+export function restoreBackup(
+  backupFile: string,
+  databaseFile: string,
+  key: Uint8Array,
+  at: Date,
+): { previous: string | null } {
   checkBackup(backupFile, key);
   const staging = join(dirname(databaseFile), `.restore-${process.pid}.db`);
   copyFileSync(backupFile, staging);

@@ -47,4 +47,8 @@ export function createTempWorkstation(overrides: Partial<WorkstationOptions> = {
   };
 }
 
-export const ADMIN = { username: 'amina.admin', displayName: 'Amina Odhiambo', password: 'correct horse battery' } as const;
+export const ADMIN = {
+  username: 'amina.admin',
+  displayName: 'Amina Odhiambo',
+  password: 'correct horse battery',
+} as const;

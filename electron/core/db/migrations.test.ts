@@ -1,0 +1,74 @@
+/**
+ * One test per migration (Signal's habit): migrate to N−1, write rows, migrate to N, check the rows and the new shape.
+ * Also guards that released migrations are append-only: the journal lists exactly the files, in order.
+ */
+import { readdirSync, readFileSync, mkdtempSync, cpSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from './open';
+import { defaultMigrationsDir } from './paths';
+
+interface Journal {
+  entries: { idx: number; tag: string }[];
+}
+const journal = JSON.parse(readFileSync(join(defaultMigrationsDir(), 'meta', '_journal.json'), 'utf8')) as Journal;
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A migrations folder holding only the first `count` migrations. */
+function migrationsUpTo(count: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nexis-mig-'));
+  dirs.push(dir);
+  mkdirSync(join(dir, 'meta'));
+  const entries = journal.entries.slice(0, count);
+  for (const entry of entries) cpSync(join(defaultMigrationsDir(), `${entry.tag}.sql`), join(dir, `${entry.tag}.sql`));
+  writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }));
+  return dir;
+}
+
+function openAt(file: string, key: Buffer, count: number) {
+  return openDatabase({ file, key, create: true, migrationsDir: migrationsUpTo(count) });
+}
+
+describe('migrations', () => {
+  it('are append-only: the journal names every SQL file once, in order', () => {
+    const files = readdirSync(defaultMigrationsDir())
+      .filter((f) => f.endsWith('.sql'))
+      .sort();
+    expect(journal.entries.map((e) => `${e.tag}.sql`)).toEqual(files);
+    expect(journal.entries.map((e) => e.idx)).toEqual(files.map((_, i) => i));
+  });
+
+  it('0000_initial creates the tables the core uses', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexis-mig-db-'));
+    dirs.push(dir);
+    const { sqlite } = openAt(join(dir, 'a.db'), randomBytes(32), 1);
+    const tables = (
+      sqlite.prepare("SELECT name FROM sqlite_schema WHERE type='table'").all() as { name: string }[]
+    ).map((t) => t.name);
+    expect(tables).toEqual(expect.arrayContaining(['meta', 'officers', 'audit_log', 'audit_checkpoints']));
+    sqlite.close();
+  });
+
+  it('0001_audit_append_only keeps existing entries and then refuses changes to them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexis-mig-db-'));
+    dirs.push(dir);
+    const file = join(dir, 'b.db');
+    const key = randomBytes(32);
+    const before = openAt(file, key, 1);
+    before.sqlite
+      .prepare(
+        "INSERT INTO audit_log (seq, ts, actor, action, subject, payload, prev_hash, hash) VALUES (1, 't', 'a', 'x', NULL, '{}', 'p', 'h')",
+      )
+      .run();
+    before.sqlite.close();
+    const after = openAt(file, key, 2);
+    expect(after.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get()).toEqual({ n: 1 });
+    expect(() => after.sqlite.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    after.sqlite.close();
+  });
+});

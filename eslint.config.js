@@ -1,0 +1,140 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import drizzle from 'eslint-plugin-drizzle';
+import globals from 'globals';
+
+const NODE_BUILTINS = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'http',
+  'https',
+  'net',
+  'url',
+  'util',
+  'stream',
+  'worker_threads',
+];
+
+/** Import zones: the process boundaries of ARCHITECTURE.md, enforced. */
+const zone = (files, patterns, paths = []) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
+});
+const electronModule = { name: 'electron', message: 'Only electron/main and electron/preload may import Electron.' };
+
+export default tseslint.config(
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'test-results/**',
+      'playwright-report/**',
+      'resources/**',
+      '**/*.cjs',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    plugins: { drizzle },
+    rules: {
+      curly: ['error', 'all'],
+      eqeqeq: ['error', 'always'],
+      'no-console': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'drizzle/enforce-delete-with-where': ['error', { drizzleObjectName: ['db'] }],
+      'drizzle/enforce-update-with-where': ['error', { drizzleObjectName: ['db'] }],
+    },
+  },
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['renderer/**/*.{ts,tsx}', 'electron/harness/bridge.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs['recommended-latest'].rules,
+  },
+  zone(
+    ['renderer/**'],
+    [
+      {
+        group: ['**/electron/**', '**/server/**', '**/models/**'],
+        message: 'The renderer reaches the core only through window.nexis.',
+      },
+      { group: NODE_BUILTINS, message: 'The renderer has no Node access.' },
+    ],
+    [electronModule],
+  ),
+  zone(
+    ['shared/**'],
+    [
+      {
+        group: ['**/electron/**', '**/renderer/**', '**/server/**', '**/models/**'],
+        message: 'shared/ depends on nothing of the app.',
+      },
+      { group: NODE_BUILTINS, message: 'shared/ is environment-neutral: no Node modules.' },
+    ],
+    [electronModule],
+  ),
+  zone(
+    ['electron/core/**'],
+    [
+      {
+        group: ['**/electron/main/**', '**/main/**', '**/preload/**', '**/renderer/**'],
+        message: 'The core never depends on the shell or the UI.',
+      },
+    ],
+    [electronModule],
+  ),
+  zone(
+    ['electron/preload/**'],
+    [
+      {
+        group: ['**/core/**', '**/main/**', '**/renderer/**'],
+        message: 'The preload is a bridge only: contract types and ipcRenderer.',
+      },
+    ],
+  ),
+  zone(
+    ['models/**', 'server/**'],
+    [
+      {
+        group: ['**/electron/main/**', '**/electron/preload/**', '**/renderer/**'],
+        message: 'No UI or shell code here.',
+      },
+    ],
+    [electronModule],
+  ),
+  {
+    // Command-line entry points, the harness, benchmarks and scripts talk to a terminal.
+    files: [
+      'electron/core/cli/**',
+      'electron/harness/serve.ts',
+      'bench/**',
+      'scripts/**',
+      'models/cli/**',
+      'models/bench/**',
+      'server/cli/**',
+      'e2e/**',
+    ],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -15,10 +15,14 @@ export interface Harness {
 }
 
 async function startHarness(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/harness/serve.ts', '--data', dataDir, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NEXIS_DB_KEY: '' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'electron/harness/serve.ts', '--data', dataDir, '--port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NEXIS_DB_KEY: '' },
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`harness did not start:\n${output}`)), 30_000);
@@ -43,12 +47,15 @@ async function startHarness(dataDir: string): Promise<{ url: string; child: Chil
 }
 
 export const test = base.extend<{ harness: Harness }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; it has none.
   harness: async ({}, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'nexis-e2e-'));
     const { url, child } = await startHarness(dataDir);
     let stopped = false;
     const stop = async (): Promise<void> => {
-      if (stopped) return;
+      if (stopped) {
+        return;
+      }
       stopped = true;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');

@@ -46,6 +46,4 @@ export function mergeContracts<const Maps extends readonly ChannelMap[]>(
   return merged as UnionToIntersection<Maps[number]>;
 }
 
-type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void
-  ? I
-  : never;
+type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void ? I : never;

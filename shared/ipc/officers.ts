@@ -26,6 +26,6 @@ export const officersChannels = defineChannels('officers', {
     input: z.strictObject({ officerId: Id, newPassword: Password }),
     output: OfficerView,
     access: ['admin'],
-    summary: "Sets a temporary password, clears a lockout and forces a change at next sign-in",
+    summary: 'Sets a temporary password, clears a lockout and forces a change at next sign-in',
   },
 });

@@ -16,7 +16,9 @@ interface Journal {
 const journal = JSON.parse(readFileSync(join(defaultMigrationsDir(), 'meta', '_journal.json'), 'utf8')) as Journal;
 const dirs: string[] = [];
 afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 /** A migrations folder holding only the first `count` migrations. */
@@ -25,7 +27,9 @@ function migrationsUpTo(count: number): string {
   dirs.push(dir);
   mkdirSync(join(dir, 'meta'));
   const entries = journal.entries.slice(0, count);
-  for (const entry of entries) cpSync(join(defaultMigrationsDir(), `${entry.tag}.sql`), join(dir, `${entry.tag}.sql`));
+  for (const entry of entries) {
+    cpSync(join(defaultMigrationsDir(), `${entry.tag}.sql`), join(dir, `${entry.tag}.sql`));
+  }
   writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }));
   return dir;
 }

@@ -2,7 +2,13 @@
  * The renderer's only door to the core: `window.nexis` (Electron preload or browser harness). Answers are
  * re-validated against the contract here, so a bug on either side of the bridge surfaces as a typed error.
  */
-import { contract, type Channel, type ChannelInput, type ChannelOutput, type NexisBridge } from '../../../shared/ipc/contract';
+import {
+  contract,
+  type Channel,
+  type ChannelInput,
+  type ChannelOutput,
+  type NexisBridge,
+} from '../../../shared/ipc/contract';
 import type { ErrorCode } from '../../../shared/ipc/result';
 import type { EventName, EventPayload } from '../../../shared/ipc/events';
 

@@ -76,7 +76,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   );
   const settings = new SettingsService(store);
   const officers = new OfficerService(store, clock, options.scryptCost);
-  const audit = new AuditService(store, clock, deviceKey);
+  const audit = new AuditService(store, clock, deviceKey, { file: databaseFile, key: Buffer.from(options.dbKey) });
   const listeners = new Set<EventListener>();
   const emit: EventListener = (connectionId, event, payload) => {
     for (const listener of listeners) {

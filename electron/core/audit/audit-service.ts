@@ -6,7 +6,7 @@ import type { Clock } from '../clock';
 import type { DeviceKey } from '../crypto/device-key';
 import type { Store } from '../store';
 import { getMeta, setMeta } from '../system/meta-store';
-import { verifyAuditChain } from './verify';
+import { verifyAuditChain, type IntegritySource } from './verify';
 
 const LAST_VERIFICATION = 'audit.lastVerification';
 
@@ -20,11 +20,13 @@ export class AuditService {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #deviceKey: DeviceKey;
+  readonly #integrity: IntegritySource | undefined;
 
-  constructor(store: Store, clock: Clock, deviceKey: DeviceKey) {
+  constructor(store: Store, clock: Clock, deviceKey: DeviceKey, integrity?: IntegritySource) {
     this.#store = store;
     this.#clock = clock;
     this.#deviceKey = deviceKey;
+    this.#integrity = integrity;
   }
 
   list(query: AuditQuery): { entries: AuditEntryView[]; total: number; actions: string[] } {
@@ -71,9 +73,9 @@ export class AuditService {
   }
 
   /** Verifies the chain, remembers the outcome for the status panel, and audits that a verification ran. */
-  verify(actorId: string): AuditVerification {
+  async verify(actorId: string): Promise<AuditVerification> {
     const started = performance.now();
-    const result = verifyAuditChain(this.#store.sqlite, this.#deviceKey);
+    const result = await verifyAuditChain(this.#store.sqlite, this.#deviceKey, this.#integrity);
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
     const verifiedAt = this.#clock.now().toISOString();
     const last: LastVerification = {
@@ -81,14 +83,21 @@ export class AuditService {
       at: verifiedAt,
       firstBadSeq: result.ok ? null : result.firstBadSeq,
     };
-    this.#store.transaction(() => {
-      setMeta(this.#store.db, LAST_VERIFICATION, JSON.stringify(last));
-      this.#store.audit.append({
-        actor: actorId,
-        action: 'audit.verified',
-        payload: result.ok ? { ok: true, entries: result.entries } : { ok: false, firstBadSeq: result.firstBadSeq },
+    try {
+      this.#store.transaction(() => {
+        setMeta(this.#store.db, LAST_VERIFICATION, JSON.stringify(last));
+        this.#store.audit.append({
+          actor: actorId,
+          action: 'audit.verified',
+          payload: result.ok ? { ok: true, entries: result.entries } : { ok: false, firstBadSeq: result.firstBadSeq },
+        });
       });
-    });
+    } catch (error) {
+      // A damaged file may refuse the write; the finding itself must still reach the person who asked.
+      if (result.ok) {
+        throw error;
+      }
+    }
     return { ...result, verifiedAt, durationMs };
   }
 

@@ -37,9 +37,9 @@ function tamper(t: TempWorkstation, sql: string, ...params: unknown[]): void {
 const verify = (t: TempWorkstation) => verifyAuditChain(t.ws.store.sqlite, t.ws.deviceKey);
 
 describe('audit chain', () => {
-  it('verifies an untouched chain with its signed checkpoints', () => {
+  it('verifies an untouched chain with its signed checkpoints', async () => {
     temp = withEntries(35);
-    expect(verify(temp)).toMatchObject({ ok: true, entries: 35, headSeq: 35, checkpoints: 3 });
+    expect(await verify(temp)).toMatchObject({ ok: true, entries: 35, headSeq: 35, checkpoints: 3 });
   });
 
   it('refuses UPDATE and DELETE through SQL while the triggers stand', () => {
@@ -63,12 +63,12 @@ describe('audit chain', () => {
     expect(store.audit.head().seq).toBe(0);
   });
 
-  it('reports the first bad sequence number for any altered, deleted or swapped row', () => {
-    fc.assert(
-      fc.property(
+  it('reports the first bad sequence number for any altered, deleted or swapped row', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.integer({ min: 1, max: 30 }),
         fc.constantFrom('payload', 'actor', 'ts', 'hash', 'delete', 'swap'),
-        (seq, kind) => {
+        async (seq, kind) => {
           const t = withEntries(30);
           try {
             switch (kind) {
@@ -94,12 +94,12 @@ describe('audit chain', () => {
                 tamper(t, 'UPDATE audit_log SET seq = -1 WHERE seq = ?', first);
                 t.ws.store.sqlite.prepare('UPDATE audit_log SET seq = ? WHERE seq = ?').run(first, first + 1);
                 t.ws.store.sqlite.prepare('UPDATE audit_log SET seq = ? WHERE seq = -1').run(first + 1);
-                const result = verify(t);
+                const result = await verify(t);
                 expect(result).toMatchObject({ ok: false, firstBadSeq: first });
                 return;
               }
             }
-            const result = verify(t);
+            const result = await verify(t);
             if (kind === 'delete' && seq === 30) {
               // Removing the newest entry is truncation: the checkpoint at 30 reveals it.
               expect(result).toMatchObject({ ok: false, firstBadSeq: 30 });
@@ -135,18 +135,18 @@ describe('audit chain', () => {
       sqlite.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?').run(prev, hash, row.seq);
       prev = hash;
     }
-    expect(verify(temp)).toMatchObject({ ok: false, firstBadSeq: 10, reason: expect.stringMatching(/checkpoint/) });
+    expect(await verify(temp)).toMatchObject({ ok: false, firstBadSeq: 10, reason: expect.stringMatching(/checkpoint/) });
   });
 
-  it('detects truncation of the tail past a signed checkpoint', () => {
+  it('detects truncation of the tail past a signed checkpoint', async () => {
     temp = withEntries(25);
     tamper(temp, 'DELETE FROM audit_log WHERE seq > 15');
-    expect(verify(temp)).toMatchObject({ ok: false, firstBadSeq: 16, reason: expect.stringMatching(/truncated/) });
+    expect(await verify(temp)).toMatchObject({ ok: false, firstBadSeq: 16, reason: expect.stringMatching(/truncated/) });
   });
 
-  it('detects a checkpoint signed by another key', () => {
+  it('detects a checkpoint signed by another key', async () => {
     temp = withEntries(10);
     tamper(temp, 'UPDATE audit_checkpoints SET signature = ? WHERE seq = 10', Buffer.alloc(64, 1).toString('base64'));
-    expect(verify(temp)).toMatchObject({ ok: false, firstBadSeq: 10, reason: expect.stringMatching(/signature/) });
+    expect(await verify(temp)).toMatchObject({ ok: false, firstBadSeq: 10, reason: expect.stringMatching(/signature/) });
   });
 });

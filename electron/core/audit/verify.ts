@@ -4,7 +4,7 @@
  */
 import type { SqliteConnection } from '../db/open';
 import { toStorageError } from '../db/open';
-import { checkDatabaseIntegrity } from '../db/integrity';
+import { checkDatabaseIntegrity, checkDatabaseIntegrityInWorker } from '../db/integrity';
 import { publicKeyFromBase64, verifySignature } from '../crypto/device-key';
 import { chainHash, GENESIS_HASH } from './hash';
 import { checkpointMessage } from './checkpoint';
@@ -38,16 +38,47 @@ type Row = [
   hash: string,
 ];
 
-/** Checks the file's pages first (every page's HMAC), then the chain itself. */
-export function verifyAuditChain(sqlite: SqliteConnection, device: VerifyOptions): ChainVerification {
-  const damaged = checkDatabaseIntegrity(sqlite);
-  if (damaged !== null) {
-    return { ok: false, firstBadSeq: 0, reason: damaged, entries: 0 };
-  }
+/** Where the worker finds the file for the parallel page check. */
+export interface IntegritySource {
+  readonly file: string;
+  readonly key: Uint8Array;
+}
+
+/** Below this many entries the page check runs inline: a worker's start-up would cost more than it saves. */
+const PARALLEL_THRESHOLD = 50_000;
+
+/**
+ * Checks every page of the file (HMAC and b-tree structure), then the chain itself. With `integrity` given and a long
+ * chain, the page check runs on a second core while this thread walks the chain.
+ */
+export async function verifyAuditChain(
+  sqlite: SqliteConnection,
+  device: VerifyOptions,
+  integrity?: IntegritySource,
+): Promise<ChainVerification> {
+  const damagedPages = (reason: string): ChainVerification => ({ ok: false, firstBadSeq: 0, reason, entries: 0 });
+  let length: number;
   try {
-    return verify(sqlite, device);
+    length = sqlite.prepare<[], { n: number | null }>('SELECT max(seq) AS n FROM audit_log').get()?.n ?? 0;
+  } catch {
+    return damagedPages(checkDatabaseIntegrity(sqlite) ?? 'database file damaged: the audit table cannot be read');
+  }
+  if (integrity === undefined || length < PARALLEL_THRESHOLD) {
+    const damaged = checkDatabaseIntegrity(sqlite);
+    return damaged === null ? verify(sqlite, device) : damagedPages(damaged);
+  }
+  const pageCheck = checkDatabaseIntegrityInWorker(integrity.file, integrity.key);
+  try {
+    const chain = verify(sqlite, device);
+    const damaged = await pageCheck;
+    return damaged === null ? chain : damagedPages(damaged);
   } catch (error) {
-    throw toStorageError(error);
+    // A page that fails while the chain is walked is reported as the worker describes it.
+    const damaged = await pageCheck;
+    if (damaged !== null) {
+      return damagedPages(damaged);
+    }
+    throw error;
   }
 }
 

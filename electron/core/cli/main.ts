@@ -20,9 +20,10 @@ import { restoreBackup } from '../system/backup';
 const USAGE = `usage: npm run nexis -- <verify-audit | backup | restore <file>> [--data <dir>]
   --data <dir>   the workstation's data folder (default: $NEXIS_DATA_DIR or .nexis-data/harness)`;
 
-function verifyAudit(dataDir: string): number {
+async function verifyAudit(dataDir: string): Promise<number> {
   const key = resolveNodeDbKey({ dataDir });
-  const { sqlite, db } = openDatabase({ file: join(dataDir, DATABASE_FILE), key, create: false, readonly: true });
+  const file = join(dataDir, DATABASE_FILE);
+  const { sqlite, db } = openDatabase({ file, key, create: false, readonly: true });
   try {
     const stored = getMeta(db, 'device.ed25519.pkcs8');
     if (stored === undefined) {
@@ -30,7 +31,7 @@ function verifyAudit(dataDir: string): number {
     }
     const device = loadDeviceKey({ privateKeyPkcs8: stored });
     const started = performance.now();
-    const result = verifyAuditChain(sqlite, device);
+    const result = await verifyAuditChain(sqlite, device, { file, key });
     const ms = (performance.now() - started).toFixed(0);
     if (result.ok) {
       console.log(
@@ -58,7 +59,7 @@ function backup(dataDir: string): number {
   }
 }
 
-function restore(dataDir: string, backupFile: string | undefined): number {
+async function restore(dataDir: string, backupFile: string | undefined): Promise<number> {
   if (backupFile === undefined) {
     console.error(USAGE);
     return 2;
@@ -69,7 +70,7 @@ function restore(dataDir: string, backupFile: string | undefined): number {
   return verifyAudit(dataDir);
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -80,11 +81,11 @@ function main(argv: string[]): number {
   try {
     switch (command) {
       case 'verify-audit':
-        return verifyAudit(dataDir);
+        return await verifyAudit(dataDir);
       case 'backup':
         return backup(dataDir);
       case 'restore':
-        return restore(dataDir, rest[0]);
+        return await restore(dataDir, rest[0]);
       default:
         console.error(USAGE);
         return 2;
@@ -99,4 +100,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -87,7 +87,7 @@ describe('encrypted database', () => {
       try {
         const ws = createWorkstation({ dataDir: temp.dir, dbKey: temp.key });
         try {
-          const result = ws.audit.verify('system');
+          const result = await ws.audit.verify('system');
           ws.officers.list();
           detected = !result.ok;
         } finally {

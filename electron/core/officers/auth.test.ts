@@ -9,8 +9,8 @@ afterEach(() => {
   temp = undefined;
 });
 
-async function call<C extends Channel>(t: TempWorkstation, conn: string, channel: C, input: ChannelInput<C>) {
-  return t.ws.dispatch(conn, channel, input);
+function call<C extends Channel>(t: TempWorkstation, conn: string, channel: C, input: ChannelInput<C>) {
+  return t.call(conn, channel, input);
 }
 
 async function setUp(): Promise<TempWorkstation> {

@@ -25,7 +25,7 @@ describe('encrypted backup and restore', () => {
     const t = createTempWorkstation();
     temp = t;
     await t.ws.dispatch('admin', 'auth:setup', ADMIN);
-    const result = await t.ws.dispatch('admin', 'system:backup', {});
+    const result = await t.call('admin', 'system:backup', {});
     expect(result.ok).toBe(true);
     const file = result.ok ? result.value.file : '';
     expect(readFileSync(file).includes(Buffer.from(ADMIN.displayName))).toBe(false);
@@ -44,7 +44,7 @@ describe('encrypted backup and restore', () => {
     expect(previous !== null && existsSync(previous)).toBe(true);
     const restored = t.reopen();
     expect(restored.officers.list().map((o) => o.username)).toEqual([ADMIN.username]);
-    expect(restored.audit.verify('system')).toMatchObject({ ok: true });
+    expect(await restored.audit.verify('system')).toMatchObject({ ok: true });
   });
 });
 

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createManualClock } from '../clock';
 import { createWorkstation, type Workstation, type WorkstationOptions } from '../workstation';
+import type { Channel, ChannelInput, ChannelOutput } from '../../../shared/ipc/contract';
+import type { IpcResult } from '../../../shared/ipc/result';
 
 /** Cheap scrypt for tests: the format and code path are the production ones, only the cost is lower. */
 export const TEST_SCRYPT_COST = { N: 2 ** 10, r: 8, p: 1 } as const;
@@ -15,6 +17,8 @@ export interface TempWorkstation {
   readonly key: Buffer;
   readonly clock: ReturnType<typeof createManualClock>;
   reopen(overrides?: Partial<WorkstationOptions>): Workstation;
+  /** `dispatch` with the contract's types: what the renderer would send and receive. */
+  call<C extends Channel>(connectionId: string, channel: C, input: ChannelInput<C>): Promise<IpcResult<ChannelOutput<C>>>;
   cleanup(): void;
 }
 
@@ -35,6 +39,9 @@ export function createTempWorkstation(overrides: Partial<WorkstationOptions> = {
     dir,
     key,
     clock,
+    call(connectionId, channel, input) {
+      return ws.dispatch(connectionId, channel, input) as Promise<IpcResult<ChannelOutput<typeof channel>>>;
+    },
     reopen(more = {}) {
       ws.close();
       ws = createWorkstation({ ...options, ...more });

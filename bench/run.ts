@@ -1,0 +1,12 @@
+/**
+ * `npm run bench [-- --quick]`: every benchmark of the workstation, printed with the machine it ran on and the peer
+ * measured in the same run. Timings are never asserted anywhere.
+ */
+import { parseArgs } from 'node:util';
+import { machineLine } from './machine';
+import { runAuditBench } from './audit.bench';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+console.log('# NEXIS benchmarks');
+console.log(machineLine());
+await runAuditBench({ millionEntries: !values.quick });

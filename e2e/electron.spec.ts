@@ -1,0 +1,57 @@
+/**
+ * Electron smoke test: launches the real desktop app (built main, preload and renderer) where an Electron binary
+ * exists. This project's CI cannot download Electron's binary, so there the test is skipped and says so.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { _electron as electron, test, expect } from '@playwright/test';
+
+function electronBinary(): string | null {
+  const dir = join(process.cwd(), 'node_modules', 'electron');
+  const pathFile = join(dir, 'path.txt');
+  if (!existsSync(pathFile)) {
+    return null;
+  }
+  const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? binary : null;
+}
+
+const binary = electronBinary();
+
+test.describe('Electron desktop app', () => {
+  test.skip(binary === null, 'SKIPPED: no Electron binary on this machine (it cannot be downloaded here); the browser harness specs cover the UI.');
+
+  test('opens a sandboxed window that shows first-run setup', async () => {
+    test.setTimeout(300_000);
+    execFileSync(process.execPath, ['scripts/native-abi.mjs', 'electron'], { stdio: 'inherit' });
+    const dataDir = mkdtempSync(join(tmpdir(), 'nexis-electron-'));
+    try {
+      const app = await electron.launch({
+        executablePath: binary ?? undefined,
+        args: ['.', '--no-sandbox'],
+        env: { ...process.env, NEXIS_DATA_DIR: dataDir },
+      });
+      const window = await app.firstWindow();
+      await expect(window.getByRole('heading', { name: /set up this workstation/i })).toBeVisible({ timeout: 30_000 });
+      const prefs = await app.evaluate(({ BrowserWindow }) => {
+        const w = BrowserWindow.getAllWindows()[0];
+        const p = w?.webContents.getLastWebPreferences();
+        return { contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration };
+      });
+      expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+      expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+      await app.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      execFileSync(process.execPath, ['scripts/native-abi.mjs', 'node'], { stdio: 'inherit' });
+    }
+  });
+});
+
+test.afterAll(() => {
+  if (binary === null) {
+    console.log('[electron smoke] skipped: no Electron binary on this machine.');
+  }
+});

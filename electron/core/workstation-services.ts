@@ -5,6 +5,10 @@ import type { OfficerService } from './officers/officer-service';
 import type { SessionManager } from './sessions/session-manager';
 import type { SettingsService } from './system/settings-service';
 import type { Store } from './store';
+import type { ApplicantService } from './applicants/applicant-service';
+import type { BehaviourService } from './behaviour/behaviour-service';
+import type { ConsentService } from './consent/consent-service';
+import type { ApplicantDetail } from '../../shared/ipc/applicants';
 
 /** The services the IPC handlers reach. `createWorkstation` builds them; nothing here is a module singleton. */
 export interface WorkstationServices {
@@ -14,7 +18,12 @@ export interface WorkstationServices {
   readonly sessions: SessionManager;
   readonly settings: SettingsService;
   readonly audit: AuditService;
+  readonly consent: ConsentService;
+  readonly applicants: ApplicantService;
+  readonly behaviour: BehaviourService;
   status(): SystemStatus;
+  applicantDetail(applicantId: string): ApplicantDetail;
+  exportApplicant(actorId: string, applicantId: string): { json: string; text: string; fileName: string };
   backup(actorId: string): { file: string; bytes: number; createdAt: string };
   recordSignOut(officerId: string, reason: 'signed-out' | 'replaced'): void;
   endSessionsOf(officerId: string, reason: 'account-disabled'): void;

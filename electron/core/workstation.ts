@@ -22,6 +22,12 @@ import { loadOrCreateDeviceKey } from './system/device-identity';
 import { SettingsService } from './system/settings-service';
 import { Store } from './store';
 import type { WorkstationServices } from './workstation-services';
+import { ApplicantService } from './applicants/applicant-service';
+import { loadOrCreatePiiKeys } from './applicants/key-material';
+import { exportText, type ExportBundle } from './applicants/export';
+import { BehaviourService } from './behaviour/behaviour-service';
+import { ConsentService } from './consent/consent-service';
+import { NoticeLibrary, defaultNoticesDir } from './consent/notices';
 
 export interface WorkstationOptions {
   /** Folder holding nexis.db and backups/. */
@@ -32,6 +38,8 @@ export interface WorkstationOptions {
   /** A signed checkpoint every N audit entries. */
   readonly checkpointEvery?: number;
   readonly migrationsDir?: string;
+  /** Folder of the versioned consent notice texts (resources/notices). */
+  readonly noticesDir?: string;
   readonly scryptCost?: ScryptCost;
   readonly appVersion?: string;
   readonly logger?: Logger;
@@ -63,8 +71,10 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     ...(options.migrationsDir === undefined ? {} : { migrationsDir: options.migrationsDir }),
   });
   let deviceKey: ReturnType<typeof loadOrCreateDeviceKey>;
+  let piiKeys: ReturnType<typeof loadOrCreatePiiKeys>;
   try {
     deviceKey = loadOrCreateDeviceKey(sqlite, db);
+    piiKeys = loadOrCreatePiiKeys(sqlite, db);
   } catch (error) {
     sqlite.close();
     throw toStorageError(error);
@@ -77,6 +87,14 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const settings = new SettingsService(store);
   const officers = new OfficerService(store, clock, options.scryptCost);
   const audit = new AuditService(store, clock, deviceKey, { file: databaseFile, key: Buffer.from(options.dbKey) });
+  const consent = new ConsentService(
+    store,
+    clock,
+    deviceKey,
+    new NoticeLibrary(options.noticesDir ?? defaultNoticesDir()),
+  );
+  const applicants = new ApplicantService(store, clock, piiKeys, consent, settings);
+  const behaviour = new BehaviourService(store, clock, applicants, consent);
   const listeners = new Set<EventListener>();
   const emit: EventListener = (connectionId, event, payload) => {
     for (const listener of listeners) {
@@ -106,7 +124,49 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     sessions,
     settings,
     audit,
+    consent,
+    applicants,
+    behaviour,
     status: () => systemStatus(),
+    applicantDetail: (applicantId) => {
+      const row = applicants.get(applicantId);
+      return {
+        applicantId,
+        status: row.status,
+        createdAt: row.createdAt,
+        createdBy: row.createdBy,
+        erasedAt: row.erasedAt,
+        personal: row.status === 'active' ? applicants.masked(applicantId) : null,
+        purposes: consent.purposes(applicantId),
+        receipts: consent.receiptsOf(applicantId),
+        behaviour: behaviour.latest(applicantId),
+        timeline: audit.forSubject(applicantId),
+      };
+    },
+    exportApplicant: (actorId, applicantId) => {
+      const row = applicants.requireActive(applicantId);
+      const bundle: ExportBundle = {
+        applicantId,
+        exportedAt: clock.now().toISOString(),
+        status: row.status,
+        createdAt: row.createdAt,
+        personal: applicants.personal(applicantId),
+        consent: {
+          purposes: consent.purposes(applicantId),
+          receipts: consent.receiptsOf(applicantId).map((r) => consent.receipt(r.receiptId)),
+        },
+        behaviour: behaviour.latest(applicantId),
+        history: audit.forSubject(applicantId),
+      };
+      store.transaction(() =>
+        store.audit.append({ actor: actorId, action: 'applicant.exported', subject: applicantId }),
+      );
+      return {
+        json: JSON.stringify(bundle, null, 2),
+        text: exportText(bundle),
+        fileName: `nexis-${applicantId}-export`,
+      };
+    },
     backup: (actorId) => {
       const at = clock.now();
       const written = writeBackup(sqlite, join(options.dataDir, 'backups'), at);

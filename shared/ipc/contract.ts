@@ -4,11 +4,19 @@ import { authChannels } from './auth';
 import { officersChannels } from './officers';
 import { auditChannels } from './audit';
 import { systemChannels } from './system';
+import { applicantsChannels, consentChannels } from './applicants';
 import type { IpcResult } from './result';
 import type { EventName, EventPayload } from './events';
 
 /** Every IPC channel of the app. Merging throws at start-up if two capabilities declare the same channel. */
-export const contract = mergeContracts(authChannels, officersChannels, auditChannels, systemChannels);
+export const contract = mergeContracts(
+  authChannels,
+  officersChannels,
+  auditChannels,
+  systemChannels,
+  applicantsChannels,
+  consentChannels,
+);
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract & string;

@@ -36,7 +36,33 @@ export const Settings = z.strictObject({
 });
 export type Settings = z.infer<typeof Settings>;
 
+/** The data controller named on consent receipts (Kantara `piiControllers`). Set by an administrator. */
+export const Organisation = z.strictObject({
+  controllerName: z.string().trim().min(2).max(120),
+  contactEmail: z.email().max(254),
+  contactPhone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9][0-9 ]{7,18}$/, 'a phone number'),
+  address: z.string().trim().min(5).max(200),
+  jurisdiction: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 country code, e.g. KE'),
+  policyUrl: z.url({ protocol: /^https$/ }).max(300),
+});
+export type Organisation = z.infer<typeof Organisation>;
+
 export const systemChannels = defineChannels('system', {
+  'system:getOrganisation': {
+    input: Empty,
+    output: Organisation.nullable(),
+    access: 'signedIn',
+    summary: 'The controller details printed on consent receipts (null until an administrator sets them)',
+  },
+  'system:updateOrganisation': {
+    input: Organisation,
+    output: Organisation,
+    access: ['admin'],
+    summary: 'Sets the controller details printed on consent receipts',
+  },
   'system:status': {
     input: Empty,
     output: SystemStatus,

@@ -101,6 +101,27 @@ export class AuditService {
     return { ...result, verifiedAt, durationMs };
   }
 
+  /** Every entry about one subject, oldest first (an applicant's timeline). */
+  forSubject(subject: string): AuditEntryView[] {
+    return this.#store.read(() =>
+      this.#store.db
+        .select()
+        .from(auditLog)
+        .where(eq(auditLog.subject, subject))
+        .orderBy(auditLog.seq)
+        .all()
+        .map((row) => ({
+          seq: row.seq,
+          ts: row.ts,
+          actor: row.actor,
+          action: row.action,
+          subject: row.subject,
+          payload: JSON.parse(row.payload) as Record<string, unknown>,
+          hash: row.hash,
+        })),
+    );
+  }
+
   lastVerification(): LastVerification | null {
     const raw = this.#store.read(() => getMeta(this.#store.db, LAST_VERIFICATION));
     return raw === undefined ? null : (JSON.parse(raw) as LastVerification);

@@ -135,18 +135,30 @@ describe('audit chain', () => {
       sqlite.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?').run(prev, hash, row.seq);
       prev = hash;
     }
-    expect(await verify(temp)).toMatchObject({ ok: false, firstBadSeq: 10, reason: expect.stringMatching(/checkpoint/) });
+    expect(await verify(temp)).toMatchObject({
+      ok: false,
+      firstBadSeq: 10,
+      reason: expect.stringMatching(/checkpoint/),
+    });
   });
 
   it('detects truncation of the tail past a signed checkpoint', async () => {
     temp = withEntries(25);
     tamper(temp, 'DELETE FROM audit_log WHERE seq > 15');
-    expect(await verify(temp)).toMatchObject({ ok: false, firstBadSeq: 16, reason: expect.stringMatching(/truncated/) });
+    expect(await verify(temp)).toMatchObject({
+      ok: false,
+      firstBadSeq: 16,
+      reason: expect.stringMatching(/truncated/),
+    });
   });
 
   it('detects a checkpoint signed by another key', async () => {
     temp = withEntries(10);
     tamper(temp, 'UPDATE audit_checkpoints SET signature = ? WHERE seq = 10', Buffer.alloc(64, 1).toString('base64'));
-    expect(await verify(temp)).toMatchObject({ ok: false, firstBadSeq: 10, reason: expect.stringMatching(/signature/) });
+    expect(await verify(temp)).toMatchObject({
+      ok: false,
+      firstBadSeq: 10,
+      reason: expect.stringMatching(/signature/),
+    });
   });
 });

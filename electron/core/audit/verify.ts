@@ -78,7 +78,7 @@ export async function verifyAuditChain(
     if (damaged !== null) {
       return damagedPages(damaged);
     }
-    throw error;
+    throw toStorageError(error);
   }
 }
 

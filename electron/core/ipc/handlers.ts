@@ -110,6 +110,26 @@ export function createHandlers(ws: WorkstationServices): Handlers {
     'system:status': () => ws.status(),
     'system:backup': (ctx) => ws.backup(requireOfficer(ctx).id),
     'system:getSettings': () => ws.settings.get(),
+    'system:getOrganisation': () => ws.settings.organisation(),
+    'system:updateOrganisation': (ctx, input) => ws.settings.updateOrganisation(requireOfficer(ctx).id, input),
+    'applicants:register': (ctx, input) =>
+      ws.applicants.register(requireOfficer(ctx).id, input.personal, input.consent),
+    'applicants:list': (_ctx, input) => ws.applicants.list(input.query, input.page, input.pageSize),
+    'applicants:get': (_ctx, input) => ws.applicantDetail(input.applicantId),
+    'applicants:reveal': (ctx, input) => ({
+      field: input.field,
+      value: ws.applicants.reveal(requireOfficer(ctx).id, input.applicantId, input.field),
+    }),
+    'applicants:saveFeatures': (ctx, input) =>
+      ws.behaviour.saveForm(requireOfficer(ctx).id, input.applicantId, input.values),
+    'applicants:previewStatement': (_ctx, input) => ws.behaviour.preview(input.applicantId, input.csv),
+    'applicants:importStatement': (ctx, input) =>
+      ws.behaviour.importStatement(requireOfficer(ctx).id, input.applicantId, input.csv),
+    'applicants:export': (ctx, input) => ws.exportApplicant(requireOfficer(ctx).id, input.applicantId),
+    'applicants:erase': (ctx, input) => ws.applicants.erase(requireOfficer(ctx).id, input.applicantId, input.reason),
+    'consent:notice': (_ctx, input) => ws.consent.notices.current(input.language),
+    'consent:receipt': (_ctx, input) => ws.consent.receipt(input.receiptId),
+    'consent:withdraw': (ctx, input) => ws.consent.withdraw(requireOfficer(ctx).id, input.applicantId, input.purpose),
     'system:updateSettings': (ctx, input) => ws.settings.update(requireOfficer(ctx).id, input),
   };
 }

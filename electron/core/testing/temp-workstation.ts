@@ -18,7 +18,11 @@ export interface TempWorkstation {
   readonly clock: ReturnType<typeof createManualClock>;
   reopen(overrides?: Partial<WorkstationOptions>): Workstation;
   /** `dispatch` with the contract's types: what the renderer would send and receive. */
-  call<C extends Channel>(connectionId: string, channel: C, input: ChannelInput<C>): Promise<IpcResult<ChannelOutput<C>>>;
+  call<C extends Channel>(
+    connectionId: string,
+    channel: C,
+    input: ChannelInput<C>,
+  ): Promise<IpcResult<ChannelOutput<C>>>;
   cleanup(): void;
 }
 

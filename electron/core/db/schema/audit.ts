@@ -16,7 +16,11 @@ export const auditLog = sqliteTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (table) => [index('audit_log_action').on(table.action), index('audit_log_actor').on(table.actor)],
+  (table) => [
+    index('audit_log_action').on(table.action),
+    index('audit_log_actor').on(table.actor),
+    index('audit_log_subject').on(table.subject),
+  ],
 );
 
 /** Every N entries the head of the chain is signed with the device's Ed25519 key. */

@@ -1,3 +1,4 @@
 export * from './meta';
 export * from './officers';
 export * from './audit';
+export * from './applicants';

@@ -1,0 +1,290 @@
+/**
+ * The applicant registry: registration after consent, encrypted personal data, blind-index search, audited reveal,
+ * export and crypto-shredding erasure.
+ */
+import { randomBytes } from 'node:crypto';
+import { and, count, desc, eq, inArray, like, sql } from 'drizzle-orm';
+import { applicantIdFromBytes, normaliseApplicantId } from '../../../shared/domain/applicant-id';
+import { LEGAL_AGE_YEARS, REQUIRED_PURPOSE } from '../../../shared/domain/consent';
+import type { ApplicantSummary, ConsentInput, PersonalData, PersonalField } from '../../../shared/ipc/applicants';
+import { PERSONAL_FIELDS } from '../../../shared/ipc/applicants';
+import { applicantKeys, applicantPii, applicants, applicantSearch } from '../db/schema';
+import { NexisError } from '../errors';
+import type { Clock } from '../clock';
+import type { Store } from '../store';
+import type { ConsentService } from '../consent/consent-service';
+import type { SettingsService } from '../system/settings-service';
+import { BlindIndex } from './blind-index';
+import type { PiiKeys } from './key-material';
+import { fieldAad, newDataKey, open, seal, wrapAad } from './pii-crypto';
+import { MASKED, maskEmail, maskName, maskNationalId, maskPhone } from './masking';
+
+export type ApplicantRow = typeof applicants.$inferSelect;
+
+export function ageInYears(dateOfBirth: string, now: Date): number {
+  const [y, m, d] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  let age = now.getUTCFullYear() - y;
+  if (now.getUTCMonth() + 1 < m || (now.getUTCMonth() + 1 === m && now.getUTCDate() < d)) {
+    age -= 1;
+  }
+  return age;
+}
+
+export class ApplicantService {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #keys: PiiKeys;
+  readonly #index: BlindIndex;
+  readonly #consent: ConsentService;
+  readonly #settings: SettingsService;
+
+  constructor(store: Store, clock: Clock, keys: PiiKeys, consent: ConsentService, settings: SettingsService) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#keys = keys;
+    this.#index = new BlindIndex(keys.indexKey);
+    this.#consent = consent;
+    this.#settings = settings;
+  }
+
+  register(
+    officerId: string,
+    personal: PersonalData,
+    consent: ConsentInput,
+  ): { applicantId: string; receiptId: string } {
+    if (!consent.grants[REQUIRED_PURPOSE]) {
+      throw new NexisError(
+        'CONSENT_REQUIRED',
+        'Registration needs consent to credit scoring: without it there is nothing to assess.',
+      );
+    }
+    const now = this.#clock.now();
+    if (ageInYears(personal.dateOfBirth, now) < LEGAL_AGE_YEARS) {
+      throw new NexisError(
+        'INVALID_INPUT',
+        `Invalid input — dateOfBirth: the applicant must be at least ${LEGAL_AGE_YEARS} years old.`,
+      );
+    }
+    const organisation = this.#settings.organisation();
+    if (organisation === null) {
+      throw new NexisError(
+        'CONFLICT',
+        "An administrator must enter the bank's controller details in Settings before applicants can be registered.",
+      );
+    }
+    this.#consent.checkNotice(consent);
+    return this.#store.transaction(() => {
+      const applicantId = this.#newId();
+      this.#store.db
+        .insert(applicants)
+        .values({ id: applicantId, status: 'active', createdAt: now.toISOString(), createdBy: officerId })
+        .run();
+      // The consent comes first: nothing else about the applicant is stored before it.
+      const receiptId = this.#consent.record({ applicantId, officerId, consent, organisation });
+      const dataKey = newDataKey();
+      this.#store.db
+        .insert(applicantKeys)
+        .values({ applicantId, wrappedKey: seal(this.#keys.kek, dataKey, wrapAad(applicantId)) })
+        .run();
+      for (const field of PERSONAL_FIELDS) {
+        const value = personal[field];
+        if (value !== undefined && value !== '') {
+          this.#store.db
+            .insert(applicantPii)
+            .values({
+              applicantId,
+              field,
+              ciphertext: seal(dataKey, Buffer.from(value, 'utf8'), fieldAad(applicantId, field)),
+            })
+            .run();
+        }
+      }
+      const tokens = this.#index.tokensFor(personal);
+      for (const token of tokens) {
+        this.#store.db.insert(applicantSearch).values({ token, applicantId }).run();
+      }
+      dataKey.fill(0);
+      this.#store.audit.append({
+        actor: officerId,
+        action: 'applicant.registered',
+        subject: applicantId,
+        payload: { receiptId },
+      });
+      return { applicantId, receiptId };
+    });
+  }
+
+  get(applicantId: string): ApplicantRow {
+    const row = this.#store.read(() =>
+      this.#store.db.select().from(applicants).where(eq(applicants.id, applicantId)).get(),
+    );
+    if (!row) {
+      throw new NexisError('NOT_FOUND', 'No applicant with this id on this workstation.');
+    }
+    return row;
+  }
+
+  requireActive(applicantId: string): ApplicantRow {
+    const row = this.get(applicantId);
+    if (row.status === 'erased') {
+      throw new NexisError('CONFLICT', "This applicant's personal data was erased.");
+    }
+    return row;
+  }
+
+  /** The applicant's data key, or null once erased. Callers must not keep it. */
+  dataKey(applicantId: string): Buffer | null {
+    const row = this.#store.read(() =>
+      this.#store.db.select().from(applicantKeys).where(eq(applicantKeys.applicantId, applicantId)).get(),
+    );
+    return row ? open(this.#keys.kek, row.wrappedKey, wrapAad(applicantId)) : null;
+  }
+
+  /** Decrypts the given personal fields (all by default); null when erased. */
+  personal(
+    applicantId: string,
+    fields: readonly PersonalField[] = PERSONAL_FIELDS,
+  ): Partial<Record<PersonalField, string>> | null {
+    const key = this.dataKey(applicantId);
+    if (key === null) {
+      return null;
+    }
+    const rows = this.#store.read(() =>
+      this.#store.db
+        .select()
+        .from(applicantPii)
+        .where(and(eq(applicantPii.applicantId, applicantId), inArray(applicantPii.field, [...fields])))
+        .all(),
+    );
+    const out: Partial<Record<PersonalField, string>> = {};
+    for (const row of rows) {
+      out[row.field as PersonalField] = open(key, row.ciphertext, fieldAad(applicantId, row.field)).toString('utf8');
+    }
+    key.fill(0);
+    return out;
+  }
+
+  masked(applicantId: string) {
+    const p = this.personal(applicantId);
+    if (p === null) {
+      return null;
+    }
+    return {
+      fullName: maskName(p.fullName ?? ''),
+      phone: maskPhone(p.phone ?? ''),
+      email: p.email === undefined ? null : maskEmail(p.email),
+      nationalId: maskNationalId(p.nationalId ?? ''),
+      address: p.address === undefined ? null : MASKED,
+      dateOfBirth: MASKED,
+    };
+  }
+
+  reveal(officerId: string, applicantId: string, field: PersonalField): string | null {
+    this.requireActive(applicantId);
+    const value = this.personal(applicantId, [field])?.[field] ?? null;
+    this.#store.transaction(() =>
+      this.#store.audit.append({
+        actor: officerId,
+        action: 'applicant.pii_revealed',
+        subject: applicantId,
+        payload: { field },
+      }),
+    );
+    return value;
+  }
+
+  /** Lists newest first; a query searches ids by prefix, or names and phones through the blind index. */
+  list(query: string | undefined, page: number, pageSize: number): { items: ApplicantSummary[]; total: number } {
+    const db = this.#store.db;
+    const where = this.#searchCondition(query);
+    if (where === 'none') {
+      return { items: [], total: 0 };
+    }
+    return this.#store.read(() => {
+      const total = db.select({ n: count() }).from(applicants).where(where).get()?.n ?? 0;
+      const rows = db
+        .select()
+        .from(applicants)
+        .where(where)
+        .orderBy(desc(applicants.createdAt), desc(applicants.id))
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .all();
+      const items = rows.map((row): ApplicantSummary => {
+        const p = row.status === 'active' ? this.personal(row.id, ['fullName', 'phone']) : null;
+        return {
+          applicantId: row.id,
+          maskedName: p ? maskName(p.fullName ?? '') : '(erased)',
+          maskedPhone: p ? maskPhone(p.phone ?? '') : '',
+          status: row.status,
+          createdAt: row.createdAt,
+          scoringConsent: this.#consent.isActive(row.id, REQUIRED_PURPOSE),
+        };
+      });
+      return { items, total };
+    });
+  }
+
+  #searchCondition(query: string | undefined) {
+    const trimmed = query?.trim() ?? '';
+    if (trimmed === '') {
+      return undefined;
+    }
+    const asId = normaliseApplicantId(trimmed);
+    if (/^NEX-[0-9A-Z-]*$/.test(asId)) {
+      return like(applicants.id, `${asId.replace(/[%_]/g, '')}%`);
+    }
+    const tokens = this.#index.queryTokens(trimmed);
+    if (tokens === null) {
+      return 'none' as const;
+    }
+    if ('any' in tokens) {
+      return inArray(
+        applicants.id,
+        this.#store.db
+          .selectDistinct({ id: applicantSearch.applicantId })
+          .from(applicantSearch)
+          .where(inArray(applicantSearch.token, tokens.any)),
+      );
+    }
+    return inArray(
+      applicants.id,
+      this.#store.db
+        .select({ id: applicantSearch.applicantId })
+        .from(applicantSearch)
+        .where(inArray(applicantSearch.token, tokens.all))
+        .groupBy(applicantSearch.applicantId)
+        .having(sql`count(distinct ${applicantSearch.token}) = ${tokens.all.length}`),
+    );
+  }
+
+  /** Crypto-shredding: the data key and the search tokens go; ciphertexts left anywhere can no longer be read. */
+  erase(actorId: string, applicantId: string, reason: string): { applicantId: string; erasedAt: string } {
+    return this.#store.transaction(() => {
+      this.requireActive(applicantId);
+      const erasedAt = this.#clock.now().toISOString();
+      const db = this.#store.db;
+      db.delete(applicantKeys).where(eq(applicantKeys.applicantId, applicantId)).run();
+      db.delete(applicantPii).where(eq(applicantPii.applicantId, applicantId)).run();
+      db.delete(applicantSearch).where(eq(applicantSearch.applicantId, applicantId)).run();
+      db.update(applicants).set({ status: 'erased', erasedAt }).where(eq(applicants.id, applicantId)).run();
+      this.#store.audit.append({
+        actor: actorId,
+        action: 'applicant.erased',
+        subject: applicantId,
+        payload: { reason },
+      });
+      return { applicantId, erasedAt };
+    });
+  }
+
+  #newId(): string {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const id = applicantIdFromBytes(randomBytes(7));
+      if (!this.#store.db.select({ id: applicants.id }).from(applicants).where(eq(applicants.id, id)).get()) {
+        return id;
+      }
+    }
+    throw new NexisError('INTERNAL', 'Could not allocate a unique applicant id.');
+  }
+}

@@ -1,0 +1,105 @@
+import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
+
+/** One row per applicant: pseudonymous id and state only. Personal data lives encrypted in applicant_pii. */
+export const applicants = sqliteTable(
+  'applicants',
+  {
+    id: text('id').primaryKey(),
+    status: text('status', { enum: ['active', 'erased'] }).notNull(),
+    createdAt: text('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+    erasedAt: text('erased_at'),
+  },
+  (table) => [index('applicants_created_at').on(table.createdAt)],
+);
+
+/**
+ * Per-applicant AES-256-GCM data key, wrapped by the workstation's key-encryption key. Deleting the row
+ * (secure_delete overwrites it) is the erasure: the applicant's ciphertexts can no longer be decrypted.
+ */
+export const applicantKeys = sqliteTable('applicant_keys', {
+  applicantId: text('applicant_id')
+    .primaryKey()
+    .references(() => applicants.id),
+  wrappedKey: text('wrapped_key').notNull(),
+});
+
+/** One encrypted personal field per row: base64(iv ‖ tag ‖ ciphertext), bound to (applicant, field) as AAD. */
+export const applicantPii = sqliteTable(
+  'applicant_pii',
+  {
+    applicantId: text('applicant_id')
+      .notNull()
+      .references(() => applicants.id),
+    field: text('field').notNull(),
+    ciphertext: text('ciphertext').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.applicantId, table.field] })],
+);
+
+/** Blind index: keyed HMAC tokens of normalised name words, phone suffixes and national id, for search. */
+export const applicantSearch = sqliteTable(
+  'applicant_search',
+  {
+    token: text('token').notNull(),
+    applicantId: text('applicant_id')
+      .notNull()
+      .references(() => applicants.id),
+  },
+  (table) => [
+    primaryKey({ columns: [table.token, table.applicantId] }),
+    index('applicant_search_applicant').on(table.applicantId),
+  ],
+);
+
+export const consentReceipts = sqliteTable(
+  'consent_receipts',
+  {
+    id: text('id').primaryKey(),
+    applicantId: text('applicant_id')
+      .notNull()
+      .references(() => applicants.id),
+    createdAt: text('created_at').notNull(),
+    language: text('language', { enum: ['en', 'sw'] }).notNull(),
+    /** Canonical JSON of the receipt exactly as signed. */
+    receipt: text('receipt').notNull(),
+    signature: text('signature').notNull(),
+    publicKey: text('public_key').notNull(),
+  },
+  (table) => [index('consent_receipts_applicant').on(table.applicantId)],
+);
+
+export const consentEvents = sqliteTable(
+  'consent_events',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    receiptId: text('receipt_id')
+      .notNull()
+      .references(() => consentReceipts.id),
+    applicantId: text('applicant_id').notNull(),
+    purpose: text('purpose', { enum: ['credit-scoring', 'central-sync', 'credit-bureau-sharing'] }).notNull(),
+    event: text('event', { enum: ['granted', 'declined', 'withdrawn'] }).notNull(),
+    at: text('at').notNull(),
+    officerId: text('officer_id').notNull(),
+  },
+  (table) => [index('consent_events_applicant').on(table.applicantId)],
+);
+
+/** Behavioural (alternative) data as captured: derived feature values only, never raw transactions. */
+export const behaviouralRecords = sqliteTable(
+  'behavioural_records',
+  {
+    id: text('id').primaryKey(),
+    applicantId: text('applicant_id')
+      .notNull()
+      .references(() => applicants.id),
+    capturedAt: text('captured_at').notNull(),
+    officerId: text('officer_id').notNull(),
+    source: text('source', { enum: ['form', 'statement-import'] }).notNull(),
+    specId: text('spec_id').notNull(),
+    specVersion: text('spec_version').notNull(),
+    values: text('values').notNull(),
+    importSummary: text('import_summary'),
+  },
+  (table) => [index('behavioural_records_applicant').on(table.applicantId, table.capturedAt)],
+);

@@ -1,0 +1,291 @@
+import { z } from 'zod';
+import { defineChannels } from './define';
+import { IsoTimestamp } from './common';
+import { APPLICANT_ID_PATTERN, isValidApplicantId } from '../domain/applicant-id';
+import { CONSENT_LANGUAGES, CONSENT_PURPOSES, RETENTION_MONTHS } from '../domain/consent';
+import { AuditEntryView } from './audit';
+
+export const ApplicantId = z
+  .string()
+  .regex(APPLICANT_ID_PATTERN, 'must look like NEX-XXXXX-XXXXX-X')
+  .refine(isValidApplicantId, 'check symbol does not match: the id is mistyped');
+
+export const PERSONAL_FIELDS = ['fullName', 'phone', 'email', 'nationalId', 'address', 'dateOfBirth'] as const;
+export type PersonalField = (typeof PERSONAL_FIELDS)[number];
+
+export const PersonalData = z.strictObject({
+  fullName: z
+    .string()
+    .trim()
+    .min(2, 'at least 2 characters')
+    .max(120, 'at most 120 characters')
+    .regex(/^[\p{L}\p{M}][\p{L}\p{M} .'-]*$/u, 'letters, spaces, apostrophes, dots and dashes only'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9][0-9 ]{7,18}$/, 'a phone number such as +254 712 345 678'),
+  email: z.email('not an email address').max(254).optional(),
+  nationalId: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9]{5,20}$/, '5 to 20 letters or digits'),
+  address: z.string().trim().max(200, 'at most 200 characters').optional(),
+  dateOfBirth: z.iso.date('a date as YYYY-MM-DD'),
+});
+export type PersonalData = z.infer<typeof PersonalData>;
+
+export const ConsentPurposeSchema = z.enum(CONSENT_PURPOSES);
+export const ConsentLanguageSchema = z.enum(CONSENT_LANGUAGES);
+
+export const ConsentInput = z.strictObject({
+  language: ConsentLanguageSchema,
+  noticeVersion: z.string().min(1).max(32),
+  /** The SHA-256 of the notice text the applicant was shown, so the receipt proves which text it was. */
+  noticeSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  grants: z.strictObject({
+    'credit-scoring': z.boolean(),
+    'central-sync': z.boolean(),
+    'credit-bureau-sharing': z.boolean(),
+  }),
+  retentionMonths: z.union(
+    RETENTION_MONTHS.map((m) => z.literal(m)) as [z.ZodLiteral<12>, z.ZodLiteral<24>, z.ZodLiteral<60>],
+  ),
+});
+export type ConsentInput = z.infer<typeof ConsentInput>;
+
+export const ConsentNotice = z.strictObject({
+  version: z.string(),
+  language: ConsentLanguageSchema,
+  text: z.string(),
+  sha256: z.string(),
+});
+export type ConsentNotice = z.infer<typeof ConsentNotice>;
+
+export const PurposeState = z.strictObject({
+  purpose: ConsentPurposeSchema,
+  granted: z.boolean(),
+  active: z.boolean(),
+  changedAt: IsoTimestamp,
+});
+export type PurposeState = z.infer<typeof PurposeState>;
+
+export const ConsentEvent = z.strictObject({
+  purpose: ConsentPurposeSchema,
+  event: z.enum(['granted', 'declined', 'withdrawn']),
+  at: IsoTimestamp,
+  officerId: z.string(),
+});
+
+/** The signed receipt (Kantara Consent Receipt v1.1 / ISO/IEC 27560 fields). */
+export const ConsentReceipt = z.strictObject({
+  version: z.literal('KI-CR-v1.1.0'),
+  jurisdiction: z.string(),
+  consentTimestamp: IsoTimestamp,
+  collectionMethod: z.string(),
+  consentReceiptID: z.string(),
+  language: ConsentLanguageSchema,
+  piiPrincipalId: z.string(),
+  piiControllers: z.array(
+    z.strictObject({
+      piiController: z.string(),
+      contact: z.string(),
+      address: z.string(),
+      email: z.string(),
+      phone: z.string(),
+    }),
+  ),
+  policyUrl: z.string(),
+  notice: z.strictObject({ version: z.string(), sha256: z.string(), language: ConsentLanguageSchema }),
+  services: z.array(
+    z.strictObject({
+      service: z.string(),
+      purposes: z.array(
+        z.strictObject({
+          purpose: ConsentPurposeSchema,
+          purposeCategory: z.array(z.string()),
+          consentType: z.literal('EXPLICIT'),
+          granted: z.boolean(),
+          piiCategory: z.array(z.string()),
+          primaryPurpose: z.boolean(),
+          termination: z.string(),
+          thirdPartyDisclosure: z.boolean(),
+          thirdPartyName: z.string().optional(),
+        }),
+      ),
+    }),
+  ),
+  sensitive: z.boolean(),
+  spiCat: z.array(z.string()),
+  officerId: z.string(),
+  deviceId: z.string(),
+});
+export type ConsentReceipt = z.infer<typeof ConsentReceipt>;
+
+export const SignedReceipt = z.strictObject({
+  receipt: ConsentReceipt,
+  /** Ed25519 over the RFC 8785 canonical JSON of `receipt`, base64. */
+  signature: z.string(),
+  publicKey: z.string(),
+  signatureValid: z.boolean(),
+  events: z.array(ConsentEvent),
+});
+export type SignedReceipt = z.infer<typeof SignedReceipt>;
+
+export const MaskedPersonalData = z.strictObject({
+  fullName: z.string(),
+  phone: z.string(),
+  email: z.string().nullable(),
+  nationalId: z.string(),
+  address: z.string().nullable(),
+  dateOfBirth: z.string(),
+});
+
+export const FeatureValue = z.union([z.number().finite(), z.string().max(64), z.null()]);
+export const FeatureValuesInput = z.record(z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/), FeatureValue);
+
+export const BehaviouralRecord = z.strictObject({
+  recordId: z.string(),
+  capturedAt: IsoTimestamp,
+  officerId: z.string(),
+  source: z.enum(['form', 'statement-import']),
+  specId: z.string(),
+  specVersion: z.string(),
+  values: z.record(z.string(), FeatureValue),
+  importSummary: z
+    .strictObject({
+      months: z.number().int(),
+      transactions: z.number().int(),
+      rowsRejected: z.number().int(),
+      derived: z.array(z.string()),
+    })
+    .nullable(),
+});
+export type BehaviouralRecord = z.infer<typeof BehaviouralRecord>;
+
+export const ApplicantSummary = z.strictObject({
+  applicantId: z.string(),
+  maskedName: z.string(),
+  maskedPhone: z.string(),
+  status: z.enum(['active', 'erased']),
+  createdAt: IsoTimestamp,
+  scoringConsent: z.boolean(),
+});
+export type ApplicantSummary = z.infer<typeof ApplicantSummary>;
+
+export const ApplicantDetail = z.strictObject({
+  applicantId: z.string(),
+  status: z.enum(['active', 'erased']),
+  createdAt: IsoTimestamp,
+  createdBy: z.string(),
+  erasedAt: IsoTimestamp.nullable(),
+  personal: MaskedPersonalData.nullable(),
+  purposes: z.array(PurposeState),
+  receipts: z.array(
+    z.strictObject({ receiptId: z.string(), createdAt: IsoTimestamp, language: ConsentLanguageSchema }),
+  ),
+  behaviour: BehaviouralRecord.nullable(),
+  timeline: z.array(AuditEntryView),
+});
+export type ApplicantDetail = z.infer<typeof ApplicantDetail>;
+
+export const StatementPreview = z.strictObject({
+  values: z.record(z.string(), FeatureValue),
+  derived: z.array(z.string()),
+  months: z.number().int(),
+  transactions: z.number().int(),
+  rowsRejected: z.number().int(),
+  firstDate: z.string(),
+  lastDate: z.string(),
+  /** Derived values that were left out because they fall outside the specification's range. */
+  warnings: z.array(z.string()),
+});
+export type StatementPreview = z.infer<typeof StatementPreview>;
+
+const LENDING = ['officer', 'supervisor'] as const;
+const READERS = ['officer', 'supervisor', 'auditor'] as const;
+const MAX_CSV_CHARS = 5 * 1024 * 1024;
+
+export const applicantsChannels = defineChannels('applicants', {
+  'applicants:register': {
+    input: z.strictObject({ personal: PersonalData, consent: ConsentInput }),
+    output: z.strictObject({ applicantId: z.string(), receiptId: z.string() }),
+    access: LENDING,
+    summary: 'Records the consent, then registers the applicant with encrypted personal data',
+  },
+  'applicants:list': {
+    input: z.strictObject({
+      query: z.string().max(100).optional(),
+      page: z.number().int().min(1).max(100_000),
+      pageSize: z.number().int().min(1).max(200),
+    }),
+    output: z.strictObject({ items: z.array(ApplicantSummary), total: z.number().int().nonnegative() }),
+    access: READERS,
+    summary: 'Lists or searches applicants by id, name or phone (blind index: no bulk decryption)',
+  },
+  'applicants:get': {
+    input: z.strictObject({ applicantId: ApplicantId }),
+    output: ApplicantDetail,
+    access: READERS,
+    summary: 'An applicant with masked personal data, consent state, behavioural data and timeline',
+  },
+  'applicants:reveal': {
+    input: z.strictObject({ applicantId: ApplicantId, field: z.enum(PERSONAL_FIELDS) }),
+    output: z.strictObject({ field: z.enum(PERSONAL_FIELDS), value: z.string().nullable() }),
+    access: LENDING,
+    summary: 'Shows one personal field in clear (audited)',
+  },
+  'applicants:saveFeatures': {
+    input: z.strictObject({ applicantId: ApplicantId, values: FeatureValuesInput }),
+    output: BehaviouralRecord,
+    access: LENDING,
+    summary: 'Stores behavioural data entered on the form (requires credit-scoring consent)',
+  },
+  'applicants:previewStatement': {
+    input: z.strictObject({ applicantId: ApplicantId, csv: z.string().min(1).max(MAX_CSV_CHARS) }),
+    output: StatementPreview,
+    access: LENDING,
+    summary: 'Parses a statement CSV and shows the features derived from it, storing nothing',
+  },
+  'applicants:importStatement': {
+    input: z.strictObject({ applicantId: ApplicantId, csv: z.string().min(1).max(MAX_CSV_CHARS) }),
+    output: BehaviouralRecord,
+    access: LENDING,
+    summary: 'Derives features from a statement CSV and stores only the derived features',
+  },
+  'applicants:export': {
+    input: z.strictObject({ applicantId: ApplicantId }),
+    output: z.strictObject({ json: z.string(), text: z.string(), fileName: z.string() }),
+    access: LENDING,
+    summary: 'Everything held about an applicant, as JSON and as readable text (audited)',
+  },
+  'applicants:erase': {
+    input: z.strictObject({
+      applicantId: ApplicantId,
+      reason: z.enum(['data-subject-request', 'retention-expired', 'registered-in-error']),
+    }),
+    output: z.strictObject({ applicantId: z.string(), erasedAt: IsoTimestamp }),
+    access: ['supervisor', 'admin'],
+    summary: "Erases an applicant's personal data by destroying their data key (audited)",
+  },
+});
+
+export const consentChannels = defineChannels('consent', {
+  'consent:notice': {
+    input: z.strictObject({ language: ConsentLanguageSchema }),
+    output: ConsentNotice,
+    access: LENDING,
+    summary: 'The current consent notice text in a language, with its version and SHA-256',
+  },
+  'consent:receipt': {
+    input: z.strictObject({ receiptId: z.string().regex(/^CR-[0-9A-F]{16}$/) }),
+    output: SignedReceipt,
+    access: READERS,
+    summary: 'A signed consent receipt with its event history and signature check',
+  },
+  'consent:withdraw': {
+    input: z.strictObject({ applicantId: ApplicantId, purpose: ConsentPurposeSchema }),
+    output: z.array(PurposeState),
+    access: LENDING,
+    summary: 'Withdraws one purpose; takes effect immediately (audited)',
+  },
+});

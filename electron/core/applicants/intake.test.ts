@@ -254,7 +254,9 @@ describe('data-subject rights', () => {
     await t.call('officer', 'applicants:saveFeatures', { applicantId, values: FORM_VALUES });
     const exported = await t.call('officer', 'applicants:export', { applicantId });
     expect(exported.ok).toBe(true);
-    if (!exported.ok) {return;}
+    if (!exported.ok) {
+      return;
+    }
     const bundle = JSON.parse(exported.value.json) as {
       personal: { fullName: string };
       consent: { receipts: unknown[] };

@@ -8,7 +8,14 @@ import type { Feature, FeatureSpec } from './schema';
 export type FeatureValue = number | string | null;
 export type FeatureValues = Readonly<Record<string, FeatureValue | undefined>>;
 
-export const VALUE_ISSUES = ['REQUIRED', 'NOT_A_NUMBER', 'NOT_AN_INTEGER', 'OUT_OF_RANGE', 'UNKNOWN_CATEGORY', 'UNKNOWN_FEATURE'] as const;
+export const VALUE_ISSUES = [
+  'REQUIRED',
+  'NOT_A_NUMBER',
+  'NOT_AN_INTEGER',
+  'OUT_OF_RANGE',
+  'UNKNOWN_CATEGORY',
+  'UNKNOWN_FEATURE',
+] as const;
 export type ValueIssueCode = (typeof VALUE_ISSUES)[number];
 
 export interface ValueIssue {

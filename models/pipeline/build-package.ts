@@ -1,0 +1,119 @@
+/**
+ * From a dataset to an unsigned model package: hold out rows, train, evaluate, measure fairness,
+ * record the drift baseline, export ONNX, and write manifest and model card. Signing is separate
+ * (`model:sign`) so a bank can sign with its own key on its own machine.
+ */
+import { computeSpecHash } from '../../shared/features';
+import { sha256Hex } from '../core/hash';
+import { type Dataset, selectRows } from '../data/dataset';
+import { stratifiedSplit } from '../data/split';
+import { predictColumns, type GlassBoxModel } from '../ebm/model';
+import type { TrainOptions } from '../ebm/options';
+import { trainGlassBox } from '../ebm/train';
+import { driftBaseline } from '../eval/drift';
+import { fairnessReport } from '../eval/fairness';
+import { evaluate } from '../eval/metrics';
+import { buildModelCard, modelCardMarkdown } from '../eval/model-card';
+import { exportOnnx, ONNX_INPUT_NAME, ONNX_ML_OPSET, ONNX_OUTPUT_NAME } from '../onnx/export';
+import {
+  FairnessSchema,
+  GlassBoxModelSchema,
+  MetricsSchema,
+  type ModelManifest,
+  type TrainingData,
+} from '../package/manifest';
+import {
+  DEFAULT_BANDS,
+  DEFAULT_POLICY,
+  DEFAULT_SCALING,
+  scoreOf,
+  type PolicyDefaults,
+  type ScoreBand,
+  type ScoreScaling,
+} from '../scoring/scaling';
+
+export interface BuildPackageInput {
+  readonly data: Dataset;
+  readonly modelId: string;
+  readonly modelVersion: string;
+  /** ISO time written into the manifest; pass a fixed value for reproducible packages. */
+  readonly createdAt: string;
+  readonly trainingData: Omit<TrainingData, 'rows' | 'holdoutRows' | 'defaultRate' | 'splitSeed'>;
+  readonly holdoutFraction?: number;
+  readonly options?: Partial<TrainOptions>;
+  readonly scaling?: ScoreScaling;
+  readonly bands?: readonly ScoreBand[];
+  readonly policy?: PolicyDefaults;
+}
+
+export interface BuiltPackage {
+  readonly model: GlassBoxModel;
+  readonly manifest: ModelManifest;
+  readonly files: Map<string, Uint8Array>;
+}
+
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+export function buildModelPackage(input: BuildPackageInput): BuiltPackage {
+  const { data } = input;
+  const seed = input.options?.seed ?? 42;
+  const scaling = input.scaling ?? DEFAULT_SCALING;
+  const bands = input.bands ?? DEFAULT_BANDS;
+  const policy = input.policy ?? DEFAULT_POLICY;
+  const split = stratifiedSplit(data.label, input.holdoutFraction ?? 0.2, seed);
+  const train = selectRows(data, split.train);
+  const holdout = selectRows(data, split.holdout);
+  const model = trainGlassBox(train, input.options);
+  const predicted = predictColumns(model, holdout.columns, holdout.rowCount);
+  const scores = predicted.map((p) => scoreOf(Math.log(p / (1 - p)), scaling));
+  const fairness = data.spec.protectedColumns
+    .filter((p) => holdout.protectedValues.has(p.column))
+    .map((p) =>
+      fairnessReport(p, holdout.protectedValues.get(p.column) ?? [], holdout.label, scores, policy.approveAtOrAbove),
+    );
+  let defaults = 0;
+  train.label.forEach((y) => (defaults += y));
+
+  const onnx = exportOnnx(model);
+  const manifest: ModelManifest = {
+    format: 'nexis-model-package/1',
+    modelId: input.modelId,
+    modelVersion: input.modelVersion,
+    createdAt: input.createdAt,
+    spec: data.spec,
+    specHash: computeSpecHash(data.spec, sha256Hex),
+    onnx: {
+      file: 'model.onnx',
+      inputName: ONNX_INPUT_NAME,
+      outputName: ONNX_OUTPUT_NAME,
+      mlOpset: ONNX_ML_OPSET,
+      inputType: 'float32',
+      featureOrder: data.spec.features.map((f) => f.key),
+      termNames: model.terms.map((t) => t.name),
+      categoryEncoding: 'index-in-spec',
+    },
+    // Parsing through the schemas both copies into plain JSON shapes and checks before anything is written.
+    model: GlassBoxModelSchema.parse(model),
+    scaling,
+    bands: [...bands],
+    policy,
+    trainingData: {
+      ...input.trainingData,
+      rows: train.rowCount,
+      holdoutRows: holdout.rowCount,
+      defaultRate: defaults / train.rowCount,
+      splitSeed: seed,
+    },
+    metrics: { holdout: MetricsSchema.parse(evaluate(holdout.label, predicted)) },
+    fairness: fairness.map((f) => FairnessSchema.parse(f)),
+    drift: driftBaseline(model, train),
+  };
+  const card = buildModelCard(manifest);
+  const files = new Map<string, Uint8Array>([
+    ['model.onnx', onnx],
+    ['manifest.json', utf8(JSON.stringify(manifest))],
+    ['model-card.json', utf8(`${JSON.stringify(card, null, 2)}\n`)],
+    ['model-card.md', utf8(modelCardMarkdown(card))],
+  ]);
+  return { model, manifest, files };
+}

@@ -100,7 +100,9 @@ export async function runAuditBench(options: { readonly millionEntries: boolean 
     const plain = plainTarget(mkdtempSync(join(dir, 'v-')), device);
     const encRate = batchedAppends(enc, 100_000, 1_000);
     const plainRate = batchedAppends(plain, 100_000, 1_000);
-    console.log(`encryption overhead on the batched workload: ${fmt((plainRate / encRate - 1) * 100, 1)} % (target ≤ 15 %)`);
+    console.log(
+      `encryption overhead on the batched workload: ${fmt((plainRate / encRate - 1) * 100, 1)} % (target ≤ 15 %)`,
+    );
     for (const size of options.millionEntries ? [100_000, 1_000_000] : [100_000]) {
       const have = enc.audit.head().seq;
       if (have < size) {
@@ -109,7 +111,9 @@ export async function runAuditBench(options: { readonly millionEntries: boolean 
       const start = performance.now();
       const result = await verifyAuditChain(enc.sqlite, device, { file: enc.file, key: enc.key });
       const seconds = (performance.now() - start) / 1000;
-      console.log(`verify ${fmt(size, 0)} entries (encrypted, incl. page integrity check): ${fmt(seconds, 2)} s, ok=${String(result.ok)}`);
+      console.log(
+        `verify ${fmt(size, 0)} entries (encrypted, incl. page integrity check): ${fmt(seconds, 2)} s, ok=${String(result.ok)}`,
+      );
     }
     enc.sqlite.close();
     plain.sqlite.close();

@@ -75,4 +75,61 @@ describe('migrations', () => {
     expect(() => after.sqlite.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
     after.sqlite.close();
   });
+
+  it('0002_applicants_consent adds the applicant, consent and behaviour tables and keeps the audit trail', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexis-mig-db-'));
+    dirs.push(dir);
+    const file = join(dir, 'c.db');
+    const key = randomBytes(32);
+    const before = openAt(file, key, 2);
+    before.sqlite
+      .prepare(
+        "INSERT INTO audit_log (seq, ts, actor, action, subject, payload, prev_hash, hash) VALUES (1, 't', 'a', 'x', 'NEX-1', '{}', 'p', 'h')",
+      )
+      .run();
+    before.sqlite.close();
+    const after = openAt(file, key, 3);
+    const tables = (
+      after.sqlite.prepare("SELECT name FROM sqlite_schema WHERE type='table'").all() as { name: string }[]
+    ).map((t) => t.name);
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'applicants',
+        'applicant_keys',
+        'applicant_pii',
+        'applicant_search',
+        'consent_receipts',
+        'consent_events',
+        'behavioural_records',
+      ]),
+    );
+    expect(after.sqlite.prepare("SELECT seq FROM audit_log WHERE subject = 'NEX-1'").all()).toEqual([{ seq: 1 }]);
+    after.sqlite.close();
+  });
+
+  it('0003_scores_decisions adds scores and immutable decisions', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexis-mig-db-'));
+    dirs.push(dir);
+    const file = join(dir, 'd.db');
+    const key = randomBytes(32);
+    const before = openAt(file, key, 3);
+    before.sqlite
+      .prepare("INSERT INTO applicants (id, status, created_at, created_by) VALUES ('NEX-1', 'active', 't', 'o')")
+      .run();
+    before.sqlite.close();
+    const after = openAt(file, key, 4);
+    after.sqlite
+      .prepare(
+        "INSERT INTO scores (id, applicant_id, behaviour_record_id, created_at, officer_id, model_hash, model_version, policy_version, spec_hash, score, band, outcome, probability_of_default, inputs, explanation) VALUES ('S1', 'NEX-1', 'B1', 't', 'o', 'm', '1', '1', 'h', 600, 'B', 'approve', 0.05, '{}', '{}')",
+      )
+      .run();
+    after.sqlite
+      .prepare(
+        "INSERT INTO decisions (id, score_id, applicant_id, created_at, officer_id, decision, policy_outcome, reason_codes) VALUES ('D1', 'S1', 'NEX-1', 't', 'o', 'approve', 'approve', '[]')",
+      )
+      .run();
+    expect(() => after.sqlite.prepare("UPDATE decisions SET decision = 'decline'").run()).toThrow(/immutable/);
+    expect(() => after.sqlite.prepare('DELETE FROM decisions').run()).toThrow(/immutable/);
+    after.sqlite.close();
+  });
 });

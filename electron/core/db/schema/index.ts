@@ -2,3 +2,4 @@ export * from './meta';
 export * from './officers';
 export * from './audit';
 export * from './applicants';
+export * from './scoring';

@@ -1,0 +1,59 @@
+import { sqliteTable, text, integer, real, index } from 'drizzle-orm/sqlite-core';
+import { applicants } from './applicants';
+
+/**
+ * One row per score run: what was scored, by which model and policy, and the outcome. `inputs` is the validated
+ * feature vector (pseudonymous: it carries no personal identifier) kept so an auditor can replay the score exactly;
+ * `explanation` is the full result (contributions, reasons, plan) as JSON.
+ */
+export const scores = sqliteTable(
+  'scores',
+  {
+    id: text('id').primaryKey(),
+    applicantId: text('applicant_id')
+      .notNull()
+      .references(() => applicants.id),
+    behaviourRecordId: text('behaviour_record_id').notNull(),
+    createdAt: text('created_at').notNull(),
+    officerId: text('officer_id').notNull(),
+    modelHash: text('model_hash').notNull(),
+    modelVersion: text('model_version').notNull(),
+    policyVersion: text('policy_version').notNull(),
+    specHash: text('spec_hash').notNull(),
+    score: integer('score').notNull(),
+    band: text('band').notNull(),
+    outcome: text('outcome', { enum: ['approve', 'refer', 'decline'] }).notNull(),
+    probabilityOfDefault: real('probability_of_default').notNull(),
+    inputs: text('inputs').notNull(),
+    explanation: text('explanation').notNull(),
+  },
+  (table) => [index('scores_applicant').on(table.applicantId, table.createdAt)],
+);
+
+/**
+ * Officers' decisions. Immutable (triggers refuse UPDATE and DELETE): a correction or a supervisor's review of a
+ * referral is a new row whose `supersedes` names the decision it replaces.
+ */
+export const decisions = sqliteTable(
+  'decisions',
+  {
+    id: text('id').primaryKey(),
+    scoreId: text('score_id')
+      .notNull()
+      .references(() => scores.id),
+    applicantId: text('applicant_id')
+      .notNull()
+      .references(() => applicants.id),
+    createdAt: text('created_at').notNull(),
+    officerId: text('officer_id').notNull(),
+    decision: text('decision', { enum: ['approve', 'decline', 'refer'] }).notNull(),
+    policyOutcome: text('policy_outcome', { enum: ['approve', 'refer', 'decline'] }).notNull(),
+    reasonCodes: text('reason_codes').notNull(),
+    overrideReason: text('override_reason'),
+    supersedes: text('supersedes'),
+  },
+  (table) => [
+    index('decisions_applicant').on(table.applicantId, table.createdAt),
+    index('decisions_supersedes').on(table.supersedes),
+  ],
+);

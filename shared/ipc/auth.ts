@@ -50,6 +50,13 @@ export const authChannels = defineChannels('auth', {
   },
   'auth:signOut': { input: Empty, output: z.null(), access: 'session', summary: 'Ends the session' },
   'auth:lock': { input: Empty, output: z.null(), access: 'session', summary: 'Locks the session now' },
+  'auth:activity': {
+    input: Empty,
+    output: z.strictObject({ locked: z.boolean() }),
+    access: 'session',
+    summary:
+      'Reports keyboard or pointer activity so an officer filling a long form is not locked (throttled by the UI)',
+  },
   'auth:unlock': {
     input: z.strictObject({ password: Password }),
     output: SessionView,

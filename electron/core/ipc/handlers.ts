@@ -69,6 +69,11 @@ export function createHandlers(ws: WorkstationServices): Handlers {
       }
       return null;
     },
+    'auth:activity': (ctx) => {
+      requireOfficer(ctx);
+      // The dispatcher already counted this call as activity (unless the session is locked).
+      return { locked: ctx.session?.locked ?? true };
+    },
     'auth:unlock': async (ctx, input) => {
       const officer = requireOfficer(ctx);
       const session = ctx.session;

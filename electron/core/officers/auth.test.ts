@@ -216,6 +216,16 @@ describe('session lock', () => {
     expect(await call(t, 'admin', 'system:status', {})).toMatchObject({ ok: true });
   });
 
+  it('counts reported activity, so an officer busy on a form is not locked', async () => {
+    const t = await setUp();
+    t.clock.advance(9 * 60_000);
+    expect(await call(t, 'admin', 'auth:activity', {})).toMatchObject({ ok: true, value: { locked: false } });
+    t.clock.advance(9 * 60_000);
+    expect(await call(t, 'admin', 'system:status', {})).toMatchObject({ ok: true });
+    t.clock.advance(10 * 60_000);
+    expect(await call(t, 'admin', 'auth:activity', {})).toMatchObject({ ok: true, value: { locked: true } });
+  });
+
   it('uses the configured idle timeout', async () => {
     const t = await setUp();
     expect(await call(t, 'admin', 'system:updateSettings', { idleTimeoutMinutes: 2 })).toMatchObject({ ok: true });

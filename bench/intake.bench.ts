@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { createWorkstation } from '../electron/core/workstation';
-import { consentFor, ORGANISATION, PERSON } from '../electron/core/testing/intake-fixtures';
+import { consentFor, FORM_VALUES, ORGANISATION, PERSON } from '../electron/core/testing/intake-fixtures';
 import { fmt, percentile } from './machine';
 
 const FIRST = [
@@ -57,32 +57,15 @@ export function runIntakeBench(options: { readonly applicants: number }): void {
   const ws = createWorkstation({ dataDir: dir, dbKey: randomBytes(32), scryptCost: { N: 2 ** 10, r: 8, p: 1 } });
   try {
     console.log('\n## Applicant intake');
-    ws.store.transaction(() => ws.store.audit.append({ actor: 'system', action: 'bench.start' }));
     ws.settings.updateOrganisation('OFF-BENCH', ORGANISATION);
     const consent = consentFor(ws);
-    const values = {
-      mobileMoneyInflowAvg: 25_000,
-      inflowVolatility: 0.3,
-      mobileMoneyHistoryMonths: 36,
-      utilityBillsOnTime12m: 11,
-      rentOnTime12m: 12,
-      airtimeTopupsPerMonth: 6,
-      savingsBalanceAvg: 8_000,
-      savingsRate: 0.08,
-      debtToIncome: 0.2,
-      activeLoans: 1,
-      worstDaysPastDue12m: 0,
-      employmentTenureMonths: 48,
-      requestedAmount: 50_000,
-      termMonths: 12,
-    };
     const times: number[] = [];
     const started = performance.now();
     for (let i = 0; i < options.applicants; i += 1) {
       const t0 = performance.now();
       const { applicantId } = ws.applicants.register('OFF-BENCH', person(i), consent);
       if (i < 2_000) {
-        ws.behaviour.saveForm('OFF-BENCH', applicantId, values);
+        ws.behaviour.saveForm('OFF-BENCH', applicantId, FORM_VALUES);
         times.push(performance.now() - t0);
       }
     }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTempWorkstation, type TempWorkstation } from '../testing/temp-workstation';
-import { consentFor, intakeReady, PERSON } from '../testing/intake-fixtures';
+import { consentFor, FORM_VALUES, intakeReady, PERSON } from '../testing/intake-fixtures';
 import { verifyAuditChain } from '../audit/verify';
 
 let temp: TempWorkstation | undefined;
@@ -28,23 +28,6 @@ async function register(t: TempWorkstation, person = PERSON, grants = {}) {
   }
   return result.value;
 }
-
-const FORM_VALUES = {
-  mobileMoneyInflowAvg: 25_000,
-  inflowVolatility: 0.3,
-  mobileMoneyHistoryMonths: 36,
-  utilityBillsOnTime12m: 11,
-  rentOnTime12m: 12,
-  airtimeTopupsPerMonth: 6,
-  savingsBalanceAvg: 8_000,
-  savingsRate: 0.08,
-  debtToIncome: 0.2,
-  activeLoans: 1,
-  worstDaysPastDue12m: 0,
-  employmentTenureMonths: 48,
-  requestedAmount: 50_000,
-  termMonths: 12,
-};
 
 describe('registration and consent', () => {
   it('stores the signed consent receipt first, then encrypted personal data, all in the audit chain', async () => {

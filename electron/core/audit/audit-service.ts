@@ -16,6 +16,18 @@ export interface LastVerification {
   firstBadSeq: number | null;
 }
 
+function toEntryView(row: typeof auditLog.$inferSelect): AuditEntryView {
+  return {
+    seq: row.seq,
+    ts: row.ts,
+    actor: row.actor,
+    action: row.action,
+    subject: row.subject,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    hash: row.hash,
+  };
+}
+
 export class AuditService {
   readonly #store: Store;
   readonly #clock: Clock;
@@ -59,15 +71,7 @@ export class AuditService {
       return {
         total,
         actions: actions.map((a) => a.action),
-        entries: rows.map((row) => ({
-          seq: row.seq,
-          ts: row.ts,
-          actor: row.actor,
-          action: row.action,
-          subject: row.subject,
-          payload: JSON.parse(row.payload) as Record<string, unknown>,
-          hash: row.hash,
-        })),
+        entries: rows.map(toEntryView),
       };
     });
   }
@@ -110,15 +114,7 @@ export class AuditService {
         .where(eq(auditLog.subject, subject))
         .orderBy(auditLog.seq)
         .all()
-        .map((row) => ({
-          seq: row.seq,
-          ts: row.ts,
-          actor: row.actor,
-          action: row.action,
-          subject: row.subject,
-          payload: JSON.parse(row.payload) as Record<string, unknown>,
-          hash: row.hash,
-        })),
+        .map(toEntryView),
     );
   }
 

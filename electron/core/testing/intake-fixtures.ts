@@ -22,6 +22,24 @@ export const PERSON: PersonalData = {
   dateOfBirth: '1991-04-12',
 };
 
+/** A complete, valid set of behavioural values for the NEXIS specification. */
+export const FORM_VALUES = {
+  mobileMoneyInflowAvg: 25_000,
+  inflowVolatility: 0.3,
+  mobileMoneyHistoryMonths: 36,
+  utilityBillsOnTime12m: 11,
+  rentOnTime12m: 12,
+  airtimeTopupsPerMonth: 6,
+  savingsBalanceAvg: 8_000,
+  savingsRate: 0.08,
+  debtToIncome: 0.2,
+  activeLoans: 1,
+  worstDaysPastDue12m: 0,
+  employmentTenureMonths: 48,
+  requestedAmount: 50_000,
+  termMonths: 12,
+} as const;
+
 export function consentFor(
   ws: Workstation,
   grants: Partial<ConsentInput['grants']> = {},

@@ -6,9 +6,11 @@ import { parseArgs } from 'node:util';
 import { machineLine } from './machine';
 import { runAuditBench } from './audit.bench';
 import { runIntakeBench } from './intake.bench';
+import { runScoringBench } from './scoring.bench';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 console.log('# NEXIS benchmarks');
 console.log(machineLine());
 await runAuditBench({ millionEntries: !values.quick });
 runIntakeBench({ applicants: values.quick ? 5_000 : 50_000 });
+await runScoringBench({ quick: values.quick });

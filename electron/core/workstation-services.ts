@@ -9,6 +9,10 @@ import type { ApplicantService } from './applicants/applicant-service';
 import type { BehaviourService } from './behaviour/behaviour-service';
 import type { ConsentService } from './consent/consent-service';
 import type { ApplicantDetail } from '../../shared/ipc/applicants';
+import type { ModelService } from './scoring/model-service';
+import type { ScoringService } from './scoring/scoring-service';
+import type { DecisionService } from './decisions/decision-service';
+import type { LetterService } from './letters/letter-service';
 
 /** The services the IPC handlers reach. `createWorkstation` builds them; nothing here is a module singleton. */
 export interface WorkstationServices {
@@ -21,6 +25,12 @@ export interface WorkstationServices {
   readonly consent: ConsentService;
   readonly applicants: ApplicantService;
   readonly behaviour: BehaviourService;
+  readonly model: ModelService;
+  readonly scoring: ScoringService;
+  readonly decisions: DecisionService;
+  readonly letters: LetterService;
+  /** Where `model:reload` reads the package from. */
+  readonly modelDir: string;
   status(): SystemStatus;
   applicantDetail(applicantId: string): ApplicantDetail;
   exportApplicant(actorId: string, applicantId: string): { json: string; text: string; fileName: string };

@@ -2,7 +2,7 @@
  * Composition root of the core: opens the encrypted database and wires the services. Runs under plain Node
  * (tests, CLI, browser harness) and inside Electron's main process alike; it never imports 'electron'.
  */
-import { statSync, existsSync } from 'node:fs';
+import { statSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventName, EventPayload } from '../../shared/ipc/events';
 import type { SystemStatus } from '../../shared/ipc/system';
@@ -28,6 +28,11 @@ import { exportText, type ExportBundle } from './applicants/export';
 import { BehaviourService } from './behaviour/behaviour-service';
 import { ConsentService } from './consent/consent-service';
 import { NoticeLibrary, defaultNoticesDir } from './consent/notices';
+import { NEXIS_FEATURE_SPEC } from '../../shared/features';
+import { defaultModelDir, developmentPublicKeyPath, ModelService } from './scoring/model-service';
+import { ScoringService } from './scoring/scoring-service';
+import { DecisionService } from './decisions/decision-service';
+import { LetterService } from './letters/letter-service';
 
 export interface WorkstationOptions {
   /** Folder holding nexis.db and backups/. */
@@ -43,6 +48,10 @@ export interface WorkstationOptions {
   readonly scryptCost?: ScryptCost;
   readonly appVersion?: string;
   readonly logger?: Logger;
+  /** Model package folder: default resources/model (packaged: join(process.resourcesPath, 'model')); null loads none. */
+  readonly modelDir?: string | null;
+  /** PEM of the trusted model-signing key; default: the development key beside the default package. */
+  readonly modelPublicKey?: string;
 }
 
 export type EventListener = <E extends EventName>(connectionId: string, event: E, payload: EventPayload<E>) => void;
@@ -51,6 +60,8 @@ export interface Workstation extends WorkstationServices {
   readonly dataDir: string;
   readonly databaseFile: string;
   readonly dispatch: Dispatch;
+  /** Settles when the initial model load has finished, verified or refused (see `model.status()`). */
+  readonly modelReady: Promise<void>;
   /** Subscribes a transport to pushed events; returns the unsubscribe function. */
   onEvent(listener: EventListener): () => void;
   /** Forgets a closed connection's session (window closed, socket dropped). */
@@ -95,6 +106,31 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   );
   const applicants = new ApplicantService(store, clock, piiKeys, consent, settings);
   const behaviour = new BehaviourService(store, clock, applicants, consent);
+  const modelDir = options.modelDir === undefined ? defaultModelDir() : options.modelDir;
+  const model = new ModelService({
+    trustedPublicKey: options.modelPublicKey ?? readFileSync(developmentPublicKeyPath(), 'utf8'),
+    clock,
+  });
+  const scoring = new ScoringService({ store, clock, applicants, consent, behaviour, model });
+  const decisions = new DecisionService(store, clock, applicants);
+  const letters = new LetterService({
+    store,
+    applicants,
+    consent,
+    settings,
+    decisions,
+    scoring,
+    spec: NEXIS_FEATURE_SPEC,
+  });
+  const modelReady: Promise<void> =
+    modelDir === null
+      ? Promise.resolve()
+      : model.loadDirectory(modelDir).then(
+          (status) =>
+            log.info('model.loaded', { state: status.state, refusal: status.refusal, modelHash: status.modelHash }),
+          (error: unknown) =>
+            log.error('model.load_failed', { error: error instanceof Error ? error.name : 'unknown' }),
+        );
   const listeners = new Set<EventListener>();
   const emit: EventListener = (connectionId, event, payload) => {
     for (const listener of listeners) {
@@ -127,6 +163,11 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     consent,
     applicants,
     behaviour,
+    model,
+    scoring,
+    decisions,
+    letters,
+    modelDir: modelDir ?? defaultModelDir(),
     status: () => systemStatus(),
     applicantDetail: (applicantId) => {
       const row = applicants.get(applicantId);
@@ -213,7 +254,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
         lastCheckpointSeq: audit.lastCheckpointSeq(),
         lastVerification: last,
       },
-      model: { state: 'not-installed', detail: 'No scoring model is installed on this workstation yet.' },
+      model: { state: model.status().state, detail: model.status().detail },
       sync: { state: 'not-configured', detail: 'This workstation is not enrolled with a central server.' },
       device: { deviceId: deviceKey.deviceId, publicKey: deviceKey.publicKey },
       appVersion: options.appVersion ?? '0.0.0-dev',
@@ -229,6 +270,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     dataDir: options.dataDir,
     databaseFile,
     dispatch,
+    modelReady,
     onEvent: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -240,6 +282,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       if (!closed) {
         closed = true;
         listeners.clear();
+        void model.release();
         sqlite.close();
       }
     },

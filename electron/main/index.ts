@@ -2,7 +2,7 @@
  * Electron main process: lifecycle, single instance, key custody, window, and the IPC wiring of the core. Thin:
  * everything the workstation does lives in electron/core.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, dialog, Menu } from 'electron';
 import { createWorkstation, type Workstation } from '../core/workstation';
@@ -26,6 +26,8 @@ async function start(): Promise<void> {
   Menu.setApplicationMenu(null);
   const log = createJsonLogger();
   const dataDir = process.env.NEXIS_DATA_DIR ?? app.getPath('userData');
+  // Files packaged beside the app (electron-builder extraResources), or the repository's resources/ in development.
+  const resourcesDir = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
   let ws: Workstation;
   try {
     const key = await loadOrCreateDbKey(dataDir, existsSync(join(dataDir, DATABASE_FILE)));
@@ -37,6 +39,14 @@ async function start(): Promise<void> {
       migrationsDir: app.isPackaged
         ? join(process.resourcesPath, 'migrations')
         : join(app.getAppPath(), 'electron/core/db/migrations'),
+      noticesDir: join(resourcesDir, 'notices'),
+      modelDir: join(resourcesDir, 'model'),
+      // The bank's model-signing public key (NEXIS_MODEL_PUBLIC_KEY_FILE); otherwise the development key shipped
+      // beside the default package, which only verifies packages signed with the clearly marked development key.
+      modelPublicKey: readFileSync(
+        process.env.NEXIS_MODEL_PUBLIC_KEY_FILE ?? join(resourcesDir, 'model', 'dev-keys', 'public.pem'),
+        'utf8',
+      ),
     });
     key.fill(0);
   } catch (error) {

@@ -5,6 +5,7 @@ import { officersChannels } from './officers';
 import { auditChannels } from './audit';
 import { systemChannels } from './system';
 import { applicantsChannels, consentChannels } from './applicants';
+import { decisionsChannels, lettersChannels, modelChannels, scoringChannels } from './scoring';
 import type { IpcResult } from './result';
 import type { EventName, EventPayload } from './events';
 
@@ -16,6 +17,10 @@ export const contract = mergeContracts(
   systemChannels,
   applicantsChannels,
   consentChannels,
+  scoringChannels,
+  decisionsChannels,
+  lettersChannels,
+  modelChannels,
 );
 
 export type Contract = typeof contract;

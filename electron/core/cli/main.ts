@@ -5,6 +5,7 @@
  *   verify-audit            read-only: integrity of every page, then the hash chain and signed checkpoints
  *   backup                  encrypted online backup into <data>/backups/
  *   restore <backup-file>   checks a backup, then puts it in place (the app must be closed); the old file is kept
+ *   replay <decision-id>    re-scores a decision's stored inputs with the model of its hash [--model <dir>]
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,8 +17,9 @@ import { getMeta } from '../system/meta-store';
 import { isNexisError, NexisError } from '../errors';
 import { createWorkstation } from '../workstation';
 import { restoreBackup } from '../system/backup';
+import { runReplayCommand } from '../scoring/replay-command';
 
-const USAGE = `usage: npm run nexis -- <verify-audit | backup | restore <file>> [--data <dir>]
+const USAGE = `usage: npm run nexis -- <verify-audit | backup | restore <file> | replay <decision-id> [--model <dir>]> [--data <dir>]
   --data <dir>   the workstation's data folder (default: $NEXIS_DATA_DIR or .nexis-data/harness)`;
 
 async function verifyAudit(dataDir: string): Promise<number> {
@@ -74,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { data: { type: 'string' } },
+    options: { data: { type: 'string' }, model: { type: 'string' } },
   });
   const dataDir = resolve(values.data ?? process.env.NEXIS_DATA_DIR ?? join('.nexis-data', 'harness'));
   const [command, ...rest] = positionals;
@@ -86,6 +88,13 @@ async function main(argv: string[]): Promise<number> {
         return backup(dataDir);
       case 'restore':
         return await restore(dataDir, rest[0]);
+      case 'replay':
+        return await runReplayCommand({
+          dataDir,
+          decisionId: rest[0],
+          ...(values.model === undefined ? {} : { modelDir: resolve(values.model) }),
+          write: (line) => console.log(line),
+        });
       default:
         console.error(USAGE);
         return 2;

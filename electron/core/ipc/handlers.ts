@@ -7,6 +7,7 @@ import type { Session } from '../sessions/session-manager';
 import type { OfficerRow } from '../officers/officer-service';
 import { toOfficerView } from '../officers/officer-service';
 import type { WorkstationServices } from '../workstation-services';
+import { createScoringHandlers } from '../scoring/handlers';
 
 export interface HandlerContext {
   /** The transport's connection (window or WebSocket); sessions are keyed by it. */
@@ -136,5 +137,6 @@ export function createHandlers(ws: WorkstationServices): Handlers {
     'consent:receipt': (_ctx, input) => ws.consent.receipt(input.receiptId),
     'consent:withdraw': (ctx, input) => ws.consent.withdraw(requireOfficer(ctx).id, input.applicantId, input.purpose),
     'system:updateSettings': (ctx, input) => ws.settings.update(requireOfficer(ctx).id, input),
+    ...createScoringHandlers(ws),
   };
 }

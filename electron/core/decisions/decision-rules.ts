@@ -1,0 +1,108 @@
+/**
+ * The rules a decision must satisfy before it is stored: reason codes the applicant can be told (the score's own
+ * principal reasons or the fixed list), an override reason exactly when the officer departs from the policy, and an
+ * override note that carries no personal data.
+ */
+import {
+  DECISION_REASON_CODES,
+  MODEL_REASON_PREFIX,
+  OVERRIDE_NOTE_MAX,
+  type Decision,
+  type OverrideReason,
+  type PolicyOutcome,
+} from '../../../shared/domain/decisions';
+import { NexisError } from '../errors';
+
+export interface OverrideInput {
+  readonly reason: OverrideReason;
+  readonly note?: string | undefined;
+}
+
+export interface DecisionInput {
+  readonly decision: Decision;
+  readonly reasonCodes: readonly string[];
+  readonly override?: OverrideInput | undefined;
+}
+
+const invalid = (field: string, message: string): NexisError =>
+  new NexisError('INVALID_INPUT', `Invalid input — ${field}: ${message}`);
+
+export function checkReasonCodes(input: DecisionInput, principalReasons: readonly string[]): void {
+  const codes = input.reasonCodes;
+  if (new Set(codes).size !== codes.length) {
+    throw invalid('reasonCodes', 'each reason may be given once.');
+  }
+  for (const code of codes) {
+    if (code.startsWith(MODEL_REASON_PREFIX)) {
+      if (!principalReasons.includes(code.slice(MODEL_REASON_PREFIX.length))) {
+        throw invalid('reasonCodes', `${code} is not a principal reason of this score.`);
+      }
+    } else if (!(DECISION_REASON_CODES as readonly string[]).includes(code)) {
+      throw invalid('reasonCodes', `${code} is not a known reason code.`);
+    }
+  }
+  if (input.decision !== 'approve' && codes.length === 0) {
+    throw invalid('reasonCodes', `a ${input.decision} needs at least one reason the applicant can be told.`);
+  }
+  if (input.decision === 'decline' && codes.includes('meets-policy')) {
+    throw invalid('reasonCodes', '"meets-policy" cannot justify a decline.');
+  }
+}
+
+/**
+ * An override is required exactly when the decision differs from the policy outcome, except when a supervisor
+ * decides a referral that the policy itself referred: that review is the human decision the policy asked for.
+ */
+export function overrideRequired(
+  decision: Decision,
+  policy: PolicyOutcome,
+  isReviewOfPolicyReferral: boolean,
+): boolean {
+  return decision !== policy && !isReviewOfPolicyReferral;
+}
+
+/** A note names facts, not people: no e-mail, no long digit runs (phone, id, account), no part of the name. */
+export function checkOverrideNote(note: string, nameTokens: readonly string[]): void {
+  if (note.length > OVERRIDE_NOTE_MAX) {
+    throw invalid('override.note', `at most ${OVERRIDE_NOTE_MAX} characters.`);
+  }
+  const folded = fold(note);
+  const personal =
+    /@/.test(note) ||
+    /\d[\d\s-]{4,}\d/.test(note) ||
+    nameTokens.some((token) => new RegExp(`(^|[^a-z])${token}($|[^a-z])`).test(folded));
+  if (personal) {
+    throw invalid('override.note', 'must not contain personal data (names, phone or id numbers, e-mail addresses).');
+  }
+}
+
+export function checkOverride(input: DecisionInput, required: boolean, nameTokens: readonly string[]): void {
+  if (!required) {
+    if (input.override !== undefined) {
+      throw invalid('override', 'the decision follows the policy outcome, so there is nothing to override.');
+    }
+    return;
+  }
+  if (input.override === undefined) {
+    throw invalid('override', 'the decision differs from the policy outcome: give an override reason.');
+  }
+  const note = input.override.note?.trim() ?? '';
+  if (input.override.reason === 'other' && note === '') {
+    throw invalid('override.note', 'explain the override when the reason is "other".');
+  }
+  if (note !== '') {
+    checkOverrideNote(note, nameTokens);
+  }
+}
+
+/** Lower-case, accents removed: "Njéri" and "njeri" are the same token. */
+export function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** The parts of a full name worth matching (three letters or more). */
+export function nameTokensOf(fullName: string | undefined): string[] {
+  return fold(fullName ?? '')
+    .split(/[^a-z]+/)
+    .filter((t) => t.length >= 3);
+}

@@ -1,0 +1,13 @@
+/** The improvement-plan engine: exact smallest changes to actionable features, and progress against a plan. */
+export {
+  buildImprovementPlan,
+  HORIZON_MONTHS,
+  type ImprovementPlan,
+  type PlanModel,
+  type PlanOptions,
+  type PlanStep,
+  type PlanTarget,
+} from './plan';
+export { checkProgress, type PlanProgress, type StepProgress, type TargetProgress } from './progress';
+export { featureMoves, feasibleRange, effortOf, granularityOf, type FeatureMoves, type Move } from './moves';
+export { searchAdditive, searchExhaustive, preferred, type Choice, type SearchResult } from './search';

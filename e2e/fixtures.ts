@@ -12,6 +12,8 @@ export interface Harness {
   readonly dataDir: string;
   /** Stops the harness (e.g. to inspect the database file) and waits for it to exit. */
   stop(): Promise<void>;
+  /** Starts the harness again on the same data folder (after `stop`); `url` then points at the new port. */
+  restart(): Promise<void>;
 }
 
 async function startHarness(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
@@ -50,18 +52,34 @@ export const test = base.extend<{ harness: Harness }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; it has none.
   harness: async ({}, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'nexis-e2e-'));
-    const { url, child } = await startHarness(dataDir);
-    let stopped = false;
+    let current: { url: string; child: ChildProcess } | null = await startHarness(dataDir);
+    let url = current.url;
     const stop = async (): Promise<void> => {
-      if (stopped) {
+      if (!current) {
         return;
       }
-      stopped = true;
+      const { child } = current;
+      current = null;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
+      // A graceful shutdown can wait on the browser's open connections; never let that hang the test run.
+      const forced = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
+      clearTimeout(forced);
     };
-    await use({ url, dataDir, stop });
+    const restart = async (): Promise<void> => {
+      await stop();
+      current = await startHarness(dataDir);
+      url = current.url;
+    };
+    await use({
+      get url() {
+        return url;
+      },
+      dataDir,
+      stop,
+      restart,
+    });
     await stop();
     rmSync(dataDir, { recursive: true, force: true });
   },

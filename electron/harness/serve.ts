@@ -153,6 +153,8 @@ function main(): void {
       client.terminate();
     }
     wss.close();
+    // Keep-alive connections from the page would otherwise hold close() open.
+    server.closeAllConnections();
     server.close(() => {
       workstation.close();
       process.exit(0);

@@ -1,22 +1,19 @@
-import { MantineProvider, Title, Text, Container } from '@mantine/core';
+/** Providers (theme, notifications, modals, auth) around the auth gate that picks the screen. */
+import { MantineProvider } from '@mantine/core';
+import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
-import { call } from './api/nexis';
+import { AuthGate, AuthProvider } from './auth';
+import { colorSchemeManager, theme } from './theme';
 
 export function App() {
-  const [status, setStatus] = useState('connecting…');
-  useEffect(() => {
-    call('auth:status', {})
-      .then((s) => setStatus(s.setupRequired ? 'setup required' : 'ready'))
-      .catch((error: unknown) => setStatus(error instanceof Error ? error.message : 'error'));
-  }, []);
   return (
-    <MantineProvider defaultColorScheme="auto">
-      <Notifications />
-      <Container py="xl">
-        <Title order={1}>NEXIS Lender Workstation</Title>
-        <Text data-testid="status">{status}</Text>
-      </Container>
+    <MantineProvider theme={theme} colorSchemeManager={colorSchemeManager} defaultColorScheme="auto">
+      <Notifications position="bottom-right" limit={3} containerWidth={400} />
+      <AuthProvider>
+        <ModalsProvider labels={{ confirm: 'Confirm', cancel: 'Cancel' }}>
+          <AuthGate />
+        </ModalsProvider>
+      </AuthProvider>
     </MantineProvider>
   );
 }

@@ -1,0 +1,1 @@
+export { fromSchema, required, sameAs } from './form-rules';

@@ -1,0 +1,1 @@
+export { HashValue, type HashValueProps } from './HashValue';

@@ -1,0 +1,1 @@
+export { describeError, errorCode, notifyError, notifySuccess, SESSION_ERROR_CODES } from './notify';

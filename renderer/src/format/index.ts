@@ -1,0 +1,9 @@
+export {
+  formatBytes,
+  formatDate,
+  formatCount,
+  formatDateTime,
+  formatDuration,
+  localizeTimestamps,
+  shortHash,
+} from './format';

@@ -1,0 +1,3 @@
+export * from './use-report-error';
+export * from './use-nexis-query';
+export * from './use-nexis-mutation';

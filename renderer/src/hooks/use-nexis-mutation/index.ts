@@ -1,0 +1,6 @@
+export {
+  useNexisMutation,
+  type MutationResult,
+  type NexisMutation,
+  type NexisMutationOptions,
+} from './use-nexis-mutation';

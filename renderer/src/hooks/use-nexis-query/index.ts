@@ -1,0 +1,1 @@
+export { useNexisQuery, type NexisQuery } from './use-nexis-query';

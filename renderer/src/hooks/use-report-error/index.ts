@@ -1,0 +1,1 @@
+export { useReportError } from './use-report-error';

@@ -1,0 +1,1 @@
+export { LockedScreen } from './LockedScreen';

@@ -1,0 +1,47 @@
+/** The workstation's screens and who sees them; visibility follows the IPC contract's access rules. */
+import type { ComponentType } from 'react';
+import type { Role } from '../../../shared/domain/roles';
+import type { Channel } from '../../../shared/ipc/contract';
+import { canCall } from '../auth/permissions';
+import { IconAudit, IconOfficers, IconSettings, IconStatus, type IconProps } from '../components/icons';
+
+export type ScreenId = 'status' | 'audit' | 'officers' | 'settings';
+
+export interface NavItem {
+  readonly id: ScreenId;
+  readonly label: string;
+  readonly icon: ComponentType<IconProps>;
+  /** The channel the screen cannot work without; the item shows only to roles that may call it. */
+  readonly requires: Channel;
+}
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  {
+    id: 'status',
+    label: 'Status',
+    icon: IconStatus,
+    requires: 'system:status',
+  },
+  {
+    id: 'audit',
+    label: 'Audit trail',
+    icon: IconAudit,
+    requires: 'audit:list',
+  },
+  {
+    id: 'officers',
+    label: 'Officers',
+    icon: IconOfficers,
+    requires: 'officers:list',
+  },
+  {
+    id: 'settings',
+    label: 'Settings',
+    icon: IconSettings,
+    requires: 'system:updateSettings',
+  },
+];
+
+export function navItemsFor(role: Role): NavItem[] {
+  return NAV_ITEMS.filter((item) => canCall(role, item.requires));
+}

@@ -14,7 +14,7 @@ test('first-run setup creates the administrator and lands on the status panel', 
   await expect(page.getByRole('region', { name: 'Database' })).toContainText('Encrypted');
   await expect(page.getByRole('region', { name: 'Audit chain' })).toContainText('Not verified yet');
   await expect(page.getByTestId('audit-entry-count')).toHaveText('1');
-  await expect(page.getByRole('region', { name: 'Scoring model' })).toContainText('Not installed');
+  await expect(page.getByRole('region', { name: 'Scoring model' })).toContainText('Verified');
   await expect(page.getByRole('region', { name: 'Sync' })).toContainText('Not configured');
   await app.screenshot('03-status-light');
 });

@@ -1,0 +1,105 @@
+/**
+ * The workstation's sync client: enrolment, then `syncOnce` = push the audit chain, then pull and apply the feed.
+ * It holds no timers (scheduler.ts does) and never throws anything but SyncError.
+ */
+import { enrolmentMessage } from '../../../shared/sync/messages';
+import { EnrolResponseSchema } from '../../../shared/sync/auth';
+import { parse, SyncSession } from './session';
+import { pullAll, type PullReport } from './pull-loop';
+import { pushAll, type PushReport } from './push-loop';
+import type { SyncState } from './state';
+import type { SyncTransport } from './transport';
+import { SyncError, type AttachmentFor, type ChainSource, type DeviceSigner, type PullHandlers } from './types';
+
+export interface SyncClientOptions {
+  readonly transport: SyncTransport;
+  readonly source: ChainSource;
+  readonly attachmentFor: AttachmentFor;
+  readonly state: SyncState;
+  readonly device: DeviceSigner;
+  readonly handlers: PullHandlers;
+  readonly clock?: () => Date;
+  readonly batchSize?: number;
+  readonly maxBatchBytes?: number;
+}
+
+export interface SyncReport {
+  readonly push: PushReport;
+  readonly pull: PullReport;
+}
+
+export class SyncClient {
+  readonly #options: SyncClientOptions;
+  readonly #session: SyncSession;
+  readonly #clock: () => Date;
+
+  constructor(options: SyncClientOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? (() => new Date());
+    this.#session = new SyncSession(options.transport, options.state, options.device, this.#clock);
+  }
+
+  get state(): SyncState {
+    return this.#options.state;
+  }
+
+  /** One-time enrolment with the code an administrator created for this branch. */
+  async enrol(serverUrl: string, code: string): Promise<{ deviceId: string; branchId: string }> {
+    return this.#guard(async () => {
+      const device = this.#options.device;
+      const signature = device.sign(enrolmentMessage(code, device.deviceId, device.publicKey));
+      const response = await this.#session.open('POST', '/v1/enrol', {
+        code,
+        deviceId: device.deviceId,
+        publicKey: device.publicKey,
+        signature,
+      });
+      const enrolled = parse(EnrolResponseSchema, response.body);
+      if (enrolled.deviceId !== device.deviceId) {
+        throw new SyncError('PROTOCOL', 'The server enrolled a different device id.', false);
+      }
+      this.#options.state.saveEnrolment(serverUrl, enrolled.serverPublicKey, enrolled.branchId);
+      this.#options.state.saveToken(enrolled.accessToken.token, enrolled.accessToken.expiresAt);
+      return { deviceId: enrolled.deviceId, branchId: enrolled.branchId };
+    });
+  }
+
+  async syncOnce(): Promise<SyncReport> {
+    return this.#guard(async () => {
+      const { state } = this.#options;
+      if (!state.enrolled) {
+        throw new SyncError('NOT_ENROLLED', 'This workstation is not enrolled with a central server.', false);
+      }
+      if (state.revoked) {
+        throw new SyncError('DEVICE_REVOKED', 'This workstation was revoked by the bank; sync is off.', false);
+      }
+      const push = await pushAll(
+        this.#session,
+        this.#options.source,
+        this.#options.attachmentFor,
+        state,
+        this.#options.device.deviceId,
+        { batchSize: this.#options.batchSize ?? 500, maxBatchBytes: this.#options.maxBatchBytes ?? 4 * 1024 * 1024 },
+      );
+      const pull = await pullAll(this.#session, state, this.#options.handlers);
+      state.recordError(undefined);
+      state.recordSuccess(this.#clock());
+      return { push, pull };
+    });
+  }
+
+  async #guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const syncError =
+        error instanceof SyncError ? error : new SyncError('SERVER', 'Sync failed unexpectedly; will retry.', true);
+      this.#options.state.recordError({
+        code: syncError.code,
+        message: syncError.message,
+        at: this.#clock().toISOString(),
+      });
+      throw syncError;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Installing pulled releases. A model release is verified (signature, hashes, manifest) before a single byte is
+ * written; it lands in its own folder and becomes current, and the release it replaces stays installed as `previous`
+ * for rollback. Policy releases are kept the same way in the meta table.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelRelease, PolicyRelease } from '../../../shared/sync/pull';
+import type { PullOutcome, SyncStateStore } from './types';
+
+export const RELEASE_KEYS = {
+  modelCurrent: 'sync.model.current',
+  modelPrevious: 'sync.model.previous',
+  policyCurrent: 'sync.policy.current',
+  policyPrevious: 'sync.policy.previous',
+  rejected: 'sync.release.last_rejected',
+} as const;
+
+export interface ModelPackageFiles {
+  readonly manifest: Uint8Array;
+  readonly onnx: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** Wire this to models/package/signing.ts verifyPackageBytes with the bank's trusted model key. */
+export type VerifyModelPackage = (files: ModelPackageFiles) => { ok: true } | { ok: false; reason: string };
+
+const VERSION_DIR = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
+
+export function installModelRelease(
+  release: ModelRelease,
+  options: { modelsDir: string; state: SyncStateStore; verify: VerifyModelPackage },
+): PullOutcome {
+  const { state } = options;
+  if (state.get(RELEASE_KEYS.modelCurrent) === release.version) {
+    return 'ignored';
+  }
+  const files: ModelPackageFiles = {
+    manifest: Buffer.from(release.files['manifest.json'], 'base64'),
+    onnx: Buffer.from(release.files['model.onnx'], 'base64'),
+    signature: Buffer.from(release.files['signature.json'], 'base64'),
+  };
+  const verdict = options.verify(files);
+  if (!verdict.ok || !VERSION_DIR.test(release.version)) {
+    state.set(
+      RELEASE_KEYS.rejected,
+      JSON.stringify({ version: release.version, reason: verdict.ok ? 'bad version' : verdict.reason }),
+    );
+    return 'rejected';
+  }
+  const target = join(options.modelsDir, release.version);
+  const staging = `${target}.partial`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  writeFileSync(join(staging, 'manifest.json'), files.manifest);
+  writeFileSync(join(staging, 'model.onnx'), files.onnx);
+  writeFileSync(join(staging, 'signature.json'), files.signature);
+  rmSync(target, { recursive: true, force: true });
+  renameSync(staging, target);
+  const current = state.get(RELEASE_KEYS.modelCurrent);
+  if (current !== undefined) {
+    state.set(RELEASE_KEYS.modelPrevious, current);
+  }
+  state.set(RELEASE_KEYS.modelCurrent, release.version);
+  return 'applied';
+}
+
+/** Makes the previous model release current again (its files were kept); false when there is none. */
+export function rollbackModelRelease(modelsDir: string, state: SyncStateStore): boolean {
+  const previous = state.get(RELEASE_KEYS.modelPrevious);
+  const current = state.get(RELEASE_KEYS.modelCurrent);
+  if (previous === undefined || previous === '' || !existsSync(join(modelsDir, previous))) {
+    return false;
+  }
+  state.set(RELEASE_KEYS.modelCurrent, previous);
+  state.set(RELEASE_KEYS.modelPrevious, current ?? '');
+  return true;
+}
+
+export function installPolicyRelease(release: PolicyRelease, state: SyncStateStore): PullOutcome {
+  const current = state.get(RELEASE_KEYS.policyCurrent);
+  if (current !== undefined && (JSON.parse(current) as PolicyRelease).version === release.version) {
+    return 'ignored';
+  }
+  if (current !== undefined) {
+    state.set(RELEASE_KEYS.policyPrevious, current);
+  }
+  state.set(RELEASE_KEYS.policyCurrent, JSON.stringify(release));
+  return 'applied';
+}
+
+export function currentPolicy(state: SyncStateStore): PolicyRelease | undefined {
+  const raw = state.get(RELEASE_KEYS.policyCurrent);
+  return raw === undefined ? undefined : (JSON.parse(raw) as PolicyRelease);
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it, vi } from 'vitest';
+import { GENESIS_HASH } from '../audit/hash';
+import { generateDeviceKey, loadDeviceKey } from '../crypto/device-key';
+import { SyncClient } from './client';
+import { SyncLoop } from './scheduler';
+import { memoryStateStore, SyncState } from './state';
+import type { SyncTransport } from './transport';
+import { SyncError } from './types';
+
+/** A central server that is unreachable for the first `downFor` requests, then answers "all caught up". */
+function flaky(downFor: number): SyncTransport & { calls: number } {
+  const transport = {
+    calls: 0,
+    request: async (_method: string, path: string) => {
+      transport.calls += 1;
+      if (transport.calls <= downFor) {
+        throw new SyncError('NETWORK', 'unreachable', true);
+      }
+      return path.startsWith('/v1/sync/push')
+        ? {
+            status: 200,
+            body: { ackedSeq: 0, ackedHash: GENESIS_HASH, stored: 0, lastPushId: 1, countersignatures: [] },
+          }
+        : { status: 200, body: { items: [], cursor: 0, more: false } };
+    },
+  };
+  return transport;
+}
+
+function clientWith(transport: SyncTransport, enrolled = true): SyncClient {
+  const state = new SyncState(memoryStateStore());
+  if (enrolled) {
+    state.saveEnrolment('http://127.0.0.1:1', `${'A'.repeat(59)}=`, 'NBO-01');
+    state.saveToken('nx1.token.mac', '2999-01-01T00:00:00.000Z');
+  }
+  const ignore = () => 'ignored' as const;
+  return new SyncClient({
+    transport,
+    source: {
+      head: () => ({ seq: 0, hash: GENESIS_HASH }),
+      entriesAfter: () => [],
+      checkpointsBetween: () => [],
+      hashAt: () => GENESIS_HASH,
+    },
+    attachmentFor: () => null,
+    state,
+    device: loadDeviceKey(generateDeviceKey()),
+    handlers: {
+      'officer.upsert': ignore,
+      'policy.release': ignore,
+      'model.release': ignore,
+      'consent.withdrawal': ignore,
+      'applicant.erasure': ignore,
+    },
+  });
+}
+
+describe('background sync loop', () => {
+  it('backs off through failures and recovers on its own, recording status without throwing', async () => {
+    const transport = flaky(3);
+    const statuses: { failures: number; error: string | null }[] = [];
+    const loop = new SyncLoop(clientWith(transport), {
+      intervalMs: 60_000,
+      backoff: { baseMs: 5, capMs: 20, random: () => 0.5 },
+      onStatus: (s) => statuses.push({ failures: s.consecutiveFailures, error: s.lastError?.code ?? null }),
+    });
+    loop.start();
+    await vi.waitFor(() => expect(statuses.at(-1)).toEqual({ failures: 0, error: null }), { timeout: 10_000 });
+    await loop.stop();
+    expect(statuses.slice(0, 3)).toEqual([
+      { failures: 1, error: 'NETWORK' },
+      { failures: 2, error: 'NETWORK' },
+      { failures: 3, error: 'NETWORK' },
+    ]);
+    expect(loop.status().lastReport?.push.ackedSeq).toBe(0);
+  });
+
+  it('stops for good when the device is not enrolled', async () => {
+    const transport = flaky(0);
+    const unenrolled = clientWith(transport, false);
+    const done: string[] = [];
+    const loop = new SyncLoop(unenrolled, { onStatus: (s) => done.push(s.lastError?.code ?? 'ok') });
+    loop.start();
+    await vi.waitFor(() => expect(done).toEqual(['NOT_ENROLLED']), { timeout: 5_000 });
+    await loop.stop();
+    expect(loop.status().nextRunInMs).toBeNull();
+    expect(transport.calls).toBe(0);
+  });
+});

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from './db/database';
+import { TEST_DATABASES, targetTitle } from './testing/databases';
+import { errorCode, field, request } from './testing/http';
+import { SimDevice } from './testing/sim-device';
+import { enrolmentCode, startTestServer, type TestServer } from './testing/test-server';
+
+for (const target of TEST_DATABASES) {
+  describe.skipIf(target.skip !== undefined)(`central API basics on ${targetTitle(target)}`, () => {
+    let database: Database;
+    let server: TestServer;
+
+    beforeAll(async () => {
+      database = await target.open();
+      server = await startTestServer(database, { rateLimitPerIpPerMinute: 40, rateLimitPerDevicePerMinute: 5 });
+    });
+    afterAll(async () => {
+      await server.close();
+      await database.close();
+    });
+
+    it('answers liveness and readiness (database reachable, migrations current)', async () => {
+      const live = await request(server.url, 'GET', '/health');
+      expect(live.status).toBe(200);
+      expect(field(live.body, 'status')).toBe('ok');
+      const ready = await request(server.url, 'GET', '/health/ready');
+      expect(ready.status).toBe(200);
+      expect(field(ready.body, 'status')).toBe('ready');
+    });
+
+    it('sends security headers and no CORS grant; refuses cross-origin requests', async () => {
+      const live = await request(server.url, 'GET', '/health');
+      expect(live.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(live.headers.get('cache-control')).toBe('no-store');
+      expect(live.headers.get('access-control-allow-origin')).toBeNull();
+      const cors = await request(server.url, 'GET', '/health', { headers: { origin: 'https://example.org' } });
+      expect(cors.status).toBe(403);
+      expect(errorCode(cors.body)).toBe('ORIGIN_REFUSED');
+    });
+
+    it('answers unknown routes and bad admin tokens with typed errors', async () => {
+      expect(errorCode((await request(server.url, 'GET', '/nope')).body)).toBe('NOT_FOUND');
+      const anonymous = await request(server.url, 'GET', '/v1/admin/devices');
+      expect(anonymous.status).toBe(401);
+      const wrong = await request(server.url, 'GET', '/v1/admin/devices', { token: 'nxa_wrong' });
+      expect(errorCode(wrong.body)).toBe('UNAUTHENTICATED');
+      const bad = await server.admin('POST', '/v1/admin/enrolment-codes', { branchId: 'lower case' });
+      expect(bad.status).toBe(400);
+      expect(errorCode(bad.body)).toBe('INVALID_INPUT');
+    });
+
+    it('limits requests per device with RATE_LIMITED', async () => {
+      const device = new SimDevice();
+      await device.client(server.url).enrol(server.url, await enrolmentCode(server, 'NBO-01'));
+      const token = device.state.token(new Date(), 0);
+      const codes: (string | undefined)[] = [];
+      for (let i = 0; i < 6; i += 1) {
+        const answer = await request(server.url, 'GET', '/v1/sync/pull', { token });
+        codes.push(answer.status === 200 ? 'ok' : errorCode(answer.body));
+      }
+      expect(codes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'RATE_LIMITED']);
+    });
+
+    it('limits requests per IP with RATE_LIMITED', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 45; i += 1) {
+        statuses.push((await request(server.url, 'GET', '/v1/sync/pull')).status);
+      }
+      expect(statuses).toContain(429);
+      const limited = await request(server.url, 'GET', '/v1/sync/pull');
+      expect(errorCode(limited.body)).toBe('RATE_LIMITED');
+      // Liveness is exempt: a load balancer must always get an answer.
+      expect((await request(server.url, 'GET', '/health')).status).toBe(200);
+    });
+
+    it('reports not-ready once the database is gone', async () => {
+      const other = await target.open();
+      const doomed = await startTestServer(other);
+      await other.close();
+      const ready = await request(doomed.url, 'GET', '/health/ready');
+      expect(ready.status).toBe(503);
+      await doomed.close();
+    });
+  });
+}

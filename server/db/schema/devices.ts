@@ -1,0 +1,44 @@
+import { bigint, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** Enrolled workstations: their Ed25519 key, branch, and how far the server has acknowledged their chain. */
+export const devices = pgTable(
+  'devices',
+  {
+    deviceId: text('device_id').primaryKey(),
+    branchId: text('branch_id').notNull(),
+    publicKey: text('public_key').notNull(),
+    enrolledAt: timestamp('enrolled_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastContactAt: timestamp('last_contact_at', { withTimezone: true }),
+    ackedSeq: bigint('acked_seq', { mode: 'number' }).notNull().default(0),
+    ackedHash: text('acked_hash').notNull(),
+    reportedHeadSeq: bigint('reported_head_seq', { mode: 'number' }).notNull().default(0),
+    /** Highest push id seen: older ids are late replays (shared/sync/push.ts). */
+    lastPushId: bigint('last_push_id', { mode: 'number' }).notNull().default(0),
+    chainStatus: text('chain_status', { enum: ['ok', 'flagged'] })
+      .notNull()
+      .default('ok'),
+  },
+  (t) => [index('devices_branch').on(t.branchId)],
+);
+
+/** One-time enrolment codes, stored as SHA-256 only. */
+export const enrolmentCodes = pgTable('enrolment_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  branchId: text('branch_id').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  usedBy: text('used_by'),
+});
+
+/** Nonces a device signs to obtain an access token; each is usable once, briefly. */
+export const authChallenges = pgTable(
+  'auth_challenges',
+  {
+    nonce: text('nonce').primaryKey(),
+    deviceId: text('device_id').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('auth_challenges_expiry').on(t.expiresAt)],
+);

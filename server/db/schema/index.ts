@@ -1,0 +1,3 @@
+export * from './devices';
+export * from './chain';
+export * from './feed';

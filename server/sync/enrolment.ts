@@ -1,0 +1,175 @@
+/** Enrolment codes, device enrolment, challenges and access tokens, and revocation. */
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { deviceIdFor, publicKeyFromBase64, verifySignature } from '../../electron/core/crypto/device-key';
+import type { EnrolRequest, TokenRequest } from '../../shared/sync/auth';
+import { enrolmentMessage, tokenRequestMessage } from '../../shared/sync/messages';
+import { GENESIS_HASH } from '../../shared/sync/primitives';
+import type { ServerDb } from '../db/database';
+import { authChallenges, devices, enrolmentCodes } from '../db/schema';
+import { ApiError } from '../http/errors';
+import type { AccessTokens } from '../security/access-tokens';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const CHALLENGE_TTL_MS = 2 * 60_000;
+
+const hashCode = (code: string): string => createHash('sha256').update(code, 'utf8').digest('hex');
+
+export function newEnrolmentCode(): string {
+  const groups: string[] = [];
+  for (let g = 0; g < 4; g += 1) {
+    let group = '';
+    for (let i = 0; i < 5; i += 1) {
+      group += CROCKFORD[randomInt(CROCKFORD.length)];
+    }
+    groups.push(group);
+  }
+  return groups.join('-');
+}
+
+export async function createEnrolmentCode(
+  db: ServerDb,
+  branchId: string,
+  ttlMinutes: number,
+  now: Date,
+): Promise<{ code: string; branchId: string; expiresAt: string }> {
+  const code = newEnrolmentCode();
+  const expiresAt = new Date(now.getTime() + ttlMinutes * 60_000);
+  await db.insert(enrolmentCodes).values({ codeHash: hashCode(code), branchId, createdAt: now, expiresAt });
+  return { code, branchId, expiresAt: expiresAt.toISOString() };
+}
+
+const badSignature = (): ApiError =>
+  new ApiError(401, 'SIGNATURE_INVALID', 'The signature does not verify with the device key.');
+
+/** Consumes the code and registers the device, atomically: a code enrols exactly one device. */
+export async function enrolDevice(
+  db: ServerDb,
+  request: EnrolRequest,
+  now: Date,
+): Promise<{ deviceId: string; branchId: string }> {
+  const publicKey = publicKeyFromBase64(request.publicKey);
+  if (deviceIdFor(Buffer.from(request.publicKey, 'base64')) !== request.deviceId) {
+    throw new ApiError(400, 'INVALID_INPUT', 'deviceId is not derived from publicKey.');
+  }
+  if (
+    !verifySignature(publicKey, enrolmentMessage(request.code, request.deviceId, request.publicKey), request.signature)
+  ) {
+    throw badSignature();
+  }
+  return db.transaction(async (tx) => {
+    const claimed = await tx
+      .update(enrolmentCodes)
+      .set({ usedAt: now, usedBy: request.deviceId })
+      .where(
+        and(
+          eq(enrolmentCodes.codeHash, hashCode(request.code)),
+          isNull(enrolmentCodes.usedAt),
+          gt(enrolmentCodes.expiresAt, now),
+        ),
+      )
+      .returning({ branchId: enrolmentCodes.branchId });
+    const code = claimed[0];
+    // Unused and unexpired are conditions of the UPDATE itself: of two concurrent uses, one matches no row.
+    if (code === undefined) {
+      return repeatEnrolment(tx, request, now);
+    }
+    const existing = await tx
+      .select({ id: devices.deviceId })
+      .from(devices)
+      .where(eq(devices.deviceId, request.deviceId));
+    if (existing.length > 0) {
+      throw new ApiError(409, 'ALREADY_ENROLLED', 'This device key is already enrolled.');
+    }
+    await tx.insert(devices).values({
+      deviceId: request.deviceId,
+      branchId: code.branchId,
+      publicKey: request.publicKey,
+      enrolledAt: now,
+      lastContactAt: now,
+      ackedHash: GENESIS_HASH,
+    });
+    return { deviceId: request.deviceId, branchId: code.branchId };
+  });
+}
+
+/**
+ * The same device retrying with the code it already used (its first answer was lost on the network) gets the same
+ * enrolment again, until the code would have expired; anyone else gets ENROLMENT_CODE_INVALID.
+ */
+async function repeatEnrolment(
+  tx: Parameters<Parameters<ServerDb['transaction']>[0]>[0],
+  request: EnrolRequest,
+  now: Date,
+): Promise<{ deviceId: string; branchId: string }> {
+  const [used] = await tx
+    .select()
+    .from(enrolmentCodes)
+    .where(eq(enrolmentCodes.codeHash, hashCode(request.code)));
+  const [device] = await tx.select().from(devices).where(eq(devices.deviceId, request.deviceId));
+  if (
+    used?.usedBy === request.deviceId &&
+    used.expiresAt.getTime() > now.getTime() &&
+    device !== undefined &&
+    device.publicKey === request.publicKey &&
+    device.revokedAt === null
+  ) {
+    return { deviceId: device.deviceId, branchId: device.branchId };
+  }
+  throw new ApiError(401, 'ENROLMENT_CODE_INVALID', 'The enrolment code is unknown, used or expired.');
+}
+
+export async function createChallenge(
+  db: ServerDb,
+  deviceId: string,
+  now: Date,
+): Promise<{ nonce: string; expiresAt: string }> {
+  const nonce = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS);
+  // Housekeeping: expired nonces are worthless.
+  await db.delete(authChallenges).where(lt(authChallenges.expiresAt, now));
+  await db.insert(authChallenges).values({ nonce, deviceId, expiresAt });
+  return { nonce, expiresAt: expiresAt.toISOString() };
+}
+
+/** Proof of possession: the device signs a fresh nonce; the nonce is consumed whatever the outcome. */
+export async function exchangeChallenge(
+  db: ServerDb,
+  tokens: AccessTokens,
+  request: TokenRequest,
+  now: Date,
+): Promise<{ token: string; expiresAt: string }> {
+  const consumed = await db
+    .delete(authChallenges)
+    .where(and(eq(authChallenges.nonce, request.nonce), eq(authChallenges.deviceId, request.deviceId)))
+    .returning({ expiresAt: authChallenges.expiresAt });
+  const challenge = consumed[0];
+  if (challenge === undefined || challenge.expiresAt.getTime() <= now.getTime()) {
+    throw new ApiError(401, 'CHALLENGE_INVALID', 'The challenge is unknown, used or expired; request a new one.');
+  }
+  const device = (await db.select().from(devices).where(eq(devices.deviceId, request.deviceId)))[0];
+  if (device === undefined) {
+    throw new ApiError(401, 'UNAUTHENTICATED', 'Unknown device.');
+  }
+  if (device.revokedAt !== null) {
+    throw new ApiError(403, 'DEVICE_REVOKED', 'This device has been revoked.');
+  }
+  const message = tokenRequestMessage(request.deviceId, request.nonce);
+  if (!verifySignature(publicKeyFromBase64(device.publicKey), message, request.signature)) {
+    throw badSignature();
+  }
+  return tokens.issue(request.deviceId, now);
+}
+
+export async function revokeDevice(db: ServerDb, deviceId: string, now: Date): Promise<{ revokedAt: string }> {
+  const rows = await db
+    .update(devices)
+    .set({ revokedAt: now })
+    .where(eq(devices.deviceId, deviceId))
+    .returning({ revokedAt: devices.revokedAt });
+  const row = rows[0];
+  if (row === undefined) {
+    throw new ApiError(404, 'NOT_FOUND', 'No such device.');
+  }
+  return { revokedAt: (row.revokedAt ?? now).toISOString() };
+}

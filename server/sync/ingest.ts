@@ -1,0 +1,304 @@
+/**
+ * Push ingestion. Under a row lock on the device, checks the pushed chain against what is stored and appends the new
+ * part: a resend is acknowledged with no second effect; a different hash at a stored sequence is a fork; a head below
+ * the acknowledged one is a rollback; a head below a countersigned checkpoint, or an anchor that no longer matches,
+ * is a truncation. Issues are committed (so the console sees them) and the push is refused with CHAIN_CONFLICT.
+ */
+import { and, asc, between, desc, eq, inArray } from 'drizzle-orm';
+import { publicKeyFromBase64, verifySignature } from '../../electron/core/crypto/device-key';
+import { chainHash } from '../../electron/core/audit/hash';
+import { checkpointMessage } from '../../electron/core/audit/checkpoint';
+import type { ChainIssueKind } from '../../shared/sync/admin';
+import { countersignatureMessage } from '../../shared/sync/messages';
+import type { Countersignature, PushEntry, PushRequest, PushResponse } from '../../shared/sync/push';
+import type { ServerDb } from '../db/database';
+import { auditEntries, countersignedCheckpoints, devices } from '../db/schema';
+import { ApiError } from '../http/errors';
+import type { ServerSecrets } from '../security/secrets';
+import { applicantsToShred, removePersonalData } from './erasure';
+import { publishFromEntries } from './feed';
+import { flagChainIssue } from './records';
+
+type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
+
+interface Issue {
+  readonly kind: ChainIssueKind;
+  readonly seq: number;
+  readonly detail: string;
+}
+
+type Refusal = { ok: false; error: ApiError; issues: Issue[] };
+type Outcome = { ok: true; response: PushResponse } | Refusal;
+
+const INSERT_CHUNK = 500;
+
+const conflict = (issue: Issue): Refusal => ({
+  ok: false,
+  error: new ApiError(409, 'CHAIN_CONFLICT', `Chain conflict (${issue.kind}) at entry ${issue.seq}: ${issue.detail}`),
+  issues: [issue],
+});
+
+export async function ingestPush(
+  db: ServerDb,
+  secrets: ServerSecrets,
+  deviceId: string,
+  push: PushRequest,
+  now: Date,
+): Promise<PushResponse> {
+  const outcome = await db.transaction(async (tx) => {
+    const device = (await tx.select().from(devices).where(eq(devices.deviceId, deviceId)).for('update'))[0];
+    if (device === undefined) {
+      return { ok: false, error: new ApiError(401, 'UNAUTHENTICATED', 'Unknown device.'), issues: [] } as Outcome;
+    }
+    const fresh = push.pushId > device.lastPushId;
+    await tx
+      .update(devices)
+      .set(
+        fresh
+          ? { lastContactAt: now, reportedHeadSeq: push.head.seq, lastPushId: push.pushId }
+          : { lastContactAt: now },
+      )
+      .where(eq(devices.deviceId, deviceId));
+    const lastPushId = Math.max(push.pushId, device.lastPushId);
+    const result = await checkAndAppend(tx, secrets, device, push, fresh, lastPushId, now);
+    for (const issue of result.ok ? [] : result.issues) {
+      await flagChainIssue(tx, deviceId, issue.kind, issue.seq, issue.detail, now);
+    }
+    return result;
+  });
+  if (!outcome.ok) {
+    throw outcome.error;
+  }
+  return outcome.response;
+}
+
+async function checkAndAppend(
+  tx: Tx,
+  secrets: ServerSecrets,
+  device: typeof devices.$inferSelect,
+  push: PushRequest,
+  fresh: boolean,
+  lastPushId: number,
+  now: Date,
+): Promise<Outcome> {
+  const deviceId = device.deviceId;
+  const lastCountersigned = (
+    await tx
+      .select({ seq: countersignedCheckpoints.seq })
+      .from(countersignedCheckpoints)
+      .where(eq(countersignedCheckpoints.deviceId, deviceId))
+      .orderBy(desc(countersignedCheckpoints.seq))
+      .limit(1)
+  )[0];
+  if (fresh && lastCountersigned !== undefined && push.head.seq < lastCountersigned.seq) {
+    return conflict({
+      kind: 'truncation',
+      seq: push.head.seq + 1,
+      detail: `the device's chain ends at ${push.head.seq}, below the checkpoint countersigned at ${lastCountersigned.seq}`,
+    });
+  }
+  if (fresh && push.head.seq < device.ackedSeq) {
+    return conflict({
+      kind: 'rollback',
+      seq: push.head.seq + 1,
+      detail: `the device reports head ${push.head.seq} but entries up to ${device.ackedSeq} were acknowledged`,
+    });
+  }
+  if (fresh && push.anchor !== null && push.anchor.seq <= device.ackedSeq) {
+    const stored = await storedHashes(tx, deviceId, push.anchor.seq, push.anchor.seq);
+    if (stored.get(push.anchor.seq) !== push.anchor.hash) {
+      return conflict({
+        kind: 'truncation',
+        seq: push.anchor.seq,
+        detail: 'the entry at a countersigned checkpoint no longer matches (history rewritten)',
+      });
+    }
+  }
+  const entries = push.entries;
+  for (let i = 1; i < entries.length; i += 1) {
+    const expected = (entries[i - 1]?.seq ?? 0) + 1;
+    if (entries[i]?.seq !== expected) {
+      return conflict({ kind: 'gap', seq: expected, detail: 'the pushed chain skips sequence numbers' });
+    }
+  }
+  const first = entries[0];
+  let ackedSeq = device.ackedSeq;
+  let ackedHash = device.ackedHash;
+  let added: PushEntry[] = [];
+  if (first !== undefined) {
+    if (first.seq > ackedSeq + 1) {
+      return {
+        ok: false,
+        error: new ApiError(409, 'OUT_OF_ORDER', `Expected entry ${ackedSeq + 1} next.`, ackedSeq + 1),
+        issues: [],
+      };
+    }
+    const last = entries[entries.length - 1] ?? first;
+    if (first.seq <= ackedSeq) {
+      const stored = await storedHashes(tx, deviceId, first.seq, Math.min(last.seq, ackedSeq));
+      for (const entry of entries) {
+        const hash = stored.get(entry.seq);
+        if (entry.seq <= ackedSeq && hash !== entry.hash) {
+          return conflict({
+            kind: 'fork',
+            seq: entry.seq,
+            detail: 'a different entry was already stored at this sequence',
+          });
+        }
+      }
+    }
+    added = entries.filter((entry) => entry.seq > ackedSeq);
+    for (const entry of added) {
+      if (entry.prevHash !== ackedHash) {
+        return conflict({
+          kind: 'fork',
+          seq: entry.seq,
+          detail: `prev_hash does not match the stored entry ${entry.seq - 1}`,
+        });
+      }
+      if (chainHash(entry.prevHash, entry) !== entry.hash) {
+        return {
+          ok: false,
+          error: new ApiError(400, 'HASH_MISMATCH', `Entry ${entry.seq} does not match its hash; nothing was stored.`),
+          issues: [],
+        };
+      }
+      ackedSeq = entry.seq;
+      ackedHash = entry.hash;
+    }
+    for (let i = 0; i < added.length; i += INSERT_CHUNK) {
+      await tx
+        .insert(auditEntries)
+        .values(added.slice(i, i + INSERT_CHUNK).map((entry) => row(device, entry, now)))
+        .onConflictDoNothing();
+    }
+    if (added.length > 0) {
+      await tx.update(devices).set({ ackedSeq, ackedHash }).where(eq(devices.deviceId, deviceId));
+      await publishFromEntries(tx, device, added, now);
+      await removePersonalData(tx, applicantsToShred(added));
+    }
+  }
+  const countersigned = await countersign(tx, secrets, device, push, ackedSeq, entries, now);
+  if (!countersigned.ok) {
+    return countersigned;
+  }
+  return {
+    ok: true,
+    response: { ackedSeq, ackedHash, stored: added.length, lastPushId, countersignatures: countersigned.value },
+  };
+}
+
+function row(device: typeof devices.$inferSelect, entry: PushEntry, now: Date): typeof auditEntries.$inferInsert {
+  return {
+    deviceId: device.deviceId,
+    seq: entry.seq,
+    ts: entry.ts,
+    actor: entry.actor,
+    action: entry.action,
+    subject: entry.subject,
+    payload: entry.payload,
+    prevHash: entry.prevHash,
+    hash: entry.hash,
+    attachmentKind: entry.attachment?.kind ?? null,
+    attachment: entry.attachment?.body ?? null,
+    branchId: device.branchId,
+    receivedAt: now,
+  };
+}
+
+async function storedHashes(tx: Tx, deviceId: string, from: number, to: number): Promise<Map<number, string>> {
+  const rows = await tx
+    .select({ seq: auditEntries.seq, hash: auditEntries.hash })
+    .from(auditEntries)
+    .where(and(eq(auditEntries.deviceId, deviceId), between(auditEntries.seq, from, to)))
+    .orderBy(asc(auditEntries.seq));
+  return new Map(rows.map((r) => [r.seq, r.hash]));
+}
+
+/** Countersigns the pushed checkpoints that the stored chain covers; a resend gets the stored countersignature. */
+async function countersign(
+  tx: Tx,
+  secrets: ServerSecrets,
+  device: typeof devices.$inferSelect,
+  push: PushRequest,
+  ackedSeq: number,
+  entries: readonly PushEntry[],
+  now: Date,
+): Promise<{ ok: true; value: Countersignature[] } | Refusal> {
+  const covered = push.checkpoints.filter((c) => c.seq <= ackedSeq);
+  if (covered.length === 0) {
+    return { ok: true, value: [] };
+  }
+  const seqs = covered.map((c) => c.seq);
+  const already = new Map(
+    (
+      await tx
+        .select()
+        .from(countersignedCheckpoints)
+        .where(and(eq(countersignedCheckpoints.deviceId, device.deviceId), inArray(countersignedCheckpoints.seq, seqs)))
+    ).map((c) => [c.seq, c]),
+  );
+  const inBatch = new Map(entries.map((e) => [e.seq, e.hash]));
+  const missing = seqs.filter((s) => !inBatch.has(s));
+  const storedElsewhere = new Map<number, string>();
+  if (missing.length > 0) {
+    const rows = await tx
+      .select({ seq: auditEntries.seq, hash: auditEntries.hash })
+      .from(auditEntries)
+      .where(and(eq(auditEntries.deviceId, device.deviceId), inArray(auditEntries.seq, missing)));
+    for (const r of rows) {
+      storedElsewhere.set(r.seq, r.hash);
+    }
+  }
+  const publicKey = publicKeyFromBase64(device.publicKey);
+  const out: Countersignature[] = [];
+  for (const checkpoint of covered) {
+    const storedHash = inBatch.get(checkpoint.seq) ?? storedElsewhere.get(checkpoint.seq);
+    if (storedHash !== checkpoint.headHash) {
+      return conflict({
+        kind: 'fork',
+        seq: checkpoint.seq,
+        detail: 'a signed checkpoint does not match the stored chain',
+      });
+    }
+    const previous = already.get(checkpoint.seq);
+    if (previous !== undefined) {
+      out.push(view(device.deviceId, previous));
+      continue;
+    }
+    const message = checkpointMessage(device.deviceId, checkpoint.seq, checkpoint.headHash);
+    if (!verifySignature(publicKey, message, checkpoint.signature)) {
+      return conflict({
+        kind: 'bad_signature',
+        seq: checkpoint.seq,
+        detail: "a checkpoint is not signed by the device's key",
+      });
+    }
+    const record = {
+      deviceId: device.deviceId,
+      seq: checkpoint.seq,
+      headHash: checkpoint.headHash,
+      deviceSignature: checkpoint.signature,
+      serverSignature: secrets.signCountersignature(
+        countersignatureMessage(device.deviceId, checkpoint.seq, checkpoint.headHash),
+      ),
+      countersignedAt: now,
+    };
+    await tx.insert(countersignedCheckpoints).values(record).onConflictDoNothing();
+    out.push(view(device.deviceId, record));
+  }
+  return { ok: true, value: out };
+}
+
+export function view(
+  deviceId: string,
+  c: { seq: number; headHash: string; serverSignature: string; countersignedAt: Date },
+): Countersignature {
+  return {
+    deviceId,
+    seq: c.seq,
+    headHash: c.headHash,
+    serverSignature: c.serverSignature,
+    countersignedAt: c.countersignedAt.toISOString(),
+  };
+}

@@ -1,0 +1,45 @@
+/** Enrolment and access tokens: a one-time code plus the device's Ed25519 key, then proof-of-possession refresh. */
+import { z } from 'zod';
+import { DeviceIdSchema, IsoTimeSchema, PublicKeySchema, SignatureSchema, BranchIdSchema } from './primitives';
+
+/** Enrolment codes are 4 groups of 5 Crockford base32 characters, e.g. `7KQ2M-…`. */
+export const EnrolmentCodeSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){3}$/);
+
+export const EnrolRequestSchema = z.strictObject({
+  code: EnrolmentCodeSchema,
+  deviceId: DeviceIdSchema,
+  publicKey: PublicKeySchema,
+  /** Device signature over enrolmentMessage(code, deviceId, publicKey). */
+  signature: SignatureSchema,
+});
+export type EnrolRequest = z.infer<typeof EnrolRequestSchema>;
+
+export const AccessTokenSchema = z.strictObject({
+  token: z.string().min(20).max(1000),
+  expiresAt: IsoTimeSchema,
+});
+export type AccessToken = z.infer<typeof AccessTokenSchema>;
+
+export const EnrolResponseSchema = z.strictObject({
+  deviceId: DeviceIdSchema,
+  branchId: BranchIdSchema,
+  /** The server's Ed25519 key (SPKI DER base64): verifies countersignatures. */
+  serverPublicKey: PublicKeySchema,
+  accessToken: AccessTokenSchema,
+});
+export type EnrolResponse = z.infer<typeof EnrolResponseSchema>;
+
+export const ChallengeRequestSchema = z.strictObject({ deviceId: DeviceIdSchema });
+export const ChallengeResponseSchema = z.strictObject({
+  nonce: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  expiresAt: IsoTimeSchema,
+});
+export type ChallengeResponse = z.infer<typeof ChallengeResponseSchema>;
+
+export const TokenRequestSchema = z.strictObject({
+  deviceId: DeviceIdSchema,
+  nonce: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  /** Device signature over tokenRequestMessage(deviceId, nonce). */
+  signature: SignatureSchema,
+});
+export type TokenRequest = z.infer<typeof TokenRequestSchema>;

@@ -1,0 +1,103 @@
+/**
+ * Pull: a per-device feed of what the centre publishes (officers, policy, model releases) and what other branches
+ * raised (consent withdrawals, erasure requests), read after a cursor so a retry never applies an item twice.
+ */
+import { z } from 'zod';
+import { CONSENT_PURPOSES } from '../domain/consent';
+import { ROLES } from '../domain/roles';
+import { Base64Schema, DeviceIdSchema, IsoTimeSchema, PseudonymSchema, VersionSchema } from './primitives';
+
+export const MAX_PULL_ITEMS = 200;
+
+export const OfficerUpsertSchema = z.strictObject({
+  officerId: PseudonymSchema,
+  username: z.string().regex(/^[a-z0-9._-]{3,32}$/),
+  role: z.enum(ROLES),
+  status: z.enum(['active', 'disabled']),
+});
+export type OfficerUpsert = z.infer<typeof OfficerUpsertSchema>;
+
+export const PolicyReleaseSchema = z.strictObject({
+  version: VersionSchema,
+  /** Score cut-offs by band or outcome, e.g. `{ "approve": 620, "refer": 560 }`. */
+  cutoffs: z.record(z.string().max(64), z.number().finite()),
+  /** Reason texts by reason code and language. */
+  reasonTexts: z.record(z.string().max(64), z.strictObject({ en: z.string().max(500), sw: z.string().max(500) })),
+});
+export type PolicyRelease = z.infer<typeof PolicyReleaseSchema>;
+
+/** A signed model package as files (base64): verified by the workstation before anything is installed. */
+export const ModelReleaseSchema = z.strictObject({
+  version: VersionSchema,
+  files: z.strictObject({
+    'manifest.json': Base64Schema,
+    'model.onnx': Base64Schema,
+    'signature.json': Base64Schema,
+  }),
+});
+export type ModelRelease = z.infer<typeof ModelReleaseSchema>;
+
+export const ConsentWithdrawalSchema = z.strictObject({
+  applicantId: PseudonymSchema,
+  purpose: z.enum(CONSENT_PURPOSES),
+  originDeviceId: DeviceIdSchema.nullable(),
+});
+export const ErasureRequestSchema = z.strictObject({
+  applicantId: PseudonymSchema,
+  originDeviceId: DeviceIdSchema.nullable(),
+});
+
+export const PullItemSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    id: z.number().int().min(1),
+    at: IsoTimeSchema,
+    kind: z.literal('officer.upsert'),
+    body: OfficerUpsertSchema,
+  }),
+  z.strictObject({
+    id: z.number().int().min(1),
+    at: IsoTimeSchema,
+    kind: z.literal('policy.release'),
+    body: PolicyReleaseSchema,
+  }),
+  z.strictObject({
+    id: z.number().int().min(1),
+    at: IsoTimeSchema,
+    kind: z.literal('model.release'),
+    body: ModelReleaseSchema,
+  }),
+  z.strictObject({
+    id: z.number().int().min(1),
+    at: IsoTimeSchema,
+    kind: z.literal('consent.withdrawal'),
+    body: ConsentWithdrawalSchema,
+  }),
+  z.strictObject({
+    id: z.number().int().min(1),
+    at: IsoTimeSchema,
+    kind: z.literal('applicant.erasure'),
+    body: ErasureRequestSchema,
+  }),
+]);
+export type PullItem = z.infer<typeof PullItemSchema>;
+export type PullItemKind = PullItem['kind'];
+
+export const PullQuerySchema = z.strictObject({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_PULL_ITEMS).default(50),
+});
+
+/** The page envelope: items are validated one by one, so one bad item is reported and passed, not a stuck feed. */
+export const PullPageSchema = z.strictObject({
+  items: z.array(z.looseObject({ id: z.number().int().min(1), kind: z.string() })),
+  cursor: z.number().int().min(0),
+  more: z.boolean(),
+});
+
+export const PullResponseSchema = z.strictObject({
+  items: z.array(PullItemSchema),
+  /** Pass as `after` next time. */
+  cursor: z.number().int().min(0),
+  more: z.boolean(),
+});
+export type PullResponse = z.infer<typeof PullResponseSchema>;

@@ -1,4 +1,5 @@
 import type { SystemStatus } from '../../shared/ipc/system';
+import type { EventName, EventPayload } from '../../shared/ipc/events';
 import type { AuditService } from './audit/audit-service';
 import type { DeviceKey } from './crypto/device-key';
 import type { OfficerService } from './officers/officer-service';
@@ -31,6 +32,8 @@ export interface WorkstationServices {
   readonly letters: LetterService;
   /** Where `model:reload` reads the package from. */
   readonly modelDir: string;
+  /** Pushes an event to one connection's renderer. */
+  emit<E extends EventName>(connectionId: string, event: E, payload: EventPayload<E>): void;
   status(): SystemStatus;
   applicantDetail(applicantId: string): ApplicantDetail;
   exportApplicant(actorId: string, applicantId: string): { json: string; text: string; fileName: string };

@@ -168,6 +168,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     decisions,
     letters,
     modelDir: modelDir ?? defaultModelDir(),
+    emit,
     status: () => systemStatus(),
     applicantDetail: (applicantId) => {
       const row = applicants.get(applicantId);

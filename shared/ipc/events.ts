@@ -4,6 +4,11 @@ import { z } from 'zod';
 export const eventSchemas = {
   'session:locked': z.strictObject({ reason: z.enum(['idle', 'manual']) }),
   'session:ended': z.strictObject({ reason: z.enum(['signed-out', 'account-disabled']) }),
+  /** Rows scored so far by the connection's running batch (scoring:batch). */
+  'scoring:batchProgress': z.strictObject({
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+  }),
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

@@ -16,6 +16,9 @@ afterEach(async () => {
 
 const maps: ChannelMap = { ...scoringChannels, ...decisionsChannels, ...lettersChannels, ...modelChannels };
 
+/** Events the handlers pushed (batch progress). */
+const pushed: { connectionId: string; event: string; payload: unknown }[] = [];
+
 /** What electron/core/ipc/dispatch.ts does once the maps are merged: strict input, handler, checked output. */
 async function dispatch(hh: ScoringHarness, ctx: HandlerContext, channel: string, input: unknown) {
   const spec = maps[channel];
@@ -33,6 +36,7 @@ async function dispatch(hh: ScoringHarness, ctx: HandlerContext, channel: string
     decisions: hh.decisions,
     letters: hh.letters,
     modelDir: defaultModelDir(),
+    emit: (connectionId, event, payload) => pushed.push({ connectionId, event, payload }),
   }) as unknown as Record<string, (ctx: HandlerContext, input: unknown) => unknown>;
   try {
     const value = await handlers[channel]?.(ctx, parsed.data);
@@ -103,7 +107,9 @@ describe('scoring IPC contract', () => {
       code: 'FORBIDDEN',
     });
     const csv = `${Object.keys(DECLINE_VALUES).join(',')}\n${Object.values(DECLINE_VALUES).join(',')}`;
+    pushed.length = 0;
     expect((await dispatch(hh, ctx, 'scoring:batch', { csv })).ok).toBe(true);
+    expect(pushed.at(-1)).toMatchObject({ connectionId: ctx.connectionId, event: 'scoring:batchProgress' });
     expect((await dispatch(hh, ctx, 'model:status', {})).ok).toBe(true);
     const reloaded = await dispatch(hh, ctx, 'model:reload', {});
     expect(reloaded.ok && (reloaded.value as { state: string }).state).toBe('verified');

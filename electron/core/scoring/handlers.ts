@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { ChannelMap } from '../../../shared/ipc/define';
+import type { EventName, EventPayload } from '../../../shared/ipc/events';
 import type { decisionsChannels, lettersChannels, modelChannels, scoringChannels } from '../../../shared/ipc/scoring';
 import type { DecisionService } from '../decisions/decision-service';
 import { NexisError } from '../errors';
@@ -22,6 +23,8 @@ export interface ScoringServices {
   readonly letters: LetterService;
   /** Where `model:reload` reads the package from. */
   readonly modelDir: string;
+  /** Pushes an event to one connection (batch progress). */
+  emit<E extends EventName>(connectionId: string, event: E, payload: EventPayload<E>): void;
 }
 
 type HandlersOf<M extends ChannelMap> = {
@@ -49,7 +52,10 @@ export function createScoringHandlers(s: ScoringServices): ScoringHandlers {
     'scoring:whatIf': (_ctx, input) => s.scoring.whatIfForApplicant(input.applicantId, input.changes),
     'scoring:latest': (_ctx, input) => s.scoring.latest(input.applicantId),
     'scoring:progress': (_ctx, input) => s.scoring.progress(input.applicantId),
-    'scoring:batch': (ctx, input) => s.scoring.batch(officerOf(ctx).id, input.csv),
+    'scoring:batch': (ctx, input) =>
+      s.scoring.batch(officerOf(ctx).id, input.csv, (progress) =>
+        s.emit(ctx.connectionId, 'scoring:batchProgress', progress),
+      ),
     'decisions:record': (ctx, input) => s.decisions.record(officerOf(ctx), input.scoreId, input),
     'decisions:correct': (ctx, input) => s.decisions.correct(officerOf(ctx), input.decisionId, input),
     'decisions:review': (ctx, input) => s.decisions.review(officerOf(ctx), input.decisionId, input),

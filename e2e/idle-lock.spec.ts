@@ -9,7 +9,7 @@ test('an idle session locks by itself and keeps the half-filled form', async ({ 
   await app.setUp();
   await app.goTo('Settings');
   await page.getByRole('textbox', { name: 'Lock after (minutes)', exact: true }).fill('1');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Sessions now lock after 1 minute without activity.')).toBeVisible();
 
   await app.goTo('Officers');
@@ -33,7 +33,7 @@ test('an officer who keeps typing is not locked, though no form is submitted', a
   await app.setUp();
   await app.goTo('Settings');
   await page.getByRole('textbox', { name: 'Lock after (minutes)', exact: true }).fill('1');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Sessions now lock after 1 minute without activity.')).toBeVisible();
 
   await app.goTo('Officers');

@@ -4,7 +4,7 @@ import { WorkstationPage, type Account } from './pages/workstation-page';
 const OFFICER: Account = { displayName: 'Kofi Boateng', username: 'kofi', password: 'Temporary-Pass-01' };
 const AUDITOR: Account = { displayName: 'Esi Owusu', username: 'esi.audit', password: 'Temporary-Pass-02' };
 
-test('navigation follows the role: an officer sees Status only, an auditor reads but does not administer', async ({
+test('navigation follows the role: an officer sees Status and Applicants, an auditor reads but does not administer', async ({
   page,
   harness,
 }) => {
@@ -14,6 +14,8 @@ test('navigation follows the role: an officer sees Status only, an auditor reads
   for (const label of ['Status', 'Audit trail', 'Officers', 'Settings'] as const) {
     await expect(app.navItem(label)).toBeVisible();
   }
+  // Applicant work belongs to officers and supervisors; an administrator does not see applicants.
+  await expect(app.navItem('Applicants')).toHaveCount(0);
   await app.createOfficer(OFFICER, 'Loan officer');
   await app.createOfficer(AUDITOR, 'Auditor');
   await expect(app.officerRow(OFFICER.username)).toContainText('Temporary password');
@@ -23,7 +25,9 @@ test('navigation follows the role: an officer sees Status only, an auditor reads
   await app.signIn(OFFICER.username, OFFICER.password);
   await app.changeTemporaryPassword(OFFICER.password, 'Branch-Secret-77');
   await expect(app.navItem('Status')).toBeVisible();
-  await expect(app.nav.getByRole('button')).toHaveCount(1);
+  await expect(app.navItem('Applicants')).toBeVisible();
+  await expect(app.nav.getByRole('button')).toHaveCount(2);
+  await expect(app.navItem('Referrals')).toHaveCount(0);
   await expect(app.navItem('Audit trail')).toHaveCount(0);
   await expect(app.navItem('Officers')).toHaveCount(0);
   await expect(app.navItem('Settings')).toHaveCount(0);
@@ -34,6 +38,9 @@ test('navigation follows the role: an officer sees Status only, an auditor reads
   await expect(app.navItem('Audit trail')).toBeVisible();
   await expect(app.navItem('Officers')).toBeVisible();
   await expect(app.navItem('Settings')).toHaveCount(0);
+  await expect(app.navItem('Applicants')).toBeVisible();
+  await app.goTo('Applicants');
+  await expect(page.getByRole('button', { name: 'New applicant' })).toHaveCount(0);
   await app.goTo('Officers');
   await expect(page.getByText('Only an administrator can create, disable or reset accounts.')).toBeVisible();
   await expect(page.getByRole('button', { name: 'New officer' })).toHaveCount(0);

@@ -34,7 +34,7 @@ test('an administrator changes the auto-lock delay and writes an encrypted backu
   const minutes = page.getByRole('textbox', { name: 'Lock after (minutes)', exact: true });
   await expect(minutes).toHaveValue('10');
   await minutes.fill('15');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Sessions now lock after 15 minutes without activity.')).toBeVisible();
 
   await page.getByRole('button', { name: 'Create encrypted backup' }).click();

@@ -12,7 +12,8 @@ export interface Account {
 
 export const ADMIN: Account = { displayName: 'Ada Mensah', username: 'ada.admin', password: 'Branch-Ledger-2026!' };
 
-export type NavLabel = 'Status' | 'Audit trail' | 'Officers' | 'Settings';
+export type NavLabel =
+  'Status' | 'Applicants' | 'Referrals' | 'Batch scoring' | 'Audit trail' | 'Officers' | 'Settings';
 export type Role = 'Loan officer' | 'Supervisor' | 'Administrator' | 'Auditor';
 
 export class WorkstationPage {
@@ -106,10 +107,19 @@ export class WorkstationPage {
     return this.page.getByRole('alert').filter({ hasText: text });
   }
 
-  async screenshot(name: string): Promise<void> {
+  /**
+   * A full-page picture from the top of the page (fixed header and navbar would otherwise be drawn where the page
+   * was scrolled to); `hideNotifications` leaves out toasts that would cover the content.
+   */
+  async screenshot(name: string, options: { hideNotifications?: boolean } = {}): Promise<void> {
     // Let transitions and notifications settle so the picture shows the screen, not an animation frame.
     await this.page.mouse.move(1, 1);
+    await this.page.evaluate(() => window.scrollTo(0, 0));
     await this.page.waitForTimeout(350);
-    await this.page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
+    await this.page.screenshot({
+      path: `e2e/screenshots/${name}.png`,
+      fullPage: true,
+      ...(options.hideNotifications ? { style: '.mantine-Notifications-root { display: none !important; }' } : {}),
+    });
   }
 }

@@ -10,7 +10,7 @@ export function ShellHeader() {
   const { status } = useAuth();
   const { lock, signOut } = useSessionActions();
   return (
-    <AppShell.Header px="md">
+    <AppShell.Header px="md" className="nexis-no-print">
       <Group h="100%" justify="space-between" wrap="nowrap">
         <Group gap="lg" wrap="nowrap">
           <Brand />

@@ -9,7 +9,7 @@ export interface ShellNavbarProps {
 
 export function ShellNavbar({ items, active, onNavigate }: ShellNavbarProps) {
   return (
-    <AppShell.Navbar p="sm">
+    <AppShell.Navbar p="sm" className="nexis-no-print">
       <AppShell.Section grow component="nav" aria-label="Workstation">
         <Stack gap={4}>
           {items.map((item) => {

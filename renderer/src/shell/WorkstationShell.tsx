@@ -2,8 +2,11 @@
 import { AppShell } from '@mantine/core';
 import { useState } from 'react';
 import { useSession } from '../auth';
+import { ApplicantsScreen } from '../screens/applicants';
 import { AuditScreen } from '../screens/audit';
+import { BatchScreen } from '../screens/batch';
 import { OfficersScreen } from '../screens/officers';
+import { ReferralsScreen } from '../screens/referrals';
 import { SettingsScreen } from '../screens/settings';
 import { StatusScreen } from '../screens/status';
 import { navItemsFor, type ScreenId } from './navigation';
@@ -12,8 +15,14 @@ import { ShellNavbar } from './ShellNavbar';
 
 function CurrentScreen({ id }: { id: ScreenId }) {
   switch (id) {
+    case 'applicants':
+      return <ApplicantsScreen />;
+    case 'referrals':
+      return <ReferralsScreen />;
     case 'audit':
       return <AuditScreen />;
+    case 'batch':
+      return <BatchScreen />;
     case 'officers':
       return <OfficersScreen />;
     case 'settings':

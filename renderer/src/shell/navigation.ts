@@ -3,9 +3,18 @@ import type { ComponentType } from 'react';
 import type { Role } from '../../../shared/domain/roles';
 import type { Channel } from '../../../shared/ipc/contract';
 import { canCall } from '../auth/permissions';
-import { IconAudit, IconOfficers, IconSettings, IconStatus, type IconProps } from '../components/icons';
+import {
+  IconApplicants,
+  IconAudit,
+  IconModel,
+  IconOfficers,
+  IconReview,
+  IconSettings,
+  IconStatus,
+  type IconProps,
+} from '../components/icons';
 
-export type ScreenId = 'status' | 'audit' | 'officers' | 'settings';
+export type ScreenId = 'status' | 'applicants' | 'referrals' | 'batch' | 'audit' | 'officers' | 'settings';
 
 export interface NavItem {
   readonly id: ScreenId;
@@ -21,6 +30,24 @@ export const NAV_ITEMS: readonly NavItem[] = [
     label: 'Status',
     icon: IconStatus,
     requires: 'system:status',
+  },
+  {
+    id: 'applicants',
+    label: 'Applicants',
+    icon: IconApplicants,
+    requires: 'applicants:list',
+  },
+  {
+    id: 'referrals',
+    label: 'Referrals',
+    icon: IconReview,
+    requires: 'decisions:pendingReviews',
+  },
+  {
+    id: 'batch',
+    label: 'Batch scoring',
+    icon: IconModel,
+    requires: 'scoring:batch',
   },
   {
     id: 'audit',

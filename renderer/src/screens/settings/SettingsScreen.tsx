@@ -1,8 +1,9 @@
-/** Workstation settings for administrators: automatic lock and encrypted backups. */
+/** Workstation settings for administrators: automatic lock, encrypted backups and the data controller. */
 import { SimpleGrid, Stack } from '@mantine/core';
 import { ScreenHeader } from '../../components/screen-header';
 import { BackupCard } from './BackupCard';
 import { IdleLockCard } from './IdleLockCard';
+import { OrganisationCard } from './OrganisationCard';
 
 export function SettingsScreen() {
   return (
@@ -12,8 +13,11 @@ export function SettingsScreen() {
         description="Settings of this workstation. Every change is recorded in the audit trail."
       />
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg" style={{ alignItems: 'start' }}>
-        <IdleLockCard />
-        <BackupCard />
+        <Stack gap="lg">
+          <IdleLockCard />
+          <BackupCard />
+        </Stack>
+        <OrganisationCard />
       </SimpleGrid>
     </Stack>
   );

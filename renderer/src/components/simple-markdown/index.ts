@@ -1,0 +1,1 @@
+export { SimpleMarkdown, type SimpleMarkdownProps } from './SimpleMarkdown';

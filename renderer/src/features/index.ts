@@ -1,0 +1,8 @@
+export {
+  FEATURES,
+  featureByKey,
+  featureLabel,
+  formatFeatureValue,
+  formatNumber,
+  type TextLanguage,
+} from './feature-text';

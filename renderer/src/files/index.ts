@@ -1,0 +1,1 @@
+export { downloadBase64, downloadBlob, downloadText, safeFileName } from './download';

@@ -1,0 +1,181 @@
+/** The officer's decision on the latest score; departing from the policy outcome needs an override reason. */
+import {
+  Alert,
+  Button,
+  Card,
+  Group,
+  MultiSelect,
+  SegmentedControl,
+  Select,
+  Stack,
+  Text,
+  Textarea,
+  Title,
+} from '@mantine/core';
+import { useState } from 'react';
+import {
+  DECISION_REASON_CODES,
+  DECISION_REASON_TEXTS,
+  MAX_REASON_CODES,
+  MODEL_REASON_PREFIX,
+  OVERRIDE_NOTE_MAX,
+  OVERRIDE_REASON_LABELS,
+  OVERRIDE_REASONS,
+  type Decision,
+  type OverrideReason,
+} from '../../../../shared/domain/decisions';
+import type { DecisionView, ScoreView } from '../../../../shared/ipc/scoring';
+import { describeError } from '../../errors';
+import { featureLabel } from '../../features';
+import { useNexisMutation } from '../../hooks';
+import { DECISION_LABELS, OUTCOME_LABELS } from './review-labels';
+
+export interface DecisionFormProps {
+  score: ScoreView;
+  /** The decision this one corrects (supersedes); absent for the first decision on the score */
+  correcting?: DecisionView;
+  onRecorded(decision: DecisionView): void;
+  /** Shown as a Cancel button when given (corrections) */
+  onCancel?(): void;
+}
+
+/** Pick-list of reason codes: the score's principal reasons first, then the fixed list. */
+export function reasonOptions(reasons: ScoreView['reasons']) {
+  return [
+    {
+      group: 'Principal reasons of this score',
+      items: reasons.map((reason) => ({
+        value: `${MODEL_REASON_PREFIX}${reason.feature}`,
+        label: `Model: ${featureLabel(reason.feature)}`,
+      })),
+    },
+    {
+      group: 'Checks outside the model',
+      items: DECISION_REASON_CODES.map((code) => ({ value: code, label: DECISION_REASON_TEXTS[code].en })),
+    },
+  ].filter((group) => group.items.length > 0);
+}
+
+export const OVERRIDE_OPTIONS = OVERRIDE_REASONS.map((reason) => ({
+  value: reason,
+  label: OVERRIDE_REASON_LABELS[reason],
+}));
+
+export function DecisionForm({ score, correcting, onRecorded, onCancel }: DecisionFormProps) {
+  const [decision, setDecision] = useState<Decision>(score.outcome);
+  const [codes, setCodes] = useState<string[]>([]);
+  const [overrideReason, setOverrideReason] = useState<OverrideReason | null>(null);
+  const [note, setNote] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [noteError, setNoteError] = useState<string | null>(null);
+  const overriding = decision !== score.outcome;
+  const mutationOptions = {
+    successMessage: (recorded: DecisionView) =>
+      `${correcting ? 'Correction' : 'Decision'} recorded: ${DECISION_LABELS[recorded.decision]}.`,
+    onError: (error: unknown) => setProblem(describeError(error)),
+  };
+  const record = useNexisMutation('decisions:record', mutationOptions);
+  const correct = useNexisMutation('decisions:correct', mutationOptions);
+
+  const submit = async (): Promise<void> => {
+    setProblem(null);
+    if (overriding && note.trim() === '') {
+      setNoteError('Explain the override in a short note (no names, phone or id numbers).');
+      return;
+    }
+    setNoteError(null);
+    const common = {
+      decision,
+      reasonCodes: codes,
+      ...(overriding ? { override: { reason: overrideReason ?? ('' as OverrideReason), note: note.trim() } } : {}),
+    };
+    const result = correcting
+      ? await correct.run({ decisionId: correcting.decisionId, ...common })
+      : await record.run({ scoreId: score.scoreId, ...common });
+    if (result.ok) {
+      onRecorded(result.value);
+    }
+  };
+
+  return (
+    <Card component="section" aria-labelledby="decision-title">
+      <Stack gap="md">
+        <div>
+          <Title order={2} size="h4" id="decision-title">
+            {correcting ? `Correct decision ${correcting.decisionId}` : 'Decision'}
+          </Title>
+          <Text size="sm" c="dimmed">
+            The policy says <strong>{OUTCOME_LABELS[score.outcome]}</strong>. You decide; a different decision is an
+            override and needs a reason.
+          </Text>
+        </div>
+        <SegmentedControl
+          aria-label="Decision"
+          value={decision}
+          onChange={(value) => setDecision(value as Decision)}
+          data={[
+            { value: 'approve', label: 'Approve' },
+            { value: 'refer', label: 'Refer to a supervisor' },
+            { value: 'decline', label: 'Decline' },
+          ]}
+          fullWidth
+        />
+        <MultiSelect
+          label="Reason codes"
+          description={`Up to ${MAX_REASON_CODES}. A decline or referral needs at least one.`}
+          data={reasonOptions(score.reasons)}
+          value={codes}
+          onChange={setCodes}
+          maxValues={MAX_REASON_CODES}
+          placeholder={codes.length === 0 ? 'Choose the reasons to cite' : undefined}
+          searchable
+          clearable
+        />
+        {overriding ? (
+          <Stack gap="sm" data-testid="override-fields">
+            <Select
+              label="Override reason"
+              description={`Why ${DECISION_LABELS[decision].toLowerCase()} instead of the policy's ${OUTCOME_LABELS[score.outcome].toLowerCase()}`}
+              data={OVERRIDE_OPTIONS}
+              value={overrideReason}
+              onChange={(value) => setOverrideReason(value as OverrideReason | null)}
+              withAsterisk
+            />
+            <Textarea
+              label="Override note"
+              description="Stored encrypted with the decision. No names, phone numbers or id numbers."
+              value={note}
+              onChange={(event) => setNote(event.currentTarget.value)}
+              maxLength={OVERRIDE_NOTE_MAX}
+              autosize
+              minRows={2}
+              withAsterisk
+              error={noteError}
+            />
+          </Stack>
+        ) : null}
+        {problem ? (
+          <Alert color="red" variant="light" title="Decision not recorded" data-testid="decision-error">
+            {problem}
+          </Alert>
+        ) : null}
+        <Group justify="flex-end" gap="sm">
+          {onCancel ? (
+            <Button variant="default" onClick={onCancel}>
+              Cancel
+            </Button>
+          ) : null}
+          <Button
+            onClick={() => void submit()}
+            loading={record.pending || correct.pending}
+            color={overriding ? 'orange' : undefined}
+          >
+            {overriding
+              ? `Record override: ${DECISION_LABELS[decision]}`
+              : `Record decision: ${DECISION_LABELS[decision]}`}
+          </Button>
+        </Group>
+      </Stack>
+    </Card>
+  );
+}

@@ -206,7 +206,8 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       return {
         json: JSON.stringify(bundle, null, 2),
         text: exportText(bundle),
-        fileName: `nexis-${applicantId}-export`,
+        // Check symbols such as * are not allowed in file names everywhere.
+        fileName: `nexis-${applicantId.replace(/[^A-Za-z0-9-]/g, '_')}-export`,
       };
     },
     backup: (actorId) => {

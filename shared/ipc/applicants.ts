@@ -264,7 +264,8 @@ export const applicantsChannels = defineChannels('applicants', {
       reason: z.enum(['data-subject-request', 'retention-expired', 'registered-in-error']),
     }),
     output: z.strictObject({ applicantId: z.string(), erasedAt: IsoTimestamp }),
-    access: ['supervisor', 'admin'],
+    // A lending supervisor, who can see the applicant: administrators run the system, not applicant files.
+    access: ['supervisor'],
     summary: "Erases an applicant's personal data by destroying their data key (audited)",
   },
 });

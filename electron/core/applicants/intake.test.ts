@@ -264,13 +264,33 @@ describe('data-subject rights', () => {
     const ciphertexts = t.ws.store.sqlite
       .prepare('SELECT * FROM applicant_pii WHERE applicant_id = ?')
       .all(erased.applicantId);
+    await t.call('admin', 'officers:create', {
+      username: 'sup.one',
+      displayName: 'Supervisor',
+      role: 'supervisor',
+      password: 'temporary pass 123',
+    });
+    await t.call('supervisor', 'auth:signIn', { username: 'sup.one', password: 'temporary pass 123' });
+    expect(
+      await t.call('supervisor', 'auth:changePassword', {
+        currentPassword: 'temporary pass 123',
+        newPassword: 'supervisor pass 789',
+      }),
+    ).toMatchObject({ ok: true });
+    // Administrators run the system, not applicant files.
+    expect(
+      await t.call('admin', 'applicants:erase', { applicantId: erased.applicantId, reason: 'data-subject-request' }),
+    ).toMatchObject({ error: { code: 'FORBIDDEN' } });
     expect(
       await t.call('officer', 'applicants:erase', { applicantId: erased.applicantId, reason: 'data-subject-request' }),
     ).toMatchObject({
       error: { code: 'FORBIDDEN' },
     });
     expect(
-      await t.call('admin', 'applicants:erase', { applicantId: erased.applicantId, reason: 'data-subject-request' }),
+      await t.call('supervisor', 'applicants:erase', {
+        applicantId: erased.applicantId,
+        reason: 'data-subject-request',
+      }),
     ).toMatchObject({ ok: true });
 
     expect(t.ws.applicants.dataKey(erased.applicantId)).toBeNull();

@@ -174,7 +174,7 @@ export class BehaviourService {
         payload: {
           recordId,
           features: Object.keys(values).length,
-          ...(summary ? { months: summary.months, transactions: summary.transactions } : {}),
+          ...(summary ? { months: summary.months, transactions: summary.transactions, derived: summary.derived } : {}),
         },
       });
     });

@@ -93,7 +93,11 @@ export function BatchScreen() {
         {summary ? (
           <>
             {summary.failed > 0 ? (
-              <Alert color="orange" variant="light" title={`${formatCount(summary.failed)} rows could not be scored`}>
+              <Alert
+                color="orange"
+                variant="light"
+                title={`${formatCount(summary.failed)} ${summary.failed === 1 ? 'row' : 'rows'} could not be scored`}
+              >
                 <Stack gap={2}>
                   {summary.errors.map((e) => (
                     <Text size="sm" key={e.line}>

@@ -114,7 +114,7 @@ export class WorkstationPage {
   async screenshot(name: string, options: { hideNotifications?: boolean } = {}): Promise<void> {
     // Let transitions and notifications settle so the picture shows the screen, not an animation frame.
     await this.page.mouse.move(1, 1);
-    await this.page.evaluate(() => window.scrollTo(0, 0));
+    await this.page.mouse.wheel(0, -100_000);
     await this.page.waitForTimeout(350);
     await this.page.screenshot({
       path: `e2e/screenshots/${name}.png`,

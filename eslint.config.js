@@ -134,6 +134,7 @@ export default tseslint.config(
       'models/bench/**',
       'server/cli/**',
       'e2e/**',
+      'playwright.config.ts',
     ],
     rules: { 'no-console': 'off' },
   },

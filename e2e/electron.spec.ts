@@ -3,20 +3,11 @@
  * exists. This project's CI cannot download Electron's binary, so there the test is skipped and says so.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, test, expect } from '@playwright/test';
-
-function electronBinary(): string | null {
-  const dir = join(process.cwd(), 'node_modules', 'electron');
-  const pathFile = join(dir, 'path.txt');
-  if (!existsSync(pathFile)) {
-    return null;
-  }
-  const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(binary) ? binary : null;
-}
+import { electronBinary } from './electron-binary';
 
 const binary = electronBinary();
 
@@ -51,10 +42,4 @@ test.describe('Electron desktop app', () => {
       execFileSync(process.execPath, ['scripts/native-abi.mjs', 'node'], { stdio: 'inherit' });
     }
   });
-});
-
-test.afterAll(() => {
-  if (binary === null) {
-    console.log('[electron smoke] skipped: no Electron binary on this machine.');
-  }
 });

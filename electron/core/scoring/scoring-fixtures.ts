@@ -7,30 +7,15 @@ import type { FeatureValues } from '../../../shared/features';
 import { NEXIS_FEATURE_SPEC } from '../../../shared/features';
 import { DecisionService } from '../decisions/decision-service';
 import { LetterService } from '../letters/letter-service';
-import { consentFor, intakeReady, PERSON } from '../testing/intake-fixtures';
+import { consentFor, FORM_VALUES, intakeReady, PERSON } from '../testing/intake-fixtures';
 import { createTempWorkstation, type TempWorkstation } from '../testing/temp-workstation';
 import { defaultModelDir, developmentPublicKeyPath, ModelService } from './model-service';
 import { ScoringService } from './scoring-service';
 
 export const DEV_PUBLIC_KEY = readFileSync(developmentPublicKeyPath(), 'utf8');
 
-/** Scores 593 (band B): the policy approves. */
-export const APPROVE_VALUES = {
-  mobileMoneyInflowAvg: 25_000,
-  inflowVolatility: 0.3,
-  mobileMoneyHistoryMonths: 36,
-  utilityBillsOnTime12m: 11,
-  rentOnTime12m: 12,
-  airtimeTopupsPerMonth: 6,
-  savingsBalanceAvg: 8_000,
-  savingsRate: 0.08,
-  debtToIncome: 0.2,
-  activeLoans: 1,
-  worstDaysPastDue12m: 0,
-  employmentTenureMonths: 48,
-  requestedAmount: 50_000,
-  termMonths: 12,
-} as const satisfies FeatureValues;
+/** Scores 593 (band B): the policy approves. The intake fixtures' complete form values. */
+export const APPROVE_VALUES = FORM_VALUES satisfies FeatureValues;
 
 /** Scores 541 (band C): the policy refers. */
 export const REFER_VALUES = {

@@ -5,7 +5,6 @@ import {
   EmptyState,
   Group,
   LoadingOverlay,
-  Pagination,
   Stack,
   Table,
   Text,
@@ -16,6 +15,7 @@ import { useState } from 'react';
 import type { ApplicantSummary } from '../../../../shared/ipc/applicants';
 import { canCall, useSession } from '../../auth';
 import { IconApplicants, IconPlus, IconRefresh, IconSearch } from '../../components/icons';
+import { PageNav } from '../../components/page-nav';
 import { ScreenHeader } from '../../components/screen-header';
 import { formatCount, formatDate } from '../../format';
 import { useNexisQuery } from '../../hooks';
@@ -153,16 +153,7 @@ export function ApplicantList({ onOpen, onNew }: ApplicantListProps) {
             <Text size="sm" c="dimmed" aria-live="polite" data-testid="applicants-count">
               {total === 0 ? 'No applicants' : `${formatCount(total)} applicant${total === 1 ? '' : 's'}`}
             </Text>
-            <nav aria-label="Applicant pages">
-              <Pagination
-                total={pages}
-                value={Math.min(page, pages)}
-                onChange={setPage}
-                size="sm"
-                getItemProps={(n) => ({ 'aria-label': `Page ${n}` })}
-                getControlProps={(control) => ({ 'aria-label': `${control} page` })}
-              />
-            </nav>
+            <PageNav label="Applicant pages" pages={pages} page={page} onChange={setPage} />
           </Group>
         </Stack>
       </Card>

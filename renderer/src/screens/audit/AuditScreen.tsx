@@ -1,10 +1,11 @@
 /** The tamper-evident audit trail: paged entries with filters, and verification of the whole hash chain. */
-import { Button, Card, EmptyState, Group, LoadingOverlay, Pagination, Select, Stack, Text } from '@mantine/core';
+import { Button, Card, EmptyState, Group, LoadingOverlay, Select, Stack, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import type { AuditVerification } from '../../../../shared/ipc/audit';
 import { canCall, useSession } from '../../auth';
 import { IconAudit, IconRefresh } from '../../components/icons';
+import { PageNav } from '../../components/page-nav';
 import { ScreenHeader } from '../../components/screen-header';
 import { formatCount } from '../../format';
 import { useNexisMutation, useNexisQuery } from '../../hooks';
@@ -123,16 +124,7 @@ export function AuditScreen() {
                   size="xs"
                 />
               </Group>
-              <nav aria-label="Audit pages">
-                <Pagination
-                  total={pages}
-                  value={Math.min(page, pages)}
-                  onChange={setPage}
-                  size="sm"
-                  getItemProps={(n) => ({ 'aria-label': `Page ${n}` })}
-                  getControlProps={(control) => ({ 'aria-label': `${control} page` })}
-                />
-              </nav>
+              <PageNav label="Audit pages" pages={pages} page={page} onChange={setPage} />
             </Group>
           </Group>
         </Stack>

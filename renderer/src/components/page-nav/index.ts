@@ -1,0 +1,1 @@
+export { PageNav, type PageNavProps } from './PageNav';

@@ -1,15 +1,4 @@
-import {
-  Badge,
-  Button,
-  Card,
-  EmptyState,
-  Group,
-  LoadingOverlay,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Badge, Button, Card, EmptyState, Group, LoadingOverlay, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import type { ApplicantSummary } from '../../../../shared/ipc/applicants';

@@ -14,6 +14,8 @@ import type { ModelService } from './scoring/model-service';
 import type { ScoringService } from './scoring/scoring-service';
 import type { DecisionService } from './decisions/decision-service';
 import type { LetterService } from './letters/letter-service';
+import type { WorkstationSync } from './sync/workstation-sync';
+import type { CentralConsole } from './sync/central-console';
 
 /** The services the IPC handlers reach. `createWorkstation` builds them; nothing here is a module singleton. */
 export interface WorkstationServices {
@@ -30,8 +32,10 @@ export interface WorkstationServices {
   readonly scoring: ScoringService;
   readonly decisions: DecisionService;
   readonly letters: LetterService;
-  /** Where `model:reload` reads the package from. */
-  readonly modelDir: string;
+  readonly sync: WorkstationSync;
+  readonly centralConsole: CentralConsole;
+  /** Where `model:reload` reads the package from: the installed release, else the shipped package. */
+  modelDir(): string;
   /** Pushes an event to one connection's renderer. */
   emit<E extends EventName>(connectionId: string, event: E, payload: EventPayload<E>): void;
   status(): SystemStatus;

@@ -33,6 +33,11 @@ import { defaultModelDir, developmentPublicKeyPath, ModelService } from './scori
 import { ScoringService } from './scoring/scoring-service';
 import { DecisionService } from './decisions/decision-service';
 import { LetterService } from './letters/letter-service';
+import { loadPublicKey } from '../../models/package/signing';
+import { createAttachmentFor } from './sync/attachments';
+import { CentralConsole } from './sync/central-console';
+import { WorkstationSync } from './sync/workstation-sync';
+import type { SyncTransport } from './sync/transport';
 
 export interface WorkstationOptions {
   /** Folder holding nexis.db and backups/. */
@@ -52,6 +57,10 @@ export interface WorkstationOptions {
   readonly modelDir?: string | null;
   /** PEM of the trusted model-signing key; default: the development key beside the default package. */
   readonly modelPublicKey?: string;
+  /** Background sync period when enrolled (default one minute). */
+  readonly syncIntervalMs?: number;
+  /** Tests: a sync transport other than plain HTTP. */
+  readonly syncTransportFor?: (serverUrl: string) => SyncTransport;
 }
 
 export type EventListener = <E extends EventName>(connectionId: string, event: E, payload: EventPayload<E>) => void;
@@ -107,10 +116,8 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const applicants = new ApplicantService(store, clock, piiKeys, consent, settings);
   const behaviour = new BehaviourService(store, clock, applicants, consent);
   const modelDir = options.modelDir === undefined ? defaultModelDir() : options.modelDir;
-  const model = new ModelService({
-    trustedPublicKey: options.modelPublicKey ?? readFileSync(developmentPublicKeyPath(), 'utf8'),
-    clock,
-  });
+  const trustedModelPem = options.modelPublicKey ?? readFileSync(developmentPublicKeyPath(), 'utf8');
+  const model = new ModelService({ trustedPublicKey: trustedModelPem, clock });
   const scoring = new ScoringService({ store, clock, applicants, consent, behaviour, model });
   const decisions = new DecisionService(store, clock, applicants);
   const letters = new LetterService({
@@ -122,15 +129,6 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     scoring,
     spec: NEXIS_FEATURE_SPEC,
   });
-  const modelReady: Promise<void> =
-    modelDir === null
-      ? Promise.resolve()
-      : model.loadDirectory(modelDir).then(
-          (status) =>
-            log.info('model.loaded', { state: status.state, refusal: status.refusal, modelHash: status.modelHash }),
-          (error: unknown) =>
-            log.error('model.load_failed', { error: error instanceof Error ? error.name : 'unknown' }),
-        );
   const listeners = new Set<EventListener>();
   const emit: EventListener = (connectionId, event, payload) => {
     for (const listener of listeners) {
@@ -141,6 +139,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     clock,
     () => settings.get().idleTimeoutMinutes * 60_000,
     (session, reason) => {
+      centralConsole.forget(session.id);
       store.transaction(() =>
         store.audit.append({
           actor: session.officerId,
@@ -152,7 +151,47 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       emit(session.id, 'session:locked', { reason });
     },
   );
-
+  const endSessionsOf = (officerId: string, reason: 'account-disabled'): void => {
+    for (const session of sessions.ofOfficer(officerId)) {
+      sessions.end(session.id);
+      centralConsole.forget(session.id);
+      emit(session.id, 'session:ended', { reason });
+    }
+  };
+  const trustedModelKey = loadPublicKey(trustedModelPem);
+  const sync = new WorkstationSync({
+    store,
+    deviceKey,
+    clock,
+    log,
+    dataDir: options.dataDir,
+    consent,
+    applicants,
+    officers,
+    attachmentFor: createAttachmentFor({ consent, applicants, behaviour, scoring, decisions }),
+    trustedModelKey,
+    loadModel: (dir) => model.loadDirectory(dir),
+    defaultModelDir: modelDir ?? defaultModelDir(),
+    endSessionsOf: (officerId) => endSessionsOf(officerId, 'account-disabled'),
+    ...(options.syncIntervalMs === undefined ? {} : { intervalMs: options.syncIntervalMs }),
+    ...(options.syncTransportFor === undefined ? {} : { transportFor: options.syncTransportFor }),
+  });
+  const centralConsole = new CentralConsole({
+    store,
+    clock,
+    trustedModelKey,
+    enrolledServerUrl: () => sync.state.serverUrl,
+  });
+  // An installed (verified) release takes over from the shipped package.
+  const modelReady: Promise<void> =
+    modelDir === null
+      ? Promise.resolve()
+      : model.loadDirectory(sync.modelDir()).then(
+          (status) =>
+            log.info('model.loaded', { state: status.state, refusal: status.refusal, modelHash: status.modelHash }),
+          (error: unknown) =>
+            log.error('model.load_failed', { error: error instanceof Error ? error.name : 'unknown' }),
+        );
   const services: WorkstationServices = {
     store,
     deviceKey,
@@ -167,7 +206,9 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     scoring,
     decisions,
     letters,
-    modelDir: modelDir ?? defaultModelDir(),
+    sync,
+    centralConsole,
+    modelDir: () => sync.modelDir(),
     emit,
     status: () => systemStatus(),
     applicantDetail: (applicantId) => {
@@ -224,12 +265,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
         store.audit.append({ actor: officerId, action: 'auth.signed_out', subject: officerId, payload: { reason } }),
       );
     },
-    endSessionsOf: (officerId, reason) => {
-      for (const session of sessions.ofOfficer(officerId)) {
-        sessions.end(session.id);
-        emit(session.id, 'session:ended', { reason });
-      }
-    },
+    endSessionsOf,
   };
 
   function systemStatus(): SystemStatus {
@@ -257,7 +293,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
         lastVerification: last,
       },
       model: { state: model.status().state, detail: model.status().detail },
-      sync: { state: 'not-configured', detail: 'This workstation is not enrolled with a central server.' },
+      sync: sync.line(),
       device: { deviceId: deviceKey.deviceId, publicKey: deviceKey.publicKey },
       appVersion: options.appVersion ?? '0.0.0-dev',
     };
@@ -266,6 +302,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const dispatch = createDispatch(services, createHandlers(services), log);
   let closed = false;
   log.info('workstation.opened', { deviceId: deviceKey.deviceId });
+  sync.start();
 
   return {
     ...services,
@@ -279,11 +316,14 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     },
     disconnect: (connectionId) => {
       sessions.end(connectionId);
+      centralConsole.forget(connectionId);
     },
     close: () => {
       if (!closed) {
         closed = true;
         listeners.clear();
+        // Timers stop now; a run in flight fails on the closed database and changes nothing (acks are idempotent).
+        void sync.stop();
         void model.release();
         sqlite.close();
       }

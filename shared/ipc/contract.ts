@@ -6,6 +6,7 @@ import { auditChannels } from './audit';
 import { systemChannels } from './system';
 import { applicantsChannels, consentChannels } from './applicants';
 import { decisionsChannels, lettersChannels, modelChannels, scoringChannels } from './scoring';
+import { consoleChannels, syncChannels } from './sync';
 import type { IpcResult } from './result';
 import type { EventName, EventPayload } from './events';
 
@@ -21,6 +22,8 @@ export const contract = mergeContracts(
   decisionsChannels,
   lettersChannels,
   modelChannels,
+  syncChannels,
+  consoleChannels,
 );
 
 export type Contract = typeof contract;

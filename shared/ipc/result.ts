@@ -16,6 +16,12 @@ export const ERROR_CODES = [
   'CONSENT_REQUIRED',
   'IMPORT_INVALID',
   'MODEL_UNAVAILABLE',
+  /** The central API could not be reached or failed; work goes on offline and sync retries. */
+  'CENTRAL_UNREACHABLE',
+  /** The central API refused (wrong code or admin token, revoked device, invalid release). */
+  'CENTRAL_REFUSED',
+  /** The sync console needs an admin API token for this session first. */
+  'CONSOLE_NOT_CONNECTED',
   'NOT_FOUND',
   'DB_KEY_INVALID',
   'DB_CORRUPT',

@@ -4,7 +4,7 @@
  * the applicant's complete current values; older records stay for the timeline.
  */
 import { randomBytes } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import {
   NEXIS_FEATURE_SPEC,
   checkFeatureValue,
@@ -110,9 +110,23 @@ export class BehaviourService {
         .limit(1)
         .get(),
     );
-    if (!row) {
-      return null;
-    }
+    return row ? this.#view(row) : null;
+  }
+
+  /** One record of this applicant (the sync attachment of its audit entry); null when unknown or erased. */
+  byId(applicantId: string, recordId: string): BehaviouralRecord | null {
+    const row = this.#store.read(() =>
+      this.#store.db
+        .select()
+        .from(behaviouralRecords)
+        .where(and(eq(behaviouralRecords.applicantId, applicantId), eq(behaviouralRecords.id, recordId)))
+        .get(),
+    );
+    return row ? this.#view(row) : null;
+  }
+
+  #view(row: typeof behaviouralRecords.$inferSelect): BehaviouralRecord | null {
+    const applicantId = row.applicantId;
     const key = this.#applicants.dataKey(applicantId);
     if (key === null) {
       return null;

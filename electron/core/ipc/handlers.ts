@@ -8,6 +8,7 @@ import type { OfficerRow } from '../officers/officer-service';
 import { toOfficerView } from '../officers/officer-service';
 import type { WorkstationServices } from '../workstation-services';
 import { createScoringHandlers } from '../scoring/handlers';
+import { createSyncHandlers } from '../sync/handlers';
 
 export interface HandlerContext {
   /** The transport's connection (window or WebSocket); sessions are keyed by it. */
@@ -60,6 +61,7 @@ export function createHandlers(ws: WorkstationServices): Handlers {
     'auth:signOut': (ctx) => {
       const officer = requireOfficer(ctx);
       ws.sessions.end(ctx.connectionId);
+      ws.centralConsole.forget(ctx.connectionId);
       ws.recordSignOut(officer.id, 'signed-out');
       return null;
     },
@@ -138,5 +140,6 @@ export function createHandlers(ws: WorkstationServices): Handlers {
     'consent:withdraw': (ctx, input) => ws.consent.withdraw(requireOfficer(ctx).id, input.applicantId, input.purpose),
     'system:updateSettings': (ctx, input) => ws.settings.update(requireOfficer(ctx).id, input),
     ...createScoringHandlers(ws),
+    ...createSyncHandlers(ws),
   };
 }

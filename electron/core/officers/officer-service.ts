@@ -110,6 +110,71 @@ export class OfficerService {
     });
   }
 
+  /**
+   * An account published by the bank (sync pull `officer.upsert`), applied with actor `system` and audited.
+   * A new account gets no usable password: an administrator here gives it a one-time password (reset), which the
+   * officer must change at first sign-in, so no password ever travels through the central API. `ignored`: nothing
+   * changes; `rejected`: the username belongs to another local account, or the change would disable the last
+   * active administrator.
+   */
+  async upsertFromCentral(input: {
+    officerId: string;
+    username: string;
+    role: Role;
+    status: 'active' | 'disabled';
+  }): Promise<'applied' | 'ignored' | 'rejected'> {
+    const unusable = await hashPassword(randomBytes(32).toString('base64url'), this.#cost);
+    return this.#store.transaction(() => {
+      const byName = this.#store.db
+        .select({ id: officers.id })
+        .from(officers)
+        .where(eq(officers.username, input.username))
+        .get();
+      if (byName !== undefined && byName.id !== input.officerId) {
+        return 'rejected';
+      }
+      const existing = this.#store.db.select().from(officers).where(eq(officers.id, input.officerId)).get();
+      if (existing === undefined) {
+        const now = this.#clock.now().toISOString();
+        this.#store.db
+          .insert(officers)
+          .values({
+            id: input.officerId,
+            username: input.username,
+            displayName: input.username,
+            role: input.role,
+            status: input.status,
+            passwordHash: unusable,
+            mustChangePassword: true,
+            failedAttempts: 0,
+            lockedUntil: null,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .run();
+      } else {
+        if (existing.role === input.role && existing.status === input.status && existing.username === input.username) {
+          return 'ignored';
+        }
+        const losesAdmin =
+          existing.role === 'admin' &&
+          existing.status === 'active' &&
+          (input.role !== 'admin' || input.status !== 'active');
+        if (losesAdmin && this.#activeAdmins() <= 1) {
+          return 'rejected';
+        }
+        this.#update(input.officerId, { username: input.username, role: input.role, status: input.status });
+      }
+      this.#store.audit.append({
+        actor: 'system',
+        action: 'officer.synced',
+        subject: input.officerId,
+        payload: { role: input.role, status: input.status, created: existing === undefined },
+      });
+      return 'applied';
+    });
+  }
+
   setStatus(actorId: string, officerId: string, status: 'active' | 'disabled'): OfficerView {
     if (actorId === officerId && status === 'disabled') {
       throw new NexisError('FORBIDDEN', 'You cannot disable your own account.');

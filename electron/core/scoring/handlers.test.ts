@@ -35,7 +35,7 @@ async function dispatch(hh: ScoringHarness, ctx: HandlerContext, channel: string
     scoring: hh.scoring,
     decisions: hh.decisions,
     letters: hh.letters,
-    modelDir: defaultModelDir(),
+    modelDir: defaultModelDir,
     emit: (connectionId, event, payload) => pushed.push({ connectionId, event, payload }),
   }) as unknown as Record<string, (ctx: HandlerContext, input: unknown) => unknown>;
   try {

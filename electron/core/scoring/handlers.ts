@@ -2,13 +2,12 @@
  * IPC handlers of the scoring, decisions, letters and model channels: thin calls into the services. Spread into
  * `createHandlers` (electron/core/ipc/handlers.ts); access rules live in shared/ipc/scoring.ts.
  */
-import type { z } from 'zod';
-import type { ChannelMap } from '../../../shared/ipc/define';
 import type { EventName, EventPayload } from '../../../shared/ipc/events';
 import type { decisionsChannels, lettersChannels, modelChannels, scoringChannels } from '../../../shared/ipc/scoring';
 import type { DecisionService } from '../decisions/decision-service';
 import { NexisError } from '../errors';
 import type { HandlerContext } from '../ipc/handlers';
+import type { HandlersOf } from '../ipc/handler-types';
 import type { LetterService } from '../letters/letter-service';
 import type { Store } from '../store';
 import type { ModelService } from './model-service';
@@ -21,18 +20,11 @@ export interface ScoringServices {
   readonly scoring: ScoringService;
   readonly decisions: DecisionService;
   readonly letters: LetterService;
-  /** Where `model:reload` reads the package from. */
-  readonly modelDir: string;
+  /** Where `model:reload` reads the package from (the installed release, else the shipped package). */
+  modelDir(): string;
   /** Pushes an event to one connection (batch progress). */
   emit<E extends EventName>(connectionId: string, event: E, payload: EventPayload<E>): void;
 }
-
-type HandlersOf<M extends ChannelMap> = {
-  [C in keyof M]: (
-    ctx: HandlerContext,
-    input: z.output<M[C]['input']>,
-  ) => Promise<z.input<M[C]['output']>> | z.input<M[C]['output']>;
-};
 
 export type ScoringHandlers = HandlersOf<typeof scoringChannels> &
   HandlersOf<typeof decisionsChannels> &
@@ -72,6 +64,6 @@ export function createScoringHandlers(s: ScoringServices): ScoringHandlers {
       };
     },
     'model:status': () => s.model.status(),
-    'model:reload': () => s.model.loadDirectory(s.modelDir),
+    'model:reload': () => s.model.loadDirectory(s.modelDir()),
   };
 }

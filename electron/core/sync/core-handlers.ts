@@ -16,7 +16,7 @@ export interface CoreHandlerDeps {
   readonly state: SyncStateStore;
   readonly modelsDir: string;
   readonly verifyModel: VerifyModelPackage;
-  readonly upsertOfficer: (officer: OfficerUpsert) => PullOutcome;
+  readonly upsertOfficer: (officer: OfficerUpsert) => PullOutcome | Promise<PullOutcome>;
 }
 
 export const SYSTEM_ACTOR = 'system';

@@ -59,6 +59,19 @@ export class SyncLoop {
     }
   }
 
+  /** Runs once now (after the run in flight, if any) and answers with the outcome; the schedule carries on after. */
+  async runNow(): Promise<SyncLoopStatus> {
+    await this.#inFlight;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const run = this.#run().finally(() => {
+      this.#inFlight = undefined;
+    });
+    this.#inFlight = run;
+    await run;
+    return this.status();
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);

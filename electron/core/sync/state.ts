@@ -35,6 +35,10 @@ export class SyncState {
     return this.#store.get(SYNC_KEYS.serverPublicKey) !== undefined;
   }
 
+  get serverUrl(): string | undefined {
+    return this.#store.get(SYNC_KEYS.serverUrl);
+  }
+
   get serverPublicKey(): string | undefined {
     return this.#store.get(SYNC_KEYS.serverPublicKey);
   }
@@ -120,6 +124,11 @@ export class SyncState {
 
   recordError(error: LastError | undefined): void {
     this.#store.set(SYNC_KEYS.lastError, error === undefined ? '' : JSON.stringify(error));
+  }
+
+  get lastRejected(): { itemId: number; kind: string; reason: string } | undefined {
+    const raw = this.#store.get(SYNC_KEYS.lastRejected);
+    return raw === undefined ? undefined : (JSON.parse(raw) as { itemId: number; kind: string; reason: string });
   }
 
   get lastSuccessAt(): string | undefined {

@@ -1,0 +1,50 @@
+/**
+ * IPC handlers of the sync and console channels: thin calls into WorkstationSync and CentralConsole. Spread into
+ * `createHandlers` (electron/core/ipc/handlers.ts); access rules live in shared/ipc/sync.ts.
+ */
+import type { consoleChannels, syncChannels } from '../../../shared/ipc/sync';
+import { NexisError } from '../errors';
+import type { HandlerContext } from '../ipc/handlers';
+import type { HandlersOf } from '../ipc/handler-types';
+import type { CentralConsole, ConsoleSession } from './central-console';
+import type { WorkstationSync } from './workstation-sync';
+
+export interface SyncServices {
+  readonly sync: WorkstationSync;
+  readonly centralConsole: CentralConsole;
+}
+
+export type SyncHandlers = HandlersOf<typeof syncChannels> & HandlersOf<typeof consoleChannels>;
+
+function sessionOf(ctx: HandlerContext): ConsoleSession {
+  if (!ctx.officer || !ctx.session) {
+    throw new NexisError('NOT_SIGNED_IN', 'Sign in first.');
+  }
+  return { id: ctx.session.id, officerId: ctx.officer.id, signedInAt: ctx.session.signedInAt };
+}
+
+export function createSyncHandlers(s: SyncServices): SyncHandlers {
+  return {
+    'sync:status': () => s.sync.status(),
+    'sync:enrol': (ctx, input) => s.sync.enrol(sessionOf(ctx).officerId, input.serverUrl, input.code),
+    'sync:now': () => s.sync.syncNow(),
+    'sync:rollbackModel': (ctx) => s.sync.rollbackModel(sessionOf(ctx).officerId),
+    'console:connection': (ctx) => s.centralConsole.connection(sessionOf(ctx)),
+    'console:connect': (ctx, input) => s.centralConsole.connect(sessionOf(ctx), input.adminToken, input.serverUrl),
+    'console:disconnect': (ctx) => {
+      const session = sessionOf(ctx);
+      s.centralConsole.forget(session.id);
+      return s.centralConsole.connection(session);
+    },
+    'console:overview': (ctx) => s.centralConsole.overview(sessionOf(ctx)),
+    'console:createEnrolmentCode': (ctx, input) =>
+      s.centralConsole.createEnrolmentCode(sessionOf(ctx), input.branchId, input.ttlMinutes),
+    'console:revokeDevice': (ctx, input) => s.centralConsole.revokeDevice(sessionOf(ctx), input.deviceId),
+    'console:publishPolicy': (ctx, input) => s.centralConsole.publishPolicy(sessionOf(ctx), input),
+    'console:publishModel': (ctx, input) =>
+      s.centralConsole.publishModel(sessionOf(ctx), input.version, input.packageDir),
+    'console:requestErasure': (ctx, input) => s.centralConsole.requestErasure(sessionOf(ctx), input.applicantId),
+    'console:requestWithdrawal': (ctx, input) =>
+      s.centralConsole.requestWithdrawal(sessionOf(ctx), input.applicantId, input.purpose),
+  };
+}

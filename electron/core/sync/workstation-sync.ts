@@ -1,0 +1,309 @@
+/**
+ * Sync as the workstation runs it: enrolment, the background loop, the pull handlers wired to the core services
+ * (each applied change audited), model releases installed after verification and loaded (previous kept for
+ * rollback), and the status the status panel and the sync console show. Nothing here blocks an officer: the loop
+ * runs on timers, and a failure only changes the status.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import type { ModelStatusView } from '../../../shared/ipc/scoring';
+import type { SyncStatusView } from '../../../shared/ipc/sync';
+import type { OfficerUpsert } from '../../../shared/sync/pull';
+import { verifyPackageBytes } from '../../../models/package/signing';
+import type { ApplicantService } from '../applicants/applicant-service';
+import type { Clock } from '../clock';
+import type { ConsentService } from '../consent/consent-service';
+import type { DeviceKey } from '../crypto/device-key';
+import { NexisError } from '../errors';
+import type { Logger } from '../log';
+import type { OfficerService } from '../officers/officer-service';
+import type { Store } from '../store';
+import { auditChainSource } from './audit-source';
+import { SyncClient } from './client';
+import { coreSyncHandlers } from './core-handlers';
+import { metaSyncStateStore } from './meta-state';
+import { RELEASE_KEYS, currentPolicy, rollbackModelRelease, type VerifyModelPackage } from './releases';
+import { SyncLoop } from './scheduler';
+import { SyncState } from './state';
+import { syncStatusLine, type SyncStatusLine } from './status';
+import { createHttpTransport, type SyncTransport } from './transport';
+import { SyncError, type AttachmentFor, type ChainSource, type PullHandlers, type SyncStateStore } from './types';
+
+export interface WorkstationSyncOptions {
+  readonly store: Store;
+  readonly deviceKey: DeviceKey;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Installed model releases live in `<dataDir>/models/<version>`. */
+  readonly dataDir: string;
+  readonly consent: ConsentService;
+  readonly applicants: ApplicantService;
+  readonly officers: OfficerService;
+  readonly attachmentFor: AttachmentFor;
+  /** The bank's model-signing key: a release is installed only if its package verifies with it. */
+  readonly trustedModelKey: KeyObject;
+  /** Loads (and verifies again) the model package in a folder; the answer says whether it is now in use. */
+  readonly loadModel: (dir: string) => Promise<ModelStatusView>;
+  /** The package used when no release is installed (the one shipped with the app). */
+  readonly defaultModelDir: string;
+  /** Ends the sessions of an account the bank disabled. */
+  readonly endSessionsOf: (officerId: string) => void;
+  readonly intervalMs?: number;
+  /** Tests: a transport other than HTTP (the fault proxy goes through HTTP too). */
+  readonly transportFor?: (serverUrl: string) => SyncTransport;
+}
+
+const UNREACHABLE_CODES = new Set(['NETWORK', 'SERVER', 'RATE_LIMITED', 'PROTOCOL', 'APPLY_FAILED']);
+
+/** A SyncError as the IPC error an officer sees: reachability problems and refusals apart. */
+export function toNexisError(error: unknown): NexisError {
+  if (error instanceof SyncError) {
+    return new NexisError(UNREACHABLE_CODES.has(error.code) ? 'CENTRAL_UNREACHABLE' : 'CENTRAL_REFUSED', error.message);
+  }
+  return error instanceof NexisError ? error : new NexisError('INTERNAL', 'Sync failed unexpectedly.');
+}
+
+export class WorkstationSync {
+  readonly #o: WorkstationSyncOptions;
+  readonly #stateStore: SyncStateStore;
+  readonly #state: SyncState;
+  readonly #source: ChainSource;
+  readonly #handlers: PullHandlers;
+  readonly modelsDir: string;
+  #client: SyncClient | undefined;
+  #loop: SyncLoop | undefined;
+  #closed = false;
+
+  constructor(options: WorkstationSyncOptions) {
+    this.#o = options;
+    this.#stateStore = metaSyncStateStore(options.store);
+    this.#state = new SyncState(this.#stateStore);
+    this.#source = auditChainSource(options.store);
+    this.modelsDir = join(options.dataDir, 'models');
+    this.#handlers = this.#createHandlers();
+  }
+
+  get state(): SyncState {
+    return this.#state;
+  }
+
+  /** The folder of the installed model release, or the shipped package when none is installed. */
+  modelDir(): string {
+    const current = this.#stateStore.get(RELEASE_KEYS.modelCurrent);
+    if (current !== undefined && current !== '' && existsSync(join(this.modelsDir, current))) {
+      return join(this.modelsDir, current);
+    }
+    return this.#o.defaultModelDir;
+  }
+
+  /** Starts background sync if this workstation is enrolled (at start-up, and after enrolment). */
+  start(): void {
+    if (this.#closed || !this.#state.enrolled || this.#state.revoked) {
+      return;
+    }
+    this.#ensureLoop().start();
+  }
+
+  async enrol(actorId: string, serverUrl: string, code: string): Promise<SyncStatusView> {
+    if (this.#state.enrolled) {
+      throw new NexisError('CONFLICT', 'This workstation is already enrolled with a central server.');
+    }
+    const client = this.#createClient(serverUrl);
+    let enrolled: { deviceId: string; branchId: string };
+    try {
+      enrolled = await client.enrol(serverUrl, code);
+    } catch (error) {
+      this.#o.log.warn('sync.enrol_failed', { code: error instanceof SyncError ? error.code : 'unknown' });
+      throw toNexisError(error);
+    }
+    this.#o.store.transaction(() =>
+      this.#o.store.audit.append({
+        actor: actorId,
+        action: 'sync.enrolled',
+        subject: this.#o.deviceKey.deviceId,
+        payload: { branchId: enrolled.branchId, server: new URL(serverUrl).origin },
+      }),
+    );
+    this.#o.log.info('sync.enrolled', { branchId: enrolled.branchId });
+    this.#client = client;
+    this.start();
+    return this.status();
+  }
+
+  /** One sync now; the status it answers with carries the outcome (work goes on offline if it failed). */
+  async syncNow(): Promise<SyncStatusView> {
+    if (!this.#state.enrolled) {
+      throw new NexisError('CONFLICT', 'This workstation is not enrolled with a central server yet.');
+    }
+    await this.#ensureLoop().runNow();
+    return this.status();
+  }
+
+  /** Makes the previous model release current again, loads it, and audits the change. */
+  async rollbackModel(actorId: string): Promise<SyncStatusView> {
+    const from = this.#stateStore.get(RELEASE_KEYS.modelCurrent);
+    if (!rollbackModelRelease(this.modelsDir, this.#stateStore)) {
+      throw new NexisError('CONFLICT', 'No previous model release is installed to roll back to.');
+    }
+    const loaded = await this.#o.loadModel(this.modelDir());
+    this.#o.store.transaction(() =>
+      this.#o.store.audit.append({
+        actor: actorId,
+        action: 'model.release_rolled_back',
+        payload: {
+          from: from ?? null,
+          to: this.#stateStore.get(RELEASE_KEYS.modelCurrent) ?? null,
+          state: loaded.state,
+          modelHash: loaded.modelHash,
+        },
+      }),
+    );
+    return this.status();
+  }
+
+  line(): SyncStatusLine {
+    return syncStatusLine(this.#state, this.#source, this.#loop?.status());
+  }
+
+  status(): SyncStatusView {
+    const line = this.line();
+    const head = this.#source.head().seq;
+    const acked = this.#state.ackedSeq;
+    const countersigned = this.#state.countersigned;
+    const rejected = this.#stateStore.get(RELEASE_KEYS.rejected);
+    const text = (key: string): string | null => {
+      const value = this.#stateStore.get(key);
+      return value === undefined || value === '' ? null : value;
+    };
+    return {
+      enrolled: this.#state.enrolled,
+      serverUrl: this.#state.serverUrl ?? null,
+      branchId: this.#state.branchId ?? null,
+      deviceId: this.#o.deviceKey.deviceId,
+      revoked: this.#state.revoked,
+      state: line.state,
+      detail: line.detail,
+      headSeq: head,
+      ackedSeq: acked,
+      backlog: Math.max(0, head - acked),
+      lastSuccessAt: this.#state.lastSuccessAt ?? null,
+      lastError: this.#state.lastError ?? null,
+      nextRunInMs: this.#loop?.status().nextRunInMs ?? null,
+      countersigned:
+        countersigned === undefined
+          ? null
+          : {
+              seq: countersigned.seq,
+              headHash: countersigned.headHash,
+              countersignedAt: countersigned.countersignedAt,
+            },
+      model: {
+        current: text(RELEASE_KEYS.modelCurrent),
+        previous: text(RELEASE_KEYS.modelPrevious),
+        lastRejected: rejected === undefined ? null : (JSON.parse(rejected) as { version: string; reason: string }),
+      },
+      policy: { current: currentPolicy(this.#stateStore)?.version ?? null },
+      lastPullRejected: this.#state.lastRejected ?? null,
+    };
+  }
+
+  /** Stops the loop and waits for a run in flight (call before closing the database). */
+  async stop(): Promise<void> {
+    this.#closed = true;
+    await this.#loop?.stop();
+  }
+
+  #ensureLoop(): SyncLoop {
+    if (this.#loop === undefined) {
+      const url = this.#state.serverUrl;
+      if (url === undefined) {
+        throw new NexisError('CONFLICT', 'This workstation is not enrolled with a central server yet.');
+      }
+      this.#client ??= this.#createClient(url);
+      this.#loop = new SyncLoop(this.#client, {
+        intervalMs: this.#o.intervalMs ?? 60_000,
+        onStatus: (status) => {
+          if (status.lastError !== null) {
+            this.#o.log.warn('sync.failed', { code: status.lastError.code, failures: status.consecutiveFailures });
+          }
+        },
+      });
+    }
+    return this.#loop;
+  }
+
+  #createClient(serverUrl: string): SyncClient {
+    const transport = this.#o.transportFor?.(serverUrl) ?? createHttpTransport(serverUrl);
+    return new SyncClient({
+      transport,
+      source: this.#source,
+      attachmentFor: this.#o.attachmentFor,
+      state: this.#state,
+      device: this.#o.deviceKey,
+      handlers: this.#handlers,
+      clock: () => this.#o.clock.now(),
+    });
+  }
+
+  #createHandlers(): PullHandlers {
+    const o = this.#o;
+    const verifyModel: VerifyModelPackage = (files) => {
+      const verified = verifyPackageBytes(files, o.trustedModelKey);
+      return verified.ok ? { ok: true } : { ok: false, reason: verified.error.message };
+    };
+    const core = coreSyncHandlers({
+      consent: o.consent,
+      applicants: o.applicants,
+      state: this.#stateStore,
+      modelsDir: this.modelsDir,
+      verifyModel,
+      upsertOfficer: async (officer: OfficerUpsert) => {
+        const outcome = await o.officers.upsertFromCentral(officer);
+        if (outcome === 'applied' && officer.status === 'disabled') {
+          o.endSessionsOf(officer.officerId);
+        }
+        return outcome;
+      },
+    });
+    const audit = (action: string, payload: Record<string, string | null>): void => {
+      o.store.transaction(() => o.store.audit.append({ actor: 'system', action, payload }));
+    };
+    return {
+      ...core,
+      'policy.release': async (item) => {
+        const outcome = await core['policy.release'](item);
+        if (outcome === 'applied') {
+          audit('policy.release_installed', { version: item.body.version });
+        }
+        return outcome;
+      },
+      'model.release': async (item) => {
+        const outcome = await core['model.release'](item);
+        if (outcome === 'rejected') {
+          audit('model.release_refused', { version: item.body.version });
+          return outcome;
+        }
+        if (outcome !== 'applied') {
+          return outcome;
+        }
+        // Verified bytes on disk; the model service verifies them again as it loads them (spec, runtime).
+        const loaded = await o.loadModel(this.modelDir());
+        if (loaded.state === 'verified') {
+          audit('model.release_installed', { version: item.body.version, modelHash: loaded.modelHash });
+          return 'applied';
+        }
+        if (!rollbackModelRelease(this.modelsDir, this.#stateStore)) {
+          this.#stateStore.set(RELEASE_KEYS.modelCurrent, '');
+        }
+        this.#stateStore.set(
+          RELEASE_KEYS.rejected,
+          JSON.stringify({ version: item.body.version, reason: loaded.detail }),
+        );
+        await o.loadModel(this.modelDir());
+        audit('model.release_refused', { version: item.body.version });
+        return 'rejected';
+      },
+    };
+  }
+}

@@ -235,3 +235,42 @@ describe('session lock', () => {
     expect(await call(t, 'admin', 'system:status', {})).toMatchObject({ error: { code: 'SESSION_LOCKED' } });
   });
 });
+
+describe('officer accounts published by the bank (sync pull)', () => {
+  const central = { officerId: 'OFF-00000000BEEF0001', username: 'zawadi.officer', role: 'officer' as const };
+
+  it('creates the account with no usable password, audited as system, and applies later changes once', async () => {
+    const t = await setUp();
+    expect(await t.ws.officers.upsertFromCentral({ ...central, status: 'active' })).toBe('applied');
+    expect(await t.ws.officers.upsertFromCentral({ ...central, status: 'active' })).toBe('ignored');
+    const created = t.ws.officers.get(central.officerId);
+    expect(created).toMatchObject({ role: 'officer', status: 'active', mustChangePassword: true });
+    expect(
+      await call(t, 'x', 'auth:signIn', { username: central.username, password: 'anything at all 1' }),
+    ).toMatchObject({ ok: false, error: { code: 'INVALID_CREDENTIALS' } });
+    expect(await t.ws.officers.upsertFromCentral({ ...central, role: 'supervisor', status: 'disabled' })).toBe(
+      'applied',
+    );
+    expect(t.ws.officers.get(central.officerId)).toMatchObject({ role: 'supervisor', status: 'disabled' });
+    expect(actions(t).filter((a) => a === 'officer.synced')).toHaveLength(2);
+  });
+
+  it('refuses a username held by another local account, and never removes the last active administrator', async () => {
+    const t = await setUp();
+    expect(await t.ws.officers.upsertFromCentral({ ...central, username: ADMIN.username, status: 'active' })).toBe(
+      'rejected',
+    );
+    const admin = t.ws.officers.list()[0];
+    expect(admin?.role).toBe('admin');
+    expect(
+      await t.ws.officers.upsertFromCentral({
+        officerId: admin?.id ?? '',
+        username: ADMIN.username,
+        role: 'officer',
+        status: 'active',
+      }),
+    ).toBe('rejected');
+    expect(t.ws.officers.get(admin?.id ?? '').role).toBe('admin');
+    expect(actions(t)).not.toContain('officer.synced');
+  });
+});

@@ -86,4 +86,20 @@ describe('background sync loop', () => {
     expect(loop.status().nextRunInMs).toBeNull();
     expect(transport.calls).toBe(0);
   });
+
+  it('runs now on request, after the run in flight, and answers with the outcome of that run', async () => {
+    const transport = flaky(1);
+    const loop = new SyncLoop(clientWith(transport), {
+      intervalMs: 600_000,
+      backoff: { baseMs: 60_000, capMs: 60_000, random: () => 0.5 },
+    });
+    loop.start();
+    const failed = await loop.runNow();
+    // The start-up run failed (or this one did): either way one failure is on record, and the next run succeeds.
+    const recovered = failed.lastError === null ? failed : await loop.runNow();
+    expect(recovered).toMatchObject({ running: false, consecutiveFailures: 0, lastError: null });
+    expect(transport.calls).toBeGreaterThanOrEqual(3);
+    expect(recovered.nextRunInMs).toBe(600_000);
+    await loop.stop();
+  });
 });

@@ -171,6 +171,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     attachmentFor: createAttachmentFor({ consent, applicants, behaviour, scoring, decisions }),
     trustedModelKey,
     loadModel: (dir) => model.loadDirectory(dir),
+    applyPolicy: (policy) => model.setPolicy(policy),
     defaultModelDir: modelDir ?? defaultModelDir(),
     endSessionsOf: (officerId) => endSessionsOf(officerId, 'account-disabled'),
     ...(options.syncIntervalMs === undefined ? {} : { intervalMs: options.syncIntervalMs }),

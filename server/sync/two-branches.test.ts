@@ -189,6 +189,46 @@ describe('two branches and one central API (PGlite)', () => {
     expect(overview.devices.every((d) => d.lastCountersigned !== null)).toBe(true);
   });
 
+  it('puts a centrally published policy in force on both branches; scores record it and replay under it', async () => {
+    const refused = await ok(
+      a.call('admin', 'console:publishPolicy', {
+        version: 'pol-bad',
+        cutoffs: { approve: 500, refer: 600 },
+        reasonTexts: {},
+      }),
+    );
+    expect(refused.version).toBe('pol-bad');
+    await ok(
+      a.call('admin', 'console:publishPolicy', {
+        version: 'pol-2026-11',
+        cutoffs: { approve: 600, refer: 540 },
+        reasonTexts: {},
+      }),
+    );
+    for (const t of [a, b]) {
+      const status = await syncNow(t);
+      expect(status.policy.current).toBe('pol-2026-11');
+      expect(status.lastPullRejected).toMatchObject({ kind: 'policy.release' });
+      expect((await ok(t.call('admin', 'model:status', {}))).policyVersion).toBe('pol-2026-11');
+    }
+    // The fixture's values score 593: approved under the package's default (560), referred under the bank's 600.
+    const { applicantId } = await ok(
+      a.call('officer', 'applicants:register', { personal: PERSON, consent: consentFor(a.ws) }),
+    );
+    await ok(a.call('officer', 'applicants:saveFeatures', { applicantId, values: FORM_VALUES }));
+    const score = await ok(a.call('officer', 'scoring:score', { applicantId }));
+    expect(score).toMatchObject({ score: 593, outcome: 'refer', policyVersion: 'pol-2026-11' });
+    const decision = await ok(
+      a.call('officer', 'decisions:record', {
+        scoreId: score.scoreId,
+        decision: 'refer',
+        reasonCodes: [`model:${score.reasons[0]?.feature ?? 'none'}`],
+      }),
+    );
+    const replay = await ok(a.call('admin', 'decisions:replay', { decisionId: decision.decisionId }));
+    expect(replay).toMatchObject({ reproduced: true, policyVersion: 'pol-2026-11' });
+  });
+
   it('installs a centrally published model release on both branches only after verification', async () => {
     const published = await ok(
       a.call('admin', 'console:publishModel', { version: '2026.11.1', packageDir: defaultModelDir() }),
@@ -229,7 +269,10 @@ describe('two branches and one central API (PGlite)', () => {
     await b.ws.modelReady;
     await ok(b.call('admin', 'auth:signIn', { username: ADMIN.username, password: ADMIN.password }));
     await ok(b.call('officer', 'auth:signIn', { username: 'otieno.officer', password: 'officer secret 456' }));
-    expect(b.ws.model.status().source).toBe(join(b.dir, 'models', '2026.11.1'));
+    expect(b.ws.model.status()).toMatchObject({
+      source: join(b.dir, 'models', '2026.11.1'),
+      policyVersion: 'pol-2026-11',
+    });
   });
 
   it('applies at branch B an erasure requested at branch A, audited, and both chains still verify', async () => {

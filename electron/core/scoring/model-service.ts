@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { NEXIS_FEATURE_SPEC, computeSpecHash, type FeatureSpec } from '../../../shared/features';
 import type { ModelStatusView } from '../../../shared/ipc/scoring';
 import { sha256Hex } from '../../../models/core/hash';
+import type { PolicyDefaults } from '../../../models/scoring/scaling';
 import { readPackageBytes } from '../../../models/package/files';
 import { keyIdOf, loadPublicKey, SignatureFileSchema } from '../../../models/package/signing';
 import {
@@ -71,6 +72,9 @@ export class ModelService {
   readonly #clock: Clock;
   readonly #createScorer: (verified: VerifiedPackage) => Promise<ModelScorer>;
   #active: ActiveModel | null = null;
+  /** The cut-offs of a central policy release, in force over the package's defaults (null: the package's own). */
+  #policyOverride: PolicyDefaults | null = null;
+  #packagePolicy: PolicyDefaults | null = null;
   /** Bumped by every load and release, so a slow load finishing after a release or a newer load is discarded. */
   #generation = 0;
   #status: ModelStatusView;
@@ -100,6 +104,21 @@ export class ModelService {
       throw new NexisError(MODEL_UNAVAILABLE, `No verified scoring model is available: ${this.#status.detail}`);
     }
     return this.#active;
+  }
+
+  /**
+   * Puts a central policy release's cut-offs in force (null: back to the package's defaults). Scores record the
+   * policy version they were decided under, so replay knows which cut-offs applied.
+   */
+  setPolicy(policy: PolicyDefaults | null): void {
+    this.#policyOverride = policy;
+    const active = this.#active;
+    if (active === null || this.#packagePolicy === null) {
+      return;
+    }
+    const manifest: ModelManifest = { ...active.manifest, policy: policy ?? this.#packagePolicy };
+    this.#active = { ...active, manifest, explainer: createExplainer(manifest) };
+    this.#status = { ...this.#status, policyVersion: manifest.policy.version };
   }
 
   /** Reads a package directory once, then verifies and loads those bytes. */
@@ -153,13 +172,10 @@ export class ModelService {
       return this.#status;
     }
     await this.#clear();
-    this.#active = {
-      manifest: pkg.manifest,
-      scorer,
-      modelHash: pkg.modelHash,
-      explainer: createExplainer(pkg.manifest),
-    };
-    const m = pkg.manifest;
+    this.#packagePolicy = pkg.manifest.policy;
+    const m: ModelManifest =
+      this.#policyOverride === null ? pkg.manifest : { ...pkg.manifest, policy: this.#policyOverride };
+    this.#active = { manifest: m, scorer, modelHash: pkg.modelHash, explainer: createExplainer(m) };
     this.#status = {
       state: 'verified',
       refusal: null,

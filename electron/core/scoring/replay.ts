@@ -9,6 +9,7 @@ import { NexisError } from '../errors';
 import type { Store } from '../store';
 import { MODEL_UNAVAILABLE, type ModelService } from './model-service';
 import { explanationOf, viewOf } from './scoring-service';
+import { outcomeOf } from '../../../models/scoring/scaling';
 
 function compare(differences: string[], what: string, stored: unknown, replayed: unknown): void {
   if (stored !== replayed) {
@@ -48,7 +49,9 @@ export async function replayDecision(
   }
   const stored = viewOf(row);
   const inputs = JSON.parse(row.inputs) as Record<string, number | string | null>;
-  const replayed = explanationOf(await active.scorer.score(inputs));
+  const reference = await active.scorer.score(inputs);
+  // The reference path applies the package's default cut-offs; a central policy release may be in force instead.
+  const replayed = explanationOf({ ...reference, outcome: outcomeOf(reference.score, active.manifest.policy) });
   const differences: string[] = [];
   compare(differences, 'score', stored.score, replayed.score);
   compare(differences, 'band', stored.band, replayed.band);

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { ModelStatusView } from '../../../shared/ipc/scoring';
 import type { SyncStatusView } from '../../../shared/ipc/sync';
-import type { OfficerUpsert } from '../../../shared/sync/pull';
+import type { OfficerUpsert, PolicyRelease } from '../../../shared/sync/pull';
+import type { PolicyDefaults } from '../../../models/scoring/scaling';
 import { verifyPackageBytes } from '../../../models/package/signing';
 import type { ApplicantService } from '../applicants/applicant-service';
 import type { Clock } from '../clock';
@@ -47,6 +48,8 @@ export interface WorkstationSyncOptions {
   readonly loadModel: (dir: string) => Promise<ModelStatusView>;
   /** The package used when no release is installed (the one shipped with the app). */
   readonly defaultModelDir: string;
+  /** Puts a central policy's cut-offs in force over the model package's defaults (null: the package's own). */
+  readonly applyPolicy: (policy: PolicyDefaults | null) => void;
   /** Ends the sessions of an account the bank disabled. */
   readonly endSessionsOf: (officerId: string) => void;
   readonly intervalMs?: number;
@@ -82,6 +85,8 @@ export class WorkstationSync {
     this.#source = auditChainSource(options.store);
     this.modelsDir = join(options.dataDir, 'models');
     this.#handlers = this.#createHandlers();
+    const policy = currentPolicy(this.#stateStore);
+    options.applyPolicy(policy === undefined ? null : policyCutoffs(policy));
   }
 
   get state(): SyncState {
@@ -272,8 +277,14 @@ export class WorkstationSync {
     return {
       ...core,
       'policy.release': async (item) => {
+        const cutoffs = policyCutoffs(item.body);
+        if (cutoffs === null) {
+          audit('policy.release_refused', { version: item.body.version });
+          return 'rejected';
+        }
         const outcome = await core['policy.release'](item);
         if (outcome === 'applied') {
+          o.applyPolicy(cutoffs);
           audit('policy.release_installed', { version: item.body.version });
         }
         return outcome;
@@ -306,4 +317,17 @@ export class WorkstationSync {
       },
     };
   }
+}
+
+/**
+ * A policy release's cut-offs as the scoring policy: `approve` (approve at or above) and `refer` (refer at or above,
+ * decline below) are required, finite and ordered; anything else is refused, never half applied.
+ */
+export function policyCutoffs(release: PolicyRelease): PolicyDefaults | null {
+  const approve = release.cutoffs.approve;
+  const refer = release.cutoffs.refer;
+  if (approve === undefined || refer === undefined || refer > approve) {
+    return null;
+  }
+  return { version: release.version, approveAtOrAbove: approve, declineBelow: refer };
 }

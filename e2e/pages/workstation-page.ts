@@ -13,7 +13,7 @@ export interface Account {
 export const ADMIN: Account = { displayName: 'Ada Mensah', username: 'ada.admin', password: 'Branch-Ledger-2026!' };
 
 export type NavLabel =
-  'Status' | 'Applicants' | 'Referrals' | 'Batch scoring' | 'Audit trail' | 'Officers' | 'Settings';
+  'Status' | 'Applicants' | 'Referrals' | 'Batch scoring' | 'Audit trail' | 'Officers' | 'Sync console' | 'Settings';
 export type Role = 'Loan officer' | 'Supervisor' | 'Administrator' | 'Auditor';
 
 export class WorkstationPage {
@@ -109,16 +109,20 @@ export class WorkstationPage {
 
   /**
    * A full-page picture from the top of the page (fixed header and navbar would otherwise be drawn where the page
-   * was scrolled to); `hideNotifications` leaves out toasts that would cover the content.
+   * was scrolled to); `hideNotifications` leaves out toasts that would cover the content. `fullPage: false` takes
+   * the window as it is, for an open modal (which blocks scrolling, so a full-page picture would misplace the shell).
    */
-  async screenshot(name: string, options: { hideNotifications?: boolean } = {}): Promise<void> {
+  async screenshot(name: string, options: { hideNotifications?: boolean; fullPage?: boolean } = {}): Promise<void> {
+    const fullPage = options.fullPage ?? true;
     // Let transitions and notifications settle so the picture shows the screen, not an animation frame.
     await this.page.mouse.move(1, 1);
-    await this.page.mouse.wheel(0, -100_000);
+    if (fullPage) {
+      await this.page.mouse.wheel(0, -100_000);
+    }
     await this.page.waitForTimeout(350);
     await this.page.screenshot({
       path: `e2e/screenshots/${name}.png`,
-      fullPage: true,
+      fullPage,
       ...(options.hideNotifications ? { style: '.mantine-Notifications-root { display: none !important; }' } : {}),
     });
   }

@@ -16,6 +16,11 @@ export interface ChannelSpec<I extends z.ZodType = z.ZodType, O extends z.ZodTyp
   readonly access: Access;
   /** One line for people: what the channel does. */
   readonly summary: string;
+  /**
+   * A read screens repeat on a timer (status polling): it is not officer activity, so it neither keeps a session
+   * from locking when idle nor counts toward anything an officer did.
+   */
+  readonly polled?: true;
 }
 
 export type ChannelMap = Record<string, ChannelSpec>;

@@ -57,6 +57,7 @@ export const syncChannels = defineChannels('sync', {
     output: SyncStatusView,
     access: 'signedIn',
     summary: "This workstation's enrolment, backlog, last sync, countersigned checkpoint and installed releases",
+    polled: true,
   },
   'sync:enrol': {
     input: z.strictObject({
@@ -128,6 +129,7 @@ export const consoleChannels = defineChannels('console', {
     output: ConsoleOverview,
     access: ['admin'],
     summary: 'Every device with last contact, backlog, chain status and countersignature; issues, failures, activity',
+    polled: true,
   },
   'console:createEnrolmentCode': {
     input: CreateEnrolmentCodeSchema,

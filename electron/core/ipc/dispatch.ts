@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { contract, isChannel } from '../../../shared/ipc/contract';
-import type { Access } from '../../../shared/ipc/define';
+import type { Access, ChannelSpec } from '../../../shared/ipc/define';
 import { fail, ok, type IpcResult } from '../../../shared/ipc/result';
 import { isNexisError, NexisError } from '../errors';
 import type { Logger } from '../log';
@@ -29,14 +29,14 @@ export function createDispatch(ws: WorkstationServices, handlers: Handlers, log:
     if (!isChannel(channel)) {
       return fail('UNKNOWN_CHANNEL', 'Unknown request.');
     }
-    const spec = contract[channel];
+    const spec: ChannelSpec = contract[channel];
     const parsed = spec.input.safeParse(input);
     if (!parsed.success) {
       return fail('INVALID_INPUT', describeIssues(parsed.error));
     }
     try {
       const ctx = authorize(ws, connectionId, spec.access);
-      if (ctx.session && channel !== 'auth:status') {
+      if (ctx.session && channel !== 'auth:status' && spec.polled !== true) {
         ws.sessions.touch(ctx.session);
       }
       const handler = handlers[channel] as (ctx: HandlerContext, input: unknown) => unknown;

@@ -226,6 +226,16 @@ describe('session lock', () => {
     expect(await call(t, 'admin', 'auth:activity', {})).toMatchObject({ ok: true, value: { locked: true } });
   });
 
+  it('does not count a screen polling status as activity: an open sync console still locks', async () => {
+    const t = await setUp();
+    for (let minute = 1; minute <= 9; minute += 1) {
+      t.clock.advance(60_000);
+      expect(await call(t, 'admin', 'sync:status', {})).toMatchObject({ ok: true });
+    }
+    t.clock.advance(61_000);
+    expect(await call(t, 'admin', 'sync:status', {})).toMatchObject({ error: { code: 'SESSION_LOCKED' } });
+  });
+
   it('uses the configured idle timeout', async () => {
     const t = await setUp();
     expect(await call(t, 'admin', 'system:updateSettings', { idleTimeoutMinutes: 2 })).toMatchObject({ ok: true });

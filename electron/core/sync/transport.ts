@@ -32,8 +32,14 @@ export function createHttpTransport(baseUrl: string, timeoutMs = 30_000): SyncTr
         });
         text = await response.text();
       } catch (error) {
-        const reason = error instanceof Error ? error.name : 'error';
-        throw new SyncError('NETWORK', `The central server could not be reached (${reason}).`, true);
+        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+        throw new SyncError(
+          'NETWORK',
+          timedOut
+            ? 'The central server did not answer in time; work continues offline.'
+            : 'The central server could not be reached; work continues offline.',
+          true,
+        );
       }
       let body: unknown = null;
       if (text !== '') {

@@ -36,6 +36,9 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   CONFLICT: 'Conflict',
   INVALID_INPUT: 'Invalid input',
   IO_ERROR: 'Connection problem',
+  CENTRAL_UNREACHABLE: 'Central server unreachable',
+  CENTRAL_REFUSED: 'Refused by the central server',
+  CONSOLE_NOT_CONNECTED: 'Console not connected',
 };
 
 export function notifyError(error: unknown, title?: string): void {

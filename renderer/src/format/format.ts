@@ -46,3 +46,27 @@ export function formatDuration(ms: number): string {
 export function formatCount(n: number): string {
   return new Intl.NumberFormat().format(n);
 }
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+
+/** "12 seconds ago", "in 3 minutes": a distance in time from now, in the largest whole unit. */
+export function formatRelativeMs(deltaMs: number): string {
+  const seconds = Math.round(deltaMs / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 60) {
+    return relative.format(seconds, 'second');
+  }
+  if (abs < 3600) {
+    return relative.format(Math.round(seconds / 60), 'minute');
+  }
+  if (abs < 86_400) {
+    return relative.format(Math.round(seconds / 3600), 'hour');
+  }
+  return relative.format(Math.round(seconds / 86_400), 'day');
+}
+
+/** How long ago (or until) an ISO time, from `now`. */
+export function formatRelative(iso: string, now: number = Date.now()): string {
+  const time = new Date(iso).getTime();
+  return Number.isNaN(time) ? iso : formatRelativeMs(time - now);
+}

@@ -4,6 +4,8 @@ export {
   formatCount,
   formatDateTime,
   formatDuration,
+  formatRelative,
+  formatRelativeMs,
   localizeTimestamps,
   shortHash,
 } from './format';

@@ -9,6 +9,7 @@ import { OfficersScreen } from '../screens/officers';
 import { ReferralsScreen } from '../screens/referrals';
 import { SettingsScreen } from '../screens/settings';
 import { StatusScreen } from '../screens/status';
+import { SyncConsoleScreen } from '../screens/sync';
 import { navItemsFor, type ScreenId } from './navigation';
 import { ShellHeader } from './ShellHeader';
 import { ShellNavbar } from './ShellNavbar';
@@ -25,6 +26,8 @@ function CurrentScreen({ id }: { id: ScreenId }) {
       return <BatchScreen />;
     case 'officers':
       return <OfficersScreen />;
+    case 'sync':
+      return <SyncConsoleScreen />;
     case 'settings':
       return <SettingsScreen />;
     case 'status':

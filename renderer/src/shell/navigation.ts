@@ -11,10 +11,11 @@ import {
   IconReview,
   IconSettings,
   IconStatus,
+  IconSync,
   type IconProps,
 } from '../components/icons';
 
-export type ScreenId = 'status' | 'applicants' | 'referrals' | 'batch' | 'audit' | 'officers' | 'settings';
+export type ScreenId = 'status' | 'applicants' | 'referrals' | 'batch' | 'audit' | 'officers' | 'sync' | 'settings';
 
 export interface NavItem {
   readonly id: ScreenId;
@@ -60,6 +61,12 @@ export const NAV_ITEMS: readonly NavItem[] = [
     label: 'Officers',
     icon: IconOfficers,
     requires: 'officers:list',
+  },
+  {
+    id: 'sync',
+    label: 'Sync console',
+    icon: IconSync,
+    requires: 'console:overview',
   },
   {
     id: 'settings',

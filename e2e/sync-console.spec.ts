@@ -1,0 +1,245 @@
+/**
+ * The administrator's sync console against a real central API: connect with the admin token, enrol this
+ * workstation with a code made in the same console, sync, read the bank-wide overview, publish a policy that comes
+ * back through the feed, and revoke the device, which the device then learns at its next sync. A second test stops
+ * the central API and checks that both halves of the console say so and offer a retry.
+ */
+import { resolve } from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { test, expect, type CentralServer } from './central-server';
+import { WorkstationPage } from './pages/workstation-page';
+
+const BRANCH = 'NBO-01';
+const POLICY_VERSION = '2026.11-1';
+
+function workstationCard(page: Page): Locator {
+  return page.getByRole('region', { name: 'This workstation' });
+}
+
+async function syncNow(page: Page): Promise<void> {
+  const button = workstationCard(page).getByRole('button', { name: 'Sync now' });
+  await button.click();
+  await expect(button).toBeEnabled();
+}
+
+/** The signed model package the app ships, verified with the trusted model key like any release. */
+const MODEL_DIR = resolve('resources/model');
+
+/** Fills the model release form and publishes; the dialog stays open when the core refuses the package. */
+async function publishModel(page: Page, packageDir: string, version: string): Promise<void> {
+  await page.getByRole('button', { name: 'Publish model release', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Publish model release' });
+  await dialog.getByRole('textbox', { name: 'Version', exact: true }).fill(version);
+  await dialog.getByRole('textbox', { name: 'Package folder', exact: true }).fill(packageDir);
+  await dialog.getByRole('button', { name: 'Review' }).click();
+  await dialog.getByRole('button', { name: 'Verify and publish' }).click();
+  // Done when the button stops loading: the dialog closes on success and stays open on a refusal.
+  await expect(dialog.getByRole('button', { name: 'Verify and publish', disabled: true })).toHaveCount(0);
+}
+
+/** Connects the console with the admin token (and the server's URL: the workstation is not enrolled yet). */
+async function connectConsole(page: Page, central: CentralServer): Promise<void> {
+  const connect = page.getByRole('region', { name: 'Connect to the central console' });
+  await connect.getByRole('textbox', { name: 'Admin API token', exact: true }).fill(central.adminToken);
+  await connect.getByRole('textbox', { name: 'Central server URL', exact: true }).fill(central.url);
+  await connect.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.getByText(`Connected to the central console at ${central.url}.`)).toBeVisible();
+}
+
+/** Creates a one-time code for the branch in the console and reads it from the dialog that shows it once. */
+async function createEnrolmentCode(app: WorkstationPage, screenshot?: string): Promise<string> {
+  const { page } = app;
+  await page.getByRole('button', { name: 'Enrolment code', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Enrolment code' });
+  await dialog.getByRole('textbox', { name: 'Branch id', exact: true }).fill(BRANCH.toLowerCase());
+  await dialog.getByRole('button', { name: 'Create code' }).click();
+  const codeText = dialog.getByTestId('enrolment-code');
+  await expect(codeText).toHaveText(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$/);
+  await expect(dialog).toContainText(`branch ${BRANCH}`);
+  if (screenshot) {
+    await app.screenshot(screenshot, { hideNotifications: true, fullPage: false });
+  }
+  const code = (await codeText.textContent()) ?? '';
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toBeHidden();
+  return code;
+}
+
+/** Enrols this workstation with the code; returns its device id. */
+async function enrol(page: Page, central: CentralServer, code: string): Promise<string> {
+  const card = workstationCard(page);
+  const form = card.getByRole('form', { name: 'Enrol this workstation' });
+  await form.getByRole('textbox', { name: 'Central server URL', exact: true }).fill(central.url);
+  // Typed in lower case, as a person might: the form and the core accept it.
+  await form.getByRole('textbox', { name: 'Enrolment code', exact: true }).fill(code.toLowerCase());
+  await form.getByRole('button', { name: 'Enrol this workstation' }).click();
+  await expect(page.getByText(`for branch ${BRANCH}.`)).toBeVisible();
+  await expect(card.getByTestId('workstation-branch')).toHaveText(BRANCH);
+  const deviceId = (await card.getByTestId('workstation-device-id').textContent()) ?? '';
+  expect(deviceId).toMatch(/^DEV-[0-9A-F]{16}$/);
+  return deviceId;
+}
+
+test('an administrator enrols the workstation, watches the bank, publishes a policy and revokes the device', async ({
+  page,
+  harness,
+  central,
+}) => {
+  test.setTimeout(120_000);
+  const app = new WorkstationPage(page);
+  await app.open(harness.url);
+  await app.setUp();
+  await app.chooseColourScheme('Light');
+  await app.goTo('Sync console');
+
+  const card = workstationCard(page);
+  await expect(card.getByTestId('workstation-state')).toHaveText('Not configured');
+  await app.screenshot('30-sync-console-not-enrolled', { hideNotifications: true });
+
+  const connect = page.getByRole('region', { name: 'Connect to the central console' });
+  await connect.getByRole('textbox', { name: 'Admin API token', exact: true }).fill('too-short');
+  await connect.getByRole('button', { name: 'Connect' }).click();
+  await expect(connect.getByText('An admin API token has 32 to 256 characters')).toBeVisible();
+  await connectConsole(page, central);
+  await expect(page.getByRole('region', { name: 'Devices' })).toContainText('No workstations enrolled yet');
+
+  const code = await createEnrolmentCode(app, '30b-sync-enrolment-code');
+  const deviceId = await enrol(page, central, code);
+
+  // Sync now: every entry acknowledged.
+  await syncNow(page);
+  await expect(page.getByText('Sync finished: every audit entry is acknowledged by the central API.')).toBeVisible();
+  await expect(card.getByTestId('workstation-backlog')).toContainText('Nothing waiting');
+  // The central API countersigns the device's signed checkpoints, which the core writes every 500 entries
+  // (DEFAULT_CHECKPOINT_EVERY): a workstation this young has none yet, and both sides say so.
+  await expect(card.getByTestId('workstation-checkpoint')).toHaveText('None yet');
+  await expect(card.getByTestId('workstation-last-error')).toHaveCount(0);
+
+  // The bank-wide overview lists the device as healthy.
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  const row = page.getByRole('table', { name: 'Devices' }).locator(`tr[data-device-id="${deviceId}"]`);
+  await expect(row).toHaveAttribute('data-status', 'active');
+  await expect(row).toHaveAttribute('data-chain-status', 'ok');
+  await expect(row).toHaveAttribute('data-backlog', '0');
+  await expect(row).toContainText(BRANCH);
+  await expect(row).toContainText('This workstation');
+  await expect(row.getByTestId('device-countersigned')).toHaveText('None yet');
+  const activity = page.getByRole('region', { name: 'Branch activity' });
+  await expect(activity.getByTestId('activity-chart')).toBeVisible();
+  await expect(activity.locator('.recharts-bar-rectangle').first()).toBeVisible();
+  await expect(activity.getByTestId('activity-summary')).toContainText('from 1 branch since');
+  await expect(page.getByRole('table', { name: 'Audit entries per branch and action family' })).toContainText(BRANCH);
+  await expect(page.getByRole('region', { name: 'Chain issues' })).toContainText('No chain issues');
+
+  await app.screenshot('31-sync-console-light', { hideNotifications: true });
+  await app.chooseColourScheme('Dark');
+  await app.screenshot('31b-sync-console-dark', { hideNotifications: true });
+  await app.chooseColourScheme('Light');
+
+  // A policy release: checked here first, then published, then installed through the feed at the next sync.
+  await page.getByRole('button', { name: 'Publish policy', exact: true }).click();
+  const policy = page.getByRole('dialog', { name: 'Publish policy' });
+  const field = (name: string): Locator => policy.getByRole('textbox', { name, exact: true });
+  await field('Version').fill(POLICY_VERSION);
+  await field('Approve cut-off').fill('560');
+  await field('Refer cut-off').fill('620');
+  await field('Reason texts (optional)').fill('{"x": ');
+  await policy.getByRole('button', { name: 'Review' }).click();
+  await expect(policy.getByText('The refer cut-off must be below the approve cut-off')).toBeVisible();
+  await expect(policy.getByText('Not valid JSON')).toBeVisible();
+  await field('Reason texts (optional)').fill('{"income-not-verified": {"en": "Income not verified."}}');
+  await policy.getByRole('button', { name: 'Review' }).click();
+  await expect(policy.getByText(/^income-not-verified\.sw: /)).toBeVisible();
+  await field('Approve cut-off').fill('620');
+  await field('Refer cut-off').fill('560');
+  await field('Reason texts (optional)').fill(
+    '{"income-not-verified": {"en": "The income stated could not be verified.", "sw": "Mapato hayakuthibitishwa."}}',
+  );
+  await policy.getByRole('button', { name: 'Review' }).click();
+  await expect(policy).toContainText(`Policy ${POLICY_VERSION} goes to every branch`);
+  await app.screenshot('32-sync-publish-policy', { hideNotifications: true, fullPage: false });
+  await policy.getByRole('button', { name: 'Publish policy' }).click();
+  await expect(page.getByText(new RegExp(`Policy ${POLICY_VERSION} published as feed item #\\d+\\.`))).toBeVisible();
+  await expect(policy).toBeHidden();
+
+  await syncNow(page);
+  await expect(card.getByTestId('workstation-policy')).toHaveText(POLICY_VERSION);
+
+  // Model releases: verified here before they are sent, installed through the feed, and rolled back on the device.
+  await publishModel(page, 'does-not-exist', '2026.11-m0');
+  await expect(app.notification(/No signed model package in that folder/)).toBeVisible();
+  const refused = page.getByRole('dialog', { name: 'Publish model release' });
+  await refused.getByRole('button', { name: 'Back' }).click();
+  await refused.getByRole('button', { name: 'Cancel' }).click();
+  await expect(refused).toBeHidden();
+  const model = card.getByTestId('workstation-model');
+  await publishModel(page, MODEL_DIR, '2026.11-m1');
+  await expect(page.getByText(/Model release 2026\.11-m1 \(.+\) published as feed item #\d+\./)).toBeVisible();
+  await syncNow(page);
+  await expect(model).toContainText('2026.11-m1');
+  await publishModel(page, MODEL_DIR, '2026.11-m2');
+  await syncNow(page);
+  await expect(model).toContainText('2026.11-m2');
+  await expect(model).toContainText('previous 2026.11-m1');
+  await model.getByRole('button', { name: 'Roll back model' }).click();
+  const rollBack = page.getByRole('dialog', { name: 'Roll back the scoring model?' });
+  await rollBack.getByRole('button', { name: 'Roll back model' }).click();
+  await expect(page.getByText('Model release 2026.11-m1 is current again.')).toBeVisible();
+  await expect(model.locator('code').first()).toHaveText('2026.11-m1');
+
+  // Revoking the device: the central API refuses it, and its next sync says so.
+  await page.getByRole('button', { name: `Revoke ${deviceId}` }).click();
+  const confirm = page.getByRole('dialog', { name: 'Revoke this device?' });
+  await expect(confirm).toContainText('This is the workstation you are using.');
+  await confirm.getByRole('button', { name: 'Revoke device' }).click();
+  await expect(page.getByText(`Device ${deviceId} revoked; the central API refuses it from now on.`)).toBeVisible();
+  await expect(row).toHaveAttribute('data-status', 'revoked');
+  await expect(page.getByRole('button', { name: `Revoke ${deviceId}` })).toHaveCount(0);
+
+  await syncNow(page);
+  await expect(card.getByTestId('workstation-state')).toHaveText('Revoked');
+  await expect(card.getByText('Revoked by the bank', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(page.getByRole('table', { name: 'Failures' })).toContainText(deviceId);
+  await app.screenshot('33-sync-console-revoked', { hideNotifications: true });
+
+  // Disconnect forgets the token: the console asks for it again.
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await expect(page.getByText('Disconnected: the admin API token is forgotten.')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Connect to the central console' })).toBeVisible();
+});
+
+test('when the central API goes away, the console says so and offers a retry', async ({ page, harness, central }) => {
+  test.setTimeout(90_000);
+  const app = new WorkstationPage(page);
+  await app.open(harness.url);
+  await app.setUp();
+  await app.chooseColourScheme('Dark');
+  await app.goTo('Sync console');
+  await connectConsole(page, central);
+  await enrol(page, central, await createEnrolmentCode(app));
+  await syncNow(page);
+  await expect(page.getByText('Sync finished: every audit entry is acknowledged by the central API.')).toBeVisible();
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  const devices = page.getByRole('table', { name: 'Devices' });
+  await expect(devices.locator('tr[data-status="active"]')).toHaveCount(1);
+
+  await central.stop();
+
+  // This workstation: the failed round is told, kept on the card with its code, and can be retried.
+  const card = workstationCard(page);
+  await syncNow(page);
+  await expect(app.notification(/^Sync failed/)).toBeVisible();
+  const lastError = card.getByTestId('workstation-last-error');
+  await expect(lastError).toContainText('could not be reached');
+  await expect(card.getByTestId('workstation-state')).toHaveText('Error');
+  await lastError.getByRole('button', { name: 'Retry now' }).click();
+  await expect(lastError).toBeVisible();
+
+  // The bank-wide part keeps the last overview, marked as out of date.
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(app.notification(/^Central server unreachable/)).toBeVisible();
+  await expect(page.getByText('Not up to date', { exact: true })).toBeVisible();
+  await expect(devices.locator('tr[data-status="active"]')).toHaveCount(1);
+  await app.screenshot('34-sync-console-unreachable-dark', { hideNotifications: true });
+});

@@ -1,0 +1,1 @@
+export { usePolling, stopsPolling, POLLING_IDLE_PAUSE_MS } from './use-polling';

@@ -1,0 +1,102 @@
+import { Button, Code, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useState } from 'react';
+import { useAuth } from '../../auth';
+import { shortHash } from '../../format';
+import { useNexisMutation } from '../../hooks';
+import { versionRule } from './console-rules';
+import { ReviewStep } from './ReviewStep';
+
+interface ModelValues {
+  version: string;
+  packageDir: string;
+}
+
+export interface PublishModelModalProps {
+  opened: boolean;
+  onClose(): void;
+  onPublished(): void;
+}
+
+/** A signed model package from a folder on this workstation, verified here first, then published to every branch. */
+export function PublishModelModal({ opened, onClose, onPublished }: PublishModelModalProps) {
+  const { phase } = useAuth();
+  const [review, setReview] = useState<ModelValues | null>(null);
+  const form = useForm<ModelValues>({
+    initialValues: { version: '', packageDir: '' },
+    validate: {
+      version: versionRule,
+      packageDir: (value) =>
+        value.trim() === '' ? 'The package folder is required' : value.length > 1024 ? 'At most 1024 characters' : null,
+    },
+    transformValues: (values) => ({ version: values.version.trim(), packageDir: values.packageDir.trim() }),
+  });
+  const publish = useNexisMutation('console:publishModel', {
+    successMessage: (sent) =>
+      `Model release ${sent.version} (${shortHash(sent.modelHash, 6)}) published as feed item #${sent.feedItemId}.`,
+  });
+
+  const close = (): void => {
+    form.reset();
+    setReview(null);
+    onClose();
+  };
+
+  const confirm = async (values: ModelValues): Promise<void> => {
+    const result = await publish.run(values);
+    if (result.ok) {
+      onPublished();
+      close();
+    }
+  };
+
+  return (
+    <Modal opened={opened && phase === 'ready'} onClose={close} title="Publish model release" centered size="lg">
+      {review ? (
+        <ReviewStep
+          confirmLabel="Verify and publish"
+          pending={publish.pending}
+          onBack={() => setReview(null)}
+          onConfirm={() => void confirm(review)}
+        >
+          <Text size="sm">
+            The package in <Code style={{ wordBreak: 'break-all' }}>{review.packageDir}</Code> is verified with the
+            trusted model key and, if it passes, published as release <Code>{review.version}</Code>. Every branch
+            verifies it again before installing it and keeps its current model as the one to roll back to.
+          </Text>
+        </ReviewStep>
+      ) : (
+        <form onSubmit={form.onSubmit((values) => setReview(values))} noValidate>
+          <Stack gap="md">
+            <Text size="sm" c="dimmed">
+              Nothing is sent unless the package's signature verifies with the trusted model key on this workstation: an
+              altered or unsigned package is refused here.
+            </Text>
+            <TextInput
+              label="Version"
+              description="The release name branches will show, e.g. 2026.11-1"
+              data-autofocus
+              withAsterisk
+              {...form.getInputProps('version')}
+            />
+            <TextInput
+              label="Package folder"
+              description="A folder on this workstation with manifest.json, model.onnx and signature.json"
+              placeholder="/path/to/model-package"
+              spellCheck={false}
+              withAsterisk
+              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+              {...form.getInputProps('packageDir')}
+            />
+            <Group justify="flex-end" gap="sm">
+              <Button variant="default" onClick={close}>
+                Cancel
+              </Button>
+              <Button type="submit">Review</Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,1 @@
+export { SyncConsoleScreen } from './SyncConsoleScreen';

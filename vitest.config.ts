@@ -8,6 +8,8 @@ export default defineConfig({
       'models/**/*.test.ts',
       'server/**/*.test.ts',
       'scripts/**/*.test.ts',
+      // Renderer logic without a DOM (form rules, formatting); components are covered by the E2E suite.
+      'renderer/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', 'out/**', 'e2e/**'],
     environment: 'node',

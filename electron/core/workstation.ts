@@ -128,6 +128,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     decisions,
     scoring,
     spec: NEXIS_FEATURE_SPEC,
+    policyReasonTexts: (version) => sync.policyReasonTexts(version),
   });
   const listeners = new Set<EventListener>();
   const emit: EventListener = (connectionId, event, payload) => {

@@ -3,7 +3,7 @@
  * on 127.0.0.1, so the real UI and the real core run together in a real browser (Playwright drives it in CI, where
  * no Electron binary can be downloaded). Development and testing only; not part of the shipped app.
  *
- *   tsx electron/harness/serve.ts [--data <dir>] [--port <n>]   (port 0 picks a free one)
+ *   tsx electron/harness/serve.ts [--data <dir>] [--port <n>] [--checkpoint-every <n>]   (port 0 picks a free one)
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -45,10 +45,17 @@ function main(): void {
     options: {
       data: { type: 'string', default: join(ROOT, '.nexis-data', 'harness') },
       port: { type: 'string', default: '5174' },
+      /** Signed audit checkpoints more often than every 500 entries: lets a short demo or test see countersigning. */
+      'checkpoint-every': { type: 'string' },
     },
   });
   const dataDir = resolve(values.data);
   const port = Number(values.port);
+  const checkpointEvery = values['checkpoint-every'] === undefined ? undefined : Number(values['checkpoint-every']);
+  if (checkpointEvery !== undefined && (!Number.isInteger(checkpointEvery) || checkpointEvery < 1)) {
+    process.stderr.write('--checkpoint-every takes a whole number of entries, at least 1.\n');
+    process.exit(2);
+  }
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     process.stderr.write('The renderer is not built: run `npm run dev:web` (it builds first) or `npm run build`.\n');
     process.exit(2);
@@ -57,7 +64,13 @@ function main(): void {
   const log = createJsonLogger();
   let ws;
   try {
-    ws = createWorkstation({ dataDir, dbKey: resolveNodeDbKey({ dataDir }), logger: log, appVersion: 'harness' });
+    ws = createWorkstation({
+      dataDir,
+      dbKey: resolveNodeDbKey({ dataDir }),
+      logger: log,
+      appVersion: 'harness',
+      ...(checkpointEvery === undefined ? {} : { checkpointEvery }),
+    });
   } catch (error) {
     process.stderr.write(
       `Cannot open the workstation in ${dataDir}: ${isNexisError(error) ? error.message : String(error)}\n`,

@@ -202,7 +202,9 @@ describe('two branches and one central API (PGlite)', () => {
       a.call('admin', 'console:publishPolicy', {
         version: 'pol-2026-11',
         cutoffs: { approve: 600, refer: 540 },
-        reasonTexts: {},
+        reasonTexts: {
+          'income-not-verified': { en: 'We could not check your income.', sw: 'Hatukuweza kuthibitisha.' },
+        },
       }),
     );
     for (const t of [a, b]) {
@@ -210,6 +212,10 @@ describe('two branches and one central API (PGlite)', () => {
       expect(status.policy.current).toBe('pol-2026-11');
       expect(status.lastPullRejected).toMatchObject({ kind: 'policy.release' });
       expect((await ok(t.call('admin', 'model:status', {}))).policyVersion).toBe('pol-2026-11');
+      // Its reason texts are kept by version: letters for scores decided under it use them.
+      expect(t.ws.sync.policyReasonTexts('pol-2026-11')?.['income-not-verified']?.en).toBe(
+        'We could not check your income.',
+      );
     }
     // The fixture's values score 593: approved under the package's default (560), referred under the bank's 600.
     const { applicantId } = await ok(

@@ -5,6 +5,7 @@ import { NEXIS_FEATURE_SPEC } from '../../../shared/features';
 import { PERSON } from '../testing/intake-fixtures';
 import { createScoringHarness, DECLINE_VALUES, type ScoringHarness } from '../scoring/scoring-fixtures';
 import { toWinAnsi } from './pdf-writer';
+import { LetterService } from './letter-service';
 
 let h: ScoringHarness | undefined;
 afterEach(async () => {
@@ -115,5 +116,33 @@ describe('applicant letter', () => {
 
   it('transliterates what the standard PDF fonts cannot show instead of failing', () => {
     expect(toWinAnsi('score ≥ 560 → band C – Łukasz Nguyễn')).toBe('score >= 560 -> band C - ?ukasz Nguyen');
+  });
+
+  it("uses the bank's reason texts from the policy the score was decided under, and the built-in ones otherwise", async () => {
+    const { hh, score, decision } = await decided('en');
+    const feature = score.reasons[0]?.feature ?? '';
+    const asked: string[] = [];
+    const withPolicy = new LetterService({
+      store: hh.t.ws.store,
+      applicants: hh.t.ws.applicants,
+      consent: hh.t.ws.consent,
+      settings: hh.t.ws.settings,
+      decisions: hh.decisions,
+      scoring: hh.scoring,
+      spec: NEXIS_FEATURE_SPEC,
+      policyReasonTexts: (version) => {
+        asked.push(version);
+        return {
+          [`model:${feature}`]: { en: 'Our wording for the first reason.', sw: 'Maneno yetu.' },
+          'affordability-insufficient': { en: 'Our wording on affordability.', sw: 'Maneno yetu ya uwezo.' },
+        };
+      },
+    });
+    const { text } = await letterText((await withPolicy.applicantLetter(hh.officerId, decision.decisionId)).bytes);
+    expect(asked).toEqual([score.policyVersion]);
+    expect(text).toContain('Our wording for the first reason.');
+    expect(text).toContain('Our wording on affordability.');
+    expect(text).not.toContain('The repayments would be too high for your income.');
+    expect(text).toContain(score.reasons[1]?.text.en ?? '');
   });
 });

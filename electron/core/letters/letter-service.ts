@@ -3,7 +3,12 @@
  * replay record, in the language of their consent. It carries their name (decrypted here, never logged or audited);
  * the audit entry names only the decision.
  */
-import { DECISION_REASON_TEXTS, MODEL_REASON_PREFIX, type DecisionReasonCode } from '../../../shared/domain/decisions';
+import {
+  DECISION_REASON_TEXTS,
+  MODEL_REASON_PREFIX,
+  type BilingualText,
+  type DecisionReasonCode,
+} from '../../../shared/domain/decisions';
 import type { Feature, FeatureSpec } from '../../../shared/features';
 import type { DecisionView, ScoreView } from '../../../shared/ipc/scoring';
 import type { ApplicantService } from '../applicants/applicant-service';
@@ -25,6 +30,11 @@ export interface LetterDeps {
   readonly scoring: ScoringService;
   /** The specification the stored inputs follow (labels and units of the plan). */
   readonly spec: FeatureSpec;
+  /**
+   * Reason texts of the central policy release a score was decided under (by its recorded policy version), keyed by
+   * decision reason code or `model:<feature>`; null when none (the package's and the app's own texts apply).
+   */
+  readonly policyReasonTexts?: (policyVersion: string) => Readonly<Record<string, BilingualText>> | null;
 }
 
 export interface ApplicantLetter {
@@ -99,6 +109,10 @@ export class LetterService {
     const featureOf = (key: string): Feature | undefined => spec.features.find((f) => f.key === key);
     const local = (text: { en: string; sw?: string | undefined }): string =>
       language === 'sw' ? (text.sw ?? text.en) : text.en;
+    // The bank's wording from the policy in force when the score was made, where it has one for the reason.
+    const policyTexts = this.#d.policyReasonTexts?.(score.policyVersion) ?? {};
+    const modelText = (feature: string, fallback: { en: string; sw?: string | undefined }): string =>
+      local(policyTexts[`${MODEL_REASON_PREFIX}${feature}`] ?? fallback);
     const pdf = await PdfWriter.create(t.title, language);
     pdf.paragraph(contact.controller);
     pdf.paragraph(t.date(decision.createdAt.slice(0, 10), decision.decisionId));
@@ -113,9 +127,9 @@ export class LetterService {
     for (const code of decision.reasonCodes) {
       if (code.startsWith(MODEL_REASON_PREFIX)) {
         const reason = score.reasons.find((r) => r.feature === code.slice(MODEL_REASON_PREFIX.length));
-        pdf.bullet(reason === undefined ? code : local(reason.text));
+        pdf.bullet(reason === undefined ? code : modelText(reason.feature, reason.text));
       } else {
-        pdf.bullet(local(DECISION_REASON_TEXTS[code as DecisionReasonCode]));
+        pdf.bullet(local(policyTexts[code] ?? DECISION_REASON_TEXTS[code as DecisionReasonCode]));
       }
     }
     pdf.heading(t.factorsHeading);
@@ -123,7 +137,7 @@ export class LetterService {
       pdf.paragraph(t.noFactors);
     }
     for (const reason of score.reasons) {
-      pdf.bullet(local(reason.text));
+      pdf.bullet(modelText(reason.feature, reason.text));
     }
 
     pdf.heading(t.planHeading);

@@ -13,6 +13,8 @@ export const RELEASE_KEYS = {
   modelPrevious: 'sync.model.previous',
   policyCurrent: 'sync.policy.current',
   policyPrevious: 'sync.policy.previous',
+  /** Every installed policy release by version (`sync.policy.v.<version>`): letters and replay look them up. */
+  policyVersionPrefix: 'sync.policy.v.',
   rejected: 'sync.release.last_rejected',
 } as const;
 
@@ -85,11 +87,18 @@ export function installPolicyRelease(release: PolicyRelease, state: SyncStateSto
   if (current !== undefined) {
     state.set(RELEASE_KEYS.policyPrevious, current);
   }
+  state.set(`${RELEASE_KEYS.policyVersionPrefix}${release.version}`, JSON.stringify(release));
   state.set(RELEASE_KEYS.policyCurrent, JSON.stringify(release));
   return 'applied';
 }
 
 export function currentPolicy(state: SyncStateStore): PolicyRelease | undefined {
   const raw = state.get(RELEASE_KEYS.policyCurrent);
+  return raw === undefined ? undefined : (JSON.parse(raw) as PolicyRelease);
+}
+
+/** An installed policy release by version (current, previous or older), or undefined. */
+export function policyByVersion(state: SyncStateStore, version: string): PolicyRelease | undefined {
+  const raw = state.get(`${RELEASE_KEYS.policyVersionPrefix}${version}`);
   return raw === undefined ? undefined : (JSON.parse(raw) as PolicyRelease);
 }

@@ -24,7 +24,13 @@ import { auditChainSource } from './audit-source';
 import { SyncClient } from './client';
 import { coreSyncHandlers } from './core-handlers';
 import { metaSyncStateStore } from './meta-state';
-import { RELEASE_KEYS, currentPolicy, rollbackModelRelease, type VerifyModelPackage } from './releases';
+import {
+  RELEASE_KEYS,
+  currentPolicy,
+  policyByVersion,
+  rollbackModelRelease,
+  type VerifyModelPackage,
+} from './releases';
 import { SyncLoop } from './scheduler';
 import { SyncState } from './state';
 import { syncStatusLine, type SyncStatusLine } from './status';
@@ -165,6 +171,11 @@ export class WorkstationSync {
       }),
     );
     return this.status();
+  }
+
+  /** The reason texts of an installed central policy release, by the version a score recorded; null if none. */
+  policyReasonTexts(version: string): PolicyRelease['reasonTexts'] | null {
+    return policyByVersion(this.#stateStore, version)?.reasonTexts ?? null;
   }
 
   line(): SyncStatusLine {

@@ -117,7 +117,7 @@ function Overview({
             </Text>
           ) : null}
           <Text size="sm" c="dimmed">
-            A revoked device needs a new enrolment to sync again.
+            Revocation is final for this device key: the central API never accepts it again.
           </Text>
         </Stack>
       ),

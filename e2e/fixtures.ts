@@ -16,10 +16,13 @@ export interface Harness {
   restart(): Promise<void>;
 }
 
-async function startHarness(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+export async function startHarness(
+  dataDir: string,
+  extraArgs: readonly string[] = [],
+): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'electron/harness/serve.ts', '--data', dataDir, '--port', '0'],
+    ['--import', 'tsx', 'electron/harness/serve.ts', '--data', dataDir, '--port', '0', ...extraArgs],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NEXIS_DB_KEY: '' },
@@ -48,11 +51,12 @@ async function startHarness(dataDir: string): Promise<{ url: string; child: Chil
   return { url, child };
 }
 
-export const test = base.extend<{ harness: Harness }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; it has none.
-  harness: async ({}, use) => {
+export const test = base.extend<{ harness: Harness; harnessArgs: readonly string[] }>({
+  /** Extra harness flags for a spec (`test.use({ harnessArgs: ['--checkpoint-every', '5'] })`). */
+  harnessArgs: [[], { option: true }],
+  harness: async ({ harnessArgs }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'nexis-e2e-'));
-    let current: { url: string; child: ChildProcess } | null = await startHarness(dataDir);
+    let current: { url: string; child: ChildProcess } | null = await startHarness(dataDir, harnessArgs);
     let url = current.url;
     const stop = async (): Promise<void> => {
       if (!current) {
@@ -69,7 +73,7 @@ export const test = base.extend<{ harness: Harness }>({
     };
     const restart = async (): Promise<void> => {
       await stop();
-      current = await startHarness(dataDir);
+      current = await startHarness(dataDir, harnessArgs);
       url = current.url;
     };
     await use({

@@ -52,6 +52,9 @@ function detailOf(entry: AuditEntryView): string | null {
     }
     case 'applicant.erased': {
       const reason = text('reason');
+      if (reason === 'central-erasure-request') {
+        return 'Requested through the central API (another branch or the bank)';
+      }
       return ERASE_REASONS.find((r) => r.value === reason)?.label ?? reason;
     }
     default:

@@ -17,7 +17,8 @@ export function useOfficerNames(): OfficerNames {
     const byId = new Map((officers.data ?? []).map((o) => [o.id, o.username]));
     const byUsername = new Map((officers.data ?? []).map((o) => [o.username, o.id]));
     return {
-      nameOf: (value) => byId.get(value) ?? value,
+      // `system`: changes pulled from the central API (releases, officers, requests raised at other branches).
+      nameOf: (value) => byId.get(value) ?? (value === 'system' ? 'central sync' : value),
       idOf: (typed) => byUsername.get(typed.toLowerCase()) ?? typed,
     };
   }, [officers.data]);

@@ -1,4 +1,4 @@
-import { Button, Code, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Code, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { normaliseApplicantId } from '../../../../shared/domain/applicant-id';
@@ -6,6 +6,7 @@ import { CONSENT_PURPOSES, PURPOSE_LABELS, type ConsentPurpose } from '../../../
 import { useAuth } from '../../auth';
 import { useNexisMutation } from '../../hooks';
 import { applicantIdRule } from './console-rules';
+import { ReviewFormActions } from './ReviewFormActions';
 import { ReviewStep } from './ReviewStep';
 
 export type ApplicantRequestKind = 'erasure' | 'withdrawal';
@@ -118,12 +119,7 @@ export function ApplicantRequestModal({ kind, onClose, onSent }: ApplicantReques
                 {...form.getInputProps('purpose')}
               />
             ) : null}
-            <Group justify="flex-end" gap="sm">
-              <Button variant="default" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit">Review</Button>
-            </Group>
+            <ReviewFormActions onCancel={close} />
           </Stack>
         </form>
       )}

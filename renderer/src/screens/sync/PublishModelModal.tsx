@@ -1,10 +1,11 @@
-import { Button, Code, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Code, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { useAuth } from '../../auth';
 import { shortHash } from '../../format';
 import { useNexisMutation } from '../../hooks';
 import { versionRule } from './console-rules';
+import { ReviewFormActions } from './ReviewFormActions';
 import { ReviewStep } from './ReviewStep';
 
 interface ModelValues {
@@ -88,12 +89,7 @@ export function PublishModelModal({ opened, onClose, onPublished }: PublishModel
               styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
               {...form.getInputProps('packageDir')}
             />
-            <Group justify="flex-end" gap="sm">
-              <Button variant="default" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit">Review</Button>
-            </Group>
+            <ReviewFormActions onCancel={close} />
           </Stack>
         </form>
       )}

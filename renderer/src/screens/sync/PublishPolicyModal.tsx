@@ -1,10 +1,11 @@
-import { Button, Code, Group, JsonInput, Modal, NumberInput, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Code, JsonInput, Modal, NumberInput, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import type { PolicyRelease } from '../../../../shared/sync/pull';
 import { useAuth } from '../../auth';
 import { useNexisMutation } from '../../hooks';
 import { EMPTY_POLICY, policyRules, REASON_TEXTS_EXAMPLE, toPolicyRelease, type PolicyValues } from './policy-form';
+import { ReviewFormActions } from './ReviewFormActions';
 import { ReviewStep } from './ReviewStep';
 
 export interface PublishPolicyModalProps {
@@ -91,12 +92,7 @@ export function PublishPolicyModal({ opened, onClose, onPublished }: PublishPoli
               validationError="Not valid JSON"
               {...form.getInputProps('reasonTexts')}
             />
-            <Group justify="flex-end" gap="sm">
-              <Button variant="default" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit">Review</Button>
-            </Group>
+            <ReviewFormActions onCancel={close} />
           </Stack>
         </form>
       )}

@@ -1,0 +1,114 @@
+/**
+ * The sync issue's "done when", in the real renderer: two workstations (two harness processes, two data folders)
+ * and one central API. Branch A's administrator enrols both from the console and sees both; a model release published
+ * there is installed on both after verification; an erasure requested at A is applied at B.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, expect } from './central-server';
+import { startHarness } from './fixtures';
+import { ApplicantScreens } from './pages/applicant-page';
+import {
+  MODEL_DIR,
+  connectConsole,
+  createEnrolmentCode,
+  enrol,
+  publishModel,
+  syncNow,
+  workstationCard,
+} from './pages/sync-console';
+import { WorkstationPage, type Account } from './pages/workstation-page';
+
+/** Signed checkpoints every 2 audit entries (500 in the app): both branches get countersignatures at once. */
+const CHECKPOINTS = ['--checkpoint-every', '2'];
+test.use({ harnessArgs: CHECKPOINTS });
+
+const OFFICER: Account = { displayName: 'Neema Mwangi', username: 'neema', password: 'Temporary-Pass-07' };
+
+test('two branches enrol, converge, install a release and apply an erasure raised at the other', async ({
+  page,
+  browser,
+  harness,
+  central,
+}) => {
+  test.setTimeout(180_000);
+  const dataB = mkdtempSync(join(tmpdir(), 'nexis-e2e-b-'));
+  let second: { url: string; child: ChildProcess } | undefined;
+  const contextB = await browser.newContext();
+  try {
+    second = await startHarness(dataB, CHECKPOINTS);
+    const a = new WorkstationPage(page);
+    const b = new WorkstationPage(await contextB.newPage());
+
+    // Branch A: the administrator connects the console and makes a code for each branch.
+    await a.open(harness.url);
+    await a.setUp();
+    await a.chooseColourScheme('Light');
+    await a.goTo('Sync console');
+    await connectConsole(a.page, central);
+    const codeA = await createEnrolmentCode(a, 'NBO-01');
+    const codeB = await createEnrolmentCode(a, 'MSA-01');
+    const deviceA = await enrol(a.page, central, codeA, 'NBO-01');
+
+    // Branch B: its own administrator, an officer who registers an applicant while B is not yet enrolled.
+    await b.open(second.url);
+    await b.setUp();
+    const screensB = new ApplicantScreens(b);
+    await screensB.setOrganisation();
+    await b.createOfficer(OFFICER, 'Loan officer');
+    await b.signOut();
+    await screensB.firstSignIn(OFFICER, 'Officer-Secret-707');
+    const applicantId = await screensB.register();
+    await b.signOut();
+    await b.signIn('ada.admin', 'Branch-Ledger-2026!');
+    await b.goTo('Sync console');
+    const deviceB = await enrol(b.page, central, codeB, 'MSA-01');
+    await syncNow(b.page);
+    await expect(workstationCard(b.page).getByTestId('workstation-backlog')).toContainText('Nothing waiting');
+
+    // A sees both devices, healthy, with nothing waiting.
+    await syncNow(a.page);
+    await a.page.getByRole('button', { name: 'Refresh' }).click();
+    const devices = a.page.getByRole('table', { name: 'Devices' });
+    for (const [deviceId, branch] of [
+      [deviceA, 'NBO-01'],
+      [deviceB, 'MSA-01'],
+    ] as const) {
+      const row = devices.locator(`tr[data-device-id="${deviceId}"]`);
+      await expect(row).toHaveAttribute('data-status', 'active');
+      await expect(row).toHaveAttribute('data-chain-status', 'ok');
+      await expect(row).toHaveAttribute('data-backlog', '0');
+      await expect(row).toContainText(branch);
+      await expect(row.getByTestId('device-countersigned')).toContainText('#');
+    }
+    await expect(a.page.getByTestId('activity-summary')).toContainText('from 2 branches since');
+    await a.screenshot('35-two-branches-console', { hideNotifications: true });
+
+    // A model release published at A is verified and installed on both.
+    await publishModel(a.page, MODEL_DIR, '2026.11-r1');
+    for (const app of [a, b]) {
+      await syncNow(app.page);
+      await expect(workstationCard(app.page).getByTestId('workstation-model')).toContainText('2026.11-r1');
+    }
+
+    // An erasure requested at A reaches B at its next sync.
+    await a.page.getByRole('button', { name: 'Erasure request', exact: true }).click();
+    const dialog = a.page.getByRole('dialog', { name: 'Erasure request' });
+    await dialog.getByRole('textbox', { name: 'Applicant id', exact: true }).fill(applicantId);
+    await dialog.getByRole('button', { name: 'Review' }).click();
+    await dialog.getByRole('button', { name: 'Send erasure request' }).click();
+    await expect(dialog).toBeHidden();
+    await syncNow(b.page);
+    await b.signOut();
+    await b.signIn(OFFICER.username, 'Officer-Secret-707');
+    await screensB.openApplicant(applicantId);
+    await expect(b.page.getByTestId('applicant-erased')).toBeVisible();
+    await b.screenshot('36-two-branches-erased-at-b', { hideNotifications: true });
+  } finally {
+    await contextB.close();
+    second?.child.kill('SIGTERM');
+    rmSync(dataB, { recursive: true, force: true });
+  }
+});

@@ -15,7 +15,7 @@ import type { ServerDb } from '../db/database';
 import { auditEntries, countersignedCheckpoints, devices } from '../db/schema';
 import { ApiError } from '../http/errors';
 import type { ServerSecrets } from '../security/secrets';
-import { applicantsToShred, removePersonalData } from './erasure';
+import { applicantsAlreadyWithdrawn, applicantsToShred, removePersonalData } from './erasure';
 import { publishFromEntries } from './feed';
 import { flagChainIssue } from './records';
 
@@ -175,7 +175,17 @@ async function checkAndAppend(
     if (added.length > 0) {
       await tx.update(devices).set({ ackedSeq, ackedHash }).where(eq(devices.deviceId, deviceId));
       await publishFromEntries(tx, device, added, now);
-      await removePersonalData(tx, applicantsToShred(added));
+      const withPersonalData = [
+        ...new Set(
+          added
+            .filter((e) => e.subject !== null && e.attachment !== undefined && e.attachment.kind !== 'consent.receipt')
+            .map((e) => e.subject ?? ''),
+        ),
+      ];
+      await removePersonalData(tx, [
+        ...applicantsToShred(added),
+        ...(await applicantsAlreadyWithdrawn(tx, withPersonalData)),
+      ]);
     }
   }
   const countersigned = await countersign(tx, secrets, device, push, ackedSeq, entries, now);

@@ -189,6 +189,38 @@ describe('two branches and one central API (PGlite)', () => {
     expect(overview.devices.every((d) => d.lastCountersigned !== null)).toBe(true);
   });
 
+  it('removes central personal data on a central-sync withdrawal, and again when a branch pushes it late', async () => {
+    const rowsOf = async (subject: string) =>
+      database.db
+        .select({ kind: auditEntries.attachmentKind, attachment: auditEntries.attachment })
+        .from(auditEntries)
+        .where(eq(auditEntries.subject, subject));
+    const withdrawn = applicants.a ?? '';
+    await ok(a.call('admin', 'console:requestWithdrawal', { applicantId: withdrawn, purpose: 'central-sync' }));
+    const after = await rowsOf(withdrawn);
+    expect(after.map((r) => r.kind)).toEqual(
+      expect.arrayContaining(['applicant.record.removed', 'behaviour.summary.removed', 'score.result']),
+    );
+    const score = after.find((r) => r.kind === 'score.result')?.attachment as Record<string, unknown>;
+    expect(score).toHaveProperty('score');
+    expect(score).not.toHaveProperty('contributions');
+    expect(JSON.stringify(after)).not.toContain(PERSON.fullName);
+
+    // Registered with central-sync while the erasure request is already on the feed: the push that carries the
+    // record comes first, and the record is removed as it arrives; the pull then erases it at the branch.
+    const { applicantId: late } = await ok(
+      a.call('officer', 'applicants:register', {
+        personal: PERSON,
+        consent: consentFor(a.ws, { 'central-sync': true }),
+      }),
+    );
+    await ok(a.call('admin', 'console:requestErasure', { applicantId: late }));
+    await syncNow(a);
+    expect(JSON.stringify(await rowsOf(late))).not.toContain(PERSON.nationalId);
+    expect((await rowsOf(late)).map((r) => r.kind)).toContain('applicant.record.removed');
+    expect(a.ws.applicants.get(late).status).toBe('erased');
+  });
+
   it('puts a centrally published policy in force on both branches; scores record it and replay under it', async () => {
     const refused = await ok(
       a.call('admin', 'console:publishPolicy', {

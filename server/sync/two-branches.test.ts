@@ -1,15 +1,17 @@
 /**
  * The issue's "done when", end to end with real parts: two encrypted workstations (two data folders) and one central
- * API on PGlite, wired exactly as the app wires them (createWorkstation → WorkstationSync, driven through IPC). Both
- * work offline, reconnect and converge; the console (on branch A) sees both; a model release published centrally is
- * installed on both after verification and a tampered one on neither; an erasure requested at branch A is applied at
- * branch B; officers published centrally arrive with no usable password; a revoked device is refused.
+ * API (PGlite, and PostgreSQL when DATABASE_URL is set), wired exactly as the app wires them (createWorkstation →
+ * WorkstationSync, driven through IPC). Both work offline, reconnect and converge; the console (on branch A) sees
+ * both; a model release published centrally is installed on both after verification and a tampered one on neither;
+ * an erasure requested at branch A is applied at branch B; officers published centrally arrive with no usable
+ * password; a revoked device is refused.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
-import { openDatabase, type Database } from '../db/database';
+import type { Database } from '../db/database';
+import { TEST_DATABASES, targetTitle } from '../testing/databases';
 import { auditEntries } from '../db/schema';
 import { ADMIN, createTempWorkstation, type TempWorkstation } from '../../electron/core/testing/temp-workstation';
 import { consentFor, FORM_VALUES, intakeReady, PERSON } from '../../electron/core/testing/intake-fixtures';
@@ -35,329 +37,331 @@ async function localChain(t: TempWorkstation): Promise<{ seq: number; hash: stri
     .all();
 }
 
-describe('two branches and one central API (PGlite)', () => {
-  let database: Database;
-  let server: TestServer;
-  let proxy: FaultProxy;
-  let a: TempWorkstation;
-  let b: TempWorkstation;
-  const applicants: { a?: string; b?: string } = {};
+for (const target of TEST_DATABASES) {
+  describe.skipIf(target.skip !== undefined)(`two branches and one central API on ${targetTitle(target)}`, () => {
+    let database: Database;
+    let server: TestServer;
+    let proxy: FaultProxy;
+    let a: TempWorkstation;
+    let b: TempWorkstation;
+    const applicants: { a?: string; b?: string } = {};
 
-  const syncNow = (t: TempWorkstation): Promise<SyncStatusView> => ok(t.call('admin', 'sync:now', {}));
+    const syncNow = (t: TempWorkstation): Promise<SyncStatusView> => ok(t.call('admin', 'sync:now', {}));
 
-  async function registerScoreDecide(t: TempWorkstation, centralSync: boolean): Promise<string> {
-    const { applicantId } = await ok(
-      t.call('officer', 'applicants:register', {
-        personal: PERSON,
-        consent: consentFor(t.ws, { 'central-sync': centralSync }),
-      }),
-    );
-    await ok(t.call('officer', 'applicants:saveFeatures', { applicantId, values: FORM_VALUES }));
-    const score = await ok(t.call('officer', 'scoring:score', { applicantId }));
-    const decision = score.outcome === 'refer' ? 'refer' : score.outcome;
-    await ok(
-      t.call('officer', 'decisions:record', {
-        scoreId: score.scoreId,
-        decision,
-        reasonCodes: [`model:${score.reasons[0]?.feature ?? 'none'}`],
-      }),
-    );
-    return applicantId;
-  }
-
-  beforeAll(async () => {
-    database = await openDatabase({ kind: 'pglite' });
-    server = await startTestServer(database);
-    // Loopback proxy with no faults: pointing it at a closed port is how a branch goes offline.
-    proxy = await startFaultProxy(server.port, { rates: {}, random: Math.random });
-    proxy.setFaults(false);
-    // Background sync every 10 minutes: the test drives sync through `sync:now`, as the console does.
-    a = createTempWorkstation({ syncIntervalMs: 600_000, checkpointEvery: 10 });
-    b = createTempWorkstation({ syncIntervalMs: 600_000, checkpointEvery: 10 });
-    for (const t of [a, b]) {
-      await intakeReady(t);
-      await t.ws.modelReady;
-    }
-  }, 60_000);
-
-  afterAll(async () => {
-    a.cleanup();
-    b.cleanup();
-    await proxy.close();
-    await server.close();
-    await database.close();
-  });
-
-  it('enrols each workstation for its branch through the console on branch A', async () => {
-    const before = await ok(a.call('admin', 'sync:status', {}));
-    expect(before).toMatchObject({ enrolled: false, state: 'not-configured' });
-    expect(await a.call('admin', 'console:overview', {})).toMatchObject({
-      ok: false,
-      error: { code: 'CONSOLE_NOT_CONNECTED' },
-    });
-    const wrong = await a.call('admin', 'console:connect', { adminToken: 'x'.repeat(43), serverUrl: proxy.url });
-    expect(wrong).toMatchObject({ ok: false, error: { code: 'CENTRAL_REFUSED' } });
-    await ok(a.call('admin', 'console:connect', { adminToken: server.adminToken, serverUrl: proxy.url }));
-
-    const codeA = await ok(a.call('admin', 'console:createEnrolmentCode', { branchId: 'NBO-01', ttlMinutes: 30 }));
-    const codeB = await ok(a.call('admin', 'console:createEnrolmentCode', { branchId: 'MSA-01', ttlMinutes: 30 }));
-    const bad = await b.call('admin', 'sync:enrol', { serverUrl: proxy.url, code: 'AAAAA-AAAAA-AAAAA-AAAAA' });
-    expect(bad).toMatchObject({ ok: false, error: { code: 'CENTRAL_REFUSED' } });
-    expect(await ok(a.call('admin', 'sync:enrol', { serverUrl: proxy.url, code: codeA.code }))).toMatchObject({
-      enrolled: true,
-      branchId: 'NBO-01',
-    });
-    expect(await ok(b.call('admin', 'sync:enrol', { serverUrl: proxy.url, code: codeB.code }))).toMatchObject({
-      enrolled: true,
-      branchId: 'MSA-01',
-    });
-    // A code is single-use: B's code cannot enrol A again, and A is enrolled already anyway.
-    expect(await a.call('admin', 'sync:enrol', { serverUrl: proxy.url, code: codeB.code })).toMatchObject({
-      ok: false,
-      error: { code: 'CONFLICT' },
-    });
-  });
-
-  it('keeps working offline, then converges: central holds each chain exactly, with the countersignature', async () => {
-    proxy.setTarget(1); // nothing listens on port 1: both branches are offline
-    applicants.a = await registerScoreDecide(a, true);
-    applicants.b = await registerScoreDecide(b, false);
-    for (const t of [a, b]) {
-      const offline = await syncNow(t);
-      expect(offline.state).toBe('error');
-      expect(offline.lastError?.code).toBe('NETWORK');
-      expect(offline.backlog).toBeGreaterThan(0);
-      expect(t.ws.status().sync.state).toBe('error');
-    }
-
-    proxy.setTarget(server.port);
-    for (const t of [a, b]) {
-      const online = await syncNow(t);
-      expect(online).toMatchObject({ state: 'idle', backlog: 0, lastError: null });
-      expect(online.countersigned).not.toBeNull();
-      const stored = await database.db
-        .select({ seq: auditEntries.seq, hash: auditEntries.hash })
-        .from(auditEntries)
-        .where(eq(auditEntries.deviceId, t.ws.deviceKey.deviceId))
-        .orderBy(asc(auditEntries.seq));
-      expect(stored).toEqual(await localChain(t));
-    }
-
-    // Attachments: personal data only where central-sync was granted; scores and decisions always, pseudonymous.
-    const kinds = async (subject: string) =>
-      (
-        await database.db
-          .select({ action: auditEntries.action, kind: auditEntries.attachmentKind })
-          .from(auditEntries)
-          .where(eq(auditEntries.subject, subject))
-      ).map((r) => `${r.action}:${r.kind ?? '-'}`);
-    expect(await kinds(applicants.a ?? '')).toEqual(
-      expect.arrayContaining([
-        'applicant.registered:applicant.record',
-        'consent.captured:consent.receipt',
-        'behaviour.captured:behaviour.summary',
-        'applicant.scored:score.result',
-        'decision.recorded:decision.record',
-      ]),
-    );
-    const bKinds = await kinds(applicants.b ?? '');
-    expect(bKinds).toEqual(
-      expect.arrayContaining([
-        'applicant.registered:-',
-        'behaviour.captured:-',
-        'applicant.scored:score.result',
-        'decision.recorded:decision.record',
-      ]),
-    );
-    const everything = JSON.stringify(await database.db.select().from(auditEntries));
-    expect(everything).toContain(PERSON.fullName); // branch A's applicant agreed to central sync
-    const bRows = JSON.stringify(
-      await database.db
-        .select()
-        .from(auditEntries)
-        .where(eq(auditEntries.subject, applicants.b ?? '')),
-    );
-    expect(bRows).not.toContain(PERSON.nationalId);
-
-    const overview = await ok(a.call('admin', 'console:overview', {}));
-    expect(overview.devices.map((d) => [d.branchId, d.chainStatus, d.backlog, d.status]).sort()).toEqual([
-      ['MSA-01', 'ok', 0, 'active'],
-      ['NBO-01', 'ok', 0, 'active'],
-    ]);
-    expect(overview.issues).toEqual([]);
-    expect(overview.activity.branches.map((x) => x.branchId).sort()).toEqual(['MSA-01', 'NBO-01']);
-    expect(overview.devices.every((d) => d.lastCountersigned !== null)).toBe(true);
-  });
-
-  it('removes central personal data on a central-sync withdrawal, and again when a branch pushes it late', async () => {
-    const rowsOf = async (subject: string) =>
-      database.db
-        .select({ kind: auditEntries.attachmentKind, attachment: auditEntries.attachment })
-        .from(auditEntries)
-        .where(eq(auditEntries.subject, subject));
-    const withdrawn = applicants.a ?? '';
-    await ok(a.call('admin', 'console:requestWithdrawal', { applicantId: withdrawn, purpose: 'central-sync' }));
-    const after = await rowsOf(withdrawn);
-    expect(after.map((r) => r.kind)).toEqual(
-      expect.arrayContaining(['applicant.record.removed', 'behaviour.summary.removed', 'score.result']),
-    );
-    const score = after.find((r) => r.kind === 'score.result')?.attachment as Record<string, unknown>;
-    expect(score).toHaveProperty('score');
-    expect(score).not.toHaveProperty('contributions');
-    expect(JSON.stringify(after)).not.toContain(PERSON.fullName);
-
-    // Registered with central-sync while the erasure request is already on the feed: the push that carries the
-    // record comes first, and the record is removed as it arrives; the pull then erases it at the branch.
-    const { applicantId: late } = await ok(
-      a.call('officer', 'applicants:register', {
-        personal: PERSON,
-        consent: consentFor(a.ws, { 'central-sync': true }),
-      }),
-    );
-    await ok(a.call('admin', 'console:requestErasure', { applicantId: late }));
-    await syncNow(a);
-    expect(JSON.stringify(await rowsOf(late))).not.toContain(PERSON.nationalId);
-    expect((await rowsOf(late)).map((r) => r.kind)).toContain('applicant.record.removed');
-    expect(a.ws.applicants.get(late).status).toBe('erased');
-  });
-
-  it('puts a centrally published policy in force on both branches; scores record it and replay under it', async () => {
-    const refused = await ok(
-      a.call('admin', 'console:publishPolicy', {
-        version: 'pol-bad',
-        cutoffs: { approve: 500, refer: 600 },
-        reasonTexts: {},
-      }),
-    );
-    expect(refused.version).toBe('pol-bad');
-    await ok(
-      a.call('admin', 'console:publishPolicy', {
-        version: 'pol-2026-11',
-        cutoffs: { approve: 600, refer: 540 },
-        reasonTexts: {
-          'income-not-verified': { en: 'We could not check your income.', sw: 'Hatukuweza kuthibitisha.' },
-        },
-      }),
-    );
-    for (const t of [a, b]) {
-      const status = await syncNow(t);
-      expect(status.policy.current).toBe('pol-2026-11');
-      expect(status.lastPullRejected).toMatchObject({ kind: 'policy.release' });
-      expect((await ok(t.call('admin', 'model:status', {}))).policyVersion).toBe('pol-2026-11');
-      // Its reason texts are kept by version: letters for scores decided under it use them.
-      expect(t.ws.sync.policyReasonTexts('pol-2026-11')?.['income-not-verified']?.en).toBe(
-        'We could not check your income.',
+    async function registerScoreDecide(t: TempWorkstation, centralSync: boolean): Promise<string> {
+      const { applicantId } = await ok(
+        t.call('officer', 'applicants:register', {
+          personal: PERSON,
+          consent: consentFor(t.ws, { 'central-sync': centralSync }),
+        }),
       );
-    }
-    // The fixture's values score 593: approved under the package's default (560), referred under the bank's 600.
-    const { applicantId } = await ok(
-      a.call('officer', 'applicants:register', { personal: PERSON, consent: consentFor(a.ws) }),
-    );
-    await ok(a.call('officer', 'applicants:saveFeatures', { applicantId, values: FORM_VALUES }));
-    const score = await ok(a.call('officer', 'scoring:score', { applicantId }));
-    expect(score).toMatchObject({ score: 593, outcome: 'refer', policyVersion: 'pol-2026-11' });
-    const decision = await ok(
-      a.call('officer', 'decisions:record', {
-        scoreId: score.scoreId,
-        decision: 'refer',
-        reasonCodes: [`model:${score.reasons[0]?.feature ?? 'none'}`],
-      }),
-    );
-    const replay = await ok(a.call('admin', 'decisions:replay', { decisionId: decision.decisionId }));
-    expect(replay).toMatchObject({ reproduced: true, policyVersion: 'pol-2026-11' });
-  });
-
-  it('installs a centrally published model release on both branches only after verification', async () => {
-    const published = await ok(
-      a.call('admin', 'console:publishModel', { version: '2026.11.1', packageDir: defaultModelDir() }),
-    );
-    expect(published.modelHash).toMatch(/^sha256:/);
-    // A tampered package is refused by the console before it leaves, and by every branch if it arrives anyway.
-    const tamperedOnnx = Buffer.from(readFileSync(join(defaultModelDir(), 'model.onnx')));
-    tamperedOnnx[tamperedOnnx.length - 1] = (tamperedOnnx.at(-1) ?? 0) ^ 0xff;
-    const sneaked = await server.admin('POST', '/v1/admin/model-releases', {
-      version: '2026.11.2-evil',
-      files: {
-        'manifest.json': readFileSync(join(defaultModelDir(), 'manifest.json')).toString('base64'),
-        'model.onnx': tamperedOnnx.toString('base64'),
-        'signature.json': readFileSync(join(defaultModelDir(), 'signature.json')).toString('base64'),
-      },
-    });
-    expect(sneaked.status).toBe(201);
-
-    for (const t of [a, b]) {
-      const status = await syncNow(t);
-      expect(status.model.current).toBe('2026.11.1');
-      expect(status.model.lastRejected).toMatchObject({ version: '2026.11.2-evil' });
-      const model = await ok(t.call('admin', 'model:status', {}));
-      expect(model.state).toBe('verified');
-      expect(model.source).toBe(join(t.dir, 'models', '2026.11.1'));
-      const actions = t.ws.audit.list({ page: 1, pageSize: 200 }).entries.map((e) => e.action);
-      expect(actions).toEqual(expect.arrayContaining(['model.release_installed', 'model.release_refused']));
+      await ok(t.call('officer', 'applicants:saveFeatures', { applicantId, values: FORM_VALUES }));
+      const score = await ok(t.call('officer', 'scoring:score', { applicantId }));
+      const decision = score.outcome === 'refer' ? 'refer' : score.outcome;
+      await ok(
+        t.call('officer', 'decisions:record', {
+          scoreId: score.scoreId,
+          decision,
+          reasonCodes: [`model:${score.reasons[0]?.feature ?? 'none'}`],
+        }),
+      );
+      return applicantId;
     }
 
-    // A second release, then a rollback on branch B brings the first back.
-    await ok(a.call('admin', 'console:publishModel', { version: '2026.11.3', packageDir: defaultModelDir() }));
-    expect((await syncNow(b)).model).toMatchObject({ current: '2026.11.3', previous: '2026.11.1' });
-    const rolledBack = await ok(b.call('admin', 'sync:rollbackModel', {}));
-    expect(rolledBack.model).toMatchObject({ current: '2026.11.1', previous: '2026.11.3' });
-    expect((await ok(b.call('admin', 'model:status', {}))).source).toBe(join(b.dir, 'models', '2026.11.1'));
-    // The release survives a restart: the workstation loads the installed release, not the shipped package.
-    b.reopen({ syncIntervalMs: 600_000 });
-    await b.ws.modelReady;
-    await ok(b.call('admin', 'auth:signIn', { username: ADMIN.username, password: ADMIN.password }));
-    await ok(b.call('officer', 'auth:signIn', { username: 'otieno.officer', password: 'officer secret 456' }));
-    expect(b.ws.model.status()).toMatchObject({
-      source: join(b.dir, 'models', '2026.11.1'),
-      policyVersion: 'pol-2026-11',
-    });
-  });
+    beforeAll(async () => {
+      database = await target.open();
+      server = await startTestServer(database);
+      // Loopback proxy with no faults: pointing it at a closed port is how a branch goes offline.
+      proxy = await startFaultProxy(server.port, { rates: {}, random: Math.random });
+      proxy.setFaults(false);
+      // Background sync every 10 minutes: the test drives sync through `sync:now`, as the console does.
+      a = createTempWorkstation({ syncIntervalMs: 600_000, checkpointEvery: 10 });
+      b = createTempWorkstation({ syncIntervalMs: 600_000, checkpointEvery: 10 });
+      for (const t of [a, b]) {
+        await intakeReady(t);
+        await t.ws.modelReady;
+      }
+    }, 60_000);
 
-  it('applies at branch B an erasure requested at branch A, audited, and both chains still verify', async () => {
-    const applicantId = applicants.b ?? '';
-    await ok(a.call('admin', 'console:requestErasure', { applicantId }));
-    expect(b.ws.applicants.get(applicantId).status).toBe('active');
-    await syncNow(b);
-    expect(b.ws.applicants.get(applicantId).status).toBe('erased');
-    expect(b.ws.applicants.personal(applicantId)).toBeNull();
-    expect(b.ws.audit.forSubject(applicantId).at(-1)).toMatchObject({ action: 'applicant.erased', actor: 'system' });
-    // The erasure itself reaches central on B's next sync; A's console sees both chains still fine.
-    expect((await syncNow(b)).backlog).toBe(0);
-    for (const t of [a, b]) {
-      expect((await verifyAuditChain(t.ws.store.sqlite, t.ws.deviceKey)).ok).toBe(true);
-    }
-    const overview = await ok(a.call('admin', 'console:overview', {}));
-    expect(overview.devices.every((d) => d.chainStatus === 'ok')).toBe(true);
-  });
+    afterAll(async () => {
+      a.cleanup();
+      b.cleanup();
+      await proxy.close();
+      await server.close();
+      await database.close();
+    });
 
-  it('brings centrally published officers with no usable password; an admin here gives them one', async () => {
-    const published = await server.admin('POST', '/v1/admin/officers', {
-      officerId: 'OFF-00000000CAFE0001',
-      username: 'baraka.supervisor',
-      role: 'supervisor',
+    it('enrols each workstation for its branch through the console on branch A', async () => {
+      const before = await ok(a.call('admin', 'sync:status', {}));
+      expect(before).toMatchObject({ enrolled: false, state: 'not-configured' });
+      expect(await a.call('admin', 'console:overview', {})).toMatchObject({
+        ok: false,
+        error: { code: 'CONSOLE_NOT_CONNECTED' },
+      });
+      const wrong = await a.call('admin', 'console:connect', { adminToken: 'x'.repeat(43), serverUrl: proxy.url });
+      expect(wrong).toMatchObject({ ok: false, error: { code: 'CENTRAL_REFUSED' } });
+      await ok(a.call('admin', 'console:connect', { adminToken: server.adminToken, serverUrl: proxy.url }));
+
+      const codeA = await ok(a.call('admin', 'console:createEnrolmentCode', { branchId: 'NBO-01', ttlMinutes: 30 }));
+      const codeB = await ok(a.call('admin', 'console:createEnrolmentCode', { branchId: 'MSA-01', ttlMinutes: 30 }));
+      const bad = await b.call('admin', 'sync:enrol', { serverUrl: proxy.url, code: 'AAAAA-AAAAA-AAAAA-AAAAA' });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'CENTRAL_REFUSED' } });
+      expect(await ok(a.call('admin', 'sync:enrol', { serverUrl: proxy.url, code: codeA.code }))).toMatchObject({
+        enrolled: true,
+        branchId: 'NBO-01',
+      });
+      expect(await ok(b.call('admin', 'sync:enrol', { serverUrl: proxy.url, code: codeB.code }))).toMatchObject({
+        enrolled: true,
+        branchId: 'MSA-01',
+      });
+      // A code is single-use: B's code cannot enrol A again, and A is enrolled already anyway.
+      expect(await a.call('admin', 'sync:enrol', { serverUrl: proxy.url, code: codeB.code })).toMatchObject({
+        ok: false,
+        error: { code: 'CONFLICT' },
+      });
     });
-    expect(published.status).toBe(201);
-    await syncNow(a);
-    const synced = a.ws.officers.list().find((o) => o.username === 'baraka.supervisor');
-    expect(synced).toMatchObject({ id: 'OFF-00000000CAFE0001', role: 'supervisor', mustChangePassword: true });
-    expect(await a.call('x', 'auth:signIn', { username: 'baraka.supervisor', password: '' })).toMatchObject({
-      ok: false,
+
+    it('keeps working offline, then converges: central holds each chain exactly, with the countersignature', async () => {
+      proxy.setTarget(1); // nothing listens on port 1: both branches are offline
+      applicants.a = await registerScoreDecide(a, true);
+      applicants.b = await registerScoreDecide(b, false);
+      for (const t of [a, b]) {
+        const offline = await syncNow(t);
+        expect(offline.state).toBe('error');
+        expect(offline.lastError?.code).toBe('NETWORK');
+        expect(offline.backlog).toBeGreaterThan(0);
+        expect(t.ws.status().sync.state).toBe('error');
+      }
+
+      proxy.setTarget(server.port);
+      for (const t of [a, b]) {
+        const online = await syncNow(t);
+        expect(online).toMatchObject({ state: 'idle', backlog: 0, lastError: null });
+        expect(online.countersigned).not.toBeNull();
+        const stored = await database.db
+          .select({ seq: auditEntries.seq, hash: auditEntries.hash })
+          .from(auditEntries)
+          .where(eq(auditEntries.deviceId, t.ws.deviceKey.deviceId))
+          .orderBy(asc(auditEntries.seq));
+        expect(stored).toEqual(await localChain(t));
+      }
+
+      // Attachments: personal data only where central-sync was granted; scores and decisions always, pseudonymous.
+      const kinds = async (subject: string) =>
+        (
+          await database.db
+            .select({ action: auditEntries.action, kind: auditEntries.attachmentKind })
+            .from(auditEntries)
+            .where(eq(auditEntries.subject, subject))
+        ).map((r) => `${r.action}:${r.kind ?? '-'}`);
+      expect(await kinds(applicants.a ?? '')).toEqual(
+        expect.arrayContaining([
+          'applicant.registered:applicant.record',
+          'consent.captured:consent.receipt',
+          'behaviour.captured:behaviour.summary',
+          'applicant.scored:score.result',
+          'decision.recorded:decision.record',
+        ]),
+      );
+      const bKinds = await kinds(applicants.b ?? '');
+      expect(bKinds).toEqual(
+        expect.arrayContaining([
+          'applicant.registered:-',
+          'behaviour.captured:-',
+          'applicant.scored:score.result',
+          'decision.recorded:decision.record',
+        ]),
+      );
+      const everything = JSON.stringify(await database.db.select().from(auditEntries));
+      expect(everything).toContain(PERSON.fullName); // branch A's applicant agreed to central sync
+      const bRows = JSON.stringify(
+        await database.db
+          .select()
+          .from(auditEntries)
+          .where(eq(auditEntries.subject, applicants.b ?? '')),
+      );
+      expect(bRows).not.toContain(PERSON.nationalId);
+
+      const overview = await ok(a.call('admin', 'console:overview', {}));
+      expect(overview.devices.map((d) => [d.branchId, d.chainStatus, d.backlog, d.status]).sort()).toEqual([
+        ['MSA-01', 'ok', 0, 'active'],
+        ['NBO-01', 'ok', 0, 'active'],
+      ]);
+      expect(overview.issues).toEqual([]);
+      expect(overview.activity.branches.map((x) => x.branchId).sort()).toEqual(['MSA-01', 'NBO-01']);
+      expect(overview.devices.every((d) => d.lastCountersigned !== null)).toBe(true);
     });
-    await ok(
-      a.call('admin', 'officers:resetPassword', {
+
+    it('removes central personal data on a central-sync withdrawal, and again when a branch pushes it late', async () => {
+      const rowsOf = async (subject: string) =>
+        database.db
+          .select({ kind: auditEntries.attachmentKind, attachment: auditEntries.attachment })
+          .from(auditEntries)
+          .where(eq(auditEntries.subject, subject));
+      const withdrawn = applicants.a ?? '';
+      await ok(a.call('admin', 'console:requestWithdrawal', { applicantId: withdrawn, purpose: 'central-sync' }));
+      const after = await rowsOf(withdrawn);
+      expect(after.map((r) => r.kind)).toEqual(
+        expect.arrayContaining(['applicant.record.removed', 'behaviour.summary.removed', 'score.result']),
+      );
+      const score = after.find((r) => r.kind === 'score.result')?.attachment as Record<string, unknown>;
+      expect(score).toHaveProperty('score');
+      expect(score).not.toHaveProperty('contributions');
+      expect(JSON.stringify(after)).not.toContain(PERSON.fullName);
+
+      // Registered with central-sync while the erasure request is already on the feed: the push that carries the
+      // record comes first, and the record is removed as it arrives; the pull then erases it at the branch.
+      const { applicantId: late } = await ok(
+        a.call('officer', 'applicants:register', {
+          personal: PERSON,
+          consent: consentFor(a.ws, { 'central-sync': true }),
+        }),
+      );
+      await ok(a.call('admin', 'console:requestErasure', { applicantId: late }));
+      await syncNow(a);
+      expect(JSON.stringify(await rowsOf(late))).not.toContain(PERSON.nationalId);
+      expect((await rowsOf(late)).map((r) => r.kind)).toContain('applicant.record.removed');
+      expect(a.ws.applicants.get(late).status).toBe('erased');
+    });
+
+    it('puts a centrally published policy in force on both branches; scores record it and replay under it', async () => {
+      const refused = await ok(
+        a.call('admin', 'console:publishPolicy', {
+          version: 'pol-bad',
+          cutoffs: { approve: 500, refer: 600 },
+          reasonTexts: {},
+        }),
+      );
+      expect(refused.version).toBe('pol-bad');
+      await ok(
+        a.call('admin', 'console:publishPolicy', {
+          version: 'pol-2026-11',
+          cutoffs: { approve: 600, refer: 540 },
+          reasonTexts: {
+            'income-not-verified': { en: 'We could not check your income.', sw: 'Hatukuweza kuthibitisha.' },
+          },
+        }),
+      );
+      for (const t of [a, b]) {
+        const status = await syncNow(t);
+        expect(status.policy.current).toBe('pol-2026-11');
+        expect(status.lastPullRejected).toMatchObject({ kind: 'policy.release' });
+        expect((await ok(t.call('admin', 'model:status', {}))).policyVersion).toBe('pol-2026-11');
+        // Its reason texts are kept by version: letters for scores decided under it use them.
+        expect(t.ws.sync.policyReasonTexts('pol-2026-11')?.['income-not-verified']?.en).toBe(
+          'We could not check your income.',
+        );
+      }
+      // The fixture's values score 593: approved under the package's default (560), referred under the bank's 600.
+      const { applicantId } = await ok(
+        a.call('officer', 'applicants:register', { personal: PERSON, consent: consentFor(a.ws) }),
+      );
+      await ok(a.call('officer', 'applicants:saveFeatures', { applicantId, values: FORM_VALUES }));
+      const score = await ok(a.call('officer', 'scoring:score', { applicantId }));
+      expect(score).toMatchObject({ score: 593, outcome: 'refer', policyVersion: 'pol-2026-11' });
+      const decision = await ok(
+        a.call('officer', 'decisions:record', {
+          scoreId: score.scoreId,
+          decision: 'refer',
+          reasonCodes: [`model:${score.reasons[0]?.feature ?? 'none'}`],
+        }),
+      );
+      const replay = await ok(a.call('admin', 'decisions:replay', { decisionId: decision.decisionId }));
+      expect(replay).toMatchObject({ reproduced: true, policyVersion: 'pol-2026-11' });
+    });
+
+    it('installs a centrally published model release on both branches only after verification', async () => {
+      const published = await ok(
+        a.call('admin', 'console:publishModel', { version: '2026.11.1', packageDir: defaultModelDir() }),
+      );
+      expect(published.modelHash).toMatch(/^sha256:/);
+      // A tampered package is refused by the console before it leaves, and by every branch if it arrives anyway.
+      const tamperedOnnx = Buffer.from(readFileSync(join(defaultModelDir(), 'model.onnx')));
+      tamperedOnnx[tamperedOnnx.length - 1] = (tamperedOnnx.at(-1) ?? 0) ^ 0xff;
+      const sneaked = await server.admin('POST', '/v1/admin/model-releases', {
+        version: '2026.11.2-evil',
+        files: {
+          'manifest.json': readFileSync(join(defaultModelDir(), 'manifest.json')).toString('base64'),
+          'model.onnx': tamperedOnnx.toString('base64'),
+          'signature.json': readFileSync(join(defaultModelDir(), 'signature.json')).toString('base64'),
+        },
+      });
+      expect(sneaked.status).toBe(201);
+
+      for (const t of [a, b]) {
+        const status = await syncNow(t);
+        expect(status.model.current).toBe('2026.11.1');
+        expect(status.model.lastRejected).toMatchObject({ version: '2026.11.2-evil' });
+        const model = await ok(t.call('admin', 'model:status', {}));
+        expect(model.state).toBe('verified');
+        expect(model.source).toBe(join(t.dir, 'models', '2026.11.1'));
+        const actions = t.ws.audit.list({ page: 1, pageSize: 200 }).entries.map((e) => e.action);
+        expect(actions).toEqual(expect.arrayContaining(['model.release_installed', 'model.release_refused']));
+      }
+
+      // A second release, then a rollback on branch B brings the first back.
+      await ok(a.call('admin', 'console:publishModel', { version: '2026.11.3', packageDir: defaultModelDir() }));
+      expect((await syncNow(b)).model).toMatchObject({ current: '2026.11.3', previous: '2026.11.1' });
+      const rolledBack = await ok(b.call('admin', 'sync:rollbackModel', {}));
+      expect(rolledBack.model).toMatchObject({ current: '2026.11.1', previous: '2026.11.3' });
+      expect((await ok(b.call('admin', 'model:status', {}))).source).toBe(join(b.dir, 'models', '2026.11.1'));
+      // The release survives a restart: the workstation loads the installed release, not the shipped package.
+      b.reopen({ syncIntervalMs: 600_000 });
+      await b.ws.modelReady;
+      await ok(b.call('admin', 'auth:signIn', { username: ADMIN.username, password: ADMIN.password }));
+      await ok(b.call('officer', 'auth:signIn', { username: 'otieno.officer', password: 'officer secret 456' }));
+      expect(b.ws.model.status()).toMatchObject({
+        source: join(b.dir, 'models', '2026.11.1'),
+        policyVersion: 'pol-2026-11',
+      });
+    });
+
+    it('applies at branch B an erasure requested at branch A, audited, and both chains still verify', async () => {
+      const applicantId = applicants.b ?? '';
+      await ok(a.call('admin', 'console:requestErasure', { applicantId }));
+      expect(b.ws.applicants.get(applicantId).status).toBe('active');
+      await syncNow(b);
+      expect(b.ws.applicants.get(applicantId).status).toBe('erased');
+      expect(b.ws.applicants.personal(applicantId)).toBeNull();
+      expect(b.ws.audit.forSubject(applicantId).at(-1)).toMatchObject({ action: 'applicant.erased', actor: 'system' });
+      // The erasure itself reaches central on B's next sync; A's console sees both chains still fine.
+      expect((await syncNow(b)).backlog).toBe(0);
+      for (const t of [a, b]) {
+        expect((await verifyAuditChain(t.ws.store.sqlite, t.ws.deviceKey)).ok).toBe(true);
+      }
+      const overview = await ok(a.call('admin', 'console:overview', {}));
+      expect(overview.devices.every((d) => d.chainStatus === 'ok')).toBe(true);
+    });
+
+    it('brings centrally published officers with no usable password; an admin here gives them one', async () => {
+      const published = await server.admin('POST', '/v1/admin/officers', {
         officerId: 'OFF-00000000CAFE0001',
-        newPassword: 'one time pass 789',
-      }),
-    );
-    await ok(a.call('x', 'auth:signIn', { username: 'baraka.supervisor', password: 'one time pass 789' }));
-  });
+        username: 'baraka.supervisor',
+        role: 'supervisor',
+      });
+      expect(published.status).toBe(201);
+      await syncNow(a);
+      const synced = a.ws.officers.list().find((o) => o.username === 'baraka.supervisor');
+      expect(synced).toMatchObject({ id: 'OFF-00000000CAFE0001', role: 'supervisor', mustChangePassword: true });
+      expect(await a.call('x', 'auth:signIn', { username: 'baraka.supervisor', password: '' })).toMatchObject({
+        ok: false,
+      });
+      await ok(
+        a.call('admin', 'officers:resetPassword', {
+          officerId: 'OFF-00000000CAFE0001',
+          newPassword: 'one time pass 789',
+        }),
+      );
+      await ok(a.call('x', 'auth:signIn', { username: 'baraka.supervisor', password: 'one time pass 789' }));
+    });
 
-  it('refuses a device the console revoked; its officers keep working offline', async () => {
-    await ok(a.call('admin', 'console:revokeDevice', { deviceId: b.ws.deviceKey.deviceId }));
-    const status = await syncNow(b);
-    expect(status).toMatchObject({ revoked: true, state: 'error' });
-    await registerScoreDecide(b, false);
-    const overview = await ok(a.call('admin', 'console:overview', {}));
-    expect(overview.devices.find((d) => d.branchId === 'MSA-01')?.status).toBe('revoked');
+    it('refuses a device the console revoked; its officers keep working offline', async () => {
+      await ok(a.call('admin', 'console:revokeDevice', { deviceId: b.ws.deviceKey.deviceId }));
+      const status = await syncNow(b);
+      expect(status).toMatchObject({ revoked: true, state: 'error' });
+      await registerScoreDecide(b, false);
+      const overview = await ok(a.call('admin', 'console:overview', {}));
+      expect(overview.devices.find((d) => d.branchId === 'MSA-01')?.status).toBe('revoked');
+    });
   });
-});
+}

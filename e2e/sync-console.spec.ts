@@ -109,7 +109,7 @@ test('an administrator enrols the workstation, watches the bank, publishes a pol
   await expect(card.getByTestId('workstation-policy')).toHaveText(POLICY_VERSION);
 
   // Model releases: verified here before they are sent, installed through the feed, and rolled back on the device.
-  await publishModel(page, 'does-not-exist', '2026.11-m0');
+  await publishModel(page, '/nonexistent/model-package', '2026.11-m0');
   await expect(app.notification(/No signed model package in that folder/)).toBeVisible();
   const refused = page.getByRole('dialog', { name: 'Publish model release' });
   await refused.getByRole('button', { name: 'Back' }).click();

@@ -37,6 +37,7 @@ import { loadPublicKey } from '../../models/package/signing';
 import { createAttachmentFor } from './sync/attachments';
 import { CentralConsole } from './sync/central-console';
 import { WorkstationSync } from './sync/workstation-sync';
+import type { PolicyDefaults } from '../../models/scoring/scaling';
 import type { SyncTransport } from './sync/transport';
 
 export interface WorkstationOptions {
@@ -117,7 +118,11 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const behaviour = new BehaviourService(store, clock, applicants, consent);
   const modelDir = options.modelDir === undefined ? defaultModelDir() : options.modelDir;
   const trustedModelPem = options.modelPublicKey ?? readFileSync(developmentPublicKeyPath(), 'utf8');
-  const model = new ModelService({ trustedPublicKey: trustedModelPem, clock });
+  const model = new ModelService({
+    trustedPublicKey: trustedModelPem,
+    clock,
+    policyByVersion: (version: string): PolicyDefaults | undefined => sync.policyCutoffsFor(version),
+  });
   const scoring = new ScoringService({ store, clock, applicants, consent, behaviour, model });
   const decisions = new DecisionService(store, clock, applicants);
   const letters = new LetterService({
@@ -160,7 +165,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     }
   };
   const trustedModelKey = loadPublicKey(trustedModelPem);
-  const sync = new WorkstationSync({
+  const sync: WorkstationSync = new WorkstationSync({
     store,
     deviceKey,
     clock,
@@ -172,6 +177,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     attachmentFor: createAttachmentFor({ consent, applicants, behaviour, scoring, decisions }),
     trustedModelKey,
     loadModel: (dir) => model.loadDirectory(dir),
+    modelStatus: () => model.status(),
     applyPolicy: (policy) => model.setPolicy(policy),
     defaultModelDir: modelDir ?? defaultModelDir(),
     endSessionsOf: (officerId) => endSessionsOf(officerId, 'account-disabled'),
@@ -183,12 +189,21 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     clock,
     trustedModelKey,
     enrolledServerUrl: () => sync.state.serverUrl,
+    sessionUsable: (s) => {
+      const current = sessions.get(s.id);
+      return (
+        current !== undefined &&
+        !current.locked &&
+        current.officerId === s.officerId &&
+        current.signedInAt === s.signedInAt
+      );
+    },
   });
   // An installed (verified) release takes over from the shipped package.
   const modelReady: Promise<void> =
     modelDir === null
       ? Promise.resolve()
-      : model.loadDirectory(sync.modelDir()).then(
+      : sync.loadInstalledModel().then(
           (status) =>
             log.info('model.loaded', { state: status.state, refusal: status.refusal, modelHash: status.modelHash }),
           (error: unknown) =>

@@ -6,7 +6,7 @@
  * an erasure requested at branch A is applied at branch B; officers published centrally arrive with no usable
  * password; a revoked device is refused.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
@@ -17,6 +17,10 @@ import { ADMIN, createTempWorkstation, type TempWorkstation } from '../../electr
 import { consentFor, FORM_VALUES, intakeReady, PERSON } from '../../electron/core/testing/intake-fixtures';
 import { verifyAuditChain } from '../../electron/core/audit/verify';
 import { defaultModelDir } from '../../electron/core/scoring/model-service';
+import { computeSpecHash } from '../../shared/features';
+import { sha256Hex } from '../../models/core/hash';
+import { loadPrivateKey, signPackage } from '../../models/package/signing';
+import { DEV_PRIVATE_KEY } from '../../models/cli/args';
 import type { SyncStatusView } from '../../shared/ipc/sync';
 import { startFaultProxy, type FaultProxy } from '../testing/fault-proxy';
 import { startTestServer, type TestServer } from '../testing/test-server';
@@ -114,6 +118,18 @@ for (const target of TEST_DATABASES) {
         enrolled: true,
         branchId: 'MSA-01',
       });
+      // The admin token lives for the unlocked session only: a lock forgets it, and the unlocked session must connect again.
+      await ok(a.call('admin', 'auth:lock', {}));
+      await ok(a.call('admin', 'auth:unlock', { password: ADMIN.password }));
+      expect(await a.call('admin', 'console:overview', {})).toMatchObject({
+        ok: false,
+        error: { code: 'CONSOLE_NOT_CONNECTED' },
+      });
+      await ok(a.call('admin', 'console:connect', { adminToken: server.adminToken, serverUrl: proxy.url }));
+      // Plain http is refused for anything but this machine: tokens and personal data never cross a network in clear.
+      expect(
+        await a.call('admin', 'console:connect', { adminToken: server.adminToken, serverUrl: 'http://10.0.0.5:8787' }),
+      ).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
       // A code is single-use: B's code cannot enrol A again, and A is enrolled already anyway.
       expect(await a.call('admin', 'sync:enrol', { serverUrl: proxy.url, code: codeB.code })).toMatchObject({
         ok: false,
@@ -268,6 +284,20 @@ for (const target of TEST_DATABASES) {
       );
       const replay = await ok(a.call('admin', 'decisions:replay', { decisionId: decision.decisionId }));
       expect(replay).toMatchObject({ reproduced: true, policyVersion: 'pol-2026-11' });
+      // A newer policy does not stop the replay of decisions made under the earlier one.
+      await ok(
+        a.call('admin', 'console:publishPolicy', {
+          version: 'pol-2026-12',
+          cutoffs: { approve: 590, refer: 530 },
+          reasonTexts: {},
+        }),
+      );
+      expect((await syncNow(a)).policy.current).toBe('pol-2026-12');
+      expect(await ok(a.call('admin', 'decisions:replay', { decisionId: decision.decisionId }))).toMatchObject({
+        reproduced: true,
+        policyVersion: 'pol-2026-11',
+      });
+      expect((await syncNow(b)).policy.current).toBe('pol-2026-12');
     });
 
     it('installs a centrally published model release on both branches only after verification', async () => {
@@ -299,6 +329,36 @@ for (const target of TEST_DATABASES) {
         expect(actions).toEqual(expect.arrayContaining(['model.release_installed', 'model.release_refused']));
       }
 
+      // Signed with the trusted key but built on another feature specification: it verifies, the model service refuses
+      // it at load, and it never becomes current nor a rollback target.
+      const manifest = JSON.parse(readFileSync(join(defaultModelDir(), 'manifest.json'), 'utf8')) as {
+        spec: { version: string };
+        specHash: string;
+      };
+      manifest.spec.version = '9.9.9';
+      manifest.specHash = computeSpecHash(manifest.spec as never, sha256Hex);
+      const files = new Map<string, Uint8Array>([
+        ['manifest.json', Buffer.from(JSON.stringify(manifest))],
+        ['model.onnx', readFileSync(join(defaultModelDir(), 'model.onnx'))],
+      ]);
+      const signature = signPackage(files, loadPrivateKey(readFileSync(DEV_PRIVATE_KEY)));
+      const foreign = await server.admin('POST', '/v1/admin/model-releases', {
+        version: '2026.11.2-foreign',
+        files: {
+          'manifest.json': Buffer.from(files.get('manifest.json') ?? []).toString('base64'),
+          'model.onnx': Buffer.from(files.get('model.onnx') ?? []).toString('base64'),
+          'signature.json': Buffer.from(JSON.stringify(signature)).toString('base64'),
+        },
+      });
+      expect(foreign.status).toBe(201);
+      const afterForeign = await syncNow(a);
+      expect(afterForeign.model).toMatchObject({
+        current: '2026.11.1',
+        previous: null,
+        lastRejected: { version: '2026.11.2-foreign' },
+      });
+      expect(existsSync(join(a.dir, 'models', '2026.11.2-foreign'))).toBe(false);
+      expect((await ok(a.call('admin', 'model:status', {}))).source).toBe(join(a.dir, 'models', '2026.11.1'));
       // A second release, then a rollback on branch B brings the first back.
       await ok(a.call('admin', 'console:publishModel', { version: '2026.11.3', packageDir: defaultModelDir() }));
       expect((await syncNow(b)).model).toMatchObject({ current: '2026.11.3', previous: '2026.11.1' });
@@ -312,7 +372,7 @@ for (const target of TEST_DATABASES) {
       await ok(b.call('officer', 'auth:signIn', { username: 'otieno.officer', password: 'officer secret 456' }));
       expect(b.ws.model.status()).toMatchObject({
         source: join(b.dir, 'models', '2026.11.1'),
-        policyVersion: 'pol-2026-11',
+        policyVersion: 'pol-2026-12',
       });
     });
 

@@ -18,11 +18,20 @@ import { PolicyReleaseSchema } from '../sync/pull';
 import { Empty, IsoTimestamp } from './common';
 import { defineChannels } from './define';
 
-/** http(s) only, no credentials in the URL: the admin token and device tokens travel in headers. */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * https, or http to this machine only (development, the demo, tests): tokens and personal data never cross a network
+ * in clear. No credentials in the URL: the admin token and device tokens travel in headers.
+ */
 export const ServerUrlSchema = z
   .url({ protocol: /^https?$/ })
   .max(200)
-  .refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), 'The address must not contain a user name or password.');
+  .refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), 'The address must not contain a user name or password.')
+  .refine((url) => {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || LOOPBACK.has(parsed.hostname);
+  }, 'Use https:// (plain http only to this machine, 127.0.0.1 or localhost).');
 
 export const SyncStatusView = z.strictObject({
   enrolled: z.boolean(),
@@ -152,8 +161,13 @@ export const consoleChannels = defineChannels('console', {
   'console:publishModel': {
     input: z.strictObject({
       version: VersionSchema,
-      /** A signed model package folder on this workstation; verified here before it is sent. */
-      packageDir: z.string().trim().min(1).max(1024),
+      /** A signed model package folder on this workstation (absolute path); verified here before it is sent. */
+      packageDir: z
+        .string()
+        .trim()
+        .min(1)
+        .max(1024)
+        .refine((path) => path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path), 'Give the full path of the folder.'),
     }),
     output: z.strictObject({ feedItemId: z.number().int(), version: z.string(), modelHash: z.string() }),
     access: ['admin'],

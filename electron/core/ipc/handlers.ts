@@ -52,6 +52,7 @@ export function createHandlers(ws: WorkstationServices): Handlers {
     },
     'auth:signIn': async (ctx, input) => {
       const previous = ws.sessions.end(ctx.connectionId);
+      ws.centralConsole.forget(ctx.connectionId);
       if (previous) {
         ws.recordSignOut(previous.officerId, 'replaced');
       }

@@ -50,6 +50,8 @@ export interface ModelServiceOptions {
   /** The specification the app captures data with; a package built on another one is refused. */
   readonly spec?: FeatureSpec;
   readonly clock?: Clock;
+  /** Cut-offs of an earlier central policy release by version (replay of decisions made under it). */
+  readonly policyByVersion?: (version: string) => PolicyDefaults | undefined;
   /** Seam for tests: how a session is made from verified bytes. */
   readonly createScorer?: (verified: VerifiedPackage) => Promise<ModelScorer>;
 }
@@ -71,6 +73,7 @@ export class ModelService {
   readonly #expectedSpecHash: string;
   readonly #clock: Clock;
   readonly #createScorer: (verified: VerifiedPackage) => Promise<ModelScorer>;
+  readonly #policyByVersion: ((version: string) => PolicyDefaults | undefined) | undefined;
   #active: ActiveModel | null = null;
   /** The cut-offs of a central policy release, in force over the package's defaults (null: the package's own). */
   #policyOverride: PolicyDefaults | null = null;
@@ -84,6 +87,7 @@ export class ModelService {
     this.#expectedSpecHash = computeSpecHash(options.spec ?? NEXIS_FEATURE_SPEC, sha256Hex);
     this.#clock = options.clock ?? systemClock;
     this.#createScorer = options.createScorer ?? createModelScorer;
+    this.#policyByVersion = options.policyByVersion;
     this.#status = {
       ...EMPTY_STATUS,
       state: 'not-installed',
@@ -119,6 +123,18 @@ export class ModelService {
     const manifest: ModelManifest = { ...active.manifest, policy: policy ?? this.#packagePolicy };
     this.#active = { ...active, manifest, explainer: createExplainer(manifest) };
     this.#status = { ...this.#status, policyVersion: manifest.policy.version };
+  }
+
+  /** The cut-offs a score recorded as `policyVersion`: in force now, the package's own, or an earlier release. */
+  policyFor(version: string): PolicyDefaults | undefined {
+    const inForce = this.#active?.manifest.policy;
+    if (inForce?.version === version) {
+      return inForce;
+    }
+    if (this.#packagePolicy?.version === version) {
+      return this.#packagePolicy;
+    }
+    return this.#policyByVersion?.(version);
   }
 
   /** Reads a package directory once, then verifies and loads those bytes. */

@@ -41,17 +41,19 @@ export async function replayDecision(
     );
   }
   const active = model.active();
-  if (active.manifest.policy.version !== row.policyVersion) {
+  const policy = model.policyFor(row.policyVersion);
+  if (policy === undefined) {
     throw new NexisError(
       MODEL_UNAVAILABLE,
-      `The decision used policy ${row.policyVersion}; the loaded package has ${active.manifest.policy.version}.`,
+      `The decision used policy ${row.policyVersion}, which is not installed on this workstation.`,
     );
   }
   const stored = viewOf(row);
   const inputs = JSON.parse(row.inputs) as Record<string, number | string | null>;
   const reference = await active.scorer.score(inputs);
-  // The reference path applies the package's default cut-offs; a central policy release may be in force instead.
-  const replayed = explanationOf({ ...reference, outcome: outcomeOf(reference.score, active.manifest.policy) });
+  // The reference path applies the package's default cut-offs; the decision may have been made under a central
+  // policy release (in force now or earlier): its recorded version decides.
+  const replayed = explanationOf({ ...reference, outcome: outcomeOf(reference.score, policy) });
   const differences: string[] = [];
   compare(differences, 'score', stored.score, replayed.score);
   compare(differences, 'band', stored.band, replayed.band);

@@ -127,8 +127,9 @@ export function createAttachmentFor(s: AttachmentSources): AttachmentFor {
     try {
       return build(entry);
     } catch (error) {
-      // Erased since (crypto-shredded), or gone: the entry still travels, without an attachment.
-      if (isNexisError(error)) {
+      // Gone since (an unknown record): the entry still travels, without an attachment. Anything else (a storage
+      // error) fails this push, which is retried: an attachment is never dropped for a passing problem.
+      if (isNexisError(error) && error.code === 'NOT_FOUND') {
         return null;
       }
       throw error;

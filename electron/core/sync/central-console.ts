@@ -47,11 +47,15 @@ export interface CentralConsoleOptions {
   readonly trustedModelKey: KeyObject;
   /** The server this workstation is enrolled with, if any (the default for `connect`). */
   readonly enrolledServerUrl: () => string | undefined;
+  /** Whether this sign-in is still the connection's session, and unlocked. */
+  readonly sessionUsable: (session: ConsoleSession) => boolean;
 }
 
 export class CentralConsole {
   readonly #o: CentralConsoleOptions;
   readonly #connections = new Map<string, Connection>();
+  /** Bumped by every `forget`: a connect that was in flight when its session locked or ended keeps nothing. */
+  readonly #epochs = new Map<string, number>();
 
   constructor(options: CentralConsoleOptions) {
     this.#o = options;
@@ -70,8 +74,12 @@ export class CentralConsole {
       throw new NexisError('INVALID_INPUT', 'Give the central server address: this workstation is not enrolled.');
     }
     const candidate: Connection = { key: keyOf(session), serverUrl: url.replace(/\/+$/, ''), token };
+    const epoch = this.#epochs.get(session.id) ?? 0;
     // A wrong token is refused by the server here, before anything is kept.
     await this.#request(candidate, 'GET', '/v1/admin/devices', undefined, z.object({ devices: z.array(z.unknown()) }));
+    if ((this.#epochs.get(session.id) ?? 0) !== epoch || !this.#o.sessionUsable(session)) {
+      throw new NexisError('SESSION_LOCKED', 'The session was locked or ended while connecting: nothing was kept.');
+    }
     this.#connections.set(session.id, candidate);
     this.#audit(session.officerId, 'console.connected', null, { server: new URL(candidate.serverUrl).origin });
     return { connected: true, serverUrl: candidate.serverUrl };
@@ -80,6 +88,7 @@ export class CentralConsole {
   /** Forgets the token of a session (disconnect, lock, sign-out, closed window). */
   forget(sessionId: string): void {
     this.#connections.delete(sessionId);
+    this.#epochs.set(sessionId, (this.#epochs.get(sessionId) ?? 0) + 1);
   }
 
   async overview(session: ConsoleSession): Promise<ConsoleOverview> {
@@ -214,7 +223,7 @@ export class CentralConsole {
 
   #require(session: ConsoleSession): Connection {
     const c = this.#connections.get(session.id);
-    if (c === undefined || c.key !== keyOf(session)) {
+    if (c === undefined || c.key !== keyOf(session) || !this.#o.sessionUsable(session)) {
       throw new NexisError('CONSOLE_NOT_CONNECTED', 'Connect to the central server with an admin API token first.');
     }
     return c;

@@ -29,26 +29,25 @@ export type VerifyModelPackage = (files: ModelPackageFiles) => { ok: true } | { 
 
 const VERSION_DIR = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
 
-export function installModelRelease(
+/**
+ * Verifies a release and writes its files to `<modelsDir>/<version>` (staged, then renamed into place). It does not
+ * make the release current: the caller does that once the model service has loaded it.
+ */
+export function stageModelRelease(
   release: ModelRelease,
-  options: { modelsDir: string; state: SyncStateStore; verify: VerifyModelPackage },
-): PullOutcome {
-  const { state } = options;
-  if (state.get(RELEASE_KEYS.modelCurrent) === release.version) {
-    return 'ignored';
-  }
+  options: { modelsDir: string; verify: VerifyModelPackage },
+): { ok: true; dir: string } | { ok: false; reason: string } {
   const files: ModelPackageFiles = {
     manifest: Buffer.from(release.files['manifest.json'], 'base64'),
     onnx: Buffer.from(release.files['model.onnx'], 'base64'),
     signature: Buffer.from(release.files['signature.json'], 'base64'),
   };
+  if (!VERSION_DIR.test(release.version)) {
+    return { ok: false, reason: 'bad version' };
+  }
   const verdict = options.verify(files);
-  if (!verdict.ok || !VERSION_DIR.test(release.version)) {
-    state.set(
-      RELEASE_KEYS.rejected,
-      JSON.stringify({ version: release.version, reason: verdict.ok ? 'bad version' : verdict.reason }),
-    );
-    return 'rejected';
+  if (!verdict.ok) {
+    return { ok: false, reason: verdict.reason };
   }
   const target = join(options.modelsDir, release.version);
   const staging = `${target}.partial`;
@@ -59,11 +58,37 @@ export function installModelRelease(
   writeFileSync(join(staging, 'signature.json'), files.signature);
   rmSync(target, { recursive: true, force: true });
   renameSync(staging, target);
+  return { ok: true, dir: target };
+}
+
+/** Makes a staged release current; the one it replaces stays installed as `previous`. */
+export function activateModelRelease(state: SyncStateStore, version: string): void {
   const current = state.get(RELEASE_KEYS.modelCurrent);
-  if (current !== undefined) {
+  if (current !== undefined && current !== '' && current !== version) {
     state.set(RELEASE_KEYS.modelPrevious, current);
   }
-  state.set(RELEASE_KEYS.modelCurrent, release.version);
+  state.set(RELEASE_KEYS.modelCurrent, version);
+}
+
+export function recordRejectedRelease(state: SyncStateStore, version: string, reason: string): void {
+  state.set(RELEASE_KEYS.rejected, JSON.stringify({ version, reason }));
+}
+
+/** Stage and activate in one go (no model service to consult): verified files become current. */
+export function installModelRelease(
+  release: ModelRelease,
+  options: { modelsDir: string; state: SyncStateStore; verify: VerifyModelPackage },
+): PullOutcome {
+  const { state } = options;
+  if (state.get(RELEASE_KEYS.modelCurrent) === release.version) {
+    return 'ignored';
+  }
+  const staged = stageModelRelease(release, options);
+  if (!staged.ok) {
+    recordRejectedRelease(state, release.version, staged.reason);
+    return 'rejected';
+  }
+  activateModelRelease(state, release.version);
   return 'applied';
 }
 

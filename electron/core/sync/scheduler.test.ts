@@ -102,4 +102,27 @@ describe('background sync loop', () => {
     expect(recovered.nextRunInMs).toBe(600_000);
     await loop.stop();
   });
+
+  it('never runs two syncs at once, however many callers ask at the same moment', async () => {
+    let active = 0;
+    let maxActive = 0;
+    let calls = 0;
+    const slow: SyncTransport = {
+      request: async (method, path) => {
+        calls += 1;
+        active += 1;
+        maxActive = Math.max(maxActive, active);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        active -= 1;
+        return flaky(0).request(method, path);
+      },
+    };
+    const loop = new SyncLoop(clientWith(slow), { intervalMs: 600_000 });
+    loop.start();
+    await Promise.all([loop.runNow(), loop.runNow(), loop.runNow()]);
+    await loop.stop();
+    expect(maxActive).toBe(1);
+    // Three runs one after the other (push and pull each), not three at once.
+    expect(calls).toBe(6);
+  });
 });

@@ -61,7 +61,10 @@ export class SyncLoop {
 
   /** Runs once now (after the run in flight, if any) and answers with the outcome; the schedule carries on after. */
   async runNow(): Promise<SyncLoopStatus> {
-    await this.#inFlight;
+    // Several callers may wait on the same run: each re-checks after waking, so one run at a time holds.
+    while (this.#inFlight !== undefined) {
+      await this.#inFlight;
+    }
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const run = this.#run().finally(() => {

@@ -4,7 +4,7 @@
  * rollback), and the status the status panel and the sync console show. Nothing here blocks an officer: the loop
  * runs on timers, and a failure only changes the status.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { ModelStatusView } from '../../../shared/ipc/scoring';
@@ -26,16 +26,27 @@ import { coreSyncHandlers } from './core-handlers';
 import { metaSyncStateStore } from './meta-state';
 import {
   RELEASE_KEYS,
+  activateModelRelease,
   currentPolicy,
+  installPolicyRelease,
   policyByVersion,
+  recordRejectedRelease,
   rollbackModelRelease,
+  stageModelRelease,
   type VerifyModelPackage,
 } from './releases';
 import { SyncLoop } from './scheduler';
 import { SyncState } from './state';
 import { syncStatusLine, type SyncStatusLine } from './status';
 import { createHttpTransport, type SyncTransport } from './transport';
-import { SyncError, type AttachmentFor, type ChainSource, type PullHandlers, type SyncStateStore } from './types';
+import {
+  SyncError,
+  type AttachmentFor,
+  type ChainSource,
+  type PullHandlers,
+  type PullOutcome,
+  type SyncStateStore,
+} from './types';
 
 export interface WorkstationSyncOptions {
   readonly store: Store;
@@ -52,6 +63,8 @@ export interface WorkstationSyncOptions {
   readonly trustedModelKey: KeyObject;
   /** Loads (and verifies again) the model package in a folder; the answer says whether it is now in use. */
   readonly loadModel: (dir: string) => Promise<ModelStatusView>;
+  /** What the model service has in use now. */
+  readonly modelStatus: () => ModelStatusView;
   /** The package used when no release is installed (the one shipped with the app). */
   readonly defaultModelDir: string;
   /** Puts a central policy's cut-offs in force over the model package's defaults (null: the package's own). */
@@ -63,12 +76,16 @@ export interface WorkstationSyncOptions {
   readonly transportFor?: (serverUrl: string) => SyncTransport;
 }
 
-const UNREACHABLE_CODES = new Set(['NETWORK', 'SERVER', 'RATE_LIMITED', 'PROTOCOL', 'APPLY_FAILED']);
+const UNREACHABLE_CODES = new Set(['NETWORK', 'SERVER', 'RATE_LIMITED', 'APPLY_FAILED']);
 
-/** A SyncError as the IPC error an officer sees: reachability problems and refusals apart. */
+/**
+ * A SyncError as the IPC error an officer sees: the server out of reach (try again) and refusals apart. A garbled
+ * answer is a passing problem; a well-formed one that makes no sense (another device id) is a refusal.
+ */
 export function toNexisError(error: unknown): NexisError {
   if (error instanceof SyncError) {
-    return new NexisError(UNREACHABLE_CODES.has(error.code) ? 'CENTRAL_UNREACHABLE' : 'CENTRAL_REFUSED', error.message);
+    const unreachable = UNREACHABLE_CODES.has(error.code) || (error.code === 'PROTOCOL' && error.retryable);
+    return new NexisError(unreachable ? 'CENTRAL_UNREACHABLE' : 'CENTRAL_REFUSED', error.message);
   }
   return error instanceof NexisError ? error : new NexisError('INTERNAL', 'Sync failed unexpectedly.');
 }
@@ -83,6 +100,7 @@ export class WorkstationSync {
   #client: SyncClient | undefined;
   #loop: SyncLoop | undefined;
   #closed = false;
+  #enrolling = false;
 
   constructor(options: WorkstationSyncOptions) {
     this.#o = options;
@@ -108,6 +126,26 @@ export class WorkstationSync {
     return this.#o.defaultModelDir;
   }
 
+  /**
+   * Loads the installed release at start-up; if the model service refuses it (an app update changed the feature
+   * specification, a file was damaged), the shipped package is loaded instead and the release is set aside.
+   */
+  async loadInstalledModel(): Promise<ModelStatusView> {
+    const dir = this.modelDir();
+    const status = await this.#o.loadModel(dir);
+    if (status.state === 'verified' || dir === this.#o.defaultModelDir) {
+      return status;
+    }
+    const version = this.#stateStore.get(RELEASE_KEYS.modelCurrent) ?? '';
+    this.#o.store.transaction(() => {
+      this.#stateStore.set(RELEASE_KEYS.modelCurrent, '');
+      recordRejectedRelease(this.#stateStore, version, status.detail);
+      this.#o.store.audit.append({ actor: 'system', action: 'model.release_refused', payload: { version } });
+    });
+    this.#o.log.warn('model.release_set_aside', { refusal: status.refusal });
+    return this.#o.loadModel(this.#o.defaultModelDir);
+  }
+
   /** Starts background sync if this workstation is enrolled (at start-up, and after enrolment). */
   start(): void {
     if (this.#closed || !this.#state.enrolled || this.#state.revoked) {
@@ -117,9 +155,10 @@ export class WorkstationSync {
   }
 
   async enrol(actorId: string, serverUrl: string, code: string): Promise<SyncStatusView> {
-    if (this.#state.enrolled) {
+    if (this.#state.enrolled || this.#enrolling) {
       throw new NexisError('CONFLICT', 'This workstation is already enrolled with a central server.');
     }
+    this.#enrolling = true;
     const client = this.#createClient(serverUrl);
     let enrolled: { deviceId: string; branchId: string };
     try {
@@ -127,6 +166,8 @@ export class WorkstationSync {
     } catch (error) {
       this.#o.log.warn('sync.enrol_failed', { code: error instanceof SyncError ? error.code : 'unknown' });
       throw toNexisError(error);
+    } finally {
+      this.#enrolling = false;
     }
     this.#o.store.transaction(() =>
       this.#o.store.audit.append({
@@ -154,10 +195,21 @@ export class WorkstationSync {
   /** Makes the previous model release current again, loads it, and audits the change. */
   async rollbackModel(actorId: string): Promise<SyncStatusView> {
     const from = this.#stateStore.get(RELEASE_KEYS.modelCurrent);
+    const previous = this.#stateStore.get(RELEASE_KEYS.modelPrevious);
     if (!rollbackModelRelease(this.modelsDir, this.#stateStore)) {
       throw new NexisError('CONFLICT', 'No previous model release is installed to roll back to.');
     }
     const loaded = await this.#o.loadModel(this.modelDir());
+    if (loaded.state !== 'verified') {
+      // The model service refuses the older release (e.g. a newer app's specification): keep what was in use.
+      this.#stateStore.set(RELEASE_KEYS.modelCurrent, from ?? '');
+      this.#stateStore.set(RELEASE_KEYS.modelPrevious, previous ?? '');
+      await this.#o.loadModel(this.modelDir());
+      throw new NexisError(
+        'CONFLICT',
+        `Release ${previous ?? ''} cannot be used here (${loaded.detail}); release ${from ?? ''} stays in use.`,
+      );
+    }
     this.#o.store.transaction(() =>
       this.#o.store.audit.append({
         actor: actorId,
@@ -165,12 +217,17 @@ export class WorkstationSync {
         payload: {
           from: from ?? null,
           to: this.#stateStore.get(RELEASE_KEYS.modelCurrent) ?? null,
-          state: loaded.state,
           modelHash: loaded.modelHash,
         },
       }),
     );
     return this.status();
+  }
+
+  /** The cut-offs of an installed central policy release by version (replay of decisions made under it). */
+  policyCutoffsFor(version: string): PolicyDefaults | undefined {
+    const release = policyByVersion(this.#stateStore, version);
+    return release === undefined ? undefined : (policyCutoffs(release) ?? undefined);
   }
 
   /** The reason texts of an installed central policy release, by the version a score recorded; null if none. */
@@ -293,38 +350,64 @@ export class WorkstationSync {
           audit('policy.release_refused', { version: item.body.version });
           return 'rejected';
         }
-        const outcome = await core['policy.release'](item);
+        const outcome = o.store.transaction(() => {
+          const installed = installPolicyRelease(item.body, this.#stateStore);
+          if (installed === 'applied') {
+            o.store.audit.append({
+              actor: 'system',
+              action: 'policy.release_installed',
+              payload: { version: item.body.version },
+            });
+          }
+          return installed;
+        });
         if (outcome === 'applied') {
           o.applyPolicy(cutoffs);
-          audit('policy.release_installed', { version: item.body.version });
         }
         return outcome;
       },
       'model.release': async (item) => {
-        const outcome = await core['model.release'](item);
-        if (outcome === 'rejected') {
-          audit('model.release_refused', { version: item.body.version });
-          return outcome;
+        const version = item.body.version;
+        const current = this.#stateStore.get(RELEASE_KEYS.modelCurrent);
+        const dir = join(this.modelsDir, version);
+        const inUse = o.modelStatus();
+        if (current === version && inUse.state === 'verified' && inUse.source === dir) {
+          return 'ignored';
         }
-        if (outcome !== 'applied') {
-          return outcome;
+        const refuse = async (reason: string, staged: boolean): Promise<PullOutcome> => {
+          if (staged && current !== version) {
+            rmSync(dir, { recursive: true, force: true });
+          }
+          if (current === version) {
+            this.#stateStore.set(RELEASE_KEYS.modelCurrent, '');
+          }
+          await o.loadModel(this.modelDir());
+          o.store.transaction(() => {
+            recordRejectedRelease(this.#stateStore, version, reason);
+            o.store.audit.append({ actor: 'system', action: 'model.release_refused', payload: { version } });
+          });
+          return 'rejected';
+        };
+        const staged = stageModelRelease(item.body, { modelsDir: this.modelsDir, verify: verifyModel });
+        if (!staged.ok) {
+          return refuse(staged.reason, false);
         }
-        // Verified bytes on disk; the model service verifies them again as it loads them (spec, runtime).
-        const loaded = await o.loadModel(this.modelDir());
-        if (loaded.state === 'verified') {
-          audit('model.release_installed', { version: item.body.version, modelHash: loaded.modelHash });
-          return 'applied';
+        // Verified bytes on disk; the model service verifies them again as it loads them (spec, runtime). Only a
+        // verified load makes the release current, in the same transaction as its audit entry: a crash or a failed
+        // load before that leaves the item to be retried, never a release marked current but unused.
+        const loaded = await o.loadModel(dir);
+        if (loaded.state !== 'verified' || loaded.source !== dir) {
+          return refuse(loaded.state === 'verified' ? 'superseded by another load' : loaded.detail, true);
         }
-        if (!rollbackModelRelease(this.modelsDir, this.#stateStore)) {
-          this.#stateStore.set(RELEASE_KEYS.modelCurrent, '');
-        }
-        this.#stateStore.set(
-          RELEASE_KEYS.rejected,
-          JSON.stringify({ version: item.body.version, reason: loaded.detail }),
-        );
-        await o.loadModel(this.modelDir());
-        audit('model.release_refused', { version: item.body.version });
-        return 'rejected';
+        o.store.transaction(() => {
+          activateModelRelease(this.#stateStore, version);
+          o.store.audit.append({
+            actor: 'system',
+            action: 'model.release_installed',
+            payload: { version, modelHash: loaded.modelHash },
+          });
+        });
+        return 'applied';
       },
     };
   }

@@ -52,7 +52,7 @@ export function EnrolForm({ onEnrolled }: EnrolFormProps) {
         <Group align="flex-start" gap="md" grow preventGrowOverflow={false} wrap="wrap">
           <TextInput
             label="Central server URL"
-            description="http or https, without a user name or password"
+            description="https:// (plain http only to this machine), without a user name or password"
             withAsterisk
             miw={240}
             {...form.getInputProps('serverUrl')}

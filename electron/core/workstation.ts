@@ -178,6 +178,13 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     trustedModelKey,
     loadModel: (dir) => model.loadDirectory(dir),
     modelStatus: () => model.status(),
+    scoreRange: () => {
+      if (model.status().state !== 'verified') {
+        return undefined;
+      }
+      const { minScore, maxScore } = model.active().manifest.scaling;
+      return { min: minScore, max: maxScore };
+    },
     applyPolicy: (policy) => model.setPolicy(policy),
     defaultModelDir: modelDir ?? defaultModelDir(),
     endSessionsOf: (officerId) => endSessionsOf(officerId, 'account-disabled'),

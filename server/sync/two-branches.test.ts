@@ -249,6 +249,14 @@ for (const target of TEST_DATABASES) {
         }),
       );
       expect(refused.version).toBe('pol-bad');
+      // Off the model's 300–850 scale: would approve everyone by accident; refused like the unordered one.
+      await ok(
+        a.call('admin', 'console:publishPolicy', {
+          version: 'pol-off-scale',
+          cutoffs: { approve: 250, refer: 100 },
+          reasonTexts: {},
+        }),
+      );
       await ok(
         a.call('admin', 'console:publishPolicy', {
           version: 'pol-2026-11',
@@ -262,6 +270,10 @@ for (const target of TEST_DATABASES) {
         const status = await syncNow(t);
         expect(status.policy.current).toBe('pol-2026-11');
         expect(status.lastPullRejected).toMatchObject({ kind: 'policy.release' });
+        const refusedPolicies = t.ws.audit
+          .list({ page: 1, pageSize: 200, action: 'policy.release_refused' })
+          .entries.map((e) => e.payload.version);
+        expect(refusedPolicies.sort()).toEqual(['pol-bad', 'pol-off-scale']);
         expect((await ok(t.call('admin', 'model:status', {}))).policyVersion).toBe('pol-2026-11');
         // Its reason texts are kept by version: letters for scores decided under it use them.
         expect(t.ws.sync.policyReasonTexts('pol-2026-11')?.['income-not-verified']?.en).toBe(

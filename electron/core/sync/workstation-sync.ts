@@ -65,6 +65,8 @@ export interface WorkstationSyncOptions {
   readonly loadModel: (dir: string) => Promise<ModelStatusView>;
   /** What the model service has in use now. */
   readonly modelStatus: () => ModelStatusView;
+  /** The loaded model's score scale (a policy's cut-offs must lie on it); undefined when no model is loaded. */
+  readonly scoreRange: () => { readonly min: number; readonly max: number } | undefined;
   /** The package used when no release is installed (the one shipped with the app). */
   readonly defaultModelDir: string;
   /** Puts a central policy's cut-offs in force over the model package's defaults (null: the package's own). */
@@ -345,7 +347,7 @@ export class WorkstationSync {
     return {
       ...core,
       'policy.release': async (item) => {
-        const cutoffs = policyCutoffs(item.body);
+        const cutoffs = policyCutoffs(item.body, o.scoreRange());
         if (cutoffs === null) {
           audit('policy.release_refused', { version: item.body.version });
           return 'rejected';
@@ -417,10 +419,18 @@ export class WorkstationSync {
  * A policy release's cut-offs as the scoring policy: `approve` (approve at or above) and `refer` (refer at or above,
  * decline below) are required, finite and ordered; anything else is refused, never half applied.
  */
-export function policyCutoffs(release: PolicyRelease): PolicyDefaults | null {
+export function policyCutoffs(
+  release: PolicyRelease,
+  scoreRange?: { readonly min: number; readonly max: number },
+): PolicyDefaults | null {
   const approve = release.cutoffs.approve;
   const refer = release.cutoffs.refer;
   if (approve === undefined || refer === undefined || refer > approve) {
+    return null;
+  }
+  // Against the loaded model's scale: cut-offs outside it would approve or decline everyone by accident. (Exactly
+  // one above the top still means "approve no one", a deliberate freeze.)
+  if (scoreRange !== undefined && (refer < scoreRange.min || approve > scoreRange.max + 1)) {
     return null;
   }
   return { version: release.version, approveAtOrAbove: approve, declineBelow: refer };

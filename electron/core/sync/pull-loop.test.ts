@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { SyncClient } from './client';
-import { memoryStateStore, SyncState } from './state';
+import type { SyncClient } from './client';
+import type { SyncState } from './state';
+import { emptyChainClient, enrolledState } from './testing';
 import type { SyncTransport } from './transport';
 import type { PullHandlers } from './types';
-import { generateDeviceKey, loadDeviceKey } from '../crypto/device-key';
 import { GENESIS_HASH } from '../audit/hash';
 
 /** A scripted central server: answers pushes with "nothing to do" and pulls with the given pages. */
@@ -22,34 +22,7 @@ function scripted(pages: unknown[]): SyncTransport {
 }
 
 function client(transport: SyncTransport, handlers: Partial<PullHandlers>, state: SyncState): SyncClient {
-  const ignore = () => 'ignored' as const;
-  return new SyncClient({
-    transport,
-    source: {
-      head: () => ({ seq: 0, hash: GENESIS_HASH }),
-      entriesAfter: () => [],
-      checkpointsBetween: () => [],
-      hashAt: () => GENESIS_HASH,
-    },
-    attachmentFor: () => null,
-    state,
-    device: loadDeviceKey(generateDeviceKey()),
-    handlers: {
-      'officer.upsert': ignore,
-      'policy.release': ignore,
-      'model.release': ignore,
-      'consent.withdrawal': ignore,
-      'applicant.erasure': ignore,
-      ...handlers,
-    },
-  });
-}
-
-function enrolledState(): SyncState {
-  const state = new SyncState(memoryStateStore());
-  state.saveEnrolment('http://127.0.0.1:1', 'A'.repeat(59) + '=', 'NBO-01');
-  state.saveToken('nx1.token.mac', '2999-01-01T00:00:00.000Z');
-  return state;
+  return emptyChainClient(transport, state, handlers);
 }
 
 const erasure = (id: number) => ({

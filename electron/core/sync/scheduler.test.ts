@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { GENESIS_HASH } from '../audit/hash';
-import { generateDeviceKey, loadDeviceKey } from '../crypto/device-key';
-import { SyncClient } from './client';
+import type { SyncClient } from './client';
 import { SyncLoop } from './scheduler';
 import { memoryStateStore, SyncState } from './state';
+import { emptyChainClient, enrolledState } from './testing';
 import type { SyncTransport } from './transport';
 import { SyncError } from './types';
 
@@ -28,31 +28,7 @@ function flaky(downFor: number): SyncTransport & { calls: number } {
 }
 
 function clientWith(transport: SyncTransport, enrolled = true): SyncClient {
-  const state = new SyncState(memoryStateStore());
-  if (enrolled) {
-    state.saveEnrolment('http://127.0.0.1:1', `${'A'.repeat(59)}=`, 'NBO-01');
-    state.saveToken('nx1.token.mac', '2999-01-01T00:00:00.000Z');
-  }
-  const ignore = () => 'ignored' as const;
-  return new SyncClient({
-    transport,
-    source: {
-      head: () => ({ seq: 0, hash: GENESIS_HASH }),
-      entriesAfter: () => [],
-      checkpointsBetween: () => [],
-      hashAt: () => GENESIS_HASH,
-    },
-    attachmentFor: () => null,
-    state,
-    device: loadDeviceKey(generateDeviceKey()),
-    handlers: {
-      'officer.upsert': ignore,
-      'policy.release': ignore,
-      'model.release': ignore,
-      'consent.withdrawal': ignore,
-      'applicant.erasure': ignore,
-    },
-  });
+  return emptyChainClient(transport, enrolled ? enrolledState() : new SyncState(memoryStateStore()));
 }
 
 describe('background sync loop', () => {

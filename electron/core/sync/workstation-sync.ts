@@ -4,14 +4,13 @@
  * rollback), and the status the status panel and the sync console show. Nothing here blocks an officer: the loop
  * runs on timers, and a failure only changes the status.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { ModelStatusView } from '../../../shared/ipc/scoring';
 import type { SyncStatusView } from '../../../shared/ipc/sync';
-import type { OfficerUpsert, PolicyRelease } from '../../../shared/sync/pull';
+import type { PolicyRelease } from '../../../shared/sync/pull';
 import type { PolicyDefaults } from '../../../models/scoring/scaling';
-import { verifyPackageBytes } from '../../../models/package/signing';
 import type { ApplicantService } from '../applicants/applicant-service';
 import type { Clock } from '../clock';
 import type { ConsentService } from '../consent/consent-service';
@@ -22,31 +21,14 @@ import type { OfficerService } from '../officers/officer-service';
 import type { Store } from '../store';
 import { auditChainSource } from './audit-source';
 import { SyncClient } from './client';
-import { coreSyncHandlers } from './core-handlers';
+import { policyCutoffs, workstationPullHandlers } from './workstation-handlers';
 import { metaSyncStateStore } from './meta-state';
-import {
-  RELEASE_KEYS,
-  activateModelRelease,
-  currentPolicy,
-  installPolicyRelease,
-  policyByVersion,
-  recordRejectedRelease,
-  rollbackModelRelease,
-  stageModelRelease,
-  type VerifyModelPackage,
-} from './releases';
+import { RELEASE_KEYS, currentPolicy, policyByVersion, recordRejectedRelease, rollbackModelRelease } from './releases';
 import { SyncLoop } from './scheduler';
 import { SyncState } from './state';
 import { syncStatusLine, type SyncStatusLine } from './status';
 import { createHttpTransport, type SyncTransport } from './transport';
-import {
-  SyncError,
-  type AttachmentFor,
-  type ChainSource,
-  type PullHandlers,
-  type PullOutcome,
-  type SyncStateStore,
-} from './types';
+import { SyncError, type AttachmentFor, type ChainSource, type PullHandlers, type SyncStateStore } from './types';
 
 export interface WorkstationSyncOptions {
   readonly store: Store;
@@ -110,7 +92,12 @@ export class WorkstationSync {
     this.#state = new SyncState(this.#stateStore);
     this.#source = auditChainSource(options.store);
     this.modelsDir = join(options.dataDir, 'models');
-    this.#handlers = this.#createHandlers();
+    this.#handlers = workstationPullHandlers({
+      options,
+      stateStore: this.#stateStore,
+      modelsDir: this.modelsDir,
+      modelDir: () => this.modelDir(),
+    });
     const policy = currentPolicy(this.#stateStore);
     options.applyPolicy(policy === undefined ? null : policyCutoffs(policy));
   }
@@ -320,118 +307,4 @@ export class WorkstationSync {
       clock: () => this.#o.clock.now(),
     });
   }
-
-  #createHandlers(): PullHandlers {
-    const o = this.#o;
-    const verifyModel: VerifyModelPackage = (files) => {
-      const verified = verifyPackageBytes(files, o.trustedModelKey);
-      return verified.ok ? { ok: true } : { ok: false, reason: verified.error.message };
-    };
-    const core = coreSyncHandlers({
-      consent: o.consent,
-      applicants: o.applicants,
-      state: this.#stateStore,
-      modelsDir: this.modelsDir,
-      verifyModel,
-      upsertOfficer: async (officer: OfficerUpsert) => {
-        const outcome = await o.officers.upsertFromCentral(officer);
-        if (outcome === 'applied' && officer.status === 'disabled') {
-          o.endSessionsOf(officer.officerId);
-        }
-        return outcome;
-      },
-    });
-    const audit = (action: string, payload: Record<string, string | null>): void => {
-      o.store.transaction(() => o.store.audit.append({ actor: 'system', action, payload }));
-    };
-    return {
-      ...core,
-      'policy.release': async (item) => {
-        const cutoffs = policyCutoffs(item.body, o.scoreRange());
-        if (cutoffs === null) {
-          audit('policy.release_refused', { version: item.body.version });
-          return 'rejected';
-        }
-        const outcome = o.store.transaction(() => {
-          const installed = installPolicyRelease(item.body, this.#stateStore);
-          if (installed === 'applied') {
-            o.store.audit.append({
-              actor: 'system',
-              action: 'policy.release_installed',
-              payload: { version: item.body.version },
-            });
-          }
-          return installed;
-        });
-        if (outcome === 'applied') {
-          o.applyPolicy(cutoffs);
-        }
-        return outcome;
-      },
-      'model.release': async (item) => {
-        const version = item.body.version;
-        const current = this.#stateStore.get(RELEASE_KEYS.modelCurrent);
-        const dir = join(this.modelsDir, version);
-        const inUse = o.modelStatus();
-        if (current === version && inUse.state === 'verified' && inUse.source === dir) {
-          return 'ignored';
-        }
-        const refuse = async (reason: string, staged: boolean): Promise<PullOutcome> => {
-          if (staged && current !== version) {
-            rmSync(dir, { recursive: true, force: true });
-          }
-          if (current === version) {
-            this.#stateStore.set(RELEASE_KEYS.modelCurrent, '');
-          }
-          await o.loadModel(this.modelDir());
-          o.store.transaction(() => {
-            recordRejectedRelease(this.#stateStore, version, reason);
-            o.store.audit.append({ actor: 'system', action: 'model.release_refused', payload: { version } });
-          });
-          return 'rejected';
-        };
-        const staged = stageModelRelease(item.body, { modelsDir: this.modelsDir, verify: verifyModel });
-        if (!staged.ok) {
-          return refuse(staged.reason, false);
-        }
-        // Verified bytes on disk; the model service verifies them again as it loads them (spec, runtime). Only a
-        // verified load makes the release current, in the same transaction as its audit entry: a crash or a failed
-        // load before that leaves the item to be retried, never a release marked current but unused.
-        const loaded = await o.loadModel(dir);
-        if (loaded.state !== 'verified' || loaded.source !== dir) {
-          return refuse(loaded.state === 'verified' ? 'superseded by another load' : loaded.detail, true);
-        }
-        o.store.transaction(() => {
-          activateModelRelease(this.#stateStore, version);
-          o.store.audit.append({
-            actor: 'system',
-            action: 'model.release_installed',
-            payload: { version, modelHash: loaded.modelHash },
-          });
-        });
-        return 'applied';
-      },
-    };
-  }
-}
-
-/**
- * A policy release's cut-offs as the scoring policy: `approve` (approve at or above) and `refer` (refer at or above,
- * decline below) are required, finite and ordered; anything else is refused, never half applied.
- */
-export function policyCutoffs(
-  release: PolicyRelease,
-  scoreRange?: { readonly min: number; readonly max: number },
-): PolicyDefaults | null {
-  const approve = release.cutoffs.approve;
-  const refer = release.cutoffs.refer;
-  if (approve === undefined || refer === undefined || refer > approve) {
-    return null;
-  }
-  // Against the loaded model's scale: cut-offs outside it would approve or decline everyone by accident. (Exactly
-  // one above the top still means "approve no one", a deliberate freeze.)
-  if (scoreRange !== undefined && (refer < scoreRange.min || approve > scoreRange.max + 1)) {
-    return null;
-  }
-  return { version: release.version, approveAtOrAbove: approve, declineBelow: refer };
 }

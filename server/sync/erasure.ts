@@ -12,7 +12,6 @@ import { auditEntries, feedItems } from '../db/schema';
 
 type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
 
-export const SHREDDED = 'applicant.record.removed';
 const REMOVED_ENTIRELY = ['applicant.record', 'behaviour.summary'];
 
 export async function removePersonalData(tx: Tx | ServerDb, applicantIds: readonly string[]): Promise<void> {

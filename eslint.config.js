@@ -95,6 +95,21 @@ export default tseslint.config(
     [electronModule],
   ),
   zone(
+    ['audit-chain/**'],
+    [
+      {
+        group: ['**/electron/**', '**/renderer/**', '**/server/**', '**/models/**', '**/shared/**'],
+        message: 'audit-chain/ is shared by the workstation and the central API: it depends on nothing of the app.',
+      },
+      {
+        // Its own files, node:crypto, canonicalize and zod (tests: vitest, fast-check); nothing else to audit.
+        regex: '^(?!\\./[\\w.-]+$|node:crypto$|canonicalize$|zod$|vitest$|fast-check$)',
+        message: 'audit-chain/ imports only its own files, node:crypto, canonicalize and zod.',
+      },
+    ],
+    [electronModule],
+  ),
+  zone(
     ['electron/core/**'],
     [
       {

@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: [
       'electron/**/*.test.ts',
+      'audit-chain/**/*.test.ts',
       'shared/**/*.test.ts',
       'models/**/*.test.ts',
       'server/**/*.test.ts',

@@ -1,30 +1,43 @@
 /**
- * Composes the central API: a Fastify instance over an open database. No module-level state, so tests start as many
- * servers as they like; the CLI (server/cli/main.ts) adds configuration, signals and logging.
+ * Composes the central API: a Fastify instance over an open database and a keyring. No module-level state, so tests
+ * start as many servers as they like; the CLI (server/cli/main.ts) adds configuration, signals and logging.
+ *
+ * Each surface is an encapsulated plugin under its prefix, authenticating in its own `onRequest` hook
+ * (server/routes/): public health, public device enrolment and token refresh, public administrator sign-in, the
+ * device surface `/v1/sync` and the administrator surface `/v1/admin`. Routes validate and serialise with the shared
+ * zod schemas (fastify-type-provider-zod), and every route must declare its access (server/http/access.ts).
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { DEFAULT_ADMIN_POLICY, type AdminAuthPolicy } from './admin/accounts';
 import type { Database } from './db/database';
+import { trackRoutes, type RegisteredRoute } from './http/access';
 import type { ServerContext } from './http/context';
 import { createDeviceLimiter } from './http/device-limiter';
 import { harden } from './http/hardening';
+import { adminAuthRoutes } from './routes/admin-auth-routes';
 import { adminRoutes } from './routes/admin-routes';
+import { deviceAuthRoutes } from './routes/device-auth-routes';
 import { deviceRoutes } from './routes/device-routes';
-import { healthRoutes } from './routes/health';
+import { healthRoutes } from './routes/health-routes';
 import { createAccessTokens } from './security/access-tokens';
-import { adminGate } from './security/admin-token';
-import { loadServerSecrets } from './security/secrets';
+import type { Keyring } from './security/keyring';
+import { OWASP_SCRYPT } from './security/passwords';
+import { secretsFromKeyring } from './security/secrets';
 import { recordFailure } from './sync/records';
 
 export interface AppOptions {
   readonly database: Database;
-  /** SHA-256 (hex) of the admin token; undefined: the admin API refuses everyone. */
-  readonly adminTokenHash: string | undefined;
+  /** The server's keys, loaded from outside the database (server/security/keyring.ts). */
+  readonly keyring: Keyring;
+  readonly adminPolicy?: Partial<AdminAuthPolicy>;
   readonly accessTokenTtlSeconds?: number;
   readonly rateLimitPerIpPerMinute?: number;
   readonly rateLimitPerDevicePerMinute?: number;
-  /** Enrolment, challenge and token requests per IP per minute (default 20). */
+  /** Enrolment, challenge, token and administrator sign-in requests per IP per minute (default 20). */
   readonly rateLimitEnrolPerIpPerMinute?: number;
-  readonly trustProxy?: boolean;
+  /** Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; none by default. */
+  readonly trustedProxies?: readonly string[];
   readonly logger?: FastifyServerOptions['logger'];
   readonly now?: () => Date;
 }
@@ -43,40 +56,55 @@ export const LOG_REDACT = {
     'res.body',
     '*.publicKey',
     '*.code',
+    '*.password',
+    '*.newPassword',
+    '*.totp',
+    '*.ticket',
   ],
   censor: '[redacted]',
 };
 
-export async function buildServer(options: AppOptions): Promise<FastifyInstance> {
+export interface CentralApi {
+  readonly app: FastifyInstance;
+  /** Every route with its declared access, for the classification test. */
+  readonly routes: readonly RegisteredRoute[];
+}
+
+export async function buildApi(options: AppOptions): Promise<CentralApi> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: DEFAULT_BODY_LIMIT,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy:
+      options.trustedProxies === undefined || options.trustedProxies.length === 0 ? false : [...options.trustedProxies],
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     connectionTimeout: 60_000,
     requestTimeout: 120_000,
-  });
-  const secrets = await loadServerSecrets(options.database.db);
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('device', null);
+  app.decorateRequest('admin', null);
+  const routes = trackRoutes(app);
+
+  const secrets = secretsFromKeyring(options.keyring);
   const ctx: ServerContext = {
     database: options.database,
     secrets,
-    tokens: createAccessTokens(secrets.tokenKey, options.accessTokenTtlSeconds ?? 600),
-    admin: adminGate(options.adminTokenHash),
+    tokens: createAccessTokens(secrets.tokenKeys, options.accessTokenTtlSeconds ?? 600),
+    adminPolicy: { ...DEFAULT_ADMIN_POLICY, scryptCost: OWASP_SCRYPT, ...options.adminPolicy },
     deviceLimiter: createDeviceLimiter(options.rateLimitPerDevicePerMinute ?? 600),
     enrolPerIpPerMinute: options.rateLimitEnrolPerIpPerMinute ?? 20,
     now: options.now ?? (() => new Date()),
-    deviceOf: new WeakMap(),
   };
   await harden(app, {
     perIpPerMinute: options.rateLimitPerIpPerMinute ?? 1200,
     onRefused: async (request, error) => {
-      const deviceId = ctx.deviceOf.get(request);
       // Only authenticated devices' refusals are stored: an anonymous flood must not write to the database.
-      if (deviceId !== undefined && error.code !== 'RATE_LIMITED') {
+      if (request.device !== null && error.code !== 'RATE_LIMITED') {
         await recordFailure(options.database.db, {
-          deviceId,
-          route: request.url.split('?')[0] ?? request.url,
+          deviceId: request.device.deviceId,
+          route: request.routeOptions.url ?? 'unknown',
           code: error.code,
           detail: error.message,
           at: ctx.now(),
@@ -84,8 +112,14 @@ export async function buildServer(options: AppOptions): Promise<FastifyInstance>
       }
     },
   });
-  healthRoutes(app, ctx);
-  deviceRoutes(app, ctx);
-  adminRoutes(app, ctx);
-  return app;
+  await app.register(healthRoutes, { ctx });
+  await app.register(deviceAuthRoutes, { ctx, prefix: '/v1' });
+  await app.register(adminAuthRoutes, { ctx, prefix: '/v1/auth/admin' });
+  await app.register(deviceRoutes, { ctx, prefix: '/v1/sync' });
+  await app.register(adminRoutes, { ctx, prefix: '/v1/admin' });
+  return { app, routes };
+}
+
+export async function buildServer(options: AppOptions): Promise<FastifyInstance> {
+  return (await buildApi(options)).app;
 }

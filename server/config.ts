@@ -6,15 +6,13 @@ export interface ServerConfig {
   readonly databaseUrl: string | undefined;
   readonly pgliteDir: string;
   readonly poolSize: number;
-  /** Plain admin API token from NEXIS_ADMIN_TOKEN; absent: generated in development, admin API off in production. */
-  readonly adminToken: string | undefined;
   readonly production: boolean;
   readonly accessTokenTtlSeconds: number;
   readonly rateLimitPerIpPerMinute: number;
   readonly rateLimitPerDevicePerMinute: number;
   readonly rateLimitEnrolPerIpPerMinute: number;
-  /** Trust X-Forwarded-For from a reverse proxy (only behind one). */
-  readonly trustProxy: boolean;
+  /** Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; empty: none. */
+  readonly trustedProxies: readonly string[];
   readonly logLevel: string;
 }
 
@@ -34,12 +32,29 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
-export const MIN_ADMIN_TOKEN_LENGTH = 32;
+const PROXY = /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-f:]+(\/\d{1,3})?)$/i;
+
+function proxies(env: NodeJS.ProcessEnv): string[] {
+  if (env.NEXIS_TRUST_PROXY !== undefined && env.NEXIS_TRUST_PROXY !== '') {
+    throw new ConfigError('NEXIS_TRUST_PROXY is gone: list the proxy addresses in NEXIS_TRUSTED_PROXIES instead');
+  }
+  const list = (env.NEXIS_TRUSTED_PROXIES ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  for (const p of list) {
+    if (!PROXY.test(p)) {
+      throw new ConfigError(`NEXIS_TRUSTED_PROXIES: "${p}" is not an IP address or CIDR range`);
+    }
+  }
+  return list;
+}
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const adminToken = env.NEXIS_ADMIN_TOKEN === '' ? undefined : env.NEXIS_ADMIN_TOKEN;
-  if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
-    throw new ConfigError(`NEXIS_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
+  if (env.NEXIS_ADMIN_TOKEN !== undefined && env.NEXIS_ADMIN_TOKEN !== '') {
+    throw new ConfigError(
+      'NEXIS_ADMIN_TOKEN is no longer accepted: administrators are named accounts (npm run server -- create-admin)',
+    );
   }
   return {
     host: env.NEXIS_SERVER_HOST ?? '127.0.0.1',
@@ -47,13 +62,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     databaseUrl: env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
     pgliteDir: env.NEXIS_SERVER_DATA ?? '.nexis-data/server',
     poolSize: integer(env, 'NEXIS_DB_POOL_SIZE', 10, 1, 200),
-    adminToken,
     production: env.NODE_ENV === 'production',
     accessTokenTtlSeconds: integer(env, 'NEXIS_ACCESS_TOKEN_TTL_SECONDS', 600, 30, 3600),
     rateLimitPerIpPerMinute: integer(env, 'NEXIS_RATE_LIMIT_IP_PER_MINUTE', 1200, 1, 10_000_000),
     rateLimitPerDevicePerMinute: integer(env, 'NEXIS_RATE_LIMIT_DEVICE_PER_MINUTE', 600, 1, 10_000_000),
     rateLimitEnrolPerIpPerMinute: integer(env, 'NEXIS_RATE_LIMIT_ENROL_PER_MINUTE', 20, 1, 10_000_000),
-    trustProxy: env.NEXIS_TRUST_PROXY === '1',
+    trustedProxies: proxies(env),
     logLevel: env.NEXIS_LOG_LEVEL ?? 'info',
   };
 }

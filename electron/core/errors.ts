@@ -1,3 +1,4 @@
+import { isAuditChainError } from '../../audit-chain';
 import type { ErrorCode } from '../../shared/ipc/result';
 
 /**
@@ -16,4 +17,19 @@ export class NexisError extends Error {
 
 export function isNexisError(error: unknown): error is NexisError {
   return error instanceof NexisError;
+}
+
+/**
+ * Runs audit-chain code (shared with the central API, so it throws its own error class) and reports its refusals as
+ * the core always has: an INTERNAL NexisError carrying the same message.
+ */
+export function withAuditChainErrors<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (isAuditChainError(error)) {
+      throw new NexisError('INTERNAL', error.message, { cause: error });
+    }
+    throw error;
+  }
 }

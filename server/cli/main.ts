@@ -1,50 +1,67 @@
 /**
- * `npm run server`: the central API. Embedded PGlite in NEXIS_SERVER_DATA (default .nexis-data/server) unless
- * DATABASE_URL names a PostgreSQL; migrations are applied before listening. SIGINT/SIGTERM drain and close.
+ * `npm run server [-- <command>]`, the central API's one entry point:
+ *   (none) | serve   run the API (embedded PGlite in NEXIS_SERVER_DATA unless DATABASE_URL names a PostgreSQL);
+ *                    migrations are applied before listening; SIGINT/SIGTERM drain and close
+ *   create-admin --username <name> --roles <role,…>   create an administrator; prints a one-time password
+ *   verify-audit     verify the server's own audit chain; exit 0 sound, 1 broken (first bad sequence), 2 error
+ *   keys:init --out <file>   write a new keyring (for NEXIS_SERVER_KEYS_FILE)
+ *   rotate-keys      add a fresh key of each kind to the keyring file (earlier keys stay for verification)
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { buildServer, LOG_REDACT } from '../app';
-import { ConfigError, readConfig } from '../config';
-import { openDatabase } from '../db/database';
-import { ADMIN_TOKEN_STATE_KEY, generateAdminToken, sha256Hex, storeAdminTokenHash } from '../security/admin-token';
-import { serverState } from '../db/schema';
-import { eq } from 'drizzle-orm';
+import { ADMIN_ROLES, AdminRolesSchema, AdminUsernameSchema } from '../../shared/sync/admin-auth';
+import { createAdminAccount } from '../admin/accounts';
+import { appendServerAudit } from '../audit/server-audit';
+import { ConfigError, readConfig, type ServerConfig } from '../config';
+import { openDatabase, type Database } from '../db/database';
+import {
+  generateKeyring,
+  KeyringError,
+  loadKeyring,
+  parseKeyring,
+  rotateKeyring,
+  writeKeyringFile,
+  type KeyringSource,
+} from '../security/keyring';
+import { OWASP_SCRYPT } from '../security/passwords';
+import { secretsFromKeyring } from '../security/secrets';
+import { runVerifyAudit } from './verify-audit';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-async function main(): Promise<void> {
-  const config = readConfig();
+class UsageError extends Error {}
+
+function keyringFor(config: ServerConfig): KeyringSource {
+  return loadKeyring(process.env, {
+    production: config.production,
+    developmentFile: join(dirname(config.pgliteDir), 'server-keys.json'),
+  });
+}
+
+async function open(config: ServerConfig): Promise<Database> {
   if (config.databaseUrl === undefined) {
     mkdirSync(config.pgliteDir, { recursive: true });
   }
-  const database = await openDatabase(
+  return openDatabase(
     config.databaseUrl === undefined
       ? { kind: 'pglite', dataDir: config.pgliteDir }
       : { kind: 'postgres', url: config.databaseUrl, poolSize: config.poolSize },
   );
-  let adminTokenHash: string | undefined;
-  if (config.adminToken !== undefined) {
-    adminTokenHash = sha256Hex(config.adminToken);
-  } else if (!config.production) {
-    const token = generateAdminToken();
-    adminTokenHash = await storeAdminTokenHash(database.db, token);
-    console.log(`Development admin token (shown once, stored hashed; set NEXIS_ADMIN_TOKEN to fix one): ${token}`);
-  } else {
-    const stored = await database.db.select().from(serverState).where(eq(serverState.key, ADMIN_TOKEN_STATE_KEY));
-    adminTokenHash = undefined;
-    if (stored.length > 0) {
-      console.warn('Ignoring the stored development admin token in production.');
-    }
-    console.warn('NEXIS_ADMIN_TOKEN is not set: the admin API refuses every request.');
-  }
+}
+
+async function serve(config: ServerConfig): Promise<void> {
+  const keys = keyringFor(config);
+  const database = await open(config);
   const app = await buildServer({
     database,
-    adminTokenHash,
+    keyring: keys.ring,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     rateLimitPerIpPerMinute: config.rateLimitPerIpPerMinute,
     rateLimitPerDevicePerMinute: config.rateLimitPerDevicePerMinute,
     rateLimitEnrolPerIpPerMinute: config.rateLimitEnrolPerIpPerMinute,
-    trustProxy: config.trustProxy,
+    trustedProxies: config.trustedProxies,
     logger: { level: config.logLevel, redact: LOG_REDACT },
   });
   let stopping = false;
@@ -67,10 +84,136 @@ async function main(): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  console.log(`Server keys from ${keys.source}`);
   console.log(`NEXIS central API on http://${config.host}:${port} (${database.kind})`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+async function createAdmin(config: ServerConfig, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { username: { type: 'string' }, roles: { type: 'string' } } });
+  const username = AdminUsernameSchema.safeParse(values.username ?? '');
+  const roles = AdminRolesSchema.safeParse((values.roles ?? '').split(',').map((r) => r.trim()));
+  if (!username.success || !roles.success) {
+    throw new UsageError(
+      `usage: npm run server -- create-admin --username <3-32 of a-z 0-9 . _ -> --roles <${ADMIN_ROLES.join('|')}>[,…]`,
+    );
+  }
+  const secrets = secretsFromKeyring(keyringFor(config).ring);
+  const database = await open(config);
+  try {
+    const now = new Date();
+    const created = await database.db.transaction(async (tx) => {
+      const admin = await createAdminAccount(
+        tx,
+        secrets,
+        { username: username.data, roles: roles.data, createdBy: 'bootstrap' },
+        { scryptCost: OWASP_SCRYPT },
+        now,
+      );
+      return admin;
+    });
+    console.log(`Administrator ${created.username} (${created.adminId}), roles ${created.roles.join(', ')}.`);
+    console.log(
+      `One-time password (shown once; replaced at first sign-in with TOTP enrolment): ${created.oneTimePassword}`,
+    );
+  } finally {
+    await database.close();
+  }
+}
+
+async function verifyAudit(config: ServerConfig): Promise<number> {
+  const secrets = secretsFromKeyring(keyringFor(config).ring);
+  const database = await open(config);
+  try {
+    return await runVerifyAudit(
+      database,
+      (keyId) => secrets.signingPublicKey(keyId),
+      (line) => console.log(line),
+    );
+  } finally {
+    await database.close();
+  }
+}
+
+function keysInit(args: string[]): void {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+  if (values.out === undefined) {
+    throw new UsageError('usage: npm run server -- keys:init --out <file>');
+  }
+  if (existsSync(values.out)) {
+    throw new UsageError(`${values.out} exists: a keyring is never overwritten (use rotate-keys).`);
+  }
+  writeKeyringFile(values.out, generateKeyring());
+  console.log(`Keyring written to ${values.out} (mode 0600). Point NEXIS_SERVER_KEYS_FILE at it.`);
+}
+
+async function rotateKeys(config: ServerConfig): Promise<void> {
+  const keys = keyringFor(config);
+  if (keys.file === undefined) {
+    throw new UsageError('rotate-keys needs a keyring file (NEXIS_SERVER_KEYS_FILE); NEXIS_SERVER_KEYS is read-only.');
+  }
+  const rotated = rotateKeyring(parseKeyring(readFileSync(keys.file, 'utf8'), keys.file));
+  writeKeyringFile(keys.file, rotated);
+  const secrets = secretsFromKeyring(rotated);
+  const database = await open(config);
+  try {
+    await database.db.transaction((tx) =>
+      appendServerAudit(
+        tx,
+        secrets.signing,
+        {
+          actor: 'bootstrap',
+          action: 'keys.rotated',
+          subject: null,
+          payload: {
+            signing: secrets.signing.keyId,
+            token: secrets.tokenKeys.current.id,
+            master: rotated.master.at(-1)?.id ?? '',
+          },
+        },
+        new Date(),
+      ),
+    );
+  } finally {
+    await database.close();
+  }
+  console.log(
+    `New keys in ${keys.file}: ${secrets.signing.keyId}, ${secrets.tokenKeys.current.id}. Restart every instance.`,
+  );
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'serve', ...args] = argv;
+  if (command === 'keys:init') {
+    keysInit(args);
+    return 0;
+  }
+  const config = readConfig();
+  switch (command) {
+    case 'serve':
+      await serve(config);
+      return -1;
+    case 'create-admin':
+      await createAdmin(config, args);
+      return 0;
+    case 'verify-audit':
+      return verifyAudit(config);
+    case 'rotate-keys':
+      await rotateKeys(config);
+      return 0;
+    default:
+      throw new UsageError(`unknown command ${command}: serve, create-admin, verify-audit, keys:init, rotate-keys`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) {
+      process.exit(code);
+    }
+  },
+  (error: unknown) => {
+    const known = error instanceof ConfigError || error instanceof KeyringError || error instanceof UsageError;
+    console.error(known ? error.message : error);
+    process.exit(2);
+  },
+);

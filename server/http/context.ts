@@ -1,35 +1,48 @@
-/** What route handlers share: the database, secrets, token service, limits and clock. */
+/**
+ * What every route plugin shares: the database, the server's secrets, the token service, limits and clock, and the
+ * authentication of devices. Authenticated identities are request decorations (`request.device`, `request.admin`),
+ * set only by the `onRequest` hook of the surface plugin the route lives in (server/routes/).
+ */
 import type { FastifyRequest } from 'fastify';
 import { eq } from 'drizzle-orm';
+import type { AdminPrincipal } from '../../shared/sync/admin-auth';
+import type { AdminAuthPolicy } from '../admin/accounts';
 import type { Database } from '../db/database';
 import { devices } from '../db/schema';
 import type { AccessTokens } from '../security/access-tokens';
-import type { AdminGate } from '../security/admin-token';
 import type { ServerSecrets } from '../security/secrets';
 import type { DeviceLimiter } from './device-limiter';
 import { ApiError } from './errors';
 
 export type DeviceRow = typeof devices.$inferSelect;
+export type AuthenticatedAdmin = AdminPrincipal & { readonly sessionHash: string };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The enrolled device of a device-surface request (null elsewhere). */
+    device: DeviceRow | null;
+    /** The signed-in administrator of an admin-surface request (null elsewhere). */
+    admin: AuthenticatedAdmin | null;
+  }
+}
 
 export interface ServerContext {
   readonly database: Database;
   readonly secrets: ServerSecrets;
   readonly tokens: AccessTokens;
-  readonly admin: AdminGate;
+  readonly adminPolicy: AdminAuthPolicy;
   readonly deviceLimiter: DeviceLimiter;
   readonly enrolPerIpPerMinute: number;
   readonly now: () => Date;
-  /** Device of an authenticated request, for failure records. */
-  readonly deviceOf: WeakMap<FastifyRequest, string>;
 }
 
-function bearer(request: FastifyRequest): string | undefined {
+export function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   return header?.startsWith('Bearer ') === true ? header.slice(7) : undefined;
 }
 
 /** Checks the access token, the device's standing and its request budget. */
-export async function requireDevice(ctx: ServerContext, request: FastifyRequest): Promise<DeviceRow> {
+export async function authenticateDevice(ctx: ServerContext, request: FastifyRequest): Promise<DeviceRow> {
   const token = bearer(request);
   if (token === undefined) {
     throw new ApiError(401, 'UNAUTHENTICATED', 'An access token is required.');
@@ -43,23 +56,31 @@ export async function requireDevice(ctx: ServerContext, request: FastifyRequest)
       check.code === 'TOKEN_EXPIRED' ? 'The access token expired.' : 'Invalid token.',
     );
   }
-  if (!ctx.deviceLimiter.take(check.deviceId, now)) {
+  if (!(await ctx.deviceLimiter.take(check.deviceId, now))) {
     throw new ApiError(429, 'RATE_LIMITED', 'Too many requests from this device; retry later.');
   }
   const device = (await ctx.database.db.select().from(devices).where(eq(devices.deviceId, check.deviceId)))[0];
   if (device === undefined) {
     throw new ApiError(401, 'UNAUTHENTICATED', 'Unknown device.');
   }
-  ctx.deviceOf.set(request, device.deviceId);
   if (device.revokedAt !== null) {
+    // Decorated before refusing so the refusal is recorded against the device (failure list on the console).
+    request.device = device;
     throw new ApiError(403, 'DEVICE_REVOKED', 'This device has been revoked.');
   }
   return device;
 }
 
-export function requireAdmin(ctx: ServerContext, request: FastifyRequest): void {
-  const token = bearer(request);
-  if (token === undefined || !ctx.admin.accepts(token)) {
-    throw new ApiError(401, 'UNAUTHENTICATED', 'A valid admin token is required.');
+export function deviceOf(request: FastifyRequest): DeviceRow {
+  if (request.device === null) {
+    throw new ApiError(500, 'INTERNAL', 'Device route reached without authentication.');
   }
+  return request.device;
+}
+
+export function adminOf(request: FastifyRequest): AuthenticatedAdmin {
+  if (request.admin === null) {
+    throw new ApiError(500, 'INTERNAL', 'Administrator route reached without authentication.');
+  }
+  return request.admin;
 }

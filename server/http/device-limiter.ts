@@ -1,7 +1,7 @@
 /** Per-device request budget per minute (the per-IP budget is @fastify/rate-limit's). Fixed windows, in memory. */
 export interface DeviceLimiter {
   /** True when the device may make one more request now. */
-  take(deviceId: string, now: Date): boolean;
+  take(deviceId: string, now: Date): boolean | Promise<boolean>;
 }
 
 export function createDeviceLimiter(perMinute: number): DeviceLimiter {

@@ -1,54 +1,35 @@
-/** Device-facing endpoints: enrolment, token refresh, push and pull. */
-import type { FastifyInstance } from 'fastify';
-import { ChallengeRequestSchema, EnrolRequestSchema, TokenRequestSchema } from '../../shared/sync/auth';
-import type { EnrolResponse } from '../../shared/sync/auth';
-import { PullQuerySchema } from '../../shared/sync/pull';
-import { PushRequestSchema } from '../../shared/sync/push';
-import { requireDevice, type ServerContext } from '../http/context';
-import { parseOr400 } from '../http/errors';
-import { createChallenge, enrolDevice, exchangeChallenge } from '../sync/enrolment';
-import { readFeed } from '../sync/feed';
+/** Device surface (`/v1/sync`): every route needs a device access token, checked before the body is read. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { PullPageSchema, PullQuerySchema } from '../../shared/sync/pull';
+import { PushRequestSchema, PushResponseSchema } from '../../shared/sync/push';
+import { enforceSurface } from '../http/access';
+import { authenticateDevice, deviceOf, type ServerContext } from '../http/context';
 import { ingestPush } from '../sync/ingest';
+import { readFeed } from '../sync/feed';
 
 /** A full batch of 1,000 entries with attachments fits comfortably. */
 export const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
 
-export function deviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  enforceSurface(app, 'device');
   const db = ctx.database.db;
-  /** Enrolment and token endpoints are unauthenticated: a tighter per-IP budget against guessing and floods. */
-  const enrolLimit = { rateLimit: { max: ctx.enrolPerIpPerMinute, timeWindow: 60_000 } };
-
-  app.post('/v1/enrol', { config: enrolLimit }, async (request, reply) => {
-    const input = parseOr400(EnrolRequestSchema, request.body);
-    const now = ctx.now();
-    const enrolled = await enrolDevice(db, input, now);
-    const body: EnrolResponse = {
-      ...enrolled,
-      serverPublicKey: ctx.secrets.publicKey,
-      accessToken: ctx.tokens.issue(enrolled.deviceId, now),
-    };
-    return reply.code(201).send(body);
+  app.addHook('onRequest', async (request) => {
+    request.device = await authenticateDevice(ctx, request);
   });
 
-  app.post('/v1/auth/challenge', { config: enrolLimit }, async (request) => {
-    const input = parseOr400(ChallengeRequestSchema, request.body);
-    return createChallenge(db, input.deviceId, ctx.now());
-  });
+  app.post(
+    '/push',
+    {
+      bodyLimit: PUSH_BODY_LIMIT,
+      config: { access: 'device' },
+      schema: { body: PushRequestSchema, response: { 200: PushResponseSchema } },
+    },
+    async (request) => ingestPush(db, ctx.secrets, deviceOf(request).deviceId, request.body, ctx.now()),
+  );
 
-  app.post('/v1/auth/token', { config: enrolLimit }, async (request) => {
-    const input = parseOr400(TokenRequestSchema, request.body);
-    return exchangeChallenge(db, ctx.tokens, input, ctx.now());
-  });
-
-  app.post('/v1/sync/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request) => {
-    const device = await requireDevice(ctx, request);
-    const input = parseOr400(PushRequestSchema, request.body);
-    return ingestPush(db, ctx.secrets, device.deviceId, input, ctx.now());
-  });
-
-  app.get('/v1/sync/pull', async (request) => {
-    const device = await requireDevice(ctx, request);
-    const query = parseOr400(PullQuerySchema, request.query);
-    return readFeed(db, device, query.after, query.limit);
-  });
-}
+  app.get(
+    '/pull',
+    { config: { access: 'device' }, schema: { querystring: PullQuerySchema, response: { 200: PullPageSchema } } },
+    async (request) => readFeed(db, deviceOf(request), request.query.after, request.query.limit),
+  );
+};

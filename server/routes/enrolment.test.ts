@@ -87,7 +87,7 @@ for (const target of TEST_DATABASES) {
       now = new Date(now.getTime() + 11 * 60_000);
       expect(errorCode((await request(server.url, 'GET', '/v1/sync/pull', { token })).body)).toBe('TOKEN_EXPIRED');
 
-      await server.admin('POST', `/v1/admin/devices/${device.deviceId}/revoke`);
+      await server.publish('POST', `/v1/admin/devices/${device.deviceId}/revoke`);
       const challenge2 = await request(server.url, 'POST', '/v1/auth/challenge', {
         body: { deviceId: device.deviceId },
       });
@@ -109,7 +109,7 @@ for (const target of TEST_DATABASES) {
       await client.enrol(server.url, await enrolmentCode(server, 'NBO-01'));
       device.append(3);
       await client.syncOnce();
-      await server.admin('POST', `/v1/admin/devices/${device.deviceId}/revoke`);
+      await server.publish('POST', `/v1/admin/devices/${device.deviceId}/revoke`);
       device.append(1);
       await expect(client.syncOnce()).rejects.toMatchObject({ code: 'DEVICE_REVOKED', retryable: false });
       expect(device.state.revoked).toBe(true);

@@ -1,17 +1,21 @@
 /** Enrolment codes, device enrolment, challenges and access tokens, and revocation. */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { and, eq, gt, isNull, lt } from 'drizzle-orm';
-import { deviceIdFor, publicKeyFromBase64, verifySignature } from '../../electron/core/crypto/device-key';
+import { and, desc, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
+import { deviceIdFor, publicKeyFromBase64, verifySignature } from '../../audit-chain';
 import type { EnrolRequest, TokenRequest } from '../../shared/sync/auth';
 import { enrolmentMessage, tokenRequestMessage } from '../../shared/sync/messages';
 import { GENESIS_HASH } from '../../shared/sync/primitives';
 import type { ServerDb } from '../db/database';
+import { appendServerAudit } from '../audit/server-audit';
 import { authChallenges, devices, enrolmentCodes } from '../db/schema';
 import { ApiError } from '../http/errors';
 import type { AccessTokens } from '../security/access-tokens';
+import type { ServerSecrets } from '../security/secrets';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export const CHALLENGE_TTL_MS = 2 * 60_000;
+/** Outstanding challenges per device: an anonymous caller can make the server store no more than this per device. */
+export const MAX_OPEN_CHALLENGES = 5;
 
 const hashCode = (code: string): string => createHash('sha256').update(code, 'utf8').digest('hex');
 
@@ -45,10 +49,19 @@ const badSignature = (): ApiError =>
 /** Consumes the code and registers the device, atomically: a code enrols exactly one device. */
 export async function enrolDevice(
   db: ServerDb,
+  secrets: ServerSecrets,
   request: EnrolRequest,
   now: Date,
 ): Promise<{ deviceId: string; branchId: string }> {
-  const publicKey = publicKeyFromBase64(request.publicKey);
+  let publicKey: ReturnType<typeof publicKeyFromBase64>;
+  try {
+    publicKey = publicKeyFromBase64(request.publicKey);
+  } catch {
+    throw new ApiError(400, 'INVALID_INPUT', 'publicKey is not an Ed25519 public key (SPKI DER, base64).');
+  }
+  if (publicKey.asymmetricKeyType !== 'ed25519') {
+    throw new ApiError(400, 'INVALID_INPUT', 'publicKey is not an Ed25519 public key (SPKI DER, base64).');
+  }
   if (deviceIdFor(Buffer.from(request.publicKey, 'base64')) !== request.deviceId) {
     throw new ApiError(400, 'INVALID_INPUT', 'deviceId is not derived from publicKey.');
   }
@@ -89,6 +102,17 @@ export async function enrolDevice(
       lastContactAt: now,
       ackedHash: GENESIS_HASH,
     });
+    await appendServerAudit(
+      tx,
+      secrets.signing,
+      {
+        actor: request.deviceId,
+        action: 'device.enrolled',
+        subject: request.deviceId,
+        payload: { branchId: code.branchId },
+      },
+      now,
+    );
     return { deviceId: request.deviceId, branchId: code.branchId };
   });
 }
@@ -128,7 +152,24 @@ export async function createChallenge(
   const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS);
   // Housekeeping: expired nonces are worthless.
   await db.delete(authChallenges).where(lt(authChallenges.expiresAt, now));
-  await db.insert(authChallenges).values({ nonce, deviceId, expiresAt });
+  const [device] = await db.select({ id: devices.deviceId }).from(devices).where(eq(devices.deviceId, deviceId));
+  if (device === undefined) {
+    // Nothing is stored for an unknown device; the answer looks the same, and the exchange fails. A revoked device
+    // still gets its challenge, so that having proved its key it learns it is revoked and stops.
+    return { nonce, expiresAt: expiresAt.toISOString() };
+  }
+  await db.transaction(async (tx) => {
+    const open = await tx
+      .select({ nonce: authChallenges.nonce })
+      .from(authChallenges)
+      .where(eq(authChallenges.deviceId, deviceId))
+      .orderBy(desc(authChallenges.expiresAt));
+    const surplus = open.slice(MAX_OPEN_CHALLENGES - 1).map((c) => c.nonce);
+    if (surplus.length > 0) {
+      await tx.delete(authChallenges).where(inArray(authChallenges.nonce, surplus));
+    }
+    await tx.insert(authChallenges).values({ nonce, deviceId, expiresAt });
+  });
   return { nonce, expiresAt: expiresAt.toISOString() };
 }
 

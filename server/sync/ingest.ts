@@ -5,9 +5,7 @@
  * is a truncation. Issues are committed (so the console sees them) and the push is refused with CHAIN_CONFLICT.
  */
 import { and, asc, between, desc, eq, inArray } from 'drizzle-orm';
-import { publicKeyFromBase64, verifySignature } from '../../electron/core/crypto/device-key';
-import { chainHash } from '../../electron/core/audit/hash';
-import { checkpointMessage } from '../../electron/core/audit/checkpoint';
+import { chainHash, checkpointMessage, publicKeyFromBase64, verifySignature } from '../../audit-chain';
 import type { ChainIssueKind } from '../../shared/sync/admin';
 import { countersignatureMessage } from '../../shared/sync/messages';
 import type { Countersignature, PushEntry, PushRequest, PushResponse } from '../../shared/sync/push';
@@ -293,6 +291,7 @@ async function countersign(
         countersignatureMessage(device.deviceId, checkpoint.seq, checkpoint.headHash),
       ),
       countersignedAt: now,
+      keyId: secrets.signing.keyId,
     };
     await tx.insert(countersignedCheckpoints).values(record).onConflictDoNothing();
     out.push(view(device.deviceId, record));

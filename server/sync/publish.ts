@@ -3,13 +3,16 @@ import type { z } from 'zod';
 import type { ErasureInputSchema, OfficerInputSchema, WithdrawalInputSchema } from '../../shared/sync/admin';
 import type { ModelRelease, PolicyRelease } from '../../shared/sync/pull';
 import type { ServerDb } from '../db/database';
+
+/** A database or a transaction: publications run inside the caller's transaction when given one (four eyes). */
+type Db = ServerDb | Parameters<Parameters<ServerDb['transaction']>[0]>[0];
 import { releases } from '../db/schema';
 import { ApiError } from '../http/errors';
 import { removePersonalData } from './erasure';
 import { appendFeed } from './feed';
 
 export async function publishRelease(
-  db: ServerDb,
+  db: Db,
   release: { kind: 'policy'; body: PolicyRelease } | { kind: 'model'; body: ModelRelease },
   now: Date,
 ): Promise<{ feedItemId: number; version: string }> {
@@ -37,7 +40,7 @@ export async function publishRelease(
 }
 
 export async function publishOfficer(
-  db: ServerDb,
+  db: Db,
   officer: z.infer<typeof OfficerInputSchema>,
   now: Date,
 ): Promise<{ feedItemId: number }> {
@@ -50,7 +53,7 @@ export async function publishOfficer(
 
 /** A withdrawal or erasure raised centrally (e.g. by the data protection office) goes to every branch. */
 export async function publishRequest(
-  db: ServerDb,
+  db: Db,
   request:
     | { kind: 'applicant.erasure'; input: z.infer<typeof ErasureInputSchema> }
     | { kind: 'consent.withdrawal'; input: z.infer<typeof WithdrawalInputSchema> },

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countersignatureMessage } from '../../shared/sync/messages';
 import { DeviceSummarySchema, ChainIssueSchema } from '../../shared/sync/admin';
-import { publicKeyFromBase64, verifySignature } from '../../electron/core/crypto/device-key';
-import { canonicalJson } from '../../electron/core/audit/canonical';
+import { canonicalJson, publicKeyFromBase64, verifySignature } from '../../audit-chain';
 import type { Database } from '../db/database';
 import { TEST_DATABASES, targetTitle } from '../testing/databases';
 import { errorCode, field, request } from '../testing/http';
@@ -211,7 +210,7 @@ for (const target of TEST_DATABASES) {
       ]);
       device.append(1, 'consent.withdrawn', 'NEX-AAAAA-BBBBB-C', { purpose: 'central-sync' });
       await device.client(server.url).syncOnce();
-      await server.admin('POST', '/v1/admin/erasure-requests', { applicantId: 'NEX-DDDDD-EEEEE-F' });
+      await server.publish('POST', '/v1/admin/erasure-requests', { applicantId: 'NEX-DDDDD-EEEEE-F' });
       expect((await kinds()).slice(0, 2)).toEqual([
         ['NEX-AAAAA-BBBBB-C', 'applicant.record.removed', null],
         ['NEX-DDDDD-EEEEE-F', 'applicant.record.removed', null],
@@ -224,9 +223,9 @@ for (const target of TEST_DATABASES) {
       a.append(1, 'consent.withdrawn', 'APP-0000CAFE', { purpose: 'central-sync', receiptId: 'RCP-1' });
       await a.client(server.url).syncOnce();
       const policy = { version: '2026.11.1', cutoffs: { approve: 620, refer: 560 }, reasonTexts: {} };
-      expect((await server.admin('POST', '/v1/admin/policy-releases', policy)).status).toBe(201);
-      expect((await server.admin('POST', '/v1/admin/policy-releases', policy)).status).toBe(409);
-      await server.admin('POST', '/v1/admin/officers', {
+      expect((await server.publish('POST', '/v1/admin/policy-releases', policy)).status).toBe(201);
+      expect((await server.publish('POST', '/v1/admin/policy-releases', policy)).status).toBe(409);
+      await server.publish('POST', '/v1/admin/officers', {
         officerId: 'OFF-1A2B3C4D5E6F7A8B',
         username: 'wanjiru',
         role: 'officer',

@@ -73,7 +73,8 @@ for (const target of TEST_DATABASES) {
       const restart = async (): Promise<void> => {
         const old = server;
         await old.close();
-        server = await startTestServer(database);
+        // The same keyring: restarts keep the server's keys, which live outside the database.
+        server = await startTestServer(database, { keyring: old.keyring });
         proxy.setTarget(server.port);
         restarts += 1;
       };
@@ -91,7 +92,7 @@ for (const target of TEST_DATABASES) {
         }
         if (round % 12 === 0) {
           centralRequests += 1;
-          await server.admin('POST', '/v1/admin/erasure-requests', { applicantId: `APP-C${round}0000` });
+          await server.publish('POST', '/v1/admin/erasure-requests', { applicantId: `APP-C${round}0000` });
         }
         const syncs = Promise.allSettled(devices.map((d) => d.client(proxy.url).syncOnce()));
         const restarting = round % 25 === 0 ? restart() : Promise.resolve();

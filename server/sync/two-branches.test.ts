@@ -51,6 +51,20 @@ for (const target of TEST_DATABASES) {
     const applicants: { a?: string; b?: string } = {};
 
     const syncNow = (t: TempWorkstation): Promise<SyncStatusView> => ok(t.call('admin', 'sync:now', {}));
+    /** Carol's central credentials with a fresh TOTP code, for the console on branch A. */
+    const centralAdmin = () => ({
+      username: 'carol',
+      password: server.carol.password,
+      totp: server.carol.nextTotp(),
+      serverUrl: proxy.url,
+    });
+    /** Four eyes: what carol proposed from the console, bob approves over the admin API. */
+    const approve = async (answer: { proposal: { id: number } }): Promise<void> => {
+      const decided = await server.bob.request('POST', `/v1/admin/proposals/${answer.proposal.id}/approve`, {
+        reason: 'diff checked',
+      });
+      expect(decided.status).toBe(200);
+    };
 
     async function registerScoreDecide(t: TempWorkstation, centralSync: boolean): Promise<string> {
       const { applicantId } = await ok(
@@ -102,9 +116,17 @@ for (const target of TEST_DATABASES) {
         ok: false,
         error: { code: 'CONSOLE_NOT_CONNECTED' },
       });
-      const wrong = await a.call('admin', 'console:connect', { adminToken: 'x'.repeat(43), serverUrl: proxy.url });
+      const wrong = await a.call('admin', 'console:signIn', {
+        username: 'carol',
+        password: 'not the password at all',
+        totp: '000000',
+        serverUrl: proxy.url,
+      });
       expect(wrong).toMatchObject({ ok: false, error: { code: 'CENTRAL_REFUSED' } });
-      await ok(a.call('admin', 'console:connect', { adminToken: server.adminToken, serverUrl: proxy.url }));
+      expect(await ok(a.call('admin', 'console:signIn', centralAdmin()))).toMatchObject({
+        status: 'connected',
+        connection: { admin: { username: 'carol' } },
+      });
 
       const codeA = await ok(a.call('admin', 'console:createEnrolmentCode', { branchId: 'NBO-01', ttlMinutes: 30 }));
       const codeB = await ok(a.call('admin', 'console:createEnrolmentCode', { branchId: 'MSA-01', ttlMinutes: 30 }));
@@ -118,17 +140,22 @@ for (const target of TEST_DATABASES) {
         enrolled: true,
         branchId: 'MSA-01',
       });
-      // The admin token lives for the unlocked session only: a lock forgets it, and the unlocked session must connect again.
+      // The central session lives for the unlocked session only: a lock forgets it, and the unlocked session must connect again.
       await ok(a.call('admin', 'auth:lock', {}));
       await ok(a.call('admin', 'auth:unlock', { password: ADMIN.password }));
       expect(await a.call('admin', 'console:overview', {})).toMatchObject({
         ok: false,
         error: { code: 'CONSOLE_NOT_CONNECTED' },
       });
-      await ok(a.call('admin', 'console:connect', { adminToken: server.adminToken, serverUrl: proxy.url }));
+      await ok(a.call('admin', 'console:signIn', centralAdmin()));
       // Plain http is refused for anything but this machine: tokens and personal data never cross a network in clear.
       expect(
-        await a.call('admin', 'console:connect', { adminToken: server.adminToken, serverUrl: 'http://10.0.0.5:8787' }),
+        await a.call('admin', 'console:signIn', {
+          username: 'carol',
+          password: server.carol.password,
+          totp: '000000',
+          serverUrl: 'http://10.0.0.5:8787',
+        }),
       ).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
       // A code is single-use: B's code cannot enrol A again, and A is enrolled already anyway.
       expect(await a.call('admin', 'sync:enrol', { serverUrl: proxy.url, code: codeB.code })).toMatchObject({
@@ -233,7 +260,7 @@ for (const target of TEST_DATABASES) {
           consent: consentFor(a.ws, { 'central-sync': true }),
         }),
       );
-      await ok(a.call('admin', 'console:requestErasure', { applicantId: late }));
+      await approve(await ok(a.call('admin', 'console:requestErasure', { applicantId: late })));
       await syncNow(a);
       expect(JSON.stringify(await rowsOf(late))).not.toContain(PERSON.nationalId);
       expect((await rowsOf(late)).map((r) => r.kind)).toContain('applicant.record.removed');
@@ -248,23 +275,32 @@ for (const target of TEST_DATABASES) {
           reasonTexts: {},
         }),
       );
-      expect(refused.version).toBe('pol-bad');
+      expect(refused.proposal).toMatchObject({
+        kind: 'policy.release',
+        status: 'pending',
+        title: 'Policy release pol-bad',
+      });
+      await approve(refused);
       // Off the model's 300–850 scale: would approve everyone by accident; refused like the unordered one.
-      await ok(
-        a.call('admin', 'console:publishPolicy', {
-          version: 'pol-off-scale',
-          cutoffs: { approve: 250, refer: 100 },
-          reasonTexts: {},
-        }),
+      await approve(
+        await ok(
+          a.call('admin', 'console:publishPolicy', {
+            version: 'pol-off-scale',
+            cutoffs: { approve: 250, refer: 100 },
+            reasonTexts: {},
+          }),
+        ),
       );
-      await ok(
-        a.call('admin', 'console:publishPolicy', {
-          version: 'pol-2026-11',
-          cutoffs: { approve: 600, refer: 540 },
-          reasonTexts: {
-            'income-not-verified': { en: 'We could not check your income.', sw: 'Hatukuweza kuthibitisha.' },
-          },
-        }),
+      await approve(
+        await ok(
+          a.call('admin', 'console:publishPolicy', {
+            version: 'pol-2026-11',
+            cutoffs: { approve: 600, refer: 540 },
+            reasonTexts: {
+              'income-not-verified': { en: 'We could not check your income.', sw: 'Hatukuweza kuthibitisha.' },
+            },
+          }),
+        ),
       );
       for (const t of [a, b]) {
         const status = await syncNow(t);
@@ -297,12 +333,14 @@ for (const target of TEST_DATABASES) {
       const replay = await ok(a.call('admin', 'decisions:replay', { decisionId: decision.decisionId }));
       expect(replay).toMatchObject({ reproduced: true, policyVersion: 'pol-2026-11' });
       // A newer policy does not stop the replay of decisions made under the earlier one.
-      await ok(
-        a.call('admin', 'console:publishPolicy', {
-          version: 'pol-2026-12',
-          cutoffs: { approve: 590, refer: 530 },
-          reasonTexts: {},
-        }),
+      await approve(
+        await ok(
+          a.call('admin', 'console:publishPolicy', {
+            version: 'pol-2026-12',
+            cutoffs: { approve: 590, refer: 530 },
+            reasonTexts: {},
+          }),
+        ),
       );
       expect((await syncNow(a)).policy.current).toBe('pol-2026-12');
       expect(await ok(a.call('admin', 'decisions:replay', { decisionId: decision.decisionId }))).toMatchObject({
@@ -317,10 +355,14 @@ for (const target of TEST_DATABASES) {
         a.call('admin', 'console:publishModel', { version: '2026.11.1', packageDir: defaultModelDir() }),
       );
       expect(published.modelHash).toMatch(/^sha256:/);
+      expect(published.proposal.diff).toEqual(
+        expect.arrayContaining([{ label: 'Model version', before: null, after: '1.0.0' }]),
+      );
+      await approve(published);
       // A tampered package is refused by the console before it leaves, and by every branch if it arrives anyway.
       const tamperedOnnx = Buffer.from(readFileSync(join(defaultModelDir(), 'model.onnx')));
       tamperedOnnx[tamperedOnnx.length - 1] = (tamperedOnnx.at(-1) ?? 0) ^ 0xff;
-      const sneaked = await server.admin('POST', '/v1/admin/model-releases', {
+      const sneaked = await server.publish('POST', '/v1/admin/model-releases', {
         version: '2026.11.2-evil',
         files: {
           'manifest.json': readFileSync(join(defaultModelDir(), 'manifest.json')).toString('base64'),
@@ -354,7 +396,7 @@ for (const target of TEST_DATABASES) {
         ['model.onnx', readFileSync(join(defaultModelDir(), 'model.onnx'))],
       ]);
       const signature = signPackage(files, loadPrivateKey(readFileSync(DEV_PRIVATE_KEY)));
-      const foreign = await server.admin('POST', '/v1/admin/model-releases', {
+      const foreign = await server.publish('POST', '/v1/admin/model-releases', {
         version: '2026.11.2-foreign',
         files: {
           'manifest.json': Buffer.from(files.get('manifest.json') ?? []).toString('base64'),
@@ -372,7 +414,9 @@ for (const target of TEST_DATABASES) {
       expect(existsSync(join(a.dir, 'models', '2026.11.2-foreign'))).toBe(false);
       expect((await ok(a.call('admin', 'model:status', {}))).source).toBe(join(a.dir, 'models', '2026.11.1'));
       // A second release, then a rollback on branch B brings the first back.
-      await ok(a.call('admin', 'console:publishModel', { version: '2026.11.3', packageDir: defaultModelDir() }));
+      await approve(
+        await ok(a.call('admin', 'console:publishModel', { version: '2026.11.3', packageDir: defaultModelDir() })),
+      );
       expect((await syncNow(b)).model).toMatchObject({ current: '2026.11.3', previous: '2026.11.1' });
       const rolledBack = await ok(b.call('admin', 'sync:rollbackModel', {}));
       expect(rolledBack.model).toMatchObject({ current: '2026.11.1', previous: '2026.11.3' });
@@ -390,7 +434,7 @@ for (const target of TEST_DATABASES) {
 
     it('applies at branch B an erasure requested at branch A, audited, and both chains still verify', async () => {
       const applicantId = applicants.b ?? '';
-      await ok(a.call('admin', 'console:requestErasure', { applicantId }));
+      await approve(await ok(a.call('admin', 'console:requestErasure', { applicantId })));
       expect(b.ws.applicants.get(applicantId).status).toBe('active');
       await syncNow(b);
       expect(b.ws.applicants.get(applicantId).status).toBe('erased');
@@ -406,7 +450,7 @@ for (const target of TEST_DATABASES) {
     });
 
     it('brings centrally published officers with no usable password; an admin here gives them one', async () => {
-      const published = await server.admin('POST', '/v1/admin/officers', {
+      const published = await server.publish('POST', '/v1/admin/officers', {
         officerId: 'OFF-00000000CAFE0001',
         username: 'baraka.supervisor',
         role: 'supervisor',
@@ -428,7 +472,7 @@ for (const target of TEST_DATABASES) {
     });
 
     it('refuses a device the console revoked; its officers keep working offline', async () => {
-      await ok(a.call('admin', 'console:revokeDevice', { deviceId: b.ws.deviceKey.deviceId }));
+      await approve(await ok(a.call('admin', 'console:revokeDevice', { deviceId: b.ws.deviceKey.deviceId })));
       const status = await syncNow(b);
       expect(status).toMatchObject({ revoked: true, state: 'error' });
       await registerScoreDecide(b, false);

@@ -73,7 +73,8 @@ describe(`a real workstation syncing through faults (seed ${SEED})`, () => {
       if (round === ROUNDS / 2) {
         // Central restarts on the same database (new port): the proxy follows it, the workstation notices nothing.
         await server.close();
-        server = await startTestServer(database);
+        // The same keyring: restarts keep the server's keys, which live outside the database.
+        server = await startTestServer(database, { keyring: server.keyring });
         proxy.setTarget(server.port);
       }
     }

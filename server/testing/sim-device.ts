@@ -3,9 +3,7 @@
  * in-memory audit chain built with the core's own hashing and checkpoint signing, and the real sync client.
  */
 import { generateDeviceKey, loadDeviceKey, type DeviceKey } from '../../electron/core/crypto/device-key';
-import { canonicalJson } from '../../electron/core/audit/canonical';
-import { chainHash, GENESIS_HASH } from '../../electron/core/audit/hash';
-import { checkpointMessage } from '../../electron/core/audit/checkpoint';
+import { canonicalJson, chainHash, checkpointMessage, GENESIS_HASH } from '../../audit-chain';
 import type { AuditRecord } from '../../electron/core/audit/audit-log';
 import { SyncClient } from '../../electron/core/sync/client';
 import { memoryStateStore, SyncState } from '../../electron/core/sync/state';

@@ -13,7 +13,16 @@ import {
   EnrolmentCodeCreatedSchema,
   FailureSchema,
 } from '../sync/admin';
+import {
+  ADMIN_PASSWORD_MAX,
+  ADMIN_ROLES,
+  AdminPasswordSchema,
+  AdminUsernameSchema,
+  TotpCodeSchema,
+} from '../sync/admin-auth';
 import { DeviceIdSchema, PseudonymSchema, VersionSchema } from '../sync/primitives';
+import { ProposalDecisionSchema, ProposalViewSchema } from '../sync/proposals';
+import { ServerAuditEntrySchema } from '../sync/server-audit';
 import { PolicyReleaseSchema } from '../sync/pull';
 import { Empty, IsoTimestamp } from './common';
 import { defineChannels } from './define';
@@ -22,7 +31,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
  * https, or http to this machine only (development, the demo, tests): tokens and personal data never cross a network
- * in clear. No credentials in the URL: the admin token and device tokens travel in headers.
+ * in clear. No credentials in the URL: administrator sessions and device tokens travel in headers.
  */
 export const ServerUrlSchema = z
   .url({ protocol: /^https?$/ })
@@ -95,43 +104,76 @@ export const syncChannels = defineChannels('sync', {
   },
 });
 
+export const ConsoleAdmin = z.strictObject({ username: z.string(), roles: z.array(z.enum(ADMIN_ROLES)) });
+
 export const ConsoleOverview = z.strictObject({
   serverUrl: z.string(),
   fetchedAt: IsoTimestamp,
+  admin: z.strictObject({ adminId: z.string(), username: z.string(), roles: z.array(z.enum(ADMIN_ROLES)) }),
   devices: z.array(DeviceSummarySchema),
   issues: z.array(ChainIssueSchema),
   failures: z.array(FailureSchema),
   activity: z.strictObject({ since: z.string(), branches: z.array(BranchActivitySchema) }),
+  /** Four-eyes proposals waiting for a second administrator. */
+  proposals: z.array(ProposalViewSchema),
 });
 export type ConsoleOverview = z.infer<typeof ConsoleOverview>;
 
-export const ConsoleConnection = z.strictObject({ connected: z.boolean(), serverUrl: z.string().nullable() });
+export const ConsoleConnection = z.strictObject({
+  connected: z.boolean(),
+  serverUrl: z.string().nullable(),
+  /** The central administrator signed in, when connected. */
+  admin: ConsoleAdmin.nullable(),
+});
 export type ConsoleConnection = z.infer<typeof ConsoleConnection>;
 
+export const ConsoleSignIn = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('connected'), connection: ConsoleConnection }),
+  z.strictObject({
+    status: z.literal('totp-enrolment'),
+    /** Base32 secret and otpauth:// URI for the authenticator app; shown once. */
+    secret: z.string(),
+    otpauthUri: z.string(),
+    expiresAt: z.string(),
+  }),
+]);
+export type ConsoleSignIn = z.infer<typeof ConsoleSignIn>;
+
 const FeedItem = z.strictObject({ feedItemId: z.number().int() });
+const Proposal = z.strictObject({ proposal: ProposalViewSchema });
+const CONSOLE_PASSWORD = z.string().min(1, 'Enter the password.').max(ADMIN_PASSWORD_MAX);
 
 export const consoleChannels = defineChannels('console', {
   'console:connection': {
     input: Empty,
     output: ConsoleConnection,
     access: ['admin'],
-    summary: 'Whether this admin session holds an admin API token, and for which server',
+    summary: 'Whether this admin session is signed in to the central API, as whom, and to which server',
   },
-  'console:connect': {
+  'console:signIn': {
     input: z.strictObject({
-      adminToken: z.string().trim().min(32).max(256),
+      username: AdminUsernameSchema,
+      password: CONSOLE_PASSWORD,
+      /** The authenticator code; omitted at the very first sign-in (the answer then starts TOTP enrolment). */
+      totp: z.union([TotpCodeSchema, z.literal('')]).optional(),
       /** Omitted: the server this workstation is enrolled with. */
       serverUrl: ServerUrlSchema.optional(),
     }),
+    output: ConsoleSignIn,
+    access: ['admin'],
+    summary: 'Signs in to the central API as a named administrator (password and TOTP); the session stays in memory',
+  },
+  'console:enrolTotp': {
+    input: z.strictObject({ totp: TotpCodeSchema, newPassword: AdminPasswordSchema }),
     output: ConsoleConnection,
     access: ['admin'],
-    summary: 'Checks an admin API token against the central API and keeps it in memory for this session only',
+    summary: "First central sign-in: confirms the authenticator app's first code and replaces the one-time password",
   },
   'console:disconnect': {
     input: Empty,
     output: ConsoleConnection,
     access: ['admin'],
-    summary: 'Forgets the admin API token',
+    summary: 'Signs out of the central API and forgets the session',
   },
   'console:overview': {
     input: Empty,
@@ -139,6 +181,34 @@ export const consoleChannels = defineChannels('console', {
     access: ['admin'],
     summary: 'Every device with last contact, backlog, chain status and countersignature; issues, failures, activity',
     polled: true,
+  },
+  'console:proposals': {
+    input: z.strictObject({ status: z.enum(['pending', 'approved', 'rejected']).optional() }),
+    output: z.array(ProposalViewSchema),
+    access: ['admin'],
+    summary: 'Four-eyes proposals with their diffs',
+  },
+  'console:decide': {
+    input: z.strictObject({
+      proposalId: z.number().int().min(1),
+      decision: z.enum(['approve', 'reject']),
+      reason: ProposalDecisionSchema.shape.reason,
+    }),
+    output: ProposalViewSchema,
+    access: ['admin'],
+    summary: "Approves or rejects another administrator's proposal, with a reason",
+  },
+  'console:serverAudit': {
+    input: z.strictObject({
+      before: z.number().int().min(1).optional(),
+      action: z
+        .string()
+        .regex(/^[a-z_.]{0,64}$/)
+        .optional(),
+    }),
+    output: z.array(ServerAuditEntrySchema),
+    access: ['admin'],
+    summary: "The central API's own audit chain, newest first, 50 a page",
   },
   'console:createEnrolmentCode': {
     input: CreateEnrolmentCodeSchema,
@@ -148,15 +218,15 @@ export const consoleChannels = defineChannels('console', {
   },
   'console:revokeDevice': {
     input: z.strictObject({ deviceId: DeviceIdSchema }),
-    output: z.strictObject({ deviceId: z.string(), revokedAt: z.string() }),
+    output: Proposal,
     access: ['admin'],
-    summary: 'Revokes a device: the central API refuses it from its next request',
+    summary: 'Proposes revoking a device; a second security administrator approves it',
   },
   'console:publishPolicy': {
     input: PolicyReleaseSchema,
-    output: z.strictObject({ feedItemId: z.number().int(), version: z.string() }),
+    output: Proposal,
     access: ['admin'],
-    summary: 'Publishes a policy release (cut-offs, reason texts) to every branch',
+    summary: 'Proposes a policy release (cut-offs, reason texts); a second release manager approves it',
   },
   'console:publishModel': {
     input: z.strictObject({
@@ -169,15 +239,15 @@ export const consoleChannels = defineChannels('console', {
         .max(1024)
         .refine((path) => path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path), 'Give the full path of the folder.'),
     }),
-    output: z.strictObject({ feedItemId: z.number().int(), version: z.string(), modelHash: z.string() }),
+    output: z.strictObject({ proposal: ProposalViewSchema, modelHash: z.string() }),
     access: ['admin'],
-    summary: 'Verifies a signed model package and publishes it as a release to every branch',
+    summary: 'Verifies a signed model package and proposes it as a release; a second release manager approves it',
   },
   'console:requestErasure': {
     input: z.strictObject({ applicantId: PseudonymSchema }),
-    output: FeedItem,
+    output: Proposal,
     access: ['admin'],
-    summary: 'Asks every branch to erase an applicant (and removes the central copy of their personal data)',
+    summary: 'Proposes erasing an applicant at every branch; a second privacy officer approves it',
   },
   'console:requestWithdrawal': {
     input: z.strictObject({ applicantId: PseudonymSchema, purpose: z.enum(CONSENT_PURPOSES) }),

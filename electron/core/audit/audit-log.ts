@@ -3,13 +3,17 @@
  * it records (see Store.transaction), so a change and its entry commit or roll back together.
  */
 import type { SqliteConnection } from '../db/open';
-import { NexisError } from '../errors';
+import {
+  assertPseudonymousPayload,
+  canonicalJson,
+  chainHash,
+  checkpointMessage,
+  GENESIS_HASH,
+  type AuditPayload,
+} from '../../../audit-chain';
+import { NexisError, withAuditChainErrors } from '../errors';
 import type { Clock } from '../clock';
 import type { DeviceKey } from '../crypto/device-key';
-import { canonicalJson, type AuditPayload } from './canonical';
-import { chainHash, GENESIS_HASH } from './hash';
-import { checkpointMessage } from './checkpoint';
-import { assertPseudonymousPayload } from './privacy';
 
 export interface AuditAppend {
   /** Officer id, `system`, or `anonymous`: never a name. */
@@ -78,7 +82,10 @@ export class AuditLog {
       );
     }
     const payloadObject = entry.payload ?? {};
-    assertPseudonymousPayload(entry.action, payloadObject);
+    const payload = withAuditChainErrors(() => {
+      assertPseudonymousPayload(entry.action, payloadObject);
+      return canonicalJson(payloadObject);
+    });
     const head = this.head();
     const record = {
       seq: head.seq + 1,
@@ -86,7 +93,7 @@ export class AuditLog {
       actor: entry.actor,
       action: entry.action,
       subject: entry.subject ?? null,
-      payload: canonicalJson(payloadObject),
+      payload,
       prevHash: head.hash,
     };
     const hash = chainHash(head.hash, record);

@@ -118,7 +118,7 @@ describe('audit chain', () => {
   it('detects a rewritten history even when every hash is recomputed, through the signed checkpoints', async () => {
     temp = withEntries(20);
     const { sqlite } = temp.ws.store;
-    const { chainHash, GENESIS_HASH } = await import('./hash');
+    const { chainHash, GENESIS_HASH } = await import('../../../audit-chain');
     tamper(temp, "UPDATE audit_log SET actor = 'OFF-FORGED' WHERE seq = 5");
     // Recompute the chain from entry 5 on, as a careful forger would.
     let prev = GENESIS_HASH;

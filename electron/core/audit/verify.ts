@@ -5,13 +5,15 @@
 import type { SqliteConnection } from '../db/open';
 import { toStorageError } from '../db/open';
 import { checkDatabaseIntegrity, checkDatabaseIntegrityInWorker } from '../db/integrity';
-import { publicKeyFromBase64, verifySignature } from '../crypto/device-key';
-import { chainHash, GENESIS_HASH } from './hash';
-import { checkpointMessage } from './checkpoint';
+import {
+  publicKeyFromBase64,
+  walkChain,
+  type ChainEntry,
+  type ChainVerification,
+  type CheckpointTrust,
+} from '../../../audit-chain';
 
-export type ChainVerification =
-  | { ok: true; entries: number; headSeq: number; headHash: string; checkpoints: number }
-  | { ok: false; firstBadSeq: number; reason: string; entries: number };
+export type { ChainVerification } from '../../../audit-chain';
 
 interface CheckpointRow {
   seq: number;
@@ -26,17 +28,6 @@ export interface VerifyOptions {
   readonly deviceId: string;
   readonly publicKey: string;
 }
-
-type Row = [
-  seq: number,
-  ts: string,
-  actor: string,
-  action: string,
-  subject: string | null,
-  payload: string,
-  prevHash: string,
-  hash: string,
-];
 
 /** Where the worker finds the file for the parallel page check. */
 export interface IntegritySource {
@@ -88,67 +79,16 @@ function verify(sqlite: SqliteConnection, device: VerifyOptions): ChainVerificat
       'SELECT seq, head_hash AS headHash, device_id AS deviceId, public_key AS publicKey, signature FROM audit_checkpoints ORDER BY seq',
     )
     .all();
-  const checkpointAt = new Map(checkpoints.map((c) => [c.seq, c]));
   const devicePublicKey = publicKeyFromBase64(device.publicKey);
-
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
-  let entries = 0;
-  const rows = sqlite
-    .prepare<[], Row>('SELECT seq, ts, actor, action, subject, payload, prev_hash, hash FROM audit_log ORDER BY seq')
-    .raw()
+  // Only this device's own key may have signed its checkpoints; any other is a forgery.
+  const trust: CheckpointTrust<CheckpointRow> = (checkpoint) =>
+    checkpoint.deviceId === device.deviceId && checkpoint.publicKey === device.publicKey
+      ? { ok: true, signerId: checkpoint.deviceId, publicKey: devicePublicKey }
+      : { ok: false, reason: `checkpoint at entry ${checkpoint.seq} was not signed by this device's key` };
+  const entries = sqlite
+    .prepare<[], ChainEntry>(
+      'SELECT seq, ts, actor, action, subject, payload, prev_hash AS prevHash, hash FROM audit_log ORDER BY seq',
+    )
     .iterate();
-  for (const [seq, ts, actor, action, subject, payload, storedPrev, storedHash] of rows) {
-    const bad = (reason: string): ChainVerification => ({ ok: false, firstBadSeq: expectedSeq, reason, entries });
-    if (seq !== expectedSeq) {
-      return bad(`sequence gap: expected entry ${expectedSeq}, found ${seq} (entries deleted or renumbered)`);
-    }
-    if (storedPrev !== prevHash) {
-      return bad(`prev_hash does not match the hash of entry ${seq - 1} (entries reordered, replaced or removed)`);
-    }
-    const hash = chainHash(prevHash, { seq, ts, actor, action, subject, payload });
-    if (hash !== storedHash) {
-      return bad('entry content does not match its hash (entry altered)');
-    }
-    const checkpoint = checkpointAt.get(seq);
-    if (checkpoint !== undefined) {
-      const problem = checkCheckpoint(checkpoint, hash, device, devicePublicKey);
-      if (problem !== null) {
-        return bad(problem);
-      }
-    }
-    prevHash = hash;
-    expectedSeq += 1;
-    entries += 1;
-  }
-  const headSeq = expectedSeq - 1;
-  const beyond = checkpoints.find((c) => c.seq > headSeq);
-  if (beyond !== undefined) {
-    return {
-      ok: false,
-      firstBadSeq: headSeq + 1,
-      reason: `log truncated: a signed checkpoint covers entry ${beyond.seq} but the chain ends at ${headSeq}`,
-      entries,
-    };
-  }
-  return { ok: true, entries, headSeq, headHash: prevHash, checkpoints: checkpoints.length };
-}
-
-function checkCheckpoint(
-  checkpoint: CheckpointRow,
-  hash: string,
-  device: VerifyOptions,
-  devicePublicKey: ReturnType<typeof publicKeyFromBase64>,
-): string | null {
-  if (checkpoint.headHash !== hash) {
-    return `signed checkpoint at entry ${checkpoint.seq} does not match the chain (history rewritten)`;
-  }
-  if (checkpoint.deviceId !== device.deviceId || checkpoint.publicKey !== device.publicKey) {
-    return `checkpoint at entry ${checkpoint.seq} was not signed by this device's key`;
-  }
-  const message = checkpointMessage(checkpoint.deviceId, checkpoint.seq, checkpoint.headHash);
-  if (!verifySignature(devicePublicKey, message, checkpoint.signature)) {
-    return `checkpoint signature at entry ${checkpoint.seq} is invalid`;
-  }
-  return null;
+  return walkChain(entries, checkpoints, trust);
 }

@@ -9,9 +9,9 @@ import type { ConsentInput, PurposeState, SignedReceipt } from '../../../shared/
 import { ConsentReceipt } from '../../../shared/ipc/applicants';
 import type { Organisation } from '../../../shared/ipc/system';
 import { consentEvents, consentReceipts } from '../db/schema';
-import { canonicalJson, type JsonValue } from '../audit/canonical';
-import { publicKeyFromBase64, verifySignature, type DeviceKey } from '../crypto/device-key';
-import { NexisError } from '../errors';
+import { canonicalJson, publicKeyFromBase64, verifySignature, type JsonValue } from '../../../audit-chain';
+import type { DeviceKey } from '../crypto/device-key';
+import { NexisError, withAuditChainErrors } from '../errors';
 import type { Clock } from '../clock';
 import type { Store } from '../store';
 import { buildReceipt } from './receipt';
@@ -50,7 +50,7 @@ export class ConsentService {
     const receiptId = `CR-${randomBytes(8).toString('hex').toUpperCase()}`;
     const at = this.#clock.now().toISOString();
     const receipt = buildReceipt({ ...args, receiptId, deviceId: this.#deviceKey.deviceId, at });
-    const text = canonicalJson(receipt as unknown as JsonValue);
+    const text = withAuditChainErrors(() => canonicalJson(receipt as unknown as JsonValue));
     this.#store.db
       .insert(consentReceipts)
       .values({

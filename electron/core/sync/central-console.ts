@@ -1,12 +1,14 @@
 /**
- * The sync console's side of the core: calls the central admin API (docs/server.md) for the signed-in admin. The
- * renderer never touches the network (its CSP allows only 'self'); the admin API token is held here, in memory, for
- * that one session, and is forgotten on lock, sign-out or disconnect. It is never written to disk or logged.
+ * The sync console's side of the core: calls the central admin API (docs/server.md) as a named central
+ * administrator. The renderer never touches the network (its CSP allows only 'self'). The administrator signs in with
+ * user name, password and TOTP code; the session token the server returns is held here, in memory, for that one
+ * workstation session, and is forgotten (and ended at the server) on lock, sign-out or disconnect. Neither the
+ * password nor the token is ever written to disk or logged.
  */
 import { resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import type { ConsoleConnection, ConsoleOverview } from '../../../shared/ipc/sync';
+import type { ConsoleConnection, ConsoleOverview, ConsoleSignIn } from '../../../shared/ipc/sync';
 import {
   BranchActivitySchema,
   ChainIssueSchema,
@@ -14,9 +16,12 @@ import {
   EnrolmentCodeCreatedSchema,
   FailureSchema,
 } from '../../../shared/sync/admin';
+import { AdminSignInResponseSchema, type AdminPrincipal } from '../../../shared/sync/admin-auth';
 import { SyncErrorBodySchema } from '../../../shared/sync/errors';
 import type { ConsentPurpose } from '../../../shared/domain/consent';
+import { ProposalAnswerSchema, ProposalViewSchema, type ProposalView } from '../../../shared/sync/proposals';
 import type { PolicyRelease } from '../../../shared/sync/pull';
+import { ServerAuditPageSchema, type ServerAuditEntry } from '../../../shared/sync/server-audit';
 import { readPackageBytes } from '../../../models/package/files';
 import { verifyPackageBytes } from '../../../models/package/signing';
 import type { Clock } from '../clock';
@@ -24,9 +29,17 @@ import { NexisError } from '../errors';
 import type { Store } from '../store';
 
 interface Connection {
+  readonly sessionId: string;
   readonly key: string;
   readonly serverUrl: string;
   readonly token: string;
+  readonly admin: AdminPrincipal;
+}
+
+interface PendingEnrolment {
+  readonly key: string;
+  readonly serverUrl: string;
+  readonly ticket: string;
 }
 
 /** Who is asking: the session, so a token never outlives the sign-in it was given in. */
@@ -37,8 +50,7 @@ export interface ConsoleSession {
 }
 
 const FeedItemSchema = z.object({ feedItemId: z.number().int() });
-const ReleaseSchema = z.object({ feedItemId: z.number().int(), version: z.string() });
-const RevokedSchema = z.object({ revokedAt: z.string() });
+const AdminsSchema = z.object({ proposals: z.array(ProposalViewSchema) });
 const TIMEOUT_MS = 15_000;
 
 export interface CentralConsoleOptions {
@@ -54,7 +66,8 @@ export interface CentralConsoleOptions {
 export class CentralConsole {
   readonly #o: CentralConsoleOptions;
   readonly #connections = new Map<string, Connection>();
-  /** Bumped by every `forget`: a connect that was in flight when its session locked or ended keeps nothing. */
+  readonly #enrolments = new Map<string, PendingEnrolment>();
+  /** Bumped by every `forget`: a sign-in that was in flight when its session locked or ended keeps nothing. */
   readonly #epochs = new Map<string, number>();
 
   constructor(options: CentralConsoleOptions) {
@@ -64,36 +77,104 @@ export class CentralConsole {
   connection(session: ConsoleSession): ConsoleConnection {
     const c = this.#connections.get(session.id);
     return c !== undefined && c.key === keyOf(session)
-      ? { connected: true, serverUrl: c.serverUrl }
-      : { connected: false, serverUrl: this.#o.enrolledServerUrl() ?? null };
+      ? { connected: true, serverUrl: c.serverUrl, admin: { username: c.admin.username, roles: c.admin.roles } }
+      : { connected: false, serverUrl: this.#o.enrolledServerUrl() ?? null, admin: null };
   }
 
-  async connect(session: ConsoleSession, token: string, serverUrl?: string): Promise<ConsoleConnection> {
-    const url = serverUrl ?? this.#o.enrolledServerUrl();
+  /** Password (and TOTP code once enrolled). At first sign-in the answer carries the TOTP secret to enrol. */
+  async signIn(
+    session: ConsoleSession,
+    input: { username: string; password: string; totp?: string | undefined; serverUrl?: string | undefined },
+  ): Promise<ConsoleSignIn> {
+    const url = (input.serverUrl ?? this.#o.enrolledServerUrl())?.replace(/\/+$/, '');
     if (url === undefined) {
       throw new NexisError('INVALID_INPUT', 'Give the central server address: this workstation is not enrolled.');
     }
-    const candidate: Connection = { key: keyOf(session), serverUrl: url.replace(/\/+$/, ''), token };
     const epoch = this.#epochs.get(session.id) ?? 0;
-    // A wrong token is refused by the server here, before anything is kept.
-    await this.#request(candidate, 'GET', '/v1/admin/devices', undefined, z.object({ devices: z.array(z.unknown()) }));
-    if ((this.#epochs.get(session.id) ?? 0) !== epoch || !this.#o.sessionUsable(session)) {
-      throw new NexisError('SESSION_LOCKED', 'The session was locked or ended while connecting: nothing was kept.');
+    const answer = await this.#call(
+      url,
+      undefined,
+      'POST',
+      '/v1/auth/admin/sign-in',
+      {
+        username: input.username,
+        password: input.password,
+        ...(input.totp === undefined || input.totp === '' ? {} : { totp: input.totp }),
+      },
+      AdminSignInResponseSchema,
+    );
+    this.#requireSameSession(session, epoch);
+    if (answer.status === 'totp-enrolment') {
+      this.#enrolments.set(session.id, { key: keyOf(session), serverUrl: url, ticket: answer.ticket });
+      return {
+        status: 'totp-enrolment',
+        secret: answer.secret,
+        otpauthUri: answer.otpauthUri,
+        expiresAt: answer.expiresAt,
+      };
     }
-    this.#connections.set(session.id, candidate);
-    this.#audit(session.officerId, 'console.connected', null, { server: new URL(candidate.serverUrl).origin });
-    return { connected: true, serverUrl: candidate.serverUrl };
+    return { status: 'connected', connection: this.#keep(session, url, answer.session.token, answer.admin) };
   }
 
-  /** Forgets the token of a session (disconnect, lock, sign-out, closed window). */
+  /** First sign-in: the first code from the authenticator app and a new password replace the one-time password. */
+  async enrolTotp(session: ConsoleSession, input: { totp: string; newPassword: string }): Promise<ConsoleConnection> {
+    const pending = this.#enrolments.get(session.id);
+    if (pending === undefined || pending.key !== keyOf(session)) {
+      throw new NexisError('CONSOLE_NOT_CONNECTED', 'Sign in with the one-time password first.');
+    }
+    const epoch = this.#epochs.get(session.id) ?? 0;
+    const answer = await this.#call(
+      pending.serverUrl,
+      undefined,
+      'POST',
+      '/v1/auth/admin/totp',
+      {
+        ticket: pending.ticket,
+        totp: input.totp,
+        newPassword: input.newPassword,
+      },
+      AdminSignInResponseSchema,
+    );
+    this.#requireSameSession(session, epoch);
+    if (answer.status !== 'signed-in') {
+      throw new NexisError('CENTRAL_REFUSED', 'The central server did not open a session.');
+    }
+    this.#enrolments.delete(session.id);
+    return this.#keep(session, pending.serverUrl, answer.session.token, answer.admin);
+  }
+
+  #requireSameSession(session: ConsoleSession, epoch: number): void {
+    if ((this.#epochs.get(session.id) ?? 0) !== epoch || !this.#o.sessionUsable(session)) {
+      throw new NexisError('SESSION_LOCKED', 'The session was locked or ended while signing in: nothing was kept.');
+    }
+  }
+
+  #keep(session: ConsoleSession, serverUrl: string, token: string, admin: AdminPrincipal): ConsoleConnection {
+    this.#connections.set(session.id, { sessionId: session.id, key: keyOf(session), serverUrl, token, admin });
+    this.#audit(session.officerId, 'console.connected', null, {
+      server: new URL(serverUrl).origin,
+      centralAdminId: admin.adminId,
+    });
+    return this.connection(session);
+  }
+
+  /** Forgets the session of a workstation session (disconnect, lock, sign-out, closed window), ending it centrally. */
   forget(sessionId: string): void {
+    const c = this.#connections.get(sessionId);
     this.#connections.delete(sessionId);
+    this.#enrolments.delete(sessionId);
     this.#epochs.set(sessionId, (this.#epochs.get(sessionId) ?? 0) + 1);
+    if (c !== undefined) {
+      // Best effort: the session also ends by itself after its idle limit if the server cannot be reached now.
+      void this.#call(c.serverUrl, c.token, 'POST', '/v1/admin/session/sign-out', undefined, z.null()).catch(
+        () => undefined,
+      );
+    }
   }
 
   async overview(session: ConsoleSession): Promise<ConsoleOverview> {
     const c = this.#require(session);
-    const [devices, issues, failures, activity] = await Promise.all([
+    const [devices, issues, failures, activity, proposals] = await Promise.all([
       this.#request(c, 'GET', '/v1/admin/devices', undefined, z.object({ devices: z.array(DeviceSummarySchema) })),
       this.#request(c, 'GET', '/v1/admin/chain-issues', undefined, z.object({ issues: z.array(ChainIssueSchema) })),
       this.#request(c, 'GET', '/v1/admin/failures', undefined, z.object({ failures: z.array(FailureSchema) })),
@@ -104,15 +185,66 @@ export class CentralConsole {
         undefined,
         z.object({ since: z.string(), branches: z.array(BranchActivitySchema) }),
       ),
+      this.#request(c, 'GET', '/v1/admin/proposals?status=pending', undefined, AdminsSchema),
     ]);
     return {
       serverUrl: c.serverUrl,
       fetchedAt: this.#o.clock.now().toISOString(),
+      admin: { adminId: c.admin.adminId, username: c.admin.username, roles: c.admin.roles },
       devices: devices.devices,
       issues: issues.issues,
       failures: failures.failures,
       activity: { since: activity.since, branches: activity.branches },
+      proposals: proposals.proposals,
     };
+  }
+
+  async proposals(session: ConsoleSession, status?: 'pending' | 'approved' | 'rejected'): Promise<ProposalView[]> {
+    const c = this.#require(session);
+    const query = status === undefined ? '' : `?status=${status}`;
+    return (await this.#request(c, 'GET', `/v1/admin/proposals${query}`, undefined, AdminsSchema)).proposals;
+  }
+
+  async decide(
+    session: ConsoleSession,
+    proposalId: number,
+    decision: 'approve' | 'reject',
+    reason: string,
+  ): Promise<ProposalView> {
+    const c = this.#require(session);
+    const answer = await this.#request(
+      c,
+      'POST',
+      `/v1/admin/proposals/${proposalId}/${decision}`,
+      { reason },
+      ProposalAnswerSchema.extend({ createdAdmin: z.unknown().optional() }),
+    );
+    this.#audit(
+      session.officerId,
+      decision === 'approve' ? 'console.proposal_approved' : 'console.proposal_rejected',
+      null,
+      {
+        proposalId: String(proposalId),
+        kind: answer.proposal.kind,
+      },
+    );
+    return answer.proposal;
+  }
+
+  async serverAudit(
+    session: ConsoleSession,
+    query: { before?: number | undefined; action?: string | undefined },
+  ): Promise<ServerAuditEntry[]> {
+    const c = this.#require(session);
+    const params = new URLSearchParams({ limit: '50' });
+    if (query.before !== undefined) {
+      params.set('before', String(query.before));
+    }
+    if (query.action !== undefined && query.action !== '') {
+      params.set('action', query.action);
+    }
+    return (await this.#request(c, 'GET', `/v1/admin/audit?${params.toString()}`, undefined, ServerAuditPageSchema))
+      .entries;
   }
 
   async createEnrolmentCode(session: ConsoleSession, branchId: string, ttlMinutes: number) {
@@ -132,27 +264,25 @@ export class CentralConsole {
     return created;
   }
 
-  async revokeDevice(session: ConsoleSession, deviceId: string): Promise<{ deviceId: string; revokedAt: string }> {
+  /** A revocation is a proposal: a second security administrator approves it. */
+  async revokeDevice(session: ConsoleSession, deviceId: string): Promise<ProposalView> {
     const c = this.#require(session);
-    const revoked = await this.#request(
+    const answer = await this.#request(
       c,
       'POST',
       `/v1/admin/devices/${encodeURIComponent(deviceId)}/revoke`,
       undefined,
-      RevokedSchema,
+      ProposalAnswerSchema,
     );
-    this.#audit(session.officerId, 'console.device_revoked', deviceId, {});
-    return { deviceId, revokedAt: revoked.revokedAt };
+    this.#audit(session.officerId, 'console.device_revocation_proposed', deviceId, {});
+    return answer.proposal;
   }
 
-  async publishPolicy(
-    session: ConsoleSession,
-    policy: PolicyRelease,
-  ): Promise<{ feedItemId: number; version: string }> {
+  async publishPolicy(session: ConsoleSession, policy: PolicyRelease): Promise<ProposalView> {
     const c = this.#require(session);
-    const published = await this.#request(c, 'POST', '/v1/admin/policy-releases', policy, ReleaseSchema);
-    this.#audit(session.officerId, 'console.policy_published', null, { version: policy.version });
-    return published;
+    const answer = await this.#request(c, 'POST', '/v1/admin/policy-releases', policy, ProposalAnswerSchema);
+    this.#audit(session.officerId, 'console.policy_proposed', null, { version: policy.version });
+    return answer.proposal;
   }
 
   /** Refuses a package that does not verify with the bank's trusted key: branches would refuse it anyway. */
@@ -160,7 +290,7 @@ export class CentralConsole {
     session: ConsoleSession,
     version: string,
     packageDir: string,
-  ): Promise<{ feedItemId: number; version: string; modelHash: string }> {
+  ): Promise<{ proposal: ProposalView; modelHash: string }> {
     const c = this.#require(session);
     let bytes: ReturnType<typeof readPackageBytes>;
     try {
@@ -176,7 +306,7 @@ export class CentralConsole {
       throw new NexisError('INVALID_INPUT', `The package does not verify: ${verified.error.message}.`);
     }
     const b64 = (data: Uint8Array): string => Buffer.from(data).toString('base64');
-    const published = await this.#request(
+    const answer = await this.#request(
       c,
       'POST',
       '/v1/admin/model-releases',
@@ -188,20 +318,21 @@ export class CentralConsole {
           'signature.json': b64(bytes.signature),
         },
       },
-      ReleaseSchema,
+      ProposalAnswerSchema,
     );
-    this.#audit(session.officerId, 'console.model_published', null, {
+    this.#audit(session.officerId, 'console.model_proposed', null, {
       version,
       modelHash: verified.value.modelHash,
     });
-    return { ...published, modelHash: verified.value.modelHash };
+    return { proposal: answer.proposal, modelHash: verified.value.modelHash };
   }
 
-  async requestErasure(session: ConsoleSession, applicantId: string): Promise<{ feedItemId: number }> {
+  /** A bank-wide erasure is a proposal: a second privacy officer approves it. */
+  async requestErasure(session: ConsoleSession, applicantId: string): Promise<ProposalView> {
     const c = this.#require(session);
-    const item = await this.#request(c, 'POST', '/v1/admin/erasure-requests', { applicantId }, FeedItemSchema);
-    this.#audit(session.officerId, 'console.erasure_requested', applicantId, {});
-    return item;
+    const answer = await this.#request(c, 'POST', '/v1/admin/erasure-requests', { applicantId }, ProposalAnswerSchema);
+    this.#audit(session.officerId, 'console.erasure_proposed', applicantId, {});
+    return answer.proposal;
   }
 
   async requestWithdrawal(
@@ -224,7 +355,7 @@ export class CentralConsole {
   #require(session: ConsoleSession): Connection {
     const c = this.#connections.get(session.id);
     if (c === undefined || c.key !== keyOf(session) || !this.#o.sessionUsable(session)) {
-      throw new NexisError('CONSOLE_NOT_CONNECTED', 'Connect to the central server with an admin API token first.');
+      throw new NexisError('CONSOLE_NOT_CONNECTED', 'Sign in to the central server as an administrator first.');
     }
     return c;
   }
@@ -240,14 +371,34 @@ export class CentralConsole {
     body: unknown,
     schema: S,
   ): Promise<z.output<S>> {
+    try {
+      return await this.#call(c.serverUrl, c.token, method, path, body, schema);
+    } catch (error) {
+      // An ended session (idle limit, sign-out elsewhere) is forgotten here too: the console asks to sign in again.
+      if (error instanceof NexisError && error.code === 'CONSOLE_NOT_CONNECTED') {
+        this.#connections.delete(c.sessionId);
+      }
+      throw error;
+    }
+  }
+
+  async #call<S extends z.ZodType>(
+    serverUrl: string,
+    token: string | undefined,
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    schema: S,
+  ): Promise<z.output<S>> {
     let response: Response;
     let text: string;
     try {
-      response = await fetch(`${c.serverUrl}${path}`, {
+      response = await fetch(`${serverUrl}${path}`, {
         method,
+        redirect: 'error',
         headers: {
           accept: 'application/json',
-          authorization: `Bearer ${c.token}`,
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? null : JSON.stringify(body),
@@ -257,7 +408,7 @@ export class CentralConsole {
     } catch {
       throw new NexisError(
         'CENTRAL_UNREACHABLE',
-        `The central server at ${new URL(c.serverUrl).origin} cannot be reached.`,
+        `The central server at ${new URL(serverUrl).origin} cannot be reached.`,
       );
     }
     let json: unknown = null;
@@ -269,14 +420,14 @@ export class CentralConsole {
     if (!response.ok) {
       const refusal = SyncErrorBodySchema.safeParse(json);
       const code = refusal.success ? refusal.data.error.code : `HTTP ${response.status}`;
+      const message = refusal.success ? refusal.data.error.message : 'The request was refused.';
       if (response.status >= 500 || response.status === 429) {
         throw new NexisError('CENTRAL_UNREACHABLE', `The central server failed (${code}); try again shortly.`);
       }
-      if (response.status === 401 || response.status === 403) {
-        throw new NexisError('CENTRAL_REFUSED', 'The central server refused the admin API token.');
+      if (token !== undefined && (code === 'SESSION_EXPIRED' || code === 'UNAUTHENTICATED')) {
+        throw new NexisError('CONSOLE_NOT_CONNECTED', 'The central administrator session has ended: sign in again.');
       }
-      const message = refusal.success ? refusal.data.error.message : 'The request was refused.';
-      throw new NexisError(response.status === 409 ? 'CONFLICT' : 'CENTRAL_REFUSED', `${code}: ${message}`);
+      throw new NexisError(response.status === 409 ? 'CONFLICT' : 'CENTRAL_REFUSED', message);
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {

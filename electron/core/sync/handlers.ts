@@ -30,7 +30,12 @@ export function createSyncHandlers(s: SyncServices): SyncHandlers {
     'sync:now': () => s.sync.syncNow(),
     'sync:rollbackModel': (ctx) => s.sync.rollbackModel(sessionOf(ctx).officerId),
     'console:connection': (ctx) => s.centralConsole.connection(sessionOf(ctx)),
-    'console:connect': (ctx, input) => s.centralConsole.connect(sessionOf(ctx), input.adminToken, input.serverUrl),
+    'console:signIn': (ctx, input) => s.centralConsole.signIn(sessionOf(ctx), input),
+    'console:enrolTotp': (ctx, input) => s.centralConsole.enrolTotp(sessionOf(ctx), input),
+    'console:proposals': (ctx, input) => s.centralConsole.proposals(sessionOf(ctx), input.status),
+    'console:decide': (ctx, input) =>
+      s.centralConsole.decide(sessionOf(ctx), input.proposalId, input.decision, input.reason),
+    'console:serverAudit': (ctx, input) => s.centralConsole.serverAudit(sessionOf(ctx), input),
     'console:disconnect': (ctx) => {
       const session = sessionOf(ctx);
       s.centralConsole.forget(session.id);
@@ -39,11 +44,17 @@ export function createSyncHandlers(s: SyncServices): SyncHandlers {
     'console:overview': (ctx) => s.centralConsole.overview(sessionOf(ctx)),
     'console:createEnrolmentCode': (ctx, input) =>
       s.centralConsole.createEnrolmentCode(sessionOf(ctx), input.branchId, input.ttlMinutes),
-    'console:revokeDevice': (ctx, input) => s.centralConsole.revokeDevice(sessionOf(ctx), input.deviceId),
-    'console:publishPolicy': (ctx, input) => s.centralConsole.publishPolicy(sessionOf(ctx), input),
+    'console:revokeDevice': async (ctx, input) => ({
+      proposal: await s.centralConsole.revokeDevice(sessionOf(ctx), input.deviceId),
+    }),
+    'console:publishPolicy': async (ctx, input) => ({
+      proposal: await s.centralConsole.publishPolicy(sessionOf(ctx), input),
+    }),
     'console:publishModel': (ctx, input) =>
       s.centralConsole.publishModel(sessionOf(ctx), input.version, input.packageDir),
-    'console:requestErasure': (ctx, input) => s.centralConsole.requestErasure(sessionOf(ctx), input.applicantId),
+    'console:requestErasure': async (ctx, input) => ({
+      proposal: await s.centralConsole.requestErasure(sessionOf(ctx), input.applicantId),
+    }),
     'console:requestWithdrawal': (ctx, input) =>
       s.centralConsole.requestWithdrawal(sessionOf(ctx), input.applicantId, input.purpose),
   };

@@ -15,6 +15,8 @@ export const auditEntries = pgTable(
     hash: text('hash').notNull(),
     attachmentKind: text('attachment_kind'),
     attachment: jsonb('attachment'),
+    /** Personal-data attachments sealed under the applicant's central data key (applicant_keys). */
+    attachmentSealed: text('attachment_sealed'),
     branchId: text('branch_id').notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
   },
@@ -33,6 +35,8 @@ export const countersignedCheckpoints = pgTable(
     headHash: text('head_hash').notNull(),
     deviceSignature: text('device_signature').notNull(),
     serverSignature: text('server_signature').notNull(),
+    /** Countersigning key that made serverSignature (rotation keeps earlier countersignatures verifiable). */
+    keyId: text('key_id').notNull().default('cs-legacy'),
     countersignedAt: timestamp('countersigned_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.deviceId, t.seq] })],

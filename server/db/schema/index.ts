@@ -1,3 +1,5 @@
 export * from './devices';
 export * from './chain';
 export * from './feed';
+export * from './admins';
+export * from './server-audit';

@@ -1,5 +1,5 @@
 import canonicalize from 'canonicalize';
-import { NexisError } from '../errors';
+import { AuditChainError } from './errors';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type AuditPayload = { [key: string]: JsonValue };
@@ -8,7 +8,7 @@ export type AuditPayload = { [key: string]: JsonValue };
 export function canonicalJson(value: JsonValue): string {
   const text = canonicalize(value);
   if (text === undefined) {
-    throw new NexisError('INTERNAL', 'Value cannot be canonicalised as JSON.');
+    throw new AuditChainError('NOT_CANONICAL', 'Value cannot be canonicalised as JSON.');
   }
   return text;
 }
@@ -28,8 +28,8 @@ export const AUDIT_FORMAT_VERSION = 1;
 /**
  * The canonical text of an entry: `{"action","actor","payload","seq","subject","ts","v"}` in JCS key order.
  * Built by concatenation because verification runs over millions of rows: it equals
- * `canonicalize({...entry, payload: JSON.parse(payload), v: 1})` whenever `payload` is canonical, which `append`
- * guarantees, and a property test (canonical.test.ts) holds the two equal.
+ * `canonicalize({...entry, payload: JSON.parse(payload), v: 1})` whenever `payload` is canonical, which every
+ * appender guarantees, and a property test (canonical.test.ts) holds the two equal.
  */
 export function canonicalEnvelope(entry: AuditEnvelope): string {
   return (

@@ -26,6 +26,8 @@ export function createHttpTransport(baseUrl: string, timeoutMs = 30_000): SyncTr
       try {
         response = await fetch(`${base}${path}`, {
           method,
+          // A redirect could carry the device's token to another host: the sync client never follows one.
+          redirect: 'error',
           headers,
           body: options.body === undefined ? null : JSON.stringify(options.body),
           signal: AbortSignal.timeout(timeoutMs),

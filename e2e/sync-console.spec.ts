@@ -1,17 +1,24 @@
 /**
- * The administrator's sync console against a real central API: connect with the admin token, enrol this
- * workstation with a code made in the same console, sync, read the bank-wide overview, publish a policy that comes
- * back through the feed, and revoke the device, which the device then learns at its next sync. A second test stops
- * the central API and checks that both halves of the console say so and offer a retry.
+ * The administrator's sync console against a real central API: sign in as a named central administrator (password,
+ * then TOTP enrolment), enrol this workstation with a code made in the same console, sync, read the bank-wide
+ * overview, propose a policy and model releases that a second administrator approves before they come back through
+ * the feed, and revoke the device (also four eyes), which the device then learns at its next sync. A second test
+ * stops the central API and checks that both halves of the console say so and offer a retry.
  */
 import type { Locator } from '@playwright/test';
-import { test, expect } from './central-server';
+import { test, expect, centralAdmin } from './central-server';
 import {
   MODEL_DIR,
-  connectConsole,
+  approveProposal,
+  consoleSignInCard,
   createEnrolmentCode,
   enrol,
-  publishModel,
+  fillConsoleSignIn,
+  pendingProposals,
+  proposeModel,
+  signInConsole,
+  signOutConsole,
+  switchConsoleAdmin,
   syncNow,
   workstationCard,
 } from './pages/sync-console';
@@ -22,13 +29,16 @@ const BRANCH = 'NBO-01';
 // Signed checkpoints every 2 audit entries (500 in the app), so a short session already has countersignatures.
 test.use({ harnessArgs: ['--checkpoint-every', '2'] });
 const POLICY_VERSION = '2026.11-1';
+const WAITING = /^Proposed — waiting for a second release manager to approve “/;
 
-test('an administrator enrols the workstation, watches the bank, publishes a policy and revokes the device', async ({
+test('an administrator enrols the workstation, watches the bank, proposes releases and a revocation', async ({
   page,
   harness,
   central,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
+  const amina = centralAdmin(central, 'amina');
+  const baraka = centralAdmin(central, 'baraka');
   const app = new WorkstationPage(page);
   await app.open(harness.url);
   await app.setUp();
@@ -39,12 +49,20 @@ test('an administrator enrols the workstation, watches the bank, publishes a pol
   await expect(card.getByTestId('workstation-state')).toHaveText('Not configured');
   await app.screenshot('30-sync-console-not-enrolled', { hideNotifications: true });
 
-  const connect = page.getByRole('region', { name: 'Connect to the central console' });
-  await connect.getByRole('textbox', { name: 'Admin API token', exact: true }).fill('too-short');
-  await connect.getByRole('button', { name: 'Connect' }).click();
-  await expect(connect.getByText('An admin API token has 32 to 256 characters')).toBeVisible();
-  await connectConsole(page, central);
+  // The sign-in card checks its fields, and a refusal is told in the card, not in a notification as well.
+  const signIn = consoleSignInCard(page);
+  await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(signIn.getByText('Your user name is required')).toBeVisible();
+  await expect(signIn.getByText('The password is required')).toBeVisible();
+  await fillConsoleSignIn(page, central, { username: amina.username, password: 'not-the-password', totp: '' });
+  await expect(signIn.getByTestId('console-sign-in-error')).toContainText('The user name, password or code is wrong.');
+  await expect(
+    page.locator('.mantine-Notifications-root').getByText('The user name, password or code is wrong.'),
+  ).toHaveCount(0);
+  await expect(signIn.getByRole('textbox', { name: 'Password', exact: true })).toHaveValue('');
+  await signInConsole(page, central, amina);
   await expect(page.getByRole('region', { name: 'Devices' })).toContainText('No workstations enrolled yet');
+  await expect(page.getByRole('region', { name: 'Proposals' })).toContainText('Nothing waiting for a decision');
 
   const code = await createEnrolmentCode(app, BRANCH, '30b-sync-enrolment-code');
   const deviceId = await enrol(page, central, code, BRANCH);
@@ -59,7 +77,7 @@ test('an administrator enrols the workstation, watches the bank, publishes a pol
   await expect(card.getByTestId('workstation-last-error')).toHaveCount(0);
 
   // The bank-wide overview lists the device as healthy.
-  await page.getByRole('button', { name: 'Refresh' }).click();
+  await page.getByRole('button', { name: 'Refresh', exact: true }).click();
   const row = page.getByRole('table', { name: 'Devices' }).locator(`tr[data-device-id="${deviceId}"]`);
   await expect(row).toHaveAttribute('data-status', 'active');
   await expect(row).toHaveAttribute('data-chain-status', 'ok');
@@ -79,7 +97,7 @@ test('an administrator enrols the workstation, watches the bank, publishes a pol
   await app.screenshot('31b-sync-console-dark', { hideNotifications: true });
   await app.chooseColourScheme('Light');
 
-  // A policy release: checked here first, then published, then installed through the feed at the next sync.
+  // A policy release: checked here first, then proposed; a second release manager approves it before it goes out.
   await page.getByRole('button', { name: 'Publish policy', exact: true }).click();
   const policy = page.getByRole('dialog', { name: 'Publish policy' });
   const field = (name: string): Locator => policy.getByRole('textbox', { name, exact: true });
@@ -99,28 +117,41 @@ test('an administrator enrols the workstation, watches the bank, publishes a pol
     '{"income-not-verified": {"en": "The income stated could not be verified.", "sw": "Mapato hayakuthibitishwa."}}',
   );
   await policy.getByRole('button', { name: 'Review' }).click();
-  await expect(policy).toContainText(`Policy ${POLICY_VERSION} goes to every branch`);
+  await expect(policy).toContainText(`Policy ${POLICY_VERSION} is proposed for every branch`);
   await app.screenshot('32-sync-publish-policy', { hideNotifications: true, fullPage: false });
-  await policy.getByRole('button', { name: 'Publish policy' }).click();
-  await expect(page.getByText(new RegExp(`Policy ${POLICY_VERSION} published as feed item #\\d+\\.`))).toBeVisible();
+  await policy.getByRole('button', { name: 'Propose policy' }).click();
+  await expect(page.getByText(WAITING).filter({ hasText: `Policy release ${POLICY_VERSION}` })).toBeVisible();
   await expect(policy).toBeHidden();
+  await expect(pendingProposals(page)).toContainText(`Policy release ${POLICY_VERSION}`);
 
-  await syncNow(page);
-  await expect(card.getByTestId('workstation-policy')).toHaveText(POLICY_VERSION);
-
-  // Model releases: verified here before they are sent, installed through the feed, and rolled back on the device.
-  await publishModel(page, '/nonexistent/model-package', '2026.11-m0');
+  // Model releases: verified here before they are proposed; a refused package never becomes a proposal.
+  await proposeModel(page, '/nonexistent/model-package', '2026.11-m0');
   await expect(app.notification(/No signed model package in that folder/)).toBeVisible();
   const refused = page.getByRole('dialog', { name: 'Publish model release' });
   await refused.getByRole('button', { name: 'Back' }).click();
   await refused.getByRole('button', { name: 'Cancel' }).click();
   await expect(refused).toBeHidden();
-  const model = card.getByTestId('workstation-model');
-  await publishModel(page, MODEL_DIR, '2026.11-m1');
-  await expect(page.getByText(/Model release 2026\.11-m1 \(.+\) published as feed item #\d+\./)).toBeVisible();
+  await proposeModel(page, MODEL_DIR, '2026.11-m1');
+  await expect(page.getByText(WAITING).filter({ hasText: 'Model release 2026.11-m1' })).toBeVisible();
+
+  // Nothing is published yet: this workstation's sync brings neither.
   await syncNow(page);
+  const model = card.getByTestId('workstation-model');
+  await expect(card.getByTestId('workstation-policy')).not.toHaveText(POLICY_VERSION);
+  await expect(model).not.toContainText('2026.11-m1');
+
+  // The second administrator approves both on this workstation; the next sync installs them.
+  await switchConsoleAdmin(page, central, baraka);
+  await approveProposal(page, `Policy release ${POLICY_VERSION}`, 'Cut-offs agreed at the credit committee.');
+  await approveProposal(page, 'Model release 2026.11-m1', 'Hold-out metrics checked.');
+  await syncNow(page);
+  await expect(card.getByTestId('workstation-policy')).toHaveText(POLICY_VERSION);
   await expect(model).toContainText('2026.11-m1');
-  await publishModel(page, MODEL_DIR, '2026.11-m2');
+
+  // The other way round: baraka proposes, amina approves; then the device rolls back to the earlier model.
+  await proposeModel(page, MODEL_DIR, '2026.11-m2');
+  await switchConsoleAdmin(page, central, amina);
+  await approveProposal(page, 'Model release 2026.11-m2', 'Second release checked.');
   await syncNow(page);
   await expect(model).toContainText('2026.11-m2');
   await expect(model).toContainText('previous 2026.11-m1');
@@ -130,26 +161,32 @@ test('an administrator enrols the workstation, watches the bank, publishes a pol
   await expect(page.getByText('Model release 2026.11-m1 is current again.')).toBeVisible();
   await expect(model.locator('code').first()).toHaveText('2026.11-m1');
 
-  // Revoking the device: the central API refuses it, and its next sync says so.
+  // Revoking the device is proposed too; once approved the central API refuses it, and its next sync says so.
   await page.getByRole('button', { name: `Revoke ${deviceId}` }).click();
-  const confirm = page.getByRole('dialog', { name: 'Revoke this device?' });
+  const confirm = page.getByRole('dialog', { name: 'Propose revoking this device?' });
   await expect(confirm).toContainText('This is the workstation you are using.');
-  await confirm.getByRole('button', { name: 'Revoke device' }).click();
-  await expect(page.getByText(`Device ${deviceId} revoked; the central API refuses it from now on.`)).toBeVisible();
+  await confirm.getByRole('button', { name: 'Propose revocation' }).click();
+  await expect(
+    page.getByText(/^Proposed — waiting for a second security administrator to approve “Revoke /),
+  ).toBeVisible();
+  await expect(row).toHaveAttribute('data-status', 'active');
+  await switchConsoleAdmin(page, central, baraka);
+  await approveProposal(page, `Revoke ${deviceId}`, 'Workstation reported stolen.');
   await expect(row).toHaveAttribute('data-status', 'revoked');
   await expect(page.getByRole('button', { name: `Revoke ${deviceId}` })).toHaveCount(0);
 
   await syncNow(page);
   await expect(card.getByTestId('workstation-state')).toHaveText('Revoked');
   await expect(card.getByText('Revoked by the bank', { exact: true })).toBeVisible();
-  await page.getByRole('button', { name: 'Refresh' }).click();
+  await page.getByRole('button', { name: 'Refresh', exact: true }).click();
   await expect(page.getByRole('table', { name: 'Failures' })).toContainText(deviceId);
   await app.screenshot('33-sync-console-revoked', { hideNotifications: true });
 
-  // Disconnect forgets the token: the console asks for it again.
-  await page.getByRole('button', { name: 'Disconnect' }).click();
-  await expect(page.getByText('Disconnected: the admin API token is forgotten.')).toBeVisible();
-  await expect(page.getByRole('region', { name: 'Connect to the central console' })).toBeVisible();
+  // Signing out ends the central session: the console asks to sign in again.
+  await signOutConsole(page);
+  await expect(
+    page.getByText('Signed out of the central server: this workstation no longer holds the session.'),
+  ).toBeVisible();
 });
 
 test('when the central API goes away, the console says so and offers a retry', async ({ page, harness, central }) => {
@@ -159,11 +196,12 @@ test('when the central API goes away, the console says so and offers a retry', a
   await app.setUp();
   await app.chooseColourScheme('Dark');
   await app.goTo('Sync console');
-  await connectConsole(page, central);
+  await signInConsole(page, central, centralAdmin(central, 'amina'));
   await enrol(page, central, await createEnrolmentCode(app, BRANCH), BRANCH);
   await syncNow(page);
   await expect(page.getByText('Sync finished: every audit entry is acknowledged by the central API.')).toBeVisible();
-  await page.getByRole('button', { name: 'Refresh' }).click();
+  const refresh = page.getByRole('button', { name: 'Refresh', exact: true });
+  await refresh.click();
   const devices = page.getByRole('table', { name: 'Devices' });
   await expect(devices.locator('tr[data-status="active"]')).toHaveCount(1);
 
@@ -180,8 +218,8 @@ test('when the central API goes away, the console says so and offers a retry', a
   await expect(lastError).toBeVisible();
 
   // The bank-wide part keeps the last overview, marked as out of date.
-  await page.getByRole('button', { name: 'Refresh' }).click();
-  await expect(app.notification(/^Central server unreachable/)).toBeVisible();
+  await refresh.click();
+  await expect(app.notification(/^Central server unreachable/).first()).toBeVisible();
   await expect(page.getByText('Not up to date', { exact: true })).toBeVisible();
   await expect(devices.locator('tr[data-status="active"]')).toHaveCount(1);
   await app.screenshot('34-sync-console-unreachable-dark', { hideNotifications: true });

@@ -1,21 +1,24 @@
 /**
  * The sync issue's "done when", in the real renderer: two workstations (two harness processes, two data folders)
- * and one central API. Branch A's administrator enrols both from the console and sees both; a model release published
- * there is installed on both after verification; an erasure requested at A is applied at B.
+ * and one central API. Branch A's administrator enrols both from the console and sees both; a model release proposed
+ * there by one central administrator and approved by a second is installed on both after verification; an erasure
+ * requested at A (four eyes as well) is applied at B.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, expect } from './central-server';
+import { test, expect, centralAdmin } from './central-server';
 import { startHarness } from './fixtures';
 import { ApplicantScreens } from './pages/applicant-page';
 import {
   MODEL_DIR,
-  connectConsole,
+  approveProposal,
   createEnrolmentCode,
   enrol,
-  publishModel,
+  proposeModel,
+  signInConsole,
+  switchConsoleAdmin,
   syncNow,
   workstationCard,
 } from './pages/sync-console';
@@ -33,7 +36,7 @@ test('two branches enrol, converge, install a release and apply an erasure raise
   harness,
   central,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const dataB = mkdtempSync(join(tmpdir(), 'nexis-e2e-b-'));
   let second: { url: string; child: ChildProcess } | undefined;
   const contextB = await browser.newContext();
@@ -42,12 +45,12 @@ test('two branches enrol, converge, install a release and apply an erasure raise
     const a = new WorkstationPage(page);
     const b = new WorkstationPage(await contextB.newPage());
 
-    // Branch A: the administrator connects the console and makes a code for each branch.
+    // Branch A: the administrator signs the console in as central administrator amina and makes a code per branch.
     await a.open(harness.url);
     await a.setUp();
     await a.chooseColourScheme('Light');
     await a.goTo('Sync console');
-    await connectConsole(a.page, central);
+    await signInConsole(a.page, central, centralAdmin(central, 'amina'));
     const codeA = await createEnrolmentCode(a, 'NBO-01');
     const codeB = await createEnrolmentCode(a, 'MSA-01');
     const deviceA = await enrol(a.page, central, codeA, 'NBO-01');
@@ -86,20 +89,27 @@ test('two branches enrol, converge, install a release and apply an erasure raise
     await expect(a.page.getByTestId('activity-summary')).toContainText('from 2 branches since');
     await a.screenshot('35-two-branches-console', { hideNotifications: true });
 
-    // A model release published at A is verified and installed on both.
-    await publishModel(a.page, MODEL_DIR, '2026.11-r1');
+    // A model release proposed by amina at A and approved there by baraka is verified and installed on both.
+    await proposeModel(a.page, MODEL_DIR, '2026.11-r1');
+    await switchConsoleAdmin(a.page, central, centralAdmin(central, 'baraka'));
+    await approveProposal(a.page, 'Model release 2026.11-r1', 'Model validation report signed off.');
     for (const app of [a, b]) {
       await syncNow(app.page);
       await expect(workstationCard(app.page).getByTestId('workstation-model')).toContainText('2026.11-r1');
     }
 
-    // An erasure requested at A reaches B at its next sync.
+    // An erasure proposed at A (by baraka, approved by amina) reaches B at its next sync.
     await a.page.getByRole('button', { name: 'Erasure request', exact: true }).click();
     const dialog = a.page.getByRole('dialog', { name: 'Erasure request' });
     await dialog.getByRole('textbox', { name: 'Applicant id', exact: true }).fill(applicantId);
     await dialog.getByRole('button', { name: 'Review' }).click();
-    await dialog.getByRole('button', { name: 'Send erasure request' }).click();
+    await dialog.getByRole('button', { name: 'Propose erasure' }).click();
     await expect(dialog).toBeHidden();
+    await expect(
+      a.page.getByText(/^Proposed — waiting for a second privacy officer to approve “Erase applicant /),
+    ).toBeVisible();
+    await switchConsoleAdmin(a.page, central, centralAdmin(central, 'amina'));
+    await approveProposal(a.page, `Erase applicant ${applicantId}`, 'Applicant asked in writing at branch MSA-01.');
     await syncNow(b.page);
     await b.signOut();
     await b.signIn(OFFICER.username, 'Officer-Secret-707');

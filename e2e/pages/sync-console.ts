@@ -1,6 +1,11 @@
-/** The sync console as a test drives it: connect, enrolment codes, enrolment, sync now, model releases. */
+/**
+ * The sync console as a test drives it: central sign-in (with TOTP enrolment at first), four-eyes proposals,
+ * enrolment codes, enrolment, sync now, model releases.
+ */
 import { resolve } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
+import { Secret, TOTP } from 'otpauth';
+import type { CentralAdmin } from '../central-server';
 import type { WorkstationPage } from './workstation-page';
 
 /** The signed model package the app ships, verified with the trusted model key like any release. */
@@ -16,25 +21,169 @@ export async function syncNow(page: Page): Promise<void> {
   await expect(button).toBeEnabled();
 }
 
-/** Fills the model release form and publishes; the dialog stays open when the core refuses the package. */
-export async function publishModel(page: Page, packageDir: string, version: string): Promise<void> {
+/** Fills the model release form and proposes it; the dialog stays open when the core refuses the package. */
+export async function proposeModel(page: Page, packageDir: string, version: string): Promise<void> {
   await page.getByRole('button', { name: 'Publish model release', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Publish model release' });
   await dialog.getByRole('textbox', { name: 'Version', exact: true }).fill(version);
   await dialog.getByRole('textbox', { name: 'Package folder', exact: true }).fill(packageDir);
   await dialog.getByRole('button', { name: 'Review' }).click();
-  await dialog.getByRole('button', { name: 'Verify and publish' }).click();
+  await dialog.getByRole('button', { name: 'Verify and propose' }).click();
   // Done when the button stops loading: the dialog closes on success and stays open on a refusal.
-  await expect(dialog.getByRole('button', { name: 'Verify and publish', disabled: true })).toHaveCount(0);
+  await expect(dialog.getByRole('button', { name: 'Verify and propose', disabled: true })).toHaveCount(0);
 }
 
-/** Connects the console with the admin token (and the server's URL: the workstation is not enrolled yet). */
-export async function connectConsole(page: Page, central: { url: string; adminToken: string }): Promise<void> {
-  const connect = page.getByRole('region', { name: 'Connect to the central console' });
-  await connect.getByRole('textbox', { name: 'Admin API token', exact: true }).fill(central.adminToken);
-  await connect.getByRole('textbox', { name: 'Central server URL', exact: true }).fill(central.url);
-  await connect.getByRole('button', { name: 'Connect' }).click();
-  await expect(page.getByText(`Connected to the central console at ${central.url}.`)).toBeVisible();
+/** What a test knows of a central administrator after their first sign-in: the chosen password and TOTP secret. */
+interface AdminState {
+  password: string;
+  totp: TOTP;
+  /** The highest TOTP step used: the server accepts each code once, so the next sign-in needs a later step. */
+  lastStep: number;
+}
+
+const TOTP_PERIOD_MS = 30_000;
+const adminStates = new Map<string, AdminState>();
+
+function stateKey(central: { url: string }, username: string): string {
+  return `${central.url}|${username}`;
+}
+
+/** The password each bootstrap administrator chooses at the first sign-in (at least 12 characters). */
+export function chosenPassword(username: string): string {
+  return `Central-${username}-Pass-2026`;
+}
+
+/** A code the server has not seen yet: this step's, or the next one's (accepted within one step of its clock). */
+async function nextCode(state: AdminState): Promise<string> {
+  const current = Math.floor(Date.now() / TOTP_PERIOD_MS);
+  const step = Math.max(current, state.lastStep + 1);
+  while (step > Math.floor(Date.now() / TOTP_PERIOD_MS) + 1) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  state.lastStep = step;
+  return state.totp.generate({ timestamp: step * TOTP_PERIOD_MS });
+}
+
+export function consoleSignInCard(page: Page): Locator {
+  return page.getByRole('region', { name: 'Sign in to the central server' });
+}
+
+export function totpEnrolmentCard(page: Page): Locator {
+  return page.getByRole('region', { name: 'Set up two-step sign-in' });
+}
+
+/** Fills the central sign-in card (the server's URL too while this workstation is not enrolled). */
+export async function fillConsoleSignIn(
+  page: Page,
+  central: { url: string },
+  values: { username: string; password: string; totp: string },
+): Promise<void> {
+  const card = consoleSignInCard(page);
+  const url = card.getByRole('textbox', { name: 'Central server URL', exact: true });
+  if ((await url.count()) > 0) {
+    await url.fill(central.url);
+  }
+  await card.getByRole('textbox', { name: 'User name', exact: true }).fill(values.username);
+  await card.getByRole('textbox', { name: 'Password', exact: true }).fill(values.password);
+  await card.getByRole('textbox', { name: 'Authenticator code', exact: true }).fill(values.totp);
+  await card.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+/**
+ * Signs the console in as a central administrator. The first time: the one-time password, then the TOTP enrolment
+ * step (its secret read from the screen, the first code and a new password); later: the new password and a fresh code.
+ */
+export async function signInConsole(
+  page: Page,
+  central: { url: string },
+  admin: CentralAdmin,
+  options: { screenshot?: (name: string) => Promise<void> } = {},
+): Promise<void> {
+  const key = stateKey(central, admin.username);
+  const known = adminStates.get(key);
+  if (known !== undefined) {
+    await fillConsoleSignIn(page, central, {
+      username: admin.username,
+      password: known.password,
+      totp: await nextCode(known),
+    });
+  } else {
+    await fillConsoleSignIn(page, central, { username: admin.username, password: admin.oneTimePassword, totp: '' });
+    const enrolment = totpEnrolmentCard(page);
+    const secretText = enrolment.getByTestId('totp-secret');
+    await expect(secretText).toHaveText(/^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/);
+    await expect(enrolment.getByTestId('totp-uri')).toContainText('otpauth://totp/');
+    await options.screenshot?.('enrolment');
+    const secret = ((await secretText.textContent()) ?? '').replace(/\s+/g, '');
+    const state: AdminState = {
+      password: chosenPassword(admin.username),
+      totp: new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }),
+      lastStep: 0,
+    };
+    await enrolment.getByRole('textbox', { name: 'Code from the app', exact: true }).fill(await nextCode(state));
+    await enrolment.getByRole('textbox', { name: 'New password', exact: true }).fill(state.password);
+    await enrolment.getByRole('textbox', { name: 'Repeat the new password', exact: true }).fill(state.password);
+    await enrolment.getByRole('button', { name: 'Finish sign-in' }).click();
+    await expect(enrolment).toBeHidden();
+    adminStates.set(key, state);
+  }
+  await expect(page.getByTestId('console-admin')).toHaveAttribute('data-username', admin.username);
+  await expect(page.getByRole('region', { name: 'Proposals' })).toBeVisible();
+}
+
+/** Signs the console out of the central server: the sign-in card comes back. */
+export async function signOutConsole(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out of the central server' }).click();
+  await expect(consoleSignInCard(page)).toBeVisible();
+}
+
+/** Signs the console out and in again as another administrator (the four-eyes hand-over on one workstation). */
+export async function switchConsoleAdmin(page: Page, central: { url: string }, admin: CentralAdmin): Promise<void> {
+  await signOutConsole(page);
+  await signInConsole(page, central, admin);
+}
+
+export function pendingProposals(page: Page): Locator {
+  return page.getByRole('table', { name: 'Pending proposals' });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Opens a pending proposal by (part of) its title; returns its dialog. */
+export async function openProposal(page: Page, title: string): Promise<Locator> {
+  const row = pendingProposals(page).getByRole('row').filter({ hasText: title });
+  await row.getByRole('button', { name: /^Open proposal #\d+$/ }).click();
+  const dialog = page.getByRole('dialog', { name: new RegExp(`^Proposal #\\d+: .*${escapeRegExp(title)}`) });
+  await expect(dialog.getByTestId('proposal-detail')).toBeVisible();
+  return dialog;
+}
+
+/** Approves a pending proposal as the administrator signed in: Approve…, a reason, Approve proposal. */
+export async function approveProposal(page: Page, title: string, reason: string): Promise<void> {
+  const dialog = await openProposal(page, title);
+  await dialog.getByRole('button', { name: 'Approve…' }).click();
+  await dialog.getByRole('textbox', { name: 'Why you approve it' }).fill(reason);
+  await dialog.getByRole('button', { name: 'Approve proposal' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(pendingProposals(page).getByRole('row').filter({ hasText: title })).toHaveCount(0);
+}
+
+/** Proposes a policy release with two cut-offs and no reason texts; a second release manager approves it. */
+export async function proposePolicy(
+  page: Page,
+  release: { version: string; approve: number; refer: number },
+): Promise<void> {
+  await page.getByRole('button', { name: 'Publish policy', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Publish policy' });
+  await dialog.getByRole('textbox', { name: 'Version', exact: true }).fill(release.version);
+  await dialog.getByRole('textbox', { name: 'Approve cut-off', exact: true }).fill(String(release.approve));
+  await dialog.getByRole('textbox', { name: 'Refer cut-off', exact: true }).fill(String(release.refer));
+  await dialog.getByRole('button', { name: 'Review' }).click();
+  await dialog.getByRole('button', { name: 'Propose policy' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(pendingProposals(page)).toContainText(`Policy release ${release.version}`);
 }
 
 /** Creates a one-time code for the branch in the console and reads it from the dialog that shows it once. */

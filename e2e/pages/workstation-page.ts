@@ -53,7 +53,8 @@ export class WorkstationPage {
   }
 
   async signOut(): Promise<void> {
-    await this.page.getByRole('button', { name: 'Sign out' }).click();
+    // Exact: the sync console has its own "Sign out of the central server".
+    await this.page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect(this.heading('Sign in')).toBeVisible();
   }
 
@@ -105,6 +106,16 @@ export class WorkstationPage {
   /** Red notification carrying the core's message. */
   notification(text: string | RegExp): Locator {
     return this.page.getByRole('alert').filter({ hasText: text });
+  }
+
+  /** A picture of one part of the screen (a card, a dialog), without the notifications that may cover it. */
+  async screenshotOf(locator: Locator, name: string): Promise<void> {
+    await this.page.mouse.move(1, 1);
+    await this.page.waitForTimeout(350);
+    await locator.screenshot({
+      path: `e2e/screenshots/${name}.png`,
+      style: '.mantine-Notifications-root { display: none !important; }',
+    });
   }
 
   /**

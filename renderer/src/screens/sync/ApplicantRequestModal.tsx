@@ -6,6 +6,7 @@ import { CONSENT_PURPOSES, PURPOSE_LABELS, type ConsentPurpose } from '../../../
 import { useAuth } from '../../auth';
 import { useNexisMutation } from '../../hooks';
 import { applicantIdRule } from './console-rules';
+import { proposedMessage } from './proposal-labels';
 import { ReviewFormActions } from './ReviewFormActions';
 import { ReviewStep } from './ReviewStep';
 
@@ -30,7 +31,7 @@ export interface ApplicantRequestModalProps {
   onSent(): void;
 }
 
-/** Passes an applicant's erasure request or consent withdrawal to every branch (by pseudonymous id only). */
+/** Proposes an applicant's erasure, or passes on a consent withdrawal, for every branch (pseudonymous id only). */
 export function ApplicantRequestModal({ kind, onClose, onSent }: ApplicantRequestModalProps) {
   const { phase } = useAuth();
   const [review, setReview] = useState<{ applicantId: string; purpose: ConsentPurpose | null } | null>(null);
@@ -42,7 +43,7 @@ export function ApplicantRequestModal({ kind, onClose, onSent }: ApplicantReques
     },
   });
   const erase = useNexisMutation('console:requestErasure', {
-    successMessage: (sent) => `Erasure request published as feed item #${sent.feedItemId}.`,
+    successMessage: (sent) => proposedMessage(sent.proposal),
   });
   const withdraw = useNexisMutation('console:requestWithdrawal', {
     successMessage: (sent) => `Consent withdrawal published as feed item #${sent.feedItemId}.`,
@@ -73,7 +74,7 @@ export function ApplicantRequestModal({ kind, onClose, onSent }: ApplicantReques
     <Modal opened={kind !== null && phase === 'ready'} onClose={close} title={kind ? TITLES[kind] : ''} centered>
       {review ? (
         <ReviewStep
-          confirmLabel={kind === 'withdrawal' ? 'Send withdrawal' : 'Send erasure request'}
+          confirmLabel={kind === 'withdrawal' ? 'Send withdrawal' : 'Propose erasure'}
           color="red"
           pending={erase.pending || withdraw.pending}
           onBack={() => setReview(null)}
@@ -86,8 +87,9 @@ export function ApplicantRequestModal({ kind, onClose, onSent }: ApplicantReques
             </Text>
           ) : (
             <Text size="sm">
-              Every branch erases the personal data of applicant <Code>{review.applicantId}</Code> with its next sync,
-              and the central copy is removed now. This cannot be undone.
+              Once a second privacy officer approves, every branch erases the personal data of applicant{' '}
+              <Code>{review.applicantId}</Code> with its next sync, and the central copy is removed. This cannot be
+              undone.
             </Text>
           )}
         </ReviewStep>

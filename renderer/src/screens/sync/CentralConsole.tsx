@@ -1,22 +1,16 @@
-/** The bank-wide part of the console: connect with the admin API token, then the overview the core fetches. */
-import { Alert, Box, Button, Card, Grid, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
-import { modals } from '@mantine/modals';
-import { useEffect, type ReactNode } from 'react';
-import type { ConsoleOverview } from '../../../../shared/ipc/sync';
-import type { DeviceSummary } from '../../../../shared/sync/admin';
-import { IconAlert, IconRefresh, IconSignOut, IconSync } from '../../components/icons';
+/** The bank-wide part of the console: sign in as a central administrator, then the overview the core fetches. */
+import { Alert, Button, Skeleton, Stack, Text } from '@mantine/core';
+import { useEffect } from 'react';
+import type { ConsoleConnection } from '../../../../shared/ipc/sync';
+import { IconAlert, IconRefresh } from '../../components/icons';
 import { describeError, errorCode } from '../../errors';
 import { formatDateTime } from '../../format';
 import { stopsPolling, useNexisMutation, useNexisQuery, usePolling } from '../../hooks';
-import { ActivityChart } from './ActivityChart';
-import { ChainIssuesTable } from './ChainIssuesTable';
-import { ConnectCard } from './ConnectCard';
-import { ConsoleActions } from './ConsoleActions';
-import { DevicesTable } from './DevicesTable';
-import { FailuresTable } from './FailuresTable';
+import { SectionHeader } from './ConsoleHeadings';
+import { OverviewPanels } from './OverviewPanels';
 import { RelativeTime } from './RelativeTime';
-import { plural } from './sync-labels';
-import { useSyncNow } from './use-sync-now';
+import { SignedInAs } from './SignedInAs';
+import { SignInCard } from './SignInCard';
 
 const OVERVIEW_POLL_MS = 10_000;
 
@@ -27,191 +21,18 @@ export interface CentralConsoleProps {
   onWorkstationChanged(): void;
 }
 
-function SectionHeader({ serverUrl, actions }: { serverUrl: string | null; actions?: ReactNode }) {
-  return (
-    <Group justify="space-between" align="flex-end" wrap="wrap" gap="md">
-      <Stack gap={2}>
-        <Title order={2} size="h3" id="central-title">
-          Bank-wide (central)
-        </Title>
-        <Text size="sm" c="dimmed">
-          {serverUrl === null ? (
-            'Every branch workstation as the central API sees it.'
-          ) : (
-            <>
-              Every branch workstation as the central API at{' '}
-              <Text span ff="monospace" size="sm">
-                {serverUrl}
-              </Text>{' '}
-              sees it.
-            </>
-          )}
-        </Text>
-      </Stack>
-      {actions ? <Group gap="sm">{actions}</Group> : null}
-    </Group>
-  );
-}
-
-function CardTitle({
-  id,
-  title,
-  description,
-  actions,
-}: {
-  id: string;
-  title: string;
-  description: string;
-  actions?: ReactNode;
-}) {
-  return (
-    <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
-      <div>
-        <Title order={3} size="h4" id={id}>
-          {title}
-        </Title>
-        <Text size="sm" c="dimmed">
-          {description}
-        </Text>
-      </div>
-      {actions}
-    </Group>
-  );
-}
-
-function Overview({
-  overview,
-  thisDeviceId,
-  canSyncHere,
-  onChanged,
-  onWorkstationChanged,
-}: {
-  overview: ConsoleOverview;
-  thisDeviceId: string | null;
-  canSyncHere: boolean;
-  onChanged(): void;
-  onWorkstationChanged(): void;
-}) {
-  const revoke = useNexisMutation('console:revokeDevice', {
-    successMessage: (revoked) => `Device ${revoked.deviceId} revoked; the central API refuses it from now on.`,
-  });
-  const syncHere = useSyncNow(() => {
-    onWorkstationChanged();
-    onChanged();
-  });
-
-  const confirmRevoke = (device: DeviceSummary): void => {
-    const self = device.deviceId === thisDeviceId;
-    modals.openConfirmModal({
-      title: 'Revoke this device?',
-      centered: true,
-      children: (
-        <Stack gap="xs">
-          <Text size="sm">
-            The central API refuses <strong>{device.deviceId}</strong> (branch {device.branchId}) from its next request:
-            it can no longer send its audit trail or receive releases. It keeps working offline.
-          </Text>
-          {self ? (
-            <Text size="sm" fw={600}>
-              This is the workstation you are using.
-            </Text>
-          ) : null}
-          <Text size="sm" c="dimmed">
-            Revocation is final for this device key: the central API never accepts it again.
-          </Text>
-        </Stack>
-      ),
-      labels: { confirm: 'Revoke device', cancel: 'Cancel' },
-      confirmProps: { color: 'red' },
-      onConfirm: () => {
-        void revoke.run({ deviceId: device.deviceId }).then((result) => {
-          if (result.ok) {
-            onChanged();
-          }
-        });
-      },
-    });
-  };
-
-  const flagged = overview.devices.filter((d) => d.chainStatus === 'flagged').length;
-
-  return (
-    <Stack gap="lg">
-      <Card component="section" aria-labelledby="devices-title" p={0}>
-        <Box px="lg" pt="lg" pb="xs">
-          <CardTitle
-            id="devices-title"
-            title="Devices"
-            description={`${plural(overview.devices.length, 'workstation')} enrolled${flagged > 0 ? `, ${flagged} with a flagged chain` : ''}. Backlog: entries a device reported that the central API has not stored yet.`}
-          />
-        </Box>
-        <DevicesTable devices={overview.devices} thisDeviceId={thisDeviceId} onRevoke={confirmRevoke} />
-      </Card>
-      <Grid gap="lg">
-        <Grid.Col span={{ base: 12, lg: 8 }}>
-          <Card component="section" aria-labelledby="activity-title" h="100%">
-            <Stack gap="md">
-              <CardTitle
-                id="activity-title"
-                title="Branch activity"
-                description="Audit entries received per branch, by kind of action."
-              />
-              <ActivityChart branches={overview.activity.branches} since={overview.activity.since} />
-            </Stack>
-          </Card>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 4 }}>
-          <ConsoleActions onChanged={onChanged} />
-        </Grid.Col>
-      </Grid>
-      <Card component="section" aria-labelledby="issues-title">
-        <Stack gap="md">
-          <CardTitle
-            id="issues-title"
-            title="Chain issues"
-            description="Gaps, forks, rollbacks, truncations and bad signatures found in a device's audit chain."
-          />
-          <ChainIssuesTable issues={overview.issues} />
-        </Stack>
-      </Card>
-      <Card component="section" aria-labelledby="failures-title">
-        <Stack gap="md">
-          <CardTitle
-            id="failures-title"
-            title="Failures"
-            description="Requests the central API refused or could not complete, newest first."
-            actions={
-              canSyncHere ? (
-                <Button
-                  variant="default"
-                  leftSection={<IconSync size={16} />}
-                  onClick={() => void syncHere.run()}
-                  loading={syncHere.pending}
-                >
-                  Retry: sync this workstation now
-                </Button>
-              ) : null
-            }
-          />
-          <FailuresTable failures={overview.failures} />
-        </Stack>
-      </Card>
-    </Stack>
-  );
-}
-
 function ConnectedConsole({
   workstation,
-  serverUrl,
+  connection,
   onWorkstationChanged,
   onConnectionChanged,
-}: CentralConsoleProps & { serverUrl: string | null; onConnectionChanged(): void }) {
+}: CentralConsoleProps & { connection: ConsoleConnection; onConnectionChanged(): void }) {
   const overview = useNexisQuery('console:overview', {});
   const failed = overview.error !== null;
   // A failed read is told once; polling waits for a successful Refresh instead of repeating the same error.
   usePolling(overview.refresh, OVERVIEW_POLL_MS, !stopsPolling(overview.error));
   const disconnect = useNexisMutation('console:disconnect', {
-    successMessage: 'Disconnected: the admin API token is forgotten.',
+    successMessage: 'Signed out of the central server: this workstation no longer holds the session.',
   });
 
   const notConnected = errorCode(overview.error) === 'CONSOLE_NOT_CONNECTED';
@@ -225,7 +46,7 @@ function ConnectedConsole({
   return (
     <Stack gap="lg">
       <SectionHeader
-        serverUrl={data?.serverUrl ?? serverUrl}
+        serverUrl={data?.serverUrl ?? connection.serverUrl}
         actions={
           <>
             {data ? (
@@ -241,16 +62,15 @@ function ConnectedConsole({
             >
               Refresh
             </Button>
-            <Button
-              variant="default"
-              leftSection={<IconSignOut size={16} />}
-              loading={disconnect.pending}
-              onClick={() => {
-                void disconnect.run({}).then(() => onConnectionChanged());
-              }}
-            >
-              Disconnect
-            </Button>
+            {connection.admin ? (
+              <SignedInAs
+                admin={connection.admin}
+                signingOut={disconnect.pending}
+                onSignOut={() => {
+                  void disconnect.run({}).then(() => onConnectionChanged());
+                }}
+              />
+            ) : null}
           </>
         }
       />
@@ -261,7 +81,7 @@ function ConnectedConsole({
         </Alert>
       ) : null}
       {data ? (
-        <Overview
+        <OverviewPanels
           overview={data}
           thisDeviceId={workstation?.deviceId ?? null}
           canSyncHere={workstation?.enrolled ?? false}
@@ -290,7 +110,7 @@ export function CentralConsole({ workstation, onWorkstationChanged }: CentralCon
       {state?.connected ? (
         <ConnectedConsole
           workstation={workstation}
-          serverUrl={state.serverUrl}
+          connection={state}
           onWorkstationChanged={onWorkstationChanged}
           onConnectionChanged={connection.refresh}
         />
@@ -298,8 +118,9 @@ export function CentralConsole({ workstation, onWorkstationChanged }: CentralCon
         <>
           <SectionHeader serverUrl={null} />
           {state ? (
-            <ConnectCard
+            <SignInCard
               needsServerUrl={workstation !== null && !workstation.enrolled}
+              serverUrl={state.serverUrl}
               onConnected={connection.refresh}
             />
           ) : connection.error ? null : (

@@ -33,7 +33,7 @@ function Action({ icon, label, hint, onClick }: { icon: ReactNode; label: string
 }
 
 export interface ConsoleActionsProps {
-  /** Re-read the overview after something was published */
+  /** Re-read the overview after something was proposed or sent */
   onChanged(): void;
 }
 
@@ -49,7 +49,8 @@ export function ConsoleActions({ onChanged }: ConsoleActionsProps) {
             Actions
           </Title>
           <Text size="sm" c="dimmed">
-            Published items reach every branch with its next sync. Each is recorded by the central API.
+            Releases and erasures are proposals: they reach the branches once a second administrator with the same role
+            approves them. Each step is recorded by the central API.
           </Text>
         </div>
         <SimpleGrid cols={1} spacing="xs">
@@ -62,19 +63,19 @@ export function ConsoleActions({ onChanged }: ConsoleActionsProps) {
           <Action
             icon={<IconSettings size={16} />}
             label="Publish policy"
-            hint="Score cut-offs and reason texts"
+            hint="Propose score cut-offs and reason texts"
             onClick={() => setOpen('policy')}
           />
           <Action
             icon={<IconModel size={16} />}
             label="Publish model release"
-            hint="A signed model package from this workstation"
+            hint="Propose a signed model package from this workstation"
             onClick={() => setOpen('model')}
           />
           <Action
             icon={<IconTrash size={16} />}
             label="Erasure request"
-            hint="Erase an applicant at every branch"
+            hint="Propose erasing an applicant at every branch"
             onClick={() => setOpen('erasure')}
           />
           <Action

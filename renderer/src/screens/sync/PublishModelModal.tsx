@@ -5,6 +5,7 @@ import { useAuth } from '../../auth';
 import { shortHash } from '../../format';
 import { useNexisMutation } from '../../hooks';
 import { versionRule } from './console-rules';
+import { proposedMessage } from './proposal-labels';
 import { ReviewFormActions } from './ReviewFormActions';
 import { ReviewStep } from './ReviewStep';
 
@@ -19,7 +20,7 @@ export interface PublishModelModalProps {
   onPublished(): void;
 }
 
-/** A signed model package from a folder on this workstation, verified here first, then published to every branch. */
+/** A signed model package from a folder on this workstation, verified here first, then proposed for every branch. */
 export function PublishModelModal({ opened, onClose, onPublished }: PublishModelModalProps) {
   const { phase } = useAuth();
   const [review, setReview] = useState<ModelValues | null>(null);
@@ -33,8 +34,7 @@ export function PublishModelModal({ opened, onClose, onPublished }: PublishModel
     transformValues: (values) => ({ version: values.version.trim(), packageDir: values.packageDir.trim() }),
   });
   const publish = useNexisMutation('console:publishModel', {
-    successMessage: (sent) =>
-      `Model release ${sent.version} (${shortHash(sent.modelHash, 6)}) published as feed item #${sent.feedItemId}.`,
+    successMessage: (sent) => `${proposedMessage(sent.proposal)} Model ${shortHash(sent.modelHash, 6)} verified here.`,
   });
 
   const close = (): void => {
@@ -55,15 +55,16 @@ export function PublishModelModal({ opened, onClose, onPublished }: PublishModel
     <Modal opened={opened && phase === 'ready'} onClose={close} title="Publish model release" centered size="lg">
       {review ? (
         <ReviewStep
-          confirmLabel="Verify and publish"
+          confirmLabel="Verify and propose"
           pending={publish.pending}
           onBack={() => setReview(null)}
           onConfirm={() => void confirm(review)}
         >
           <Text size="sm">
             The package in <Code style={{ wordBreak: 'break-all' }}>{review.packageDir}</Code> is verified with the
-            trusted model key and, if it passes, published as release <Code>{review.version}</Code>. Every branch
-            verifies it again before installing it and keeps its current model as the one to roll back to.
+            trusted model key and, if it passes, proposed as release <Code>{review.version}</Code>. It is published when
+            a second release manager approves it; every branch verifies it again before installing it and keeps its
+            current model as the one to roll back to.
           </Text>
         </ReviewStep>
       ) : (

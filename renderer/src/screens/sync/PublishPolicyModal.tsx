@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { PolicyRelease } from '../../../../shared/sync/pull';
 import { useAuth } from '../../auth';
 import { useNexisMutation } from '../../hooks';
+import { proposedMessage } from './proposal-labels';
 import { EMPTY_POLICY, policyRules, REASON_TEXTS_EXAMPLE, toPolicyRelease, type PolicyValues } from './policy-form';
 import { ReviewFormActions } from './ReviewFormActions';
 import { ReviewStep } from './ReviewStep';
@@ -14,13 +15,13 @@ export interface PublishPolicyModalProps {
   onPublished(): void;
 }
 
-/** A policy release (score cut-offs, reason texts) for every branch: fields, then a review, then publish. */
+/** A policy release (score cut-offs, reason texts) for every branch: fields, a review, then a four-eyes proposal. */
 export function PublishPolicyModal({ opened, onClose, onPublished }: PublishPolicyModalProps) {
   const { phase } = useAuth();
   const [review, setReview] = useState<PolicyRelease | null>(null);
   const form = useForm<PolicyValues>({ initialValues: EMPTY_POLICY, validate: policyRules });
   const publish = useNexisMutation('console:publishPolicy', {
-    successMessage: (sent) => `Policy ${sent.version} published as feed item #${sent.feedItemId}.`,
+    successMessage: (sent) => proposedMessage(sent.proposal),
   });
 
   const close = (): void => {
@@ -43,16 +44,17 @@ export function PublishPolicyModal({ opened, onClose, onPublished }: PublishPoli
     <Modal opened={opened && phase === 'ready'} onClose={close} title="Publish policy" centered size="lg">
       {review ? (
         <ReviewStep
-          confirmLabel="Publish policy"
+          confirmLabel="Propose policy"
           pending={publish.pending}
           onBack={() => setReview(null)}
           onConfirm={() => void confirm(review)}
         >
           <Text size="sm">
-            Policy <Code>{review.version}</Code> goes to every branch with the next sync: approve from{' '}
+            Policy <Code>{review.version}</Code> is proposed for every branch: approve from{' '}
             <strong>{review.cutoffs.approve}</strong>, refer from <strong>{review.cutoffs.refer}</strong>
-            {reasonCount === 0 ? ', no reason texts' : `, ${reasonCount} reason text${reasonCount === 1 ? '' : 's'}`}. A
-            published release cannot be withdrawn, only replaced by a newer one.
+            {reasonCount === 0 ? ', no reason texts' : `, ${reasonCount} reason text${reasonCount === 1 ? '' : 's'}`}.
+            It is published only when a second release manager approves it; once published it cannot be withdrawn, only
+            replaced by a newer one.
           </Text>
         </ReviewStep>
       ) : (

@@ -186,6 +186,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       return { min: minScore, max: maxScore };
     },
     applyPolicy: (policy) => model.setPolicy(policy),
+    policyInForce: () => (model.status().state === 'verified' ? model.active().manifest.policy : undefined),
     defaultModelDir: modelDir ?? defaultModelDir(),
     endSessionsOf: (officerId) => endSessionsOf(officerId, 'account-disabled'),
     ...(options.syncIntervalMs === undefined ? {} : { intervalMs: options.syncIntervalMs }),

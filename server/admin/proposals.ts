@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { ErasureInputSchema, OfficerInputSchema } from '../../shared/sync/admin';
+import type { ErasureInputSchema, WithdrawalInputSchema } from '../../shared/sync/admin';
 import type { AdminRole } from '../../shared/sync/admin-auth';
 import {
   PROPOSAL_KIND_LABELS,
@@ -14,7 +14,8 @@ import {
   type ProposalKind,
   type ProposalView,
 } from '../../shared/sync/proposals';
-import type { ModelRelease, PolicyRelease } from '../../shared/sync/pull';
+import type { ModelRelease } from '../../shared/sync/pull';
+import type { SignedOfficerGrant, SignedPolicyRelease } from '../../shared/sync/signed-release';
 import { appendServerAudit } from '../audit/server-audit';
 import type { ServerDb } from '../db/database';
 import { admins, devices, feedItems, proposals, releases } from '../db/schema';
@@ -28,10 +29,11 @@ type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
 type ProposalRow = typeof proposals.$inferSelect;
 
 export type ProposalInput =
-  | { kind: 'policy.release'; body: PolicyRelease }
+  | { kind: 'policy.release'; body: SignedPolicyRelease }
   | { kind: 'model.release'; body: ModelRelease }
-  | { kind: 'officer.grant'; body: z.infer<typeof OfficerInputSchema> }
+  | { kind: 'officer.grant'; body: SignedOfficerGrant }
   | { kind: 'applicant.erasure'; body: z.infer<typeof ErasureInputSchema> }
+  | { kind: 'consent.withdrawal'; body: z.infer<typeof WithdrawalInputSchema> }
   | { kind: 'device.revoke'; body: { deviceId: string } }
   | { kind: 'admin.create'; body: { username: string; roles: AdminRole[] } };
 
@@ -42,7 +44,7 @@ interface Summary {
 
 const text = (value: unknown): string | null => (value === undefined || value === null ? null : String(value));
 
-async function latestRelease(db: ServerDb, kind: 'policy' | 'model'): Promise<unknown> {
+async function latestRelease(db: ServerDb | Tx, kind: 'policy' | 'model'): Promise<unknown> {
   const [row] = await db
     .select({ body: feedItems.body })
     .from(releases)
@@ -54,10 +56,7 @@ async function latestRelease(db: ServerDb, kind: 'policy' | 'model'): Promise<un
 }
 
 function cutoffsOf(body: unknown): Record<string, number> {
-  if (typeof body === 'object' && body !== null && 'cutoffs' in body) {
-    return body.cutoffs as Record<string, number>;
-  }
-  return {};
+  return (body as SignedPolicyRelease | undefined)?.release.cutoffs ?? {};
 }
 
 /** Version, hash and hold-out metrics read from a package's manifest, for the reviewer (the branch verifies it). */
@@ -85,21 +84,21 @@ function manifestFacts(release: unknown): Record<string, string> {
   }
 }
 
-async function summarise(db: ServerDb, input: ProposalInput): Promise<Summary> {
+async function summarise(db: ServerDb | Tx, input: ProposalInput): Promise<Summary> {
   switch (input.kind) {
     case 'policy.release': {
-      const previous = await latestRelease(db, 'policy');
+      const previous = (await latestRelease(db, 'policy')) as SignedPolicyRelease | undefined;
       const before = cutoffsOf(previous);
-      const keys = [...new Set([...Object.keys(before), ...Object.keys(input.body.cutoffs)])].sort();
+      const release = input.body.release;
+      const keys = [...new Set([...Object.keys(before), ...Object.keys(release.cutoffs)])].sort();
       return {
-        title: `Policy release ${input.body.version}`,
+        title: `Policy release ${release.version}`,
         diff: [
-          {
-            label: 'Version',
-            before: text((previous as { version?: string } | undefined)?.version),
-            after: input.body.version,
-          },
-          ...keys.map((k) => ({ label: `Cut-off ${k}`, before: text(before[k]), after: text(input.body.cutoffs[k]) })),
+          { label: 'Version', before: text(previous?.release.version), after: release.version },
+          { label: 'Serial', before: text(previous?.serial), after: String(input.body.serial) },
+          ...keys.map((k) => ({ label: `Cut-off ${k}`, before: text(before[k]), after: text(release.cutoffs[k]) })),
+          { label: 'Large move declared', before: null, after: release.largeMove === true ? 'yes' : 'no' },
+          { label: 'Signed with key', before: text(previous?.keyId), after: input.body.keyId },
         ],
       };
     }
@@ -120,20 +119,29 @@ async function summarise(db: ServerDb, input: ProposalInput): Promise<Summary> {
         ],
       };
     }
-    case 'officer.grant':
+    case 'officer.grant': {
+      const grant = input.body.release;
       return {
-        title: `Officer ${input.body.officerId} as ${input.body.role}`,
+        title: `Officer ${grant.officerId} as ${grant.role}`,
         diff: [
-          { label: 'Officer', before: null, after: input.body.officerId },
-          { label: 'Role', before: null, after: input.body.role },
-          { label: 'Status', before: null, after: input.body.status },
-          { label: 'Branch', before: null, after: input.body.branchId ?? 'every branch' },
+          { label: 'Officer', before: null, after: grant.officerId },
+          { label: 'Role', before: null, after: grant.role },
+          { label: 'Status', before: null, after: grant.status },
+          { label: 'Branch', before: null, after: grant.branchId ?? 'every branch' },
+          { label: 'Serial', before: null, after: String(input.body.serial) },
+          { label: 'Signed with key', before: null, after: input.body.keyId },
         ],
       };
+    }
     case 'applicant.erasure':
       return {
         title: `Erase applicant ${input.body.applicantId} at every branch`,
         diff: [{ label: 'Applicant', before: 'kept', after: 'erased everywhere' }],
+      };
+    case 'consent.withdrawal':
+      return {
+        title: `Withdraw ${input.body.purpose} for applicant ${input.body.applicantId} at every branch`,
+        diff: [{ label: input.body.purpose, before: 'granted', after: 'withdrawn everywhere' }],
       };
     case 'device.revoke': {
       const [device] = await db.select().from(devices).where(eq(devices.deviceId, input.body.deviceId));
@@ -156,12 +164,15 @@ async function summarise(db: ServerDb, input: ProposalInput): Promise<Summary> {
 function dedupeKey(input: ProposalInput): string | null {
   switch (input.kind) {
     case 'policy.release':
+      return `${input.kind}:${input.body.release.version}`;
     case 'model.release':
       return `${input.kind}:${input.body.version}`;
     case 'device.revoke':
       return `${input.kind}:${input.body.deviceId}`;
     case 'applicant.erasure':
       return `${input.kind}:${input.body.applicantId}`;
+    case 'consent.withdrawal':
+      return `${input.kind}:${input.body.applicantId}:${input.body.purpose}`;
     case 'admin.create':
       return `${input.kind}:${input.body.username}`;
     case 'officer.grant':
@@ -224,6 +235,44 @@ export async function propose(
   return (await views(db, [row]))[0] as ProposalView;
 }
 
+/**
+ * A request a branch raised for an applicant it did not register: held as a proposal of that device for a privacy
+ * officer, inside the push's transaction. Returns false when the same request is already waiting.
+ */
+export async function holdBranchRequest(
+  tx: Tx,
+  signer: ServerContext['secrets']['signing'],
+  deviceId: string,
+  input: Extract<ProposalInput, { kind: 'applicant.erasure' | 'consent.withdrawal' }>,
+  now: Date,
+): Promise<boolean> {
+  const key = dedupeKey(input);
+  const open = await tx
+    .select({ id: proposals.id })
+    .from(proposals)
+    .where(and(eq(proposals.dedupeKey, key ?? ''), eq(proposals.status, 'pending')));
+  if (open.length > 0) {
+    return false;
+  }
+  const summary = await summarise(tx, input);
+  const [created] = await tx
+    .insert(proposals)
+    .values({ kind: input.kind, body: input.body, summary, proposedBy: deviceId, proposedAt: now, dedupeKey: key })
+    .returning({ id: proposals.id });
+  await appendServerAudit(
+    tx,
+    signer,
+    {
+      actor: deviceId,
+      action: 'branch_request.held',
+      subject: `PRP-${created?.id ?? 0}`,
+      payload: { kind: input.kind, applicantId: input.body.applicantId },
+    },
+    now,
+  );
+  return true;
+}
+
 export interface DecisionOutcome {
   readonly proposal: ProposalView;
   /** admin.create: the new account's one-time password, for the approver to hand over. */
@@ -242,6 +291,8 @@ async function perform(ctx: ServerContext, tx: Tx, row: ProposalRow, approver: A
       return { result: await publishOfficer(tx, input.body, now) };
     case 'applicant.erasure':
       return { result: await publishRequest(tx, { kind: 'applicant.erasure', input: input.body }, now) };
+    case 'consent.withdrawal':
+      return { result: await publishRequest(tx, { kind: 'consent.withdrawal', input: input.body }, now) };
     case 'device.revoke':
       return { result: await revokeDevice(tx, input.body.deviceId, now) };
     case 'admin.create': {

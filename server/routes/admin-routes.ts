@@ -14,7 +14,6 @@ import {
   EnrolmentCodeCreatedSchema,
   ErasureInputSchema,
   FailureSchema,
-  OfficerInputSchema,
   WithdrawalInputSchema,
 } from '../../shared/sync/admin';
 import {
@@ -34,7 +33,8 @@ import {
   ProposalListQuerySchema,
   ProposalViewSchema,
 } from '../../shared/sync/proposals';
-import { ModelReleaseSchema, PolicyReleaseSchema } from '../../shared/sync/pull';
+import { ModelReleaseSchema } from '../../shared/sync/pull';
+import { SignedOfficerGrantSchema, SignedPolicyReleaseSchema } from '../../shared/sync/signed-release';
 import { authenticateAdmin, listAdmins, signOut } from '../admin/accounts';
 import { decide, listProposals, propose } from '../admin/proposals';
 import { appendServerAudit, listServerAudit } from '../audit/server-audit';
@@ -254,7 +254,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
   // Release manager: policy and model releases (four eyes), officers (four eyes for supervisor and admin grants).
   app.post(
     '/policy-releases',
-    { config: as('release-manager'), schema: { body: PolicyReleaseSchema, response: { 202: Proposed } } },
+    { config: as('release-manager'), schema: { body: SignedPolicyReleaseSchema, response: { 202: Proposed } } },
     async (request, reply) =>
       reply
         .code(202)
@@ -278,11 +278,11 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
     '/officers',
     {
       config: as('release-manager'),
-      schema: { body: OfficerInputSchema, response: { 201: FeedItem, 202: Proposed } },
+      schema: { body: SignedOfficerGrantSchema, response: { 201: FeedItem, 202: Proposed } },
     },
     async (request, reply) => {
       const admin = adminOf(request);
-      if (ELEVATED_OFFICER_ROLES.has(request.body.role)) {
+      if (ELEVATED_OFFICER_ROLES.has(request.body.release.role)) {
         return reply
           .code(202)
           .send({ proposal: await propose(ctx, admin, { kind: 'officer.grant', body: request.body }) });
@@ -296,8 +296,12 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
           {
             actor: admin.adminId,
             action: 'officer.published',
-            subject: request.body.officerId,
-            payload: { role: request.body.role, status: request.body.status },
+            subject: request.body.release.officerId,
+            payload: {
+              role: request.body.release.role,
+              status: request.body.release.status,
+              serial: request.body.serial,
+            },
           },
           now,
         );

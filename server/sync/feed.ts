@@ -2,16 +2,17 @@
  * The pull feed: one ordered table of items devices read after a cursor. Writers take a transaction-scoped advisory
  * lock, so ids become visible in id order and a reader's cursor never skips an item committed later.
  */
-import { and, asc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import {
   ConsentWithdrawalSchema,
   ErasureRequestSchema,
   type PullItem,
   type PullItemKind,
 } from '../../shared/sync/pull';
+import type { ConsentPurpose } from '../../shared/domain/consent';
 import type { PushEntry } from '../../shared/sync/push';
 import type { ServerDb } from '../db/database';
-import { feedItems, type devices } from '../db/schema';
+import { auditEntries, feedItems, type devices } from '../db/schema';
 
 type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
 const FEED_LOCK = 7_261_843;
@@ -47,13 +48,48 @@ export async function appendFeed(tx: Tx, items: readonly FeedWrite[], now: Date)
   return rows.map((r) => r.id);
 }
 
-/** Consent withdrawals and erasures recorded at one branch become items for every other branch. */
+/** Of these applicants, those the branch registered (their `applicant.registered` entry came from it). */
+export async function registeredByBranch(
+  tx: Tx,
+  branchId: string,
+  applicantIds: readonly string[],
+): Promise<Set<string>> {
+  if (applicantIds.length === 0) {
+    return new Set();
+  }
+  const rows = await tx
+    .selectDistinct({ subject: auditEntries.subject })
+    .from(auditEntries)
+    .where(
+      and(
+        eq(auditEntries.branchId, branchId),
+        eq(auditEntries.action, 'applicant.registered'),
+        inArray(auditEntries.subject, [...applicantIds]),
+      ),
+    );
+  return new Set(rows.map((r) => r.subject ?? ''));
+}
+
+/**
+ * Consent withdrawals and erasures recorded at one branch become items for every other branch, but only for
+ * applicants that branch registered: a request about anyone else is held for a privacy officer (`hold`), so one
+ * compromised branch cannot erase or stop processing bank-wide.
+ */
 export async function publishFromEntries(
   tx: Tx,
   device: typeof devices.$inferSelect,
   entries: readonly PushEntry[],
   now: Date,
+  hold: (
+    request:
+      | { kind: 'applicant.erasure'; body: { applicantId: string } }
+      | { kind: 'consent.withdrawal'; body: { applicantId: string; purpose: ConsentPurpose } },
+  ) => Promise<unknown>,
 ): Promise<void> {
+  const requested = entries
+    .filter((e) => e.subject !== null && (e.action === 'consent.withdrawn' || e.action === 'applicant.erased'))
+    .map((e) => e.subject ?? '');
+  const own = await registeredByBranch(tx, device.branchId, requested);
   const items: FeedWrite[] = [];
   for (const entry of entries) {
     if (entry.subject === null) {
@@ -70,12 +106,23 @@ export async function publishFromEntries(
         originDeviceId: device.deviceId,
       });
       if (body.success) {
-        items.push({ kind: 'consent.withdrawal', body: body.data, ...origin });
+        if (own.has(entry.subject)) {
+          items.push({ kind: 'consent.withdrawal', body: body.data, ...origin });
+        } else {
+          await hold({
+            kind: 'consent.withdrawal',
+            body: { applicantId: body.data.applicantId, purpose: body.data.purpose },
+          });
+        }
       }
     } else if (entry.action === 'applicant.erased') {
       const body = ErasureRequestSchema.safeParse({ applicantId: entry.subject, originDeviceId: device.deviceId });
       if (body.success) {
-        items.push({ kind: 'applicant.erasure', body: body.data, ...origin });
+        if (own.has(entry.subject)) {
+          items.push({ kind: 'applicant.erasure', body: body.data, ...origin });
+        } else {
+          await hold({ kind: 'applicant.erasure', body: { applicantId: body.data.applicantId } });
+        }
       }
     }
   }

@@ -14,7 +14,8 @@ import { auditEntries, countersignedCheckpoints, devices } from '../db/schema';
 import { ApiError } from '../http/errors';
 import type { ServerSecrets } from '../security/secrets';
 import { applicantsAlreadyWithdrawn, applicantsToShred, removePersonalData } from './erasure';
-import { publishFromEntries } from './feed';
+import { publishFromEntries, registeredByBranch } from './feed';
+import { holdBranchRequest } from '../admin/proposals';
 import { flagChainIssue } from './records';
 
 type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
@@ -172,7 +173,11 @@ async function checkAndAppend(
     }
     if (added.length > 0) {
       await tx.update(devices).set({ ackedSeq, ackedHash }).where(eq(devices.deviceId, deviceId));
-      await publishFromEntries(tx, device, added, now);
+      await publishFromEntries(tx, device, added, now, (request) =>
+        holdBranchRequest(tx, secrets.signing, device.deviceId, request, now),
+      );
+      const shredRequested = applicantsToShred(added);
+      const ownToShred = await registeredByBranch(tx, device.branchId, shredRequested);
       const withPersonalData = [
         ...new Set(
           added
@@ -181,7 +186,7 @@ async function checkAndAppend(
         ),
       ];
       await removePersonalData(tx, [
-        ...applicantsToShred(added),
+        ...shredRequested.filter((id) => ownToShred.has(id)),
         ...(await applicantsAlreadyWithdrawn(tx, withPersonalData)),
       ]);
     }

@@ -6,6 +6,7 @@ import type { Database } from '../db/database';
 import { TEST_DATABASES, targetTitle } from '../testing/databases';
 import { errorCode, field, request } from '../testing/http';
 import { SimDevice } from '../testing/sim-device';
+import { signedOfficer, signedPolicy } from '../testing/releases';
 import { enrolmentCode, startTestServer, type TestServer } from '../testing/test-server';
 import { asc, eq } from 'drizzle-orm';
 import { auditEntries } from '../db/schema';
@@ -217,20 +218,64 @@ for (const target of TEST_DATABASES) {
       ]);
     });
 
+    it('passes on branch-raised erasures only for applicants that branch registered; holds the rest', async () => {
+      const a = await enrolled('NBO-01');
+      const b = await enrolled('MSA-02');
+      a.append(1, 'applicant.registered', 'NEX-AAAAA-00001-X');
+      b.append(1, 'applicant.registered', 'NEX-BBBBB-00001-X');
+      await a.client(server.url).syncOnce();
+      await b.client(server.url).syncOnce();
+      // B erases its own applicant (passed on) and A's (held), and withdraws consent for A's (held).
+      b.append(1, 'applicant.erased', 'NEX-BBBBB-00001-X');
+      b.append(1, 'applicant.erased', 'NEX-AAAAA-00001-X');
+      b.append(1, 'consent.withdrawn', 'NEX-AAAAA-00001-X', { purpose: 'credit-scoring' });
+      await b.client(server.url).syncOnce();
+      await a.client(server.url).syncOnce();
+      const erasedAtA = () =>
+        a.pulled
+          .filter((i) => i.kind === 'applicant.erasure')
+          .map((i) => (i.body as { applicantId: string }).applicantId)
+          .filter((id) => id.includes('-00001-'));
+      expect(erasedAtA()).toEqual(['NEX-BBBBB-00001-X']);
+      expect(
+        a.pulled.some(
+          (i) =>
+            i.kind === 'consent.withdrawal' && (i.body as { applicantId: string }).applicantId === 'NEX-AAAAA-00001-X',
+        ),
+      ).toBe(false);
+      const pending = await server.admin('GET', '/v1/admin/proposals?status=pending');
+      const held = field<{ id: number; kind: string; proposedBy: string; title: string }[]>(
+        pending.body,
+        'proposals',
+      ).filter((p) => p.proposedBy === b.deviceId);
+      expect(held.map((p) => p.kind).sort()).toEqual(['applicant.erasure', 'consent.withdrawal']);
+      const erasure = held.find((p) => p.kind === 'applicant.erasure');
+      const approved = await server.bob.request('POST', `/v1/admin/proposals/${erasure?.id ?? 0}/approve`, {
+        reason: 'confirmed with the applicant at NBO-01',
+      });
+      expect(approved.status).toBe(200);
+      await a.client(server.url).syncOnce();
+      expect(erasedAtA()).toEqual(['NEX-BBBBB-00001-X', 'NEX-AAAAA-00001-X']);
+    });
+
     it('turns a withdrawal at one branch into a pull item for the others, and serves published releases', async () => {
       const a = await enrolled('NBO-01');
       const b = await enrolled('MSA-02');
       a.append(1, 'consent.withdrawn', 'APP-0000CAFE', { purpose: 'central-sync', receiptId: 'RCP-1' });
       await a.client(server.url).syncOnce();
-      const policy = { version: '2026.11.1', cutoffs: { approve: 620, refer: 560 }, reasonTexts: {} };
+      const policy = signedPolicy(1, { version: '2026.11.1', cutoffs: { approve: 620, refer: 560 }, reasonTexts: {} });
       expect((await server.publish('POST', '/v1/admin/policy-releases', policy)).status).toBe(201);
       expect((await server.publish('POST', '/v1/admin/policy-releases', policy)).status).toBe(409);
-      await server.publish('POST', '/v1/admin/officers', {
-        officerId: 'OFF-1A2B3C4D5E6F7A8B',
-        username: 'wanjiru',
-        role: 'officer',
-        branchId: 'NBO-01',
-      });
+      await server.publish(
+        'POST',
+        '/v1/admin/officers',
+        signedOfficer(1, {
+          officerId: 'OFF-1A2B3C4D5E6F7A8B',
+          username: 'wanjiru',
+          role: 'officer',
+          branchId: 'NBO-01',
+        }),
+      );
       await b.client(server.url).syncOnce();
       const kinds = b.pulled.map((item) => item.kind);
       expect(kinds).toContain('consent.withdrawal');

@@ -84,9 +84,10 @@ for (const target of TEST_DATABASES) {
         for (const device of devices) {
           const n = Math.floor(random() * 14);
           if (random() < 0.1) {
-            device.append(1, 'consent.withdrawn', `APP-W${String(round).padStart(4, '0')}${device.entries.length}`, {
-              purpose: 'central-sync',
-            });
+            // A branch's withdrawal reaches the others for applicants it registered itself.
+            const applicantId = `APP-W${String(round).padStart(4, '0')}${device.entries.length}`;
+            device.append(1, 'applicant.registered', applicantId);
+            device.append(1, 'consent.withdrawn', applicantId, { purpose: 'central-sync' });
           }
           device.append(n);
         }

@@ -6,6 +6,7 @@
  * an erasure requested at branch A is applied at branch B; officers published centrally arrive with no usable
  * password; a revoked device is refused.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,7 @@ import { loadPrivateKey, signPackage } from '../../models/package/signing';
 import { DEV_PRIVATE_KEY } from '../../models/cli/args';
 import type { SyncStatusView } from '../../shared/ipc/sync';
 import { startFaultProxy, type FaultProxy } from '../testing/fault-proxy';
+import { signedOfficer, signedPolicy } from '../testing/releases';
 import { startTestServer, type TestServer } from '../testing/test-server';
 
 async function ok<T>(
@@ -269,11 +271,15 @@ for (const target of TEST_DATABASES) {
 
     it('puts a centrally published policy in force on both branches; scores record it and replay under it', async () => {
       const refused = await ok(
-        a.call('admin', 'console:publishPolicy', {
-          version: 'pol-bad',
-          cutoffs: { approve: 500, refer: 600 },
-          reasonTexts: {},
-        }),
+        a.call(
+          'admin',
+          'console:publishPolicy',
+          signedPolicy(1, {
+            version: 'pol-bad',
+            cutoffs: { approve: 500, refer: 600 },
+            reasonTexts: {},
+          }),
+        ),
       );
       expect(refused.proposal).toMatchObject({
         kind: 'policy.release',
@@ -284,22 +290,30 @@ for (const target of TEST_DATABASES) {
       // Off the model's 300–850 scale: would approve everyone by accident; refused like the unordered one.
       await approve(
         await ok(
-          a.call('admin', 'console:publishPolicy', {
-            version: 'pol-off-scale',
-            cutoffs: { approve: 250, refer: 100 },
-            reasonTexts: {},
-          }),
+          a.call(
+            'admin',
+            'console:publishPolicy',
+            signedPolicy(2, {
+              version: 'pol-off-scale',
+              cutoffs: { approve: 250, refer: 100 },
+              reasonTexts: {},
+            }),
+          ),
         ),
       );
       await approve(
         await ok(
-          a.call('admin', 'console:publishPolicy', {
-            version: 'pol-2026-11',
-            cutoffs: { approve: 600, refer: 540 },
-            reasonTexts: {
-              'income-not-verified': { en: 'We could not check your income.', sw: 'Hatukuweza kuthibitisha.' },
-            },
-          }),
+          a.call(
+            'admin',
+            'console:publishPolicy',
+            signedPolicy(3, {
+              version: 'pol-2026-11',
+              cutoffs: { approve: 600, refer: 540 },
+              reasonTexts: {
+                'income-not-verified': { en: 'We could not check your income.', sw: 'Hatukuweza kuthibitisha.' },
+              },
+            }),
+          ),
         ),
       );
       for (const t of [a, b]) {
@@ -335,11 +349,15 @@ for (const target of TEST_DATABASES) {
       // A newer policy does not stop the replay of decisions made under the earlier one.
       await approve(
         await ok(
-          a.call('admin', 'console:publishPolicy', {
-            version: 'pol-2026-12',
-            cutoffs: { approve: 590, refer: 530 },
-            reasonTexts: {},
-          }),
+          a.call(
+            'admin',
+            'console:publishPolicy',
+            signedPolicy(4, {
+              version: 'pol-2026-12',
+              cutoffs: { approve: 590, refer: 530 },
+              reasonTexts: {},
+            }),
+          ),
         ),
       );
       expect((await syncNow(a)).policy.current).toBe('pol-2026-12');
@@ -348,6 +366,47 @@ for (const target of TEST_DATABASES) {
         policyVersion: 'pol-2026-11',
       });
       expect((await syncNow(b)).policy.current).toBe('pol-2026-12');
+    });
+
+    it('refuses policy releases signed with another key, altered after signing, older, or moving too far', async () => {
+      const forger = generateKeyPairSync('ed25519').privateKey;
+      const forged = signedPolicy(
+        10,
+        { version: 'pol-forged', cutoffs: { approve: 301, refer: 300 }, reasonTexts: {} },
+        forger,
+      );
+      // The console refuses it before it leaves…
+      expect(await a.call('admin', 'console:publishPolicy', forged)).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_INPUT' },
+      });
+      // …and should two administrators publish it at the centre anyway, every branch refuses it, and the rest.
+      const genuine = signedPolicy(11, {
+        version: 'pol-altered',
+        cutoffs: { approve: 600, refer: 540 },
+        reasonTexts: {},
+      });
+      const altered = { ...genuine, release: { ...genuine.release, cutoffs: { approve: 301, refer: 300 } } };
+      const older = signedPolicy(2, { version: 'pol-older', cutoffs: { approve: 595, refer: 535 }, reasonTexts: {} });
+      const jump = signedPolicy(12, { version: 'pol-jump', cutoffs: { approve: 700, refer: 640 }, reasonTexts: {} });
+      for (const release of [forged, altered, older, jump]) {
+        expect((await server.publish('POST', '/v1/admin/policy-releases', release)).status).toBe(201);
+      }
+      for (const t of [a, b]) {
+        const status = await syncNow(t);
+        expect(status.policy.current).toBe('pol-2026-12');
+        expect(status.lastPullRejected?.reason).toMatch(/moves a cut-off by 110 points/);
+        const refusals = new Map(
+          t.ws.audit
+            .list({ page: 1, pageSize: 200, action: 'policy.release_refused' })
+            .entries.map((e) => [e.payload.version, String(e.payload.reason)]),
+        );
+        expect(refusals.get('pol-forged')).toMatch(/^signed with key [0-9a-f]{16}, not the bank's release key/);
+        expect(refusals.get('pol-altered')).toMatch(/the release was altered/);
+        expect(refusals.get('pol-older')).toMatch(/older than the policy in force \(serial 2; serial 4/);
+        expect(refusals.get('pol-jump')).toMatch(/without declaring largeMove/);
+        expect((await ok(t.call('admin', 'model:status', {}))).policyVersion).toBe('pol-2026-12');
+      }
     });
 
     it('installs a centrally published model release on both branches only after verification', async () => {
@@ -450,11 +509,11 @@ for (const target of TEST_DATABASES) {
     });
 
     it('brings centrally published officers with no usable password; an admin here gives them one', async () => {
-      const published = await server.publish('POST', '/v1/admin/officers', {
-        officerId: 'OFF-00000000CAFE0001',
-        username: 'baraka.supervisor',
-        role: 'supervisor',
-      });
+      const published = await server.publish(
+        'POST',
+        '/v1/admin/officers',
+        signedOfficer(1, { officerId: 'OFF-00000000CAFE0001', username: 'baraka.supervisor', role: 'supervisor' }),
+      );
       expect(published.status).toBe(201);
       await syncNow(a);
       const synced = a.ws.officers.list().find((o) => o.username === 'baraka.supervisor');

@@ -50,7 +50,6 @@ function clientFor(t: TempWorkstation, server: TestServer): SyncClient {
       state: stateStore,
       modelsDir: join(t.dir, 'models'),
       verifyModel: () => ({ ok: false, reason: 'no model key in this test' }),
-      upsertOfficer: () => 'ignored',
     }),
   });
 }

@@ -23,7 +23,7 @@ import {
 import { DeviceIdSchema, PseudonymSchema, VersionSchema } from '../sync/primitives';
 import { ProposalDecisionSchema, ProposalViewSchema } from '../sync/proposals';
 import { ServerAuditEntrySchema } from '../sync/server-audit';
-import { PolicyReleaseSchema } from '../sync/pull';
+import { SignedPolicyReleaseSchema } from '../sync/signed-release';
 import { Empty, IsoTimestamp } from './common';
 import { defineChannels } from './define';
 
@@ -223,10 +223,11 @@ export const consoleChannels = defineChannels('console', {
     summary: 'Proposes revoking a device; a second security administrator approves it',
   },
   'console:publishPolicy': {
-    input: PolicyReleaseSchema,
+    /** A policy release signed offline with the bank's release key (`npm run release:sign`). */
+    input: SignedPolicyReleaseSchema,
     output: Proposal,
     access: ['admin'],
-    summary: 'Proposes a policy release (cut-offs, reason texts); a second release manager approves it',
+    summary: 'Verifies a bank-signed policy release and proposes it; a second release manager approves it',
   },
   'console:publishModel': {
     input: z.strictObject({

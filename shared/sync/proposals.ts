@@ -12,17 +12,23 @@ export const PROPOSAL_KINDS = [
   'policy.release',
   'officer.grant',
   'applicant.erasure',
+  'consent.withdrawal',
   'device.revoke',
   'admin.create',
 ] as const;
 export type ProposalKind = (typeof PROPOSAL_KINDS)[number];
 
-/** Who may propose and approve each kind (the same role; never the same person). */
+/**
+ * Who may propose and approve each kind (the same role; never the same person). Erasures and withdrawals that a
+ * branch raises for an applicant another branch registered are proposed by that branch's device and wait for a
+ * privacy officer.
+ */
 export const PROPOSAL_ROLE: Record<ProposalKind, AdminRole> = {
   'model.release': 'release-manager',
   'policy.release': 'release-manager',
   'officer.grant': 'release-manager',
   'applicant.erasure': 'privacy-officer',
+  'consent.withdrawal': 'privacy-officer',
   'device.revoke': 'security-admin',
   'admin.create': 'security-admin',
 };
@@ -32,6 +38,7 @@ export const PROPOSAL_KIND_LABELS: Record<ProposalKind, string> = {
   'policy.release': 'Policy release',
   'officer.grant': 'Officer grant',
   'applicant.erasure': 'Bank-wide erasure',
+  'consent.withdrawal': 'Consent withdrawal from another branch',
   'device.revoke': 'Device revocation',
   'admin.create': 'New administrator',
 };

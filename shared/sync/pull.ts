@@ -4,27 +4,12 @@
  */
 import { z } from 'zod';
 import { CONSENT_PURPOSES } from '../domain/consent';
-import { ROLES } from '../domain/roles';
 import { Base64Schema, DeviceIdSchema, IsoTimeSchema, PseudonymSchema, VersionSchema } from './primitives';
+import { SignedOfficerGrantSchema, SignedPolicyReleaseSchema } from './signed-release';
+
+export { OfficerUpsertSchema, PolicyReleaseSchema, type OfficerUpsert, type PolicyRelease } from './release-bodies';
 
 export const MAX_PULL_ITEMS = 200;
-
-export const OfficerUpsertSchema = z.strictObject({
-  officerId: PseudonymSchema,
-  username: z.string().regex(/^[a-z0-9._-]{3,32}$/),
-  role: z.enum(ROLES),
-  status: z.enum(['active', 'disabled']),
-});
-export type OfficerUpsert = z.infer<typeof OfficerUpsertSchema>;
-
-export const PolicyReleaseSchema = z.strictObject({
-  version: VersionSchema,
-  /** Score cut-offs by band or outcome, e.g. `{ "approve": 620, "refer": 560 }`. */
-  cutoffs: z.record(z.string().max(64), z.number().finite()),
-  /** Reason texts by reason code and language. */
-  reasonTexts: z.record(z.string().max(64), z.strictObject({ en: z.string().max(500), sw: z.string().max(500) })),
-});
-export type PolicyRelease = z.infer<typeof PolicyReleaseSchema>;
 
 /** A signed model package as files (base64): verified by the workstation before anything is installed. */
 export const ModelReleaseSchema = z.strictObject({
@@ -52,13 +37,13 @@ export const PullItemSchema = z.discriminatedUnion('kind', [
     id: z.number().int().min(1),
     at: IsoTimeSchema,
     kind: z.literal('officer.upsert'),
-    body: OfficerUpsertSchema,
+    body: SignedOfficerGrantSchema,
   }),
   z.strictObject({
     id: z.number().int().min(1),
     at: IsoTimeSchema,
     kind: z.literal('policy.release'),
-    body: PolicyReleaseSchema,
+    body: SignedPolicyReleaseSchema,
   }),
   z.strictObject({
     id: z.number().int().min(1),

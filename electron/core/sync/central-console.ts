@@ -20,7 +20,8 @@ import { AdminSignInResponseSchema, type AdminPrincipal } from '../../../shared/
 import { SyncErrorBodySchema } from '../../../shared/sync/errors';
 import type { ConsentPurpose } from '../../../shared/domain/consent';
 import { ProposalAnswerSchema, ProposalViewSchema, type ProposalView } from '../../../shared/sync/proposals';
-import type { PolicyRelease } from '../../../shared/sync/pull';
+import type { SignedPolicyRelease } from '../../../shared/sync/signed-release';
+import { verifyRelease } from '../../../models/package/release-signing';
 import { ServerAuditPageSchema, type ServerAuditEntry } from '../../../shared/sync/server-audit';
 import { readPackageBytes } from '../../../models/package/files';
 import { verifyPackageBytes } from '../../../models/package/signing';
@@ -278,10 +279,18 @@ export class CentralConsole {
     return answer.proposal;
   }
 
-  async publishPolicy(session: ConsoleSession, policy: PolicyRelease): Promise<ProposalView> {
+  /** Refuses a release that does not verify with the bank's release key: branches would refuse it anyway. */
+  async publishPolicy(session: ConsoleSession, policy: SignedPolicyRelease): Promise<ProposalView> {
     const c = this.#require(session);
+    const verdict = verifyRelease(policy, this.#o.trustedModelKey);
+    if (!verdict.ok) {
+      throw new NexisError('INVALID_INPUT', `The policy release does not verify: ${verdict.reason}.`);
+    }
     const answer = await this.#request(c, 'POST', '/v1/admin/policy-releases', policy, ProposalAnswerSchema);
-    this.#audit(session.officerId, 'console.policy_proposed', null, { version: policy.version });
+    this.#audit(session.officerId, 'console.policy_proposed', null, {
+      version: policy.release.version,
+      serial: String(policy.serial),
+    });
     return answer.proposal;
   }
 

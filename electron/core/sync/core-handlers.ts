@@ -1,13 +1,13 @@
 /**
  * Pull handlers wired to the core services: withdrawals and erasures raised at another branch are applied through
- * the same service methods an officer uses (so each is audited, actor `system`); releases go through releases.ts.
- * Officer accounts are handed to a callback, because creating synced accounts belongs to the officer service.
+ * the same service methods an officer uses (so each is audited, actor `system`); model releases go through
+ * releases.ts. Bank-signed policy releases and officer grants are refused here: only the workstation's handlers
+ * (workstation-handlers.ts), which verify the bank's signature, apply them.
  */
 import type { ApplicantService } from '../applicants/applicant-service';
 import type { ConsentService } from '../consent/consent-service';
 import { isNexisError } from '../errors';
-import type { OfficerUpsert } from '../../../shared/sync/pull';
-import { installModelRelease, installPolicyRelease, type VerifyModelPackage } from './releases';
+import { installModelRelease, type VerifyModelPackage } from './releases';
 import type { PullHandlers, PullOutcome, SyncStateStore } from './types';
 
 export interface CoreHandlerDeps {
@@ -16,8 +16,9 @@ export interface CoreHandlerDeps {
   readonly state: SyncStateStore;
   readonly modelsDir: string;
   readonly verifyModel: VerifyModelPackage;
-  readonly upsertOfficer: (officer: OfficerUpsert) => PullOutcome | Promise<PullOutcome>;
 }
+
+const UNVERIFIED: PullOutcome = { rejected: 'no release key to verify the bank signature with' };
 
 export const SYSTEM_ACTOR = 'system';
 
@@ -36,8 +37,8 @@ function idempotent(work: () => unknown): PullOutcome {
 
 export function coreSyncHandlers(deps: CoreHandlerDeps): PullHandlers {
   return {
-    'officer.upsert': (item) => deps.upsertOfficer(item.body),
-    'policy.release': (item) => installPolicyRelease(item.body, deps.state),
+    'officer.upsert': () => UNVERIFIED,
+    'policy.release': () => UNVERIFIED,
     'model.release': (item) =>
       installModelRelease(item.body, { modelsDir: deps.modelsDir, state: deps.state, verify: deps.verifyModel }),
     'consent.withdrawal': (item) =>

@@ -32,14 +32,19 @@ export async function pullAll(session: SyncSession, state: SyncState, handlers: 
         continue;
       }
       const item = parsed.data;
-      let outcome: PullOutcome;
+      let answer: PullOutcome;
       try {
-        outcome = await applyItem(handlers, item);
+        answer = await applyItem(handlers, item);
       } catch {
         throw new SyncError('APPLY_FAILED', `Pulled item ${item.id} (${item.kind}) could not be applied yet.`, true);
       }
+      const outcome = typeof answer === 'string' ? answer : 'rejected';
       if (outcome === 'rejected') {
-        state.recordRejected(item.id, item.kind, 'refused by the workstation');
+        state.recordRejected(
+          item.id,
+          item.kind,
+          typeof answer === 'string' ? 'refused by the workstation' : answer.rejected,
+        );
       }
       report[outcome] += 1;
       state.pullCursor = item.id;

@@ -16,6 +16,10 @@ export const RELEASE_KEYS = {
   /** Every installed policy release by version (`sync.policy.v.<version>`): letters and replay look them up. */
   policyVersionPrefix: 'sync.policy.v.',
   rejected: 'sync.release.last_rejected',
+  /** Serial of the signed policy release in force: an older one is refused. */
+  policySerial: 'sync.policy.serial',
+  /** Serial of the signed grant in force per officer (`sync.officer.serial.<officerId>`). */
+  officerSerialPrefix: 'sync.officer.serial.',
 } as const;
 
 export interface ModelPackageFiles {

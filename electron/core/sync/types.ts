@@ -41,7 +41,8 @@ export interface DeviceSigner {
  * already withdrawn); `rejected`: refused for good (e.g. a model release whose signature fails) and reported.
  * A handler throws only for a passing problem: the item is then retried at the next sync.
  */
-export type PullOutcome = 'applied' | 'ignored' | 'rejected';
+/** What applying a pulled item did; a refusal may say why (shown on the status panel, kept in the audit). */
+export type PullOutcome = 'applied' | 'ignored' | 'rejected' | { readonly rejected: string };
 
 export type PullHandlers = {
   readonly [K in PullItem['kind']]: (item: Extract<PullItem, { kind: K }>) => PullOutcome | Promise<PullOutcome>;

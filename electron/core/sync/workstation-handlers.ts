@@ -4,8 +4,10 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OfficerUpsert, PolicyRelease } from '../../../shared/sync/pull';
+import type { PolicyRelease } from '../../../shared/sync/pull';
+import type { SignedOfficerGrant, SignedPolicyRelease } from '../../../shared/sync/signed-release';
 import type { PolicyDefaults } from '../../../models/scoring/scaling';
+import { verifyRelease } from '../../../models/package/release-signing';
 import { verifyPackageBytes } from '../../../models/package/signing';
 import { coreSyncHandlers } from './core-handlers';
 import {
@@ -25,6 +27,8 @@ export interface WorkstationHandlerContext {
   readonly modelsDir: string;
   /** The folder of the release in use (or the shipped package). */
   modelDir(): string;
+  /** The branch this workstation is enrolled for (officer grants for another branch are refused). */
+  branchId(): string | undefined;
 }
 
 export function workstationPullHandlers(ctx: WorkstationHandlerContext): PullHandlers {
@@ -39,38 +43,54 @@ export function workstationPullHandlers(ctx: WorkstationHandlerContext): PullHan
     state: ctx.stateStore,
     modelsDir: ctx.modelsDir,
     verifyModel,
-    upsertOfficer: async (officer: OfficerUpsert) => {
+  });
+  const audit = (action: string, payload: Record<string, string | number | null>): void => {
+    o.store.transaction(() => o.store.audit.append({ actor: 'system', action, payload }));
+  };
+  return {
+    ...core,
+    'officer.upsert': async (item) => {
+      const grant = item.body;
+      const refused = refuseOfficerGrant(grant, ctx.stateStore, o.trustedModelKey, ctx.branchId());
+      if (refused !== null) {
+        audit('officer.grant_refused', { officerId: grant.release.officerId, serial: grant.serial, reason: refused });
+        return { rejected: refused };
+      }
+      const { branchId: _branch, ...officer } = grant.release;
       const outcome = await o.officers.upsertFromCentral(officer);
+      if (outcome !== 'rejected') {
+        ctx.stateStore.set(`${RELEASE_KEYS.officerSerialPrefix}${officer.officerId}`, String(grant.serial));
+      }
       if (outcome === 'applied' && officer.status === 'disabled') {
         o.endSessionsOf(officer.officerId);
       }
       return outcome;
     },
-  });
-  const audit = (action: string, payload: Record<string, string | null>): void => {
-    o.store.transaction(() => o.store.audit.append({ actor: 'system', action, payload }));
-  };
-  return {
-    ...core,
     'policy.release': async (item) => {
-      const cutoffs = policyCutoffs(item.body, o.scoreRange());
-      if (cutoffs === null) {
-        audit('policy.release_refused', { version: item.body.version });
-        return 'rejected';
+      const signed = item.body;
+      const verdict = refusePolicyRelease(signed, ctx.stateStore, o);
+      if (verdict === 'ignored') {
+        return 'ignored';
       }
+      if (typeof verdict === 'string') {
+        audit('policy.release_refused', { version: signed.release.version, serial: signed.serial, reason: verdict });
+        return { rejected: verdict };
+      }
+      const { largeMove: _declared, ...release } = signed.release;
       const outcome = o.store.transaction(() => {
-        const installed = installPolicyRelease(item.body, ctx.stateStore);
+        const installed = installPolicyRelease(release, ctx.stateStore);
         if (installed === 'applied') {
+          ctx.stateStore.set(RELEASE_KEYS.policySerial, String(signed.serial));
           o.store.audit.append({
             actor: 'system',
             action: 'policy.release_installed',
-            payload: { version: item.body.version },
+            payload: { version: release.version, serial: signed.serial, keyId: signed.keyId },
           });
         }
         return installed;
       });
       if (outcome === 'applied') {
-        o.applyPolicy(cutoffs);
+        o.applyPolicy(verdict.cutoffs);
       }
       return outcome;
     },
@@ -118,6 +138,71 @@ export function workstationPullHandlers(ctx: WorkstationHandlerContext): PullHan
       return 'applied';
     },
   };
+}
+
+/** Default largest move of a cut-off (score points) a policy release may make without declaring `largeMove`. */
+export const DEFAULT_MAX_CUTOFF_STEP = 50;
+
+/**
+ * Why a signed policy release must not be applied here, `ignored` when it is the release in force already, or its
+ * cut-offs. Checked in this order: the bank's signature, the serial (never older), the cut-offs (ordered, on the
+ * model's scale), the size of the move from the cut-offs in force.
+ */
+export function refusePolicyRelease(
+  signed: SignedPolicyRelease,
+  state: SyncStateStore,
+  o: Pick<WorkstationSyncOptions, 'trustedModelKey' | 'scoreRange' | 'policyInForce' | 'maxCutoffStep'>,
+): string | 'ignored' | { cutoffs: PolicyDefaults } {
+  const verdict = verifyRelease(signed, o.trustedModelKey);
+  if (!verdict.ok) {
+    return verdict.reason;
+  }
+  const inForce = Number(state.get(RELEASE_KEYS.policySerial) ?? '0');
+  if (signed.serial < inForce) {
+    return `older than the policy in force (serial ${signed.serial}; serial ${inForce} is in force)`;
+  }
+  if (signed.serial === inForce) {
+    const current = state.get(RELEASE_KEYS.policyCurrent);
+    const same = current !== undefined && (JSON.parse(current) as PolicyRelease).version === signed.release.version;
+    return same ? 'ignored' : `serial ${signed.serial} is already in force with another release`;
+  }
+  const cutoffs = policyCutoffs(signed.release, o.scoreRange());
+  if (cutoffs === null) {
+    return "cut-offs missing, out of order (refer must be below approve) or off the model's score scale";
+  }
+  const before = o.policyInForce();
+  const step = o.maxCutoffStep ?? DEFAULT_MAX_CUTOFF_STEP;
+  if (before !== undefined && signed.release.largeMove !== true) {
+    const moved = Math.max(
+      Math.abs(cutoffs.approveAtOrAbove - before.approveAtOrAbove),
+      Math.abs(cutoffs.declineBelow - before.declineBelow),
+    );
+    if (moved > step) {
+      return `moves a cut-off by ${moved} points (more than ${step}) without declaring largeMove`;
+    }
+  }
+  return { cutoffs };
+}
+
+/** Why a signed officer grant must not be applied here, or null: signature, branch, serial. */
+export function refuseOfficerGrant(
+  grant: SignedOfficerGrant,
+  state: SyncStateStore,
+  trusted: WorkstationSyncOptions['trustedModelKey'],
+  branchId: string | undefined,
+): string | null {
+  const verdict = verifyRelease(grant, trusted);
+  if (!verdict.ok) {
+    return verdict.reason;
+  }
+  if (grant.release.branchId !== undefined && grant.release.branchId !== branchId) {
+    return `granted for branch ${grant.release.branchId}, not this one`;
+  }
+  const last = Number(state.get(`${RELEASE_KEYS.officerSerialPrefix}${grant.release.officerId}`) ?? '0');
+  if (grant.serial <= last) {
+    return `older than the grant in force for this officer (serial ${grant.serial}; serial ${last} is in force)`;
+  }
+  return null;
 }
 
 /**

@@ -41,8 +41,15 @@ export interface WorkstationSyncOptions {
   readonly applicants: ApplicantService;
   readonly officers: OfficerService;
   readonly attachmentFor: AttachmentFor;
-  /** The bank's model-signing key: a release is installed only if its package verifies with it. */
+  /**
+   * The bank's release key (it signs model packages, policy releases and officer grants): nothing pulled is applied
+   * unless it verifies with it.
+   */
   readonly trustedModelKey: KeyObject;
+  /** The policy cut-offs in force now (a release may move them at most `maxCutoffStep` without declaring it). */
+  readonly policyInForce: () => PolicyDefaults | undefined;
+  /** Largest cut-off move without `largeMove` (default 50 score points). */
+  readonly maxCutoffStep?: number;
   /** Loads (and verifies again) the model package in a folder; the answer says whether it is now in use. */
   readonly loadModel: (dir: string) => Promise<ModelStatusView>;
   /** What the model service has in use now. */
@@ -97,6 +104,7 @@ export class WorkstationSync {
       stateStore: this.#stateStore,
       modelsDir: this.modelsDir,
       modelDir: () => this.modelDir(),
+      branchId: () => this.#state.branchId,
     });
     const policy = currentPolicy(this.#stateStore);
     options.applyPolicy(policy === undefined ? null : policyCutoffs(policy));

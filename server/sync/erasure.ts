@@ -9,6 +9,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { PushEntry } from '../../shared/sync/push';
 import type { ServerDb } from '../db/database';
 import { auditEntries, feedItems } from '../db/schema';
+import { destroyApplicantKeys } from './attachment-vault';
 
 type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
 
@@ -18,7 +19,10 @@ export async function removePersonalData(tx: Tx | ServerDb, applicantIds: readon
   if (applicantIds.length === 0) {
     return;
   }
+  // The sealed parts become unreadable with their key; the ciphertext goes too, so nothing is left to attack.
+  await destroyApplicantKeys(tx, applicantIds);
   const subjects = inArray(auditEntries.subject, [...applicantIds]);
+  await tx.update(auditEntries).set({ attachmentSealed: null }).where(subjects);
   await tx
     .update(auditEntries)
     .set({ attachment: null, attachmentKind: sql`${auditEntries.attachmentKind} || '.removed'` })

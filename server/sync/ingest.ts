@@ -17,6 +17,7 @@ import { applicantsAlreadyWithdrawn, applicantsToShred, removePersonalData } fro
 import { publishFromEntries, registeredByBranch } from './feed';
 import { holdBranchRequest } from '../admin/proposals';
 import { flagChainIssue } from './records';
+import { attachmentVault, splitAttachment, type AttachmentVault } from './attachment-vault';
 
 type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
 
@@ -165,10 +166,15 @@ async function checkAndAppend(
       ackedSeq = entry.seq;
       ackedHash = entry.hash;
     }
-    for (let i = 0; i < added.length; i += INSERT_CHUNK) {
+    const vault = attachmentVault(tx, secrets);
+    const rows: (typeof auditEntries.$inferInsert)[] = [];
+    for (const entry of added) {
+      rows.push(await row(device, entry, now, vault));
+    }
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       await tx
         .insert(auditEntries)
-        .values(added.slice(i, i + INSERT_CHUNK).map((entry) => row(device, entry, now)))
+        .values(rows.slice(i, i + INSERT_CHUNK))
         .onConflictDoNothing();
     }
     if (added.length > 0) {
@@ -201,7 +207,19 @@ async function checkAndAppend(
   };
 }
 
-function row(device: typeof devices.$inferSelect, entry: PushEntry, now: Date): typeof auditEntries.$inferInsert {
+/** The stored row: personal parts of the attachment sealed under the applicant's key (attachment-vault.ts). */
+async function row(
+  device: typeof devices.$inferSelect,
+  entry: PushEntry,
+  now: Date,
+  vault: AttachmentVault,
+): Promise<typeof auditEntries.$inferInsert> {
+  const split = entry.attachment === undefined ? { open: null, personal: null } : splitAttachment(entry.attachment);
+  // Personal data with no applicant to key it by is not kept at all.
+  const sealed =
+    split.personal === null || entry.subject === null || entry.attachment === undefined
+      ? null
+      : await vault.seal(entry.subject, device.deviceId, entry.seq, entry.attachment.kind, split.personal);
   return {
     deviceId: device.deviceId,
     seq: entry.seq,
@@ -213,7 +231,8 @@ function row(device: typeof devices.$inferSelect, entry: PushEntry, now: Date): 
     prevHash: entry.prevHash,
     hash: entry.hash,
     attachmentKind: entry.attachment?.kind ?? null,
-    attachment: entry.attachment?.body ?? null,
+    attachment: split.open ?? null,
+    attachmentSealed: sealed,
     branchId: device.branchId,
     receivedAt: now,
   };

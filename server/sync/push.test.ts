@@ -8,7 +8,8 @@ import { errorCode, field, request } from '../testing/http';
 import { SimDevice } from '../testing/sim-device';
 import { signedOfficer, signedPolicy } from '../testing/releases';
 import { enrolmentCode, startTestServer, type TestServer } from '../testing/test-server';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
+import { rowsOf } from '../db/rows';
 import { auditEntries } from '../db/schema';
 import { deviceEntryCount } from './console';
 
@@ -200,11 +201,16 @@ for (const target of TEST_DATABASES) {
       const kinds = async () =>
         (
           await database.db
-            .select({ subject: auditEntries.subject, kind: auditEntries.attachmentKind, body: auditEntries.attachment })
+            .select({
+              subject: auditEntries.subject,
+              kind: auditEntries.attachmentKind,
+              body: auditEntries.attachment,
+              sealed: auditEntries.attachmentSealed,
+            })
             .from(auditEntries)
             .where(eq(auditEntries.deviceId, device.deviceId))
             .orderBy(asc(auditEntries.seq))
-        ).map((r) => [r.subject, r.kind, r.body === null ? null : 'data']);
+        ).map((r) => [r.subject, r.kind, r.body === null && r.sealed === null ? null : 'data']);
       expect(await kinds()).toEqual([
         ['NEX-AAAAA-BBBBB-C', 'applicant.record', 'data'],
         ['NEX-DDDDD-EEEEE-F', 'applicant.record', 'data'],
@@ -216,6 +222,14 @@ for (const target of TEST_DATABASES) {
         ['NEX-AAAAA-BBBBB-C', 'applicant.record.removed', null],
         ['NEX-DDDDD-EEEEE-F', 'applicant.record.removed', null],
       ]);
+      // The name was never stored readable, and its applicants' data keys are gone.
+      const dump = JSON.stringify(rowsOf(await database.db.execute(sql`SELECT * FROM audit_entries`)));
+      expect(dump).not.toContain('Amina Njeri');
+      const keys = rowsOf<{ applicant_id: string }>(
+        await database.db.execute(sql`SELECT applicant_id FROM applicant_keys`),
+      );
+      expect(keys.map((k) => k.applicant_id)).not.toEqual(expect.arrayContaining(['NEX-AAAAA-BBBBB-C']));
+      expect(keys.map((k) => k.applicant_id)).not.toEqual(expect.arrayContaining(['NEX-DDDDD-EEEEE-F']));
     });
 
     it('passes on branch-raised erasures only for applicants that branch registered; holds the rest', async () => {
@@ -261,6 +275,7 @@ for (const target of TEST_DATABASES) {
     it('turns a withdrawal at one branch into a pull item for the others, and serves published releases', async () => {
       const a = await enrolled('NBO-01');
       const b = await enrolled('MSA-02');
+      a.append(1, 'applicant.registered', 'APP-0000CAFE');
       a.append(1, 'consent.withdrawn', 'APP-0000CAFE', { purpose: 'central-sync', receiptId: 'RCP-1' });
       await a.client(server.url).syncOnce();
       const policy = signedPolicy(1, { version: '2026.11.1', cutoffs: { approve: 620, refer: 560 }, reasonTexts: {} });

@@ -10,7 +10,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/database';
 import { TEST_DATABASES, targetTitle } from '../testing/databases';
 import { auditEntries } from '../db/schema';
@@ -25,6 +25,8 @@ import { DEV_PRIVATE_KEY } from '../../models/cli/args';
 import type { SyncStatusView } from '../../shared/ipc/sync';
 import { startFaultProxy, type FaultProxy } from '../testing/fault-proxy';
 import { signedOfficer, signedPolicy } from '../testing/releases';
+import { openSealedAttachment } from './attachment-vault';
+import { secretsFromKeyring } from '../security/secrets';
 import { startTestServer, type TestServer } from '../testing/test-server';
 
 async function ok<T>(
@@ -217,8 +219,21 @@ for (const target of TEST_DATABASES) {
           'decision.recorded:decision.record',
         ]),
       );
+      // Branch A's applicant agreed to central sync: the record is held centrally, sealed under the applicant's key.
       const everything = JSON.stringify(await database.db.select().from(auditEntries));
-      expect(everything).toContain(PERSON.fullName); // branch A's applicant agreed to central sync
+      expect(everything).not.toContain(PERSON.fullName);
+      const [record] = await database.db
+        .select()
+        .from(auditEntries)
+        .where(and(eq(auditEntries.subject, applicants.a ?? ''), eq(auditEntries.attachmentKind, 'applicant.record')));
+      const opened = await openSealedAttachment(database.db, secretsFromKeyring(server.keyring), {
+        applicantId: applicants.a ?? '',
+        deviceId: record?.deviceId ?? '',
+        seq: record?.seq ?? 0,
+        kind: 'applicant.record',
+        sealed: record?.attachmentSealed ?? '',
+      });
+      expect(JSON.stringify(opened)).toContain(PERSON.fullName);
       const bRows = JSON.stringify(
         await database.db
           .select()

@@ -14,6 +14,7 @@ import { secretsFromKeyring } from '../security/secrets';
 import { TOTP_PERIOD_SECONDS, totpCode } from '../security/totp';
 import { TEST_DATABASES, targetTitle } from '../testing/databases';
 import { errorCode, field, request } from '../testing/http';
+import { signedPolicy } from '../testing/releases';
 import { SimDevice } from '../testing/sim-device';
 import { enrolmentCode, firstSignIn, startTestServer, TEST_SCRYPT, type TestServer } from '../testing/test-server';
 
@@ -106,10 +107,10 @@ for (const target of TEST_DATABASES) {
       expect((await auditor.request('GET', '/v1/admin/audit')).status).toBe(200);
       for (const [client, path, body] of [
         [auditor, '/v1/admin/enrolment-codes', { branchId: 'NBO-01' }],
-        [auditor, '/v1/admin/policy-releases', { version: 'p1', cutoffs: {}, reasonTexts: {} }],
+        [auditor, '/v1/admin/policy-releases', signedPolicy(1, { version: 'p1', cutoffs: {}, reasonTexts: {} })],
         [release, '/v1/admin/enrolment-codes', { branchId: 'NBO-01' }],
         [release, '/v1/admin/erasure-requests', { applicantId: 'NEX-AAAAA-BBBBB-C' }],
-        [privacy, '/v1/admin/policy-releases', { version: 'p1', cutoffs: {}, reasonTexts: {} }],
+        [privacy, '/v1/admin/policy-releases', signedPolicy(1, { version: 'p1', cutoffs: {}, reasonTexts: {} })],
         [privacy, '/v1/admin/administrators', { username: 'sneaky', roles: ['security-admin'] }],
         [auditor, '/v1/admin/proposals/1/approve', { reason: 'looks fine' }],
       ] as const) {
@@ -127,7 +128,7 @@ for (const target of TEST_DATABASES) {
         const page = await request(server.url, 'GET', '/v1/sync/pull', { token });
         return field<{ kind: string }[]>(page.body, 'items').map((i) => i.kind);
       };
-      const policy = { version: 'pol-4eyes', cutoffs: { approve: 610, refer: 550 }, reasonTexts: {} };
+      const policy = signedPolicy(1, { version: 'pol-4eyes', cutoffs: { approve: 610, refer: 550 }, reasonTexts: {} });
       const proposed = await server.alice.request('POST', '/v1/admin/policy-releases', policy);
       expect(proposed.status).toBe(202);
       const proposal = field<{ id: number; status: string; diff: unknown[] }>(proposed.body, 'proposal');
@@ -157,11 +158,11 @@ for (const target of TEST_DATABASES) {
       expect(errorCode(again.body)).toBe('CONFLICT');
 
       // The next proposal's diff shows what is in force; a rejection publishes nothing.
-      const next = await server.alice.request('POST', '/v1/admin/policy-releases', {
-        ...policy,
-        version: 'pol-4eyes-2',
-        cutoffs: { approve: 640, refer: 550 },
-      });
+      const next = await server.alice.request(
+        'POST',
+        '/v1/admin/policy-releases',
+        signedPolicy(2, { version: 'pol-4eyes-2', cutoffs: { approve: 640, refer: 550 }, reasonTexts: {} }),
+      );
       const nextProposal = field<{ id: number; diff: unknown[] }>(next.body, 'proposal');
       expect(nextProposal.diff).toEqual(
         expect.arrayContaining([

@@ -36,6 +36,7 @@ export const deviceAuthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = a
       return reply.code(201).send({
         ...enrolled,
         serverPublicKey: ctx.secrets.publicKey,
+        serverKeyId: ctx.secrets.signing.keyId,
         accessToken: ctx.tokens.issue(enrolled.deviceId, now),
       });
     },

@@ -1,5 +1,6 @@
 /** Device surface (`/v1/sync`): every route needs a device access token, checked before the body is read. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ServerKeysResponseSchema } from '../../shared/sync/auth';
 import { PullPageSchema, PullQuerySchema } from '../../shared/sync/pull';
 import { PushRequestSchema, PushResponseSchema } from '../../shared/sync/push';
 import { enforceSurface } from '../http/access';
@@ -25,6 +26,12 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
       schema: { body: PushRequestSchema, response: { 200: PushResponseSchema } },
     },
     async (request) => ingestPush(db, ctx.secrets, deviceOf(request).deviceId, request.body, ctx.now()),
+  );
+
+  app.get(
+    '/server-keys',
+    { config: { access: 'device' }, schema: { response: { 200: ServerKeysResponseSchema } } },
+    () => ({ keys: [...ctx.secrets.signingChain] }),
   );
 
   app.get(

@@ -12,6 +12,7 @@ import {
   sign,
   type KeyObject,
 } from 'node:crypto';
+import { serverKeyMessage } from '../../shared/sync/messages';
 import type { Keyring } from './keyring';
 
 export interface SigningKey {
@@ -26,6 +27,13 @@ export interface ServerSecrets {
   readonly signing: SigningKey;
   /** Public keys of every signing key the keyring holds, by id. */
   signingPublicKey(keyId: string): string | undefined;
+  /** Every signing key, oldest first, each after the first endorsed by its predecessor (GET /v1/sync/server-keys). */
+  readonly signingChain: readonly {
+    keyId: string;
+    publicKey: string;
+    endorsedBy: string | null;
+    endorsement: string | null;
+  }[];
   /** SPKI DER base64 of the current signing key: what devices verify countersignatures with. */
   readonly publicKey: string;
   signCountersignature(message: string): string;
@@ -59,7 +67,17 @@ export function secretsFromKeyring(ring: Keyring): ServerSecrets {
   const tokens = new Map(ring.token.map((k) => [k.id, Buffer.from(k.key, 'base64')]));
   const masters = new Map(ring.master.map((k) => [k.id, Buffer.from(k.key, 'base64')]));
   const publicKeys = new Map(signers.map((s) => [s.keyId, s.publicKey]));
+  const signingChain = signers.map((s, i) => {
+    const previous = i === 0 ? undefined : signers[i - 1];
+    return {
+      keyId: s.keyId,
+      publicKey: s.publicKey,
+      endorsedBy: previous?.keyId ?? null,
+      endorsement: previous === undefined ? null : previous.sign(serverKeyMessage(s.keyId, s.publicKey)),
+    };
+  });
   return {
+    signingChain,
     signing: { keyId: current.keyId, publicKey: current.publicKey, sign: current.sign },
     signingPublicKey: (keyId) => publicKeys.get(keyId),
     publicKey: current.publicKey,

@@ -325,13 +325,14 @@ async function countersign(
 
 export function view(
   deviceId: string,
-  c: { seq: number; headHash: string; serverSignature: string; countersignedAt: Date },
+  c: { seq: number; headHash: string; serverSignature: string; countersignedAt: Date; keyId: string },
 ): Countersignature {
   return {
     deviceId,
     seq: c.seq,
     headHash: c.headHash,
     serverSignature: c.serverSignature,
+    keyId: c.keyId,
     countersignedAt: c.countersignedAt.toISOString(),
   };
 }

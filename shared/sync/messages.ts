@@ -22,6 +22,14 @@ export function tokenRequestMessage(deviceId: string, nonce: string): string {
   return jcs({ type: 'nexis.sync.token', v: 1, deviceId, nonce });
 }
 
+/**
+ * Signed by the previous server signing key over its successor at a rotation: a device that trusts the old key can
+ * trust the new one, and no one without the old private key can introduce a key.
+ */
+export function serverKeyMessage(keyId: string, publicKey: string): string {
+  return jcs({ type: 'nexis.sync.server_key', v: 1, keyId, publicKey });
+}
+
 /** Signed by the server key over a checkpoint it has matched against the device's pushed chain. */
 export function countersignatureMessage(deviceId: string, seq: number, headHash: string): string {
   return jcs({ type: 'nexis.audit.countersignature', v: 1, deviceId, seq, headHash });

@@ -18,4 +18,7 @@ export const VersionSchema = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$
 /** Pseudonymous ids: `OFF-…` officers, `NEX-…-…-c` applicants (with their check character). */
 export const PseudonymSchema = z.string().regex(/^[A-Z]{3}-[0-9A-Z*~$=-]{4,40}$/);
 
+/** Key ids of the server's signing keys (server/security/keyring.ts). */
+export const ServerKeyIdSchema = z.string().regex(/^[a-z]{2,8}-[0-9a-z-]{4,40}$/);
+
 export const GENESIS_HASH = '0'.repeat(64);

@@ -3,7 +3,15 @@
  * checkpoints it signed. The server answers with what it has acknowledged and its countersignatures.
  */
 import { z } from 'zod';
-import { GENESIS_HASH, HashSchema, SeqSchema, SignatureSchema, IsoTimeSchema, DeviceIdSchema } from './primitives';
+import {
+  GENESIS_HASH,
+  HashSchema,
+  SeqSchema,
+  SignatureSchema,
+  IsoTimeSchema,
+  DeviceIdSchema,
+  ServerKeyIdSchema,
+} from './primitives';
 
 export const MAX_PUSH_ENTRIES = 1000;
 export const MAX_PUSH_CHECKPOINTS = 50;
@@ -84,6 +92,8 @@ export const CountersignatureSchema = z.strictObject({
   headHash: HashSchema,
   /** Server Ed25519 signature over countersignatureMessage(deviceId, seq, headHash). */
   serverSignature: SignatureSchema,
+  /** The server signing key that made it (keys rotate; earlier countersignatures keep their key). */
+  keyId: ServerKeyIdSchema,
   countersignedAt: IsoTimeSchema,
 });
 export type Countersignature = z.infer<typeof CountersignatureSchema>;

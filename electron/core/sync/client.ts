@@ -58,7 +58,7 @@ export class SyncClient {
       if (enrolled.deviceId !== device.deviceId) {
         throw new SyncError('PROTOCOL', 'The server enrolled a different device id.', false);
       }
-      this.#options.state.saveEnrolment(serverUrl, enrolled.serverPublicKey, enrolled.branchId);
+      this.#options.state.saveEnrolment(serverUrl, enrolled.serverKeyId, enrolled.serverPublicKey, enrolled.branchId);
       this.#options.state.saveToken(enrolled.accessToken.token, enrolled.accessToken.expiresAt);
       return { deviceId: enrolled.deviceId, branchId: enrolled.branchId };
     });

@@ -3,7 +3,8 @@
  * by construction: the server's acknowledgement is the only progress, and a resend of stored entries has no effect.
  */
 import { publicKeyFromBase64, verifySignature } from '../crypto/device-key';
-import { countersignatureMessage } from '../../../shared/sync/messages';
+import { ServerKeysResponseSchema } from '../../../shared/sync/auth';
+import { countersignatureMessage, serverKeyMessage } from '../../../shared/sync/messages';
 import { SyncErrorBodySchema } from '../../../shared/sync/errors';
 import { PushResponseSchema, MAX_PUSH_CHECKPOINTS, type PushEntry, type PushRequest } from '../../../shared/sync/push';
 import type { SyncSession } from './session';
@@ -65,6 +66,9 @@ export async function pushAll(
     }
     const result = parse(PushResponseSchema, response.body);
     state.raisePushId(result.lastPushId);
+    if (result.countersignatures.some((c) => state.serverKey(c.keyId) === undefined)) {
+      await learnServerKeys(session, state);
+    }
     for (const c of result.countersignatures) {
       verifyCountersignature(state, source, deviceId, c);
     }
@@ -110,13 +114,35 @@ function batch(source: ChainSource, attachmentFor: AttachmentFor, acked: number,
   return out;
 }
 
+/**
+ * After a server key rotation: fetches the server's key list and trusts each new key only if a key this device
+ * already trusts endorsed it (oldest first, so a chain of rotations is followed). Anything else is ignored, and the
+ * countersignature it made then fails verification.
+ */
+async function learnServerKeys(session: SyncSession, state: SyncState): Promise<void> {
+  const response = await session.call('GET', '/v1/sync/server-keys');
+  const { keys } = parse(ServerKeysResponseSchema, response.body);
+  for (const k of keys) {
+    if (state.serverKey(k.keyId) !== undefined || k.endorsedBy === null || k.endorsement === null) {
+      continue;
+    }
+    const endorser = state.serverKey(k.endorsedBy);
+    if (
+      endorser !== undefined &&
+      verifySignature(publicKeyFromBase64(endorser), serverKeyMessage(k.keyId, k.publicKey), k.endorsement)
+    ) {
+      state.trustServerKey(k.keyId, k.publicKey);
+    }
+  }
+}
+
 function verifyCountersignature(
   state: SyncState,
   source: ChainSource,
   deviceId: string,
-  c: { seq: number; headHash: string; serverSignature: string; deviceId: string },
+  c: { seq: number; headHash: string; serverSignature: string; deviceId: string; keyId: string },
 ): void {
-  const serverKey = state.serverPublicKey;
+  const serverKey = state.serverKey(c.keyId);
   const message = countersignatureMessage(deviceId, c.seq, c.headHash);
   if (
     serverKey === undefined ||

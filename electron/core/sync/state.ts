@@ -5,6 +5,8 @@ import type { SyncStateStore } from './types';
 export const SYNC_KEYS = {
   serverUrl: 'sync.server.url',
   serverPublicKey: 'sync.server.public_key',
+  /** The server signing keys this device trusts, by key id (JSON): the enrolment key and its endorsed successors. */
+  serverKeys: 'sync.server.keys',
   branchId: 'sync.branch_id',
   accessToken: 'sync.access_token',
   accessTokenExpiresAt: 'sync.access_token.expires_at',
@@ -47,10 +49,27 @@ export class SyncState {
     return this.#store.get(SYNC_KEYS.branchId);
   }
 
-  saveEnrolment(serverUrl: string, serverPublicKey: string, branchId: string): void {
+  saveEnrolment(serverUrl: string, serverKeyId: string, serverPublicKey: string, branchId: string): void {
     this.#store.set(SYNC_KEYS.serverUrl, serverUrl);
+    this.#store.set(SYNC_KEYS.serverKeys, JSON.stringify({ [serverKeyId]: serverPublicKey }));
     this.#store.set(SYNC_KEYS.serverPublicKey, serverPublicKey);
     this.#store.set(SYNC_KEYS.branchId, branchId);
+  }
+
+  #serverKeys(): Record<string, string> {
+    const raw = this.#store.get(SYNC_KEYS.serverKeys);
+    return raw === undefined ? {} : (JSON.parse(raw) as Record<string, string>);
+  }
+
+  /** A trusted server signing key by id. */
+  serverKey(keyId: string): string | undefined {
+    return Object.hasOwn(this.#serverKeys(), keyId) ? this.#serverKeys()[keyId] : undefined;
+  }
+
+  /** Adds a key the caller has checked is endorsed by one already trusted. */
+  trustServerKey(keyId: string, publicKey: string): void {
+    this.#store.set(SYNC_KEYS.serverKeys, JSON.stringify({ ...this.#serverKeys(), [keyId]: publicKey }));
+    this.#store.set(SYNC_KEYS.serverPublicKey, publicKey);
   }
 
   token(now: Date, marginMs: number): string | undefined {

@@ -14,7 +14,7 @@ describe('sync status line', () => {
   it('says what an officer or admin needs: enrolled or not, backlog, last failure', () => {
     const state = new SyncState(memoryStateStore());
     expect(syncStatusLine(state, source(3)).state).toBe('not-configured');
-    state.saveEnrolment('http://127.0.0.1:1', 'key', 'NBO-01');
+    state.saveEnrolment('http://127.0.0.1:1', 'sig-2026-12-01-abcdef', 'key', 'NBO-01');
     expect(syncStatusLine(state, source(3))).toEqual({
       state: 'idle',
       detail: 'Not synced yet; 3 entries waiting to be sent.',

@@ -9,8 +9,8 @@ import type { PullHandlers } from './types';
 /** Enrolled with a fake server key and a token valid far into the future (tests never reach /v1/auth). */
 export function enrolledState(): SyncState {
   const state = new SyncState(memoryStateStore());
-  state.saveEnrolment('http://127.0.0.1:1', `${'A'.repeat(59)}=`, 'NBO-01');
-  state.saveToken('nx1.token.mac', '2999-01-01T00:00:00.000Z');
+  state.saveEnrolment('http://127.0.0.1:1', 'sig-2026-12-01-abcdef', `${'A'.repeat(59)}=`, 'NBO-01');
+  state.saveToken('nx2.tok-x.token.mac', '2999-01-01T00:00:00.000Z');
   return state;
 }
 

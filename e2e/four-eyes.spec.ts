@@ -57,7 +57,7 @@ test('a policy release proposed by one administrator takes effect only when a se
   const installed = card.getByTestId('workstation-policy');
 
   // amina proposes the first policy release: nothing is in force yet, so every line is new.
-  await proposePolicy(page, { version: '2026.12-1', approve: 600, refer: 540 });
+  await proposePolicy(page, { version: '2026.12-1', serial: 1, approve: 600, refer: 540 });
   const row = pendingProposals(page).getByRole('row').filter({ hasText: 'Policy release 2026.12-1' });
   await expect(row).toContainText('Policy release');
   await expect(row).toContainText('amina (you)');
@@ -90,7 +90,7 @@ test('a policy release proposed by one administrator takes effect only when a se
   await expect(installed).toHaveText('2026.12-1');
 
   // baraka proposes stricter cut-offs; amina sees the old and the new values side by side.
-  await proposePolicy(page, { version: '2026.12-2', approve: 640, refer: 580 });
+  await proposePolicy(page, { version: '2026.12-2', serial: 2, approve: 640, refer: 580 });
   await signOutConsole(page);
   // An enrolled account needs the code: the card says so at the code field and keeps the password.
   await fillConsoleSignIn(page, central, { username: amina.username, password: chosenPassword('amina'), totp: '' });

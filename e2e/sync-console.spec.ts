@@ -5,6 +5,7 @@
  * the feed, and revoke the device (also four eyes), which the device then learns at its next sync. A second test
  * stops the central API and checks that both halves of the console say so and offer a retry.
  */
+import { writeFileSync } from 'node:fs';
 import type { Locator } from '@playwright/test';
 import { test, expect, centralAdmin } from './central-server';
 import {
@@ -23,6 +24,7 @@ import {
   workstationCard,
 } from './pages/sync-console';
 import { WorkstationPage } from './pages/workstation-page';
+import { signedPolicyText, signWithCommand } from './releases';
 
 const BRANCH = 'NBO-01';
 
@@ -97,29 +99,68 @@ test('an administrator enrols the workstation, watches the bank, proposes releas
   await app.screenshot('31b-sync-console-dark', { hideNotifications: true });
   await app.chooseColourScheme('Light');
 
-  // A policy release: checked here first, then proposed; a second release manager approves it before it goes out.
+  // A policy release: prepared here, signed offline with the bank's release key (the operator's command), checked
+  // here again, then proposed; a second release manager approves it before it goes out.
   await page.getByRole('button', { name: 'Publish policy', exact: true }).click();
   const policy = page.getByRole('dialog', { name: 'Publish policy' });
+  await policy.locator('label').filter({ hasText: 'Prepare a release to sign' }).click();
   const field = (name: string): Locator => policy.getByRole('textbox', { name, exact: true });
   await field('Version').fill(POLICY_VERSION);
+  await field('Serial').fill('1');
   await field('Approve cut-off').fill('560');
   await field('Refer cut-off').fill('620');
   await field('Reason texts (optional)').fill('{"x": ');
-  await policy.getByRole('button', { name: 'Review' }).click();
+  await policy.getByRole('button', { name: 'Show the file to sign' }).click();
   await expect(policy.getByText('The refer cut-off must be below the approve cut-off')).toBeVisible();
   await expect(policy.getByText('Not valid JSON')).toBeVisible();
   await field('Reason texts (optional)').fill('{"income-not-verified": {"en": "Income not verified."}}');
-  await policy.getByRole('button', { name: 'Review' }).click();
+  await policy.getByRole('button', { name: 'Show the file to sign' }).click();
   await expect(policy.getByText(/^income-not-verified\.sw: /)).toBeVisible();
   await field('Approve cut-off').fill('620');
   await field('Refer cut-off').fill('560');
   await field('Reason texts (optional)').fill(
     '{"income-not-verified": {"en": "The income stated could not be verified.", "sw": "Mapato hayakuthibitishwa."}}',
   );
+  // 620 is more than the branches' 50-point step from the built-in cut-offs: said on purpose, or branches refuse it.
+  await policy.getByRole('checkbox', { name: /^A large move/ }).check();
+  await policy.getByRole('button', { name: 'Show the file to sign' }).click();
+  const toSign = (await policy.getByTestId('policy-to-sign').textContent()) ?? '';
+  await app.screenshot('32a-sync-policy-to-sign', { hideNotifications: true, fullPage: false });
+  expect(JSON.parse(toSign)).toMatchObject({
+    kind: 'policy',
+    serial: 1,
+    release: { version: POLICY_VERSION, largeMove: true },
+  });
+  const unsignedFile = test.info().outputPath('policy.json');
+  writeFileSync(unsignedFile, toSign);
+  const signedFile = await signWithCommand(unsignedFile, test.info().outputPath('policy.signed.json'));
+  await policy.getByRole('button', { name: 'Done' }).click();
+  await expect(policy).toBeHidden();
+
+  // Proposing: an unsigned file and a stranger's signature are refused on this workstation, before anything is sent.
+  await page.getByRole('button', { name: 'Publish policy', exact: true }).click();
+  const signedText = field('Signed release');
+  await signedText.fill(toSign);
   await policy.getByRole('button', { name: 'Review' }).click();
-  await expect(policy).toContainText(`Policy ${POLICY_VERSION} is proposed for every branch`);
+  await expect(
+    policy.getByText('This release is not signed yet: sign it offline with npm run release:sign first'),
+  ).toBeVisible();
+  await signedText.fill(
+    signedPolicyText({ version: POLICY_VERSION, serial: 1, approve: 620, refer: 560 }, { forged: true }),
+  );
+  await policy.getByRole('button', { name: 'Review' }).click();
+  await policy.getByRole('button', { name: 'Verify and propose' }).click();
+  await expect(app.notification(/The policy release does not verify: signed with key/)).toBeVisible();
+  await policy.getByRole('button', { name: 'Back' }).click();
+  await policy.locator('input[type="file"]').setInputFiles(signedFile);
+  await expect(signedText).toHaveValue(/"signature"/);
+  await app.screenshot('32b-sync-policy-signed', { hideNotifications: true, fullPage: false });
+  await policy.getByRole('button', { name: 'Review' }).click();
+  await expect(policy).toContainText(
+    `Policy ${POLICY_VERSION} (serial 1): approve 620 · refer 560, 1 reason text, declared as a large move.`,
+  );
   await app.screenshot('32-sync-publish-policy', { hideNotifications: true, fullPage: false });
-  await policy.getByRole('button', { name: 'Propose policy' }).click();
+  await policy.getByRole('button', { name: 'Verify and propose' }).click();
   await expect(page.getByText(WAITING).filter({ hasText: `Policy release ${POLICY_VERSION}` })).toBeVisible();
   await expect(policy).toBeHidden();
   await expect(pendingProposals(page)).toContainText(`Policy release ${POLICY_VERSION}`);
@@ -184,8 +225,9 @@ test('an administrator enrols the workstation, watches the bank, proposes releas
 
   // Signing out ends the central session: the console asks to sign in again.
   await signOutConsole(page);
+  // The hand-overs above said it too; their notifications may still be showing.
   await expect(
-    page.getByText('Signed out of the central server: this workstation no longer holds the session.'),
+    page.getByText('Signed out of the central server: this workstation no longer holds the session.').last(),
   ).toBeVisible();
 });
 

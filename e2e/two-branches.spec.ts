@@ -73,7 +73,7 @@ test('two branches enrol, converge, install a release and apply an erasure raise
 
     // A sees both devices, healthy, with nothing waiting.
     await syncNow(a.page);
-    await a.page.getByRole('button', { name: 'Refresh' }).click();
+    await a.page.getByRole('button', { name: 'Refresh', exact: true }).click();
     const devices = a.page.getByRole('table', { name: 'Devices' });
     for (const [deviceId, branch] of [
       [deviceA, 'NBO-01'],

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import type { CentralAdmin } from '../central-server';
+import { signedPolicyText, type PolicyDraft } from '../releases';
 import type { WorkstationPage } from './workstation-page';
 
 /** The signed model package the app ships, verified with the trusted model key like any release. */
@@ -170,20 +171,16 @@ export async function approveProposal(page: Page, title: string, reason: string)
   await expect(pendingProposals(page).getByRole('row').filter({ hasText: title })).toHaveCount(0);
 }
 
-/** Proposes a policy release with two cut-offs and no reason texts; a second release manager approves it. */
-export async function proposePolicy(
-  page: Page,
-  release: { version: string; approve: number; refer: number },
-): Promise<void> {
+/** Proposes a bank-signed policy release (pasted as `release:sign` wrote it); a second release manager approves it. */
+export async function proposePolicy(page: Page, draft: PolicyDraft): Promise<void> {
   await page.getByRole('button', { name: 'Publish policy', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Publish policy' });
-  await dialog.getByRole('textbox', { name: 'Version', exact: true }).fill(release.version);
-  await dialog.getByRole('textbox', { name: 'Approve cut-off', exact: true }).fill(String(release.approve));
-  await dialog.getByRole('textbox', { name: 'Refer cut-off', exact: true }).fill(String(release.refer));
+  await dialog.getByRole('textbox', { name: 'Signed release', exact: true }).fill(signedPolicyText(draft));
   await dialog.getByRole('button', { name: 'Review' }).click();
-  await dialog.getByRole('button', { name: 'Propose policy' }).click();
+  await expect(dialog).toContainText(`(serial ${draft.serial})`);
+  await dialog.getByRole('button', { name: 'Verify and propose' }).click();
   await expect(dialog).toBeHidden();
-  await expect(pendingProposals(page)).toContainText(`Policy release ${release.version}`);
+  await expect(pendingProposals(page)).toContainText(`Policy release ${draft.version}`);
 }
 
 /** Creates a one-time code for the branch in the console and reads it from the dialog that shows it once. */

@@ -97,7 +97,11 @@ async function summarise(db: ServerDb | Tx, input: ProposalInput): Promise<Summa
           { label: 'Version', before: text(previous?.release.version), after: release.version },
           { label: 'Serial', before: text(previous?.serial), after: String(input.body.serial) },
           ...keys.map((k) => ({ label: `Cut-off ${k}`, before: text(before[k]), after: text(release.cutoffs[k]) })),
-          { label: 'Large move declared', before: null, after: release.largeMove === true ? 'yes' : 'no' },
+          {
+            label: 'Large move declared',
+            before: previous === undefined ? null : previous.release.largeMove === true ? 'yes' : 'no',
+            after: release.largeMove === true ? 'yes' : 'no',
+          },
           { label: 'Signed with key', before: text(previous?.keyId), after: input.body.keyId },
         ],
       };

@@ -101,7 +101,7 @@ function AuditRows({ entries, names }: { entries: readonly ServerAuditEntry[]; n
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm" ff="monospace">
-                    {entry.subject ?? '—'}
+                    {entry.subject === null ? '—' : (names.get(entry.subject) ?? entry.subject)}
                   </Text>
                   {extra === '' ? null : (
                     <Text size="xs" c="dimmed" lineClamp={2} title={extra} style={{ wordBreak: 'break-word' }}>

@@ -62,18 +62,18 @@ function ConnectedConsole({
             >
               Refresh
             </Button>
-            {connection.admin ? (
-              <SignedInAs
-                admin={connection.admin}
-                signingOut={disconnect.pending}
-                onSignOut={() => {
-                  void disconnect.run({}).then(() => onConnectionChanged());
-                }}
-              />
-            ) : null}
           </>
         }
       />
+      {connection.admin ? (
+        <SignedInAs
+          admin={connection.admin}
+          signingOut={disconnect.pending}
+          onSignOut={() => {
+            void disconnect.run({}).then(() => onConnectionChanged());
+          }}
+        />
+      ) : null}
       {failed && data !== null ? (
         <Alert color="orange" variant="light" icon={<IconAlert />} title="Not up to date">
           {describeError(overview.error)} Showing what the central API said at {formatDateTime(data.fetchedAt)}; Refresh

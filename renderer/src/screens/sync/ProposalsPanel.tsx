@@ -166,8 +166,9 @@ export function ProposalsPanel({ pending, admin, onChanged }: ProposalsPanelProp
       </Box>
       {shown.length === 0 ? (
         <EmptyState
-          py="lg"
-          icon={<IconCheck size={28} />}
+          pt="xs"
+          pb="lg"
+          icon={<IconCheck size={24} />}
           title={
             view === 'pending' ? 'Nothing waiting for a decision' : all.loading ? 'Loading…' : 'Nothing decided yet'
           }

@@ -1,13 +1,22 @@
-import { Code, JsonInput, Modal, NumberInput, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+/**
+ * Policy releases are signed offline with the bank's release key, so neither the central API nor the network can
+ * change a branch's cut-offs. Here: prepare the file to sign, or propose a signed one (checked against the release
+ * key this workstation trusts before it is sent); a second release manager approves it.
+ */
+import { Code, FileInput, JsonInput, Modal, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
-import type { PolicyRelease } from '../../../../shared/sync/pull';
+import type { SignedPolicyRelease } from '../../../../shared/sync/signed-release';
 import { useAuth } from '../../auth';
+import { formatDateTime } from '../../format';
 import { useNexisMutation } from '../../hooks';
+import { PolicyDraftForm } from './PolicyDraftForm';
 import { proposedMessage } from './proposal-labels';
-import { EMPTY_POLICY, policyRules, REASON_TEXTS_EXAMPLE, toPolicyRelease, type PolicyValues } from './policy-form';
 import { ReviewFormActions } from './ReviewFormActions';
 import { ReviewStep } from './ReviewStep';
+import { describeCutoffs, parseSignedPolicy } from './signed-policy';
+
+type Tab = 'signed' | 'draft';
 
 export interface PublishPolicyModalProps {
   opened: boolean;
@@ -15,11 +24,16 @@ export interface PublishPolicyModalProps {
   onPublished(): void;
 }
 
-/** A policy release (score cut-offs, reason texts) for every branch: fields, a review, then a four-eyes proposal. */
+function signedRule(text: string): string | null {
+  const parsed = parseSignedPolicy(text);
+  return parsed.ok ? null : parsed.message;
+}
+
 export function PublishPolicyModal({ opened, onClose, onPublished }: PublishPolicyModalProps) {
   const { phase } = useAuth();
-  const [review, setReview] = useState<PolicyRelease | null>(null);
-  const form = useForm<PolicyValues>({ initialValues: EMPTY_POLICY, validate: policyRules });
+  const [tab, setTab] = useState<Tab>('signed');
+  const [review, setReview] = useState<SignedPolicyRelease | null>(null);
+  const form = useForm<{ text: string }>({ initialValues: { text: '' }, validate: { text: signedRule } });
   const publish = useNexisMutation('console:publishPolicy', {
     successMessage: (sent) => proposedMessage(sent.proposal),
   });
@@ -27,10 +41,11 @@ export function PublishPolicyModal({ opened, onClose, onPublished }: PublishPoli
   const close = (): void => {
     form.reset();
     setReview(null);
+    setTab('signed');
     onClose();
   };
 
-  const confirm = async (release: PolicyRelease): Promise<void> => {
+  const confirm = async (release: SignedPolicyRelease): Promise<void> => {
     const result = await publish.run(release);
     if (result.ok) {
       onPublished();
@@ -38,65 +53,92 @@ export function PublishPolicyModal({ opened, onClose, onPublished }: PublishPoli
     }
   };
 
-  const reasonCount = review ? Object.keys(review.reasonTexts).length : 0;
+  const openFile = (file: File | null): void => {
+    if (file !== null) {
+      void file.text().then((text) => {
+        form.setFieldValue('text', text);
+        form.validateField('text');
+      });
+    }
+  };
+
+  const submit = form.onSubmit((values) => {
+    const parsed = parseSignedPolicy(values.text);
+    if (parsed.ok) {
+      setReview(parsed.value);
+    }
+  });
+
+  const reasons = review ? Object.keys(review.release.reasonTexts).length : 0;
 
   return (
     <Modal opened={opened && phase === 'ready'} onClose={close} title="Publish policy" centered size="lg">
       {review ? (
         <ReviewStep
-          confirmLabel="Propose policy"
+          confirmLabel="Verify and propose"
           pending={publish.pending}
           onBack={() => setReview(null)}
           onConfirm={() => void confirm(review)}
         >
-          <Text size="sm">
-            Policy <Code>{review.version}</Code> is proposed for every branch: approve from{' '}
-            <strong>{review.cutoffs.approve}</strong>, refer from <strong>{review.cutoffs.refer}</strong>
-            {reasonCount === 0 ? ', no reason texts' : `, ${reasonCount} reason text${reasonCount === 1 ? '' : 's'}`}.
-            It is published only when a second release manager approves it; once published it cannot be withdrawn, only
-            replaced by a newer one.
-          </Text>
+          <Stack gap={6}>
+            <Text size="sm">
+              Policy <Code>{review.release.version}</Code> (serial {review.serial}):{' '}
+              <strong>{describeCutoffs(review.release.cutoffs)}</strong>
+              {reasons === 0 ? ', no reason texts' : `, ${reasons} reason text${reasons === 1 ? '' : 's'}`}
+              {review.release.largeMove ? ', declared as a large move' : ''}.
+            </Text>
+            <Text size="sm">
+              Signed with key <Code>{review.keyId}</Code> on {formatDateTime(review.issuedAt)}. This workstation checks
+              the signature with the bank's release key before sending it; it is published only when a second release
+              manager approves it, and every branch checks the signature again.
+            </Text>
+          </Stack>
         </ReviewStep>
       ) : (
-        <form onSubmit={form.onSubmit((values) => setReview(toPolicyRelease(values)))} noValidate>
-          <Stack gap="md">
-            <TextInput
-              label="Version"
-              description="A new version each time, e.g. 2026.11-1"
-              data-autofocus
-              withAsterisk
-              {...form.getInputProps('version')}
-            />
-            <SimpleGrid cols={2} spacing="md">
-              <NumberInput
-                label="Approve cut-off"
-                description="Score points, at or above: approve"
-                allowDecimal={false}
-                withAsterisk
-                {...form.getInputProps('approve')}
-              />
-              <NumberInput
-                label="Refer cut-off"
-                description="At or above (below approve): refer"
-                allowDecimal={false}
-                withAsterisk
-                {...form.getInputProps('refer')}
-              />
-            </SimpleGrid>
-            <JsonInput
-              label="Reason texts (optional)"
-              description='JSON: reason code → {"en": "…", "sw": "…"}; leave empty for none'
-              placeholder={REASON_TEXTS_EXAMPLE}
-              autosize
-              minRows={5}
-              maxRows={14}
-              formatOnBlur
-              validationError="Not valid JSON"
-              {...form.getInputProps('reasonTexts')}
-            />
-            <ReviewFormActions onCancel={close} />
-          </Stack>
-        </form>
+        <Stack gap="md">
+          <SegmentedControl
+            fullWidth
+            value={tab}
+            onChange={(value) => setTab(value === 'draft' ? 'draft' : 'signed')}
+            data={[
+              { value: 'signed', label: 'Signed release' },
+              { value: 'draft', label: 'Prepare a release to sign' },
+            ]}
+          />
+          {tab === 'draft' ? (
+            <PolicyDraftForm onCancel={close} />
+          ) : (
+            <form onSubmit={submit} noValidate>
+              <Stack gap="md">
+                <Text size="sm" c="dimmed">
+                  Cut-offs and reason texts reach the branches only when signed offline with the bank's release key:{' '}
+                  <Code>npm run release:sign</Code>.
+                </Text>
+                <FileInput
+                  label="Signed release file"
+                  description="The .signed.json file from release:sign"
+                  placeholder="Choose a file…"
+                  accept=".json,application/json"
+                  clearable
+                  onChange={openFile}
+                />
+                <JsonInput
+                  label="Signed release"
+                  description="Filled from the file, or paste it here"
+                  placeholder='{ "format": "nexis.release.v1", "kind": "policy", … }'
+                  autosize
+                  minRows={6}
+                  maxRows={14}
+                  spellCheck={false}
+                  withAsterisk
+                  styles={{ input: { fontSize: 'var(--mantine-font-size-xs)' } }}
+                  {...form.getInputProps('text')}
+                />
+                <ReviewFormActions onCancel={close} />
+              </Stack>
+            </form>
+          )}
+        </Stack>
       )}
     </Modal>
   );

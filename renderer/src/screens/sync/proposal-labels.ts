@@ -50,6 +50,8 @@ export const APPROVAL_EFFECT: Record<ProposalKind, string> = {
   'officer.grant': 'The officer account reaches every branch with its next sync.',
   'applicant.erasure':
     "The request is published at once; every branch erases the applicant's personal data with its next sync. This cannot be undone.",
+  'consent.withdrawal':
+    "The withdrawal is published at once; every branch stops that use of the applicant's data with its next sync.",
   'device.revoke': 'The central API refuses this device from its next request. Revocation is final for the device key.',
   'admin.create': 'The administrator account is created.',
 };

@@ -5,7 +5,9 @@
  * does; the central audit shows each step.
  */
 import { test, expect, centralAdmin } from './central-server';
+import { signedPolicyText } from './releases';
 import {
+  adminApi,
   approveProposal,
   consoleSignInCard,
   createEnrolmentCode,
@@ -135,6 +137,24 @@ test('a policy release proposed by one administrator takes effect only when a se
   await expect(decided.getByRole('row').filter({ hasText: 'Policy release 2026.12-1' })).toContainText('Approved');
   await syncNow(page);
   await expect(installed).toHaveText('2026.12-1');
+
+  // Two administrators who publish a policy the bank never signed (both accounts compromised, say): the server
+  // forwards it, and the workstation refuses it, keeps the policy in force, and says why on the console.
+  const forged = JSON.parse(
+    signedPolicyText({ version: '2026.12-forged', serial: 9, approve: 301, refer: 300 }, { forged: true }),
+  ) as unknown;
+  const asAmina = await adminApi(central, amina);
+  const asBaraka = await adminApi(central, baraka);
+  const sneaked = await asAmina('POST', '/v1/admin/policy-releases', forged);
+  expect(sneaked.status).toBe(202);
+  const sneakedId = (sneaked.body as { proposal: { id: number } }).proposal.id;
+  expect(
+    (await asBaraka('POST', `/v1/admin/proposals/${sneakedId}/approve`, { reason: 'compromised accounts' })).status,
+  ).toBe(200);
+  await syncNow(page);
+  await expect(installed).toHaveText('2026.12-1');
+  await expect(card).toContainText(/signed with key [0-9a-f]{16}, not the bank's release key/);
+  await app.screenshotOf(card, '45-forged-policy-refused');
 
   // The central audit: every sign-in, proposal and decision, filtered by the start of the action.
   const audit = page.getByRole('region', { name: 'Central audit' });

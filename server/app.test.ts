@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from './db/database';
+import { openDatabase, type Database } from './db/database';
 import { TEST_DATABASES, targetTitle } from './testing/databases';
 import { errorCode, field, request } from './testing/http';
 import { SimDevice } from './testing/sim-device';
@@ -83,3 +83,54 @@ for (const target of TEST_DATABASES) {
     });
   });
 }
+
+describe('edge hardening', () => {
+  it('believes X-Forwarded-For only from the configured proxies', async () => {
+    const database = await openDatabase({ kind: 'pglite' });
+    const behindProxy = await startTestServer(database, { trustedProxies: ['127.0.0.1'], rateLimitPerIpPerMinute: 3 });
+    const direct = await startTestServer(database, { rateLimitPerIpPerMinute: 3 });
+    try {
+      const hit = async (server: TestServer, client: string) =>
+        (await request(server.url, 'GET', '/v1/sync/pull', { headers: { 'x-forwarded-for': client } })).status;
+      // Behind the proxy each client has its own budget.
+      expect([
+        await hit(behindProxy, '192.0.2.1'),
+        await hit(behindProxy, '192.0.2.1'),
+        await hit(behindProxy, '192.0.2.1'),
+      ]).not.toContain(429);
+      expect(await hit(behindProxy, '192.0.2.1')).toBe(429);
+      expect(await hit(behindProxy, '192.0.2.2')).toBe(401);
+      // Without a configured proxy the header is ignored: a client cannot pick a fresh budget by forging it.
+      const statuses: number[] = [];
+      for (const client of ['192.0.2.11', '192.0.2.12', '192.0.2.13', '192.0.2.14', '192.0.2.15']) {
+        statuses.push(await hit(direct, client));
+      }
+      expect(statuses).toContain(429);
+    } finally {
+      await behindProxy.close();
+      await direct.close();
+      await database.close();
+    }
+  });
+
+  it('answers a malformed enrolment public key with 400, not 500', async () => {
+    const database = await openDatabase({ kind: 'pglite' });
+    const server = await startTestServer(database);
+    try {
+      const code = await enrolmentCode(server, 'NBO-01');
+      const answer = await request(server.url, 'POST', '/v1/enrol', {
+        body: {
+          code,
+          deviceId: 'DEV-0123456789ABCDEF',
+          publicKey: `${'A'.repeat(59)}=`,
+          signature: `${'A'.repeat(86)}==`,
+        },
+      });
+      expect(answer.status).toBe(400);
+      expect(errorCode(answer.body)).toBe('INVALID_INPUT');
+    } finally {
+      await server.close();
+      await database.close();
+    }
+  });
+});

@@ -14,7 +14,7 @@ import { secretsFromKeyring } from '../security/secrets';
 import { TOTP_PERIOD_SECONDS, totpCode } from '../security/totp';
 import { TEST_DATABASES, targetTitle } from '../testing/databases';
 import { errorCode, field, request } from '../testing/http';
-import { signedPolicy } from '../testing/releases';
+import { signedOfficer, signedPolicy } from '../testing/releases';
 import { SimDevice } from '../testing/sim-device';
 import { enrolmentCode, firstSignIn, startTestServer, TEST_SCRYPT, type TestServer } from '../testing/test-server';
 
@@ -175,6 +175,29 @@ for (const target of TEST_DATABASES) {
       });
       expect(field<{ status: string }>(rejected.body, 'proposal').status).toBe('rejected');
       expect((await pulled()).filter((k) => k === 'policy.release')).toHaveLength(1);
+    });
+
+    it('shows an elevated officer grant against the grant in force, and publishes it only on approval', async () => {
+      const first = await server.alice.request(
+        'POST',
+        '/v1/admin/officers',
+        signedOfficer(1, { officerId: 'OFF-00000000BEEF0001', username: 'zawadi', role: 'officer' }),
+      );
+      expect(first.status).toBe(201);
+      const elevated = await server.alice.request(
+        'POST',
+        '/v1/admin/officers',
+        signedOfficer(2, { officerId: 'OFF-00000000BEEF0001', username: 'zawadi', role: 'admin' }),
+      );
+      expect(elevated.status).toBe(202);
+      const proposal = field<{ id: number; kind: string; diff: unknown[] }>(elevated.body, 'proposal');
+      expect(proposal.kind).toBe('officer.grant');
+      expect(proposal.diff).toEqual(
+        expect.arrayContaining([
+          { label: 'Role', before: 'officer', after: 'admin' },
+          { label: 'Serial', before: '1', after: '2' },
+        ]),
+      );
     });
 
     it('revokes a device and creates an administrator only with a second security administrator', async () => {

@@ -3,7 +3,7 @@
  * with the kind's role, performs it in the same transaction as the decision and its audit entries; rejecting needs a
  * reason. Nothing of a proposal enters the feed before approval.
  */
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { ErasureInputSchema, WithdrawalInputSchema } from '../../shared/sync/admin';
 import type { AdminRole } from '../../shared/sync/admin-auth';
@@ -125,15 +125,33 @@ async function summarise(db: ServerDb | Tx, input: ProposalInput): Promise<Summa
     }
     case 'officer.grant': {
       const grant = input.body.release;
+      // The grant in force for this officer: the latest one published to the feed.
+      const [latest] = await db
+        .select({ body: feedItems.body })
+        .from(feedItems)
+        .where(
+          and(
+            eq(feedItems.kind, 'officer.upsert'),
+            sql`${feedItems.body} -> 'release' ->> 'officerId' = ${grant.officerId}`,
+          ),
+        )
+        .orderBy(desc(feedItems.id))
+        .limit(1);
+      const previous = (latest?.body as SignedOfficerGrant | undefined) ?? undefined;
+      const was = previous?.release;
       return {
         title: `Officer ${grant.officerId} as ${grant.role}`,
         diff: [
-          { label: 'Officer', before: null, after: grant.officerId },
-          { label: 'Role', before: null, after: grant.role },
-          { label: 'Status', before: null, after: grant.status },
-          { label: 'Branch', before: null, after: grant.branchId ?? 'every branch' },
-          { label: 'Serial', before: null, after: String(input.body.serial) },
-          { label: 'Signed with key', before: null, after: input.body.keyId },
+          { label: 'Officer', before: was?.officerId ?? null, after: grant.officerId },
+          { label: 'Role', before: was?.role ?? null, after: grant.role },
+          { label: 'Status', before: was?.status ?? null, after: grant.status },
+          {
+            label: 'Branch',
+            before: was === undefined ? null : (was.branchId ?? 'every branch'),
+            after: grant.branchId ?? 'every branch',
+          },
+          { label: 'Serial', before: text(previous?.serial), after: String(input.body.serial) },
+          { label: 'Signed with key', before: previous?.keyId ?? null, after: input.body.keyId },
         ],
       };
     }

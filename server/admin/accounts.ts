@@ -109,6 +109,28 @@ function principal(row: AdminRow): AdminPrincipal {
   return { adminId: row.adminId, username: row.username, roles: ADMIN_ROLES.filter((r) => row.roles.includes(r)) };
 }
 
+/** A fresh bearer value (session or enrolment ticket), stored as its SHA-256 with its audit entry. */
+async function storeBearer(
+  tx: Tx,
+  secrets: ServerSecrets,
+  adminId: string,
+  what: { kind: 'session' | 'totp-enrolment'; expiresAt: Date; audit: string; pendingSecret?: string },
+  now: Date,
+): Promise<string> {
+  const token = bearerValue(what.kind === 'session' ? 'nxs_' : 'nxt_');
+  await tx.insert(adminSessions).values({
+    tokenHash: sha256(token),
+    adminId,
+    kind: what.kind,
+    pendingSecret: what.pendingSecret ?? null,
+    createdAt: now,
+    expiresAt: what.expiresAt,
+    lastSeenAt: now,
+  });
+  await appendServerAudit(tx, secrets.signing, { actor: adminId, action: what.audit, subject: adminId }, now);
+  return token;
+}
+
 async function openSession(
   tx: Tx,
   secrets: ServerSecrets,
@@ -116,20 +138,12 @@ async function openSession(
   policy: AdminAuthPolicy,
   now: Date,
 ): Promise<AdminSignInResponse> {
-  const token = bearerValue('nxs_');
   const expiresAt = minutes(now, policy.sessionMinutes);
-  await tx.insert(adminSessions).values({
-    tokenHash: sha256(token),
-    adminId: row.adminId,
-    kind: 'session',
-    createdAt: now,
-    expiresAt,
-    lastSeenAt: now,
-  });
-  await appendServerAudit(
+  const token = await storeBearer(
     tx,
-    secrets.signing,
-    { actor: row.adminId, action: 'admin.signed_in', subject: row.adminId },
+    secrets,
+    row.adminId,
+    { kind: 'session', expiresAt, audit: 'admin.signed_in' },
     now,
   );
   return {
@@ -237,25 +251,21 @@ async function startTotpEnrolment(
   now: Date,
 ): Promise<AdminSignInResponse> {
   const secret = newTotpSecret();
-  const ticket = bearerValue('nxt_');
   const expiresAt = minutes(now, policy.ticketMinutes);
-  await db.transaction(async (tx) => {
-    await tx.insert(adminSessions).values({
-      tokenHash: sha256(ticket),
-      adminId: row.adminId,
-      kind: 'totp-enrolment',
-      pendingSecret: secrets.seal(Buffer.from(secret, 'utf8'), totpAad(row.adminId)),
-      createdAt: now,
-      expiresAt,
-      lastSeenAt: now,
-    });
-    await appendServerAudit(
+  const ticket = await db.transaction((tx) =>
+    storeBearer(
       tx,
-      secrets.signing,
-      { actor: row.adminId, action: 'admin.totp_enrolment_started', subject: row.adminId },
+      secrets,
+      row.adminId,
+      {
+        kind: 'totp-enrolment',
+        expiresAt,
+        audit: 'admin.totp_enrolment_started',
+        pendingSecret: secrets.seal(Buffer.from(secret, 'utf8'), totpAad(row.adminId)),
+      },
       now,
-    );
-  });
+    ),
+  );
   return {
     status: 'totp-enrolment',
     ticket,

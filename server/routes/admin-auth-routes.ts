@@ -7,15 +7,12 @@ import { AdminSignInResponseSchema, AdminSignInSchema, AdminTotpEnrolSchema } fr
 import { completeTotpEnrolment, signIn } from '../admin/accounts';
 import { enforceSurface } from '../http/access';
 import type { ServerContext } from '../http/context';
-import { PUBLIC_BODY_LIMIT } from './device-auth-routes';
+import { publicAuthRoute } from './device-auth-routes';
 
 export const adminAuthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
   enforceSurface(app, 'public');
   const db = ctx.database.db;
-  const route = {
-    bodyLimit: PUBLIC_BODY_LIMIT,
-    config: { access: 'public', rateLimit: { max: ctx.enrolPerIpPerMinute, timeWindow: 60_000 } },
-  } as const;
+  const route = publicAuthRoute(ctx);
 
   app.post(
     '/sign-in',

@@ -19,13 +19,18 @@ import { createChallenge, enrolDevice, exchangeChallenge } from '../sync/enrolme
 /** The largest of these bodies (an enrolment) is about 300 bytes. */
 export const PUBLIC_BODY_LIMIT = 4 * 1024;
 
-export const deviceAuthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  enforceSurface(app, 'public');
-  const db = ctx.database.db;
-  const route = {
+/** Options of every unauthenticated authentication route: a small body and a tight per-IP budget of its own. */
+export function publicAuthRoute(ctx: ServerContext) {
+  return {
     bodyLimit: PUBLIC_BODY_LIMIT,
     config: { access: 'public', rateLimit: { max: ctx.enrolPerIpPerMinute, timeWindow: 60_000 } },
   } as const;
+}
+
+export const deviceAuthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  enforceSurface(app, 'public');
+  const db = ctx.database.db;
+  const route = publicAuthRoute(ctx);
 
   app.post(
     '/enrol',

@@ -60,6 +60,11 @@ export interface WorkstationOptions {
   readonly modelPublicKey?: string;
   /** Background sync period when enrolled (default one minute). */
   readonly syncIntervalMs?: number;
+  /**
+   * Largest move of a policy cut-off (score points) a signed release may make without declaring `largeMove`
+   * (default 50); a bank's build configuration sets its own.
+   */
+  readonly maxCutoffStep?: number;
   /** Tests: a sync transport other than plain HTTP. */
   readonly syncTransportFor?: (serverUrl: string) => SyncTransport;
 }
@@ -190,6 +195,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     defaultModelDir: modelDir ?? defaultModelDir(),
     endSessionsOf: (officerId) => endSessionsOf(officerId, 'account-disabled'),
     ...(options.syncIntervalMs === undefined ? {} : { intervalMs: options.syncIntervalMs }),
+    ...(options.maxCutoffStep === undefined ? {} : { maxCutoffStep: options.maxCutoffStep }),
     ...(options.syncTransportFor === undefined ? {} : { transportFor: options.syncTransportFor }),
   });
   const centralConsole = new CentralConsole({

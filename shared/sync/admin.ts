@@ -62,15 +62,6 @@ export const FailureSchema = z.strictObject({
 });
 export type Failure = z.infer<typeof FailureSchema>;
 
-export const OfficerInputSchema = z.strictObject({
-  officerId: PseudonymSchema,
-  username: z.string().regex(/^[a-z0-9._-]{3,32}$/),
-  role: z.enum(['officer', 'supervisor', 'admin', 'auditor']),
-  status: z.enum(['active', 'disabled']).default('active'),
-  /** Limit to one branch; omitted: every branch. */
-  branchId: BranchIdSchema.optional(),
-});
-
 export const ErasureInputSchema = z.strictObject({ applicantId: PseudonymSchema });
 export const WithdrawalInputSchema = z.strictObject({
   applicantId: PseudonymSchema,

@@ -5,9 +5,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { deviceIdFor } from '../../../audit-chain';
 
-// The public-key helpers are the audit chain's (shared with the central API); re-exported for the core's sync code.
-export { deviceIdFor, publicKeyFromBase64, verifySignature } from '../../../audit-chain';
-
 export interface DeviceKey {
   readonly deviceId: string;
   /** SPKI DER, base64. */

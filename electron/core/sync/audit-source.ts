@@ -1,6 +1,6 @@
 /** The real outbox: the workstation's audit chain and signed checkpoints, read-only, in sequence order. */
 import type { AuditRecord } from '../audit/audit-log';
-import { GENESIS_HASH } from '../audit/hash';
+import { GENESIS_HASH } from '../../../audit-chain';
 import type { Store } from '../store';
 import type { ChainSource } from './types';
 

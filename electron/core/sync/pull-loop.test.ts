@@ -4,7 +4,7 @@ import type { SyncState } from './state';
 import { emptyChainClient, enrolledState } from './testing';
 import type { SyncTransport } from './transport';
 import type { PullHandlers } from './types';
-import { GENESIS_HASH } from '../audit/hash';
+import { GENESIS_HASH } from '../../../audit-chain';
 
 /** A scripted central server: answers pushes with "nothing to do" and pulls with the given pages. */
 function scripted(pages: unknown[]): SyncTransport {

@@ -2,7 +2,7 @@
  * Pushes the audit chain after the last acknowledged entry, batch by batch, until the server holds the head. Resumable
  * by construction: the server's acknowledgement is the only progress, and a resend of stored entries has no effect.
  */
-import { publicKeyFromBase64, verifySignature } from '../crypto/device-key';
+import { publicKeyFromBase64, verifySignature } from '../../../audit-chain';
 import { ServerKeysResponseSchema } from '../../../shared/sync/auth';
 import { countersignatureMessage, serverKeyMessage } from '../../../shared/sync/messages';
 import { SyncErrorBodySchema } from '../../../shared/sync/errors';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { GENESIS_HASH } from '../audit/hash';
+import { GENESIS_HASH } from '../../../audit-chain';
 import type { SyncClient } from './client';
 import { SyncLoop } from './scheduler';
 import { memoryStateStore, SyncState } from './state';

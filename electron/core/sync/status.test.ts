@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH } from '../audit/hash';
+import { GENESIS_HASH } from '../../../audit-chain';
 import { memoryStateStore, SyncState } from './state';
 import { syncStatusLine } from './status';
 

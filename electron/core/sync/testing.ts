@@ -1,5 +1,5 @@
 /** Test helpers for the sync client: an enrolled state in memory and a client over an empty chain. */
-import { GENESIS_HASH } from '../audit/hash';
+import { GENESIS_HASH } from '../../../audit-chain';
 import { generateDeviceKey, loadDeviceKey } from '../crypto/device-key';
 import { SyncClient } from './client';
 import { memoryStateStore, SyncState } from './state';

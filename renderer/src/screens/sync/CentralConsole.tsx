@@ -117,9 +117,11 @@ export function CentralConsole({ workstation, onWorkstationChanged }: CentralCon
       ) : (
         <>
           <SectionHeader serverUrl={null} />
-          {state ? (
+          {/* Wait for this workstation's status too: whether the address field is shown depends on enrolment, and
+              a field appearing under the administrator's typing would take the keystrokes elsewhere. */}
+          {state && workstation !== null ? (
             <SignInCard
-              needsServerUrl={workstation !== null && !workstation.enrolled}
+              needsServerUrl={!workstation.enrolled}
               serverUrl={state.serverUrl}
               onConnected={connection.refresh}
             />

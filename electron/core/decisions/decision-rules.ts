@@ -6,11 +6,12 @@
 import {
   DECISION_REASON_CODES,
   MODEL_REASON_PREFIX,
-  OVERRIDE_NOTE_MAX,
   type Decision,
   type OverrideReason,
   type PolicyOutcome,
 } from '../../../shared/domain/decisions';
+import { fold } from '../../../shared/rules/text';
+import { nameTokensOf, OVERRIDE_NOTE_REQUIRED, overrideNoteProblem } from '../../../shared/rules/override-note';
 import { NexisError } from '../errors';
 
 export interface OverrideInput {
@@ -61,18 +62,11 @@ export function overrideRequired(
   return decision !== policy && !isReviewOfPolicyReferral;
 }
 
-/** A note names facts, not people: no e-mail, no long digit runs (phone, id, account), no part of the name. */
+/** A note names facts, not people (the rule and its message: shared/rules/override-note.ts). */
 export function checkOverrideNote(note: string, nameTokens: readonly string[]): void {
-  if (note.length > OVERRIDE_NOTE_MAX) {
-    throw invalid('override.note', `at most ${OVERRIDE_NOTE_MAX} characters.`);
-  }
-  const folded = fold(note);
-  const personal =
-    /@/.test(note) ||
-    /\d[\d\s-]{4,}\d/.test(note) ||
-    nameTokens.some((token) => new RegExp(`(^|[^a-z])${token}($|[^a-z])`).test(folded));
-  if (personal) {
-    throw invalid('override.note', 'must not contain personal data (names, phone or id numbers, e-mail addresses).');
+  const problem = overrideNoteProblem(note, nameTokens, { quote: false });
+  if (problem !== null) {
+    throw new NexisError('INVALID_INPUT', problem);
   }
 }
 
@@ -88,21 +82,11 @@ export function checkOverride(input: DecisionInput, required: boolean, nameToken
   }
   const note = input.override.note?.trim() ?? '';
   if (input.override.reason === 'other' && note === '') {
-    throw invalid('override.note', 'explain the override when the reason is "other".');
+    throw new NexisError('INVALID_INPUT', OVERRIDE_NOTE_REQUIRED);
   }
   if (note !== '') {
     checkOverrideNote(note, nameTokens);
   }
 }
 
-/** Lower-case, accents removed: "Njéri" and "njeri" are the same token. */
-export function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
-/** The parts of a full name worth matching (three letters or more). */
-export function nameTokensOf(fullName: string | undefined): string[] {
-  return fold(fullName ?? '')
-    .split(/[^a-z]+/)
-    .filter((t) => t.length >= 3);
-}
+export { fold, nameTokensOf };

@@ -3,7 +3,12 @@
  * the scoring engine (refuse out-of-range input) and the trainer (refuse bad rows).
  * Missing optional values are `null`; categorical values are the category's `value`.
  */
+import { featureMessage, featureValueProblem } from './input';
+import { numberSymbols } from '../rules/numbers';
 import type { Feature, FeatureSpec } from './schema';
+
+/** Messages made outside a screen (core, trainer) use the workstation's home locale. */
+const HOME_SYMBOLS = numberSymbols('en-KE');
 
 export type FeatureValue = number | string | null;
 export type FeatureValues = Readonly<Record<string, FeatureValue | undefined>>;
@@ -28,27 +33,20 @@ export interface ValueIssue {
 export function checkFeatureValue(feature: Feature, value: FeatureValue | undefined): ValueIssue | undefined {
   const key = feature.key;
   if (value === null || value === undefined || value === '') {
-    return feature.required ? { key, code: 'REQUIRED', message: `${feature.label.en} is required` } : undefined;
+    return feature.required
+      ? { key, code: 'REQUIRED', message: featureMessage(feature, 'REQUIRED', HOME_SYMBOLS) }
+      : undefined;
   }
   if (feature.kind === 'categorical') {
     return feature.categories.some((c) => c.value === value)
       ? undefined
-      : { key, code: 'UNKNOWN_CATEGORY', message: `${feature.label.en}: "${String(value)}" is not an allowed value` };
+      : { key, code: 'UNKNOWN_CATEGORY', message: featureMessage(feature, 'UNKNOWN_CATEGORY', HOME_SYMBOLS) };
   }
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    return { key, code: 'NOT_A_NUMBER', message: `${feature.label.en} must be a number` };
+  if (typeof value !== 'number') {
+    return { key, code: 'NOT_A_NUMBER', message: featureMessage(feature, 'NOT_A_NUMBER', HOME_SYMBOLS) };
   }
-  if (feature.kind === 'integer' && !Number.isInteger(value)) {
-    return { key, code: 'NOT_AN_INTEGER', message: `${feature.label.en} must be a whole number` };
-  }
-  if (value < feature.min || value > feature.max) {
-    return {
-      key,
-      code: 'OUT_OF_RANGE',
-      message: `${feature.label.en} must be between ${feature.min} and ${feature.max} ${feature.unit}`,
-    };
-  }
-  return undefined;
+  const problem = featureValueProblem(feature, value, HOME_SYMBOLS);
+  return problem === null ? undefined : { key, code: problem.code, message: problem.message };
 }
 
 /** All problems with an applicant's values; keys that are not features are reported too. */
@@ -57,7 +55,7 @@ export function validateFeatureValues(spec: FeatureSpec, values: FeatureValues):
   const known = new Set(spec.features.map((f) => f.key));
   for (const key of Object.keys(values)) {
     if (!known.has(key)) {
-      issues.push({ key, code: 'UNKNOWN_FEATURE', message: `${key} is not a feature of ${spec.id}` });
+      issues.push({ key, code: 'UNKNOWN_FEATURE', message: `${key} is not a field of ${spec.title}` });
     }
   }
   for (const feature of spec.features) {

@@ -1,7 +1,8 @@
-/** Providers (theme, notifications, modals, auth) around the auth gate that picks the screen. */
+/** Providers (theme, notifications, auth, query cache, modals) around the auth gate that picks the screen. */
 import { MantineProvider } from '@mantine/core';
 import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
+import { NexisQueryProvider } from './api/NexisQueryProvider';
 import { AuthGate, AuthProvider } from './auth';
 import { colorSchemeManager, theme } from './theme';
 
@@ -10,9 +11,11 @@ export function App() {
     <MantineProvider theme={theme} colorSchemeManager={colorSchemeManager} defaultColorScheme="auto">
       <Notifications position="bottom-right" limit={3} containerWidth={400} />
       <AuthProvider>
-        <ModalsProvider labels={{ confirm: 'Confirm', cancel: 'Cancel' }}>
-          <AuthGate />
-        </ModalsProvider>
+        <NexisQueryProvider>
+          <ModalsProvider labels={{ confirm: 'Confirm', cancel: 'Cancel' }}>
+            <AuthGate />
+          </ModalsProvider>
+        </NexisQueryProvider>
       </AuthProvider>
     </MantineProvider>
   );

@@ -1,6 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef } from 'react';
 import type { Channel, ChannelInput, ChannelOutput } from '../../../../shared/ipc/contract';
+import { invalidatedBy } from '../../api/invalidation';
 import { call } from '../../api/nexis';
+import { channelKey } from '../../api/query-keys';
 import { notifySuccess } from '../../errors';
 import { useReportError } from '../use-report-error/use-report-error';
 
@@ -15,6 +18,10 @@ export interface NexisMutationOptions<C extends Channel> {
 }
 
 export interface NexisMutation<C extends Channel> {
+  /**
+   * Calls the channel; on success the reads it changes (api/invalidation.ts) are refetched before this resolves,
+   * so a screen that goes on to read them sees the new state. Never throws: failures are shown and returned.
+   */
   run(input: ChannelInput<C>): Promise<MutationResult<ChannelOutput<C>>>;
   readonly pending: boolean;
 }
@@ -24,7 +31,7 @@ export function useNexisMutation<C extends Channel>(
   channel: C,
   options: NexisMutationOptions<C> = {},
 ): NexisMutation<C> {
-  const [pending, setPending] = useState(false);
+  const queryClient = useQueryClient();
   const reportError = useReportError();
   const optionsRef = useRef(options);
 
@@ -32,11 +39,18 @@ export function useNexisMutation<C extends Channel>(
     optionsRef.current = options;
   });
 
+  const { mutateAsync, isPending } = useMutation({
+    mutationFn: (input: ChannelInput<C>) => call(channel, input),
+    onSuccess: () =>
+      Promise.all(
+        invalidatedBy(channel).map((stale) => queryClient.invalidateQueries({ queryKey: channelKey(stale) })),
+      ),
+  });
+
   const run = useCallback(
     async (input: ChannelInput<C>): Promise<MutationResult<ChannelOutput<C>>> => {
-      setPending(true);
       try {
-        const value = await call(channel, input);
+        const value = await mutateAsync(input);
         const { successMessage } = optionsRef.current;
         if (successMessage !== undefined) {
           notifySuccess(typeof successMessage === 'function' ? successMessage(value) : successMessage);
@@ -46,12 +60,10 @@ export function useNexisMutation<C extends Channel>(
         reportError(error);
         optionsRef.current.onError?.(error);
         return { ok: false, error };
-      } finally {
-        setPending(false);
       }
     },
-    [channel, reportError],
+    [mutateAsync, reportError],
   );
 
-  return { run, pending };
+  return { run, pending: isPending };
 }

@@ -1,0 +1,104 @@
+/**
+ * Which cached reads a successful write makes stale. Declared once, here, instead of screens passing refresh
+ * callbacks down: after a mutation succeeds, every cached query of the listed channels is refetched (if on screen)
+ * or marked stale (if not). Keys and values are checked against the IPC contract, and `satisfies` below makes adding
+ * a write channel to the contract without deciding what it invalidates a type error.
+ */
+import type { Channel } from '../../../shared/ipc/contract';
+
+/**
+ * Channels a screen may read through the query cache. The auth channels are not here: the auth provider owns the
+ * session state, and sign-in, unlock and sign-out change which screen exists at all.
+ */
+export const QUERY_CHANNELS = [
+  'applicants:list',
+  'applicants:get',
+  'applicants:duplicates',
+  'applicants:previewStatement',
+  'consent:notice',
+  'consent:receipt',
+  'audit:list',
+  'audit:verify',
+  'officers:list',
+  'scoring:whatIf',
+  'scoring:latest',
+  'scoring:progress',
+  'decisions:list',
+  'decisions:pendingReviews',
+  'decisions:replay',
+  'model:status',
+  'sync:status',
+  'console:connection',
+  'console:overview',
+  'console:proposals',
+  'console:serverAudit',
+  'system:getOrganisation',
+  'system:status',
+  'system:getSettings',
+] as const satisfies readonly Channel[];
+
+export type QueryChannel = (typeof QUERY_CHANNELS)[number];
+
+/** Calls that change nothing a screen reads through the cache (the auth provider re-reads auth itself). */
+type UncachedChannel =
+  | 'auth:status'
+  | 'auth:setup'
+  | 'auth:signIn'
+  | 'auth:signOut'
+  | 'auth:lock'
+  | 'auth:activity'
+  | 'auth:unlock'
+  | 'auth:changePassword'
+  | 'letters:applicant';
+
+export type MutationChannel = Exclude<Channel, QueryChannel | UncachedChannel>;
+
+/** Every audited write adds an entry to the trail, so the audit screen (and its chain check) are stale after it. */
+const AUDIT: readonly QueryChannel[] = ['audit:list', 'audit:verify'];
+const APPLICANT: readonly QueryChannel[] = ['applicants:get', 'applicants:list', 'applicants:duplicates'];
+const DECISIONS: readonly QueryChannel[] = ['decisions:list', 'decisions:pendingReviews'];
+const SCORES: readonly QueryChannel[] = ['scoring:latest', 'scoring:progress'];
+const CONSOLE: readonly QueryChannel[] = ['console:overview', 'console:proposals', 'console:serverAudit'];
+const WORKSTATION: readonly QueryChannel[] = ['sync:status', 'model:status', 'system:status'];
+
+export const INVALIDATES = {
+  'applicants:register': [...APPLICANT, ...AUDIT],
+  'applicants:reveal': AUDIT,
+  // The plan's progress is measured against the applicant's current data, which these writes change.
+  'applicants:saveFeatures': [...APPLICANT, ...SCORES, ...AUDIT],
+  'applicants:importStatement': [...APPLICANT, ...SCORES, ...AUDIT],
+  'applicants:export': AUDIT,
+  'applicants:erase': [...APPLICANT, ...SCORES, ...DECISIONS, 'consent:receipt', ...AUDIT],
+  'consent:withdraw': [...APPLICANT, 'consent:receipt', ...SCORES, ...AUDIT],
+  'scoring:score': [...APPLICANT, ...SCORES, ...AUDIT],
+  'scoring:batch': AUDIT,
+  'decisions:record': [...APPLICANT, ...DECISIONS, ...AUDIT],
+  'decisions:correct': [...APPLICANT, ...DECISIONS, ...AUDIT],
+  'decisions:review': [...APPLICANT, ...DECISIONS, ...AUDIT],
+  'officers:create': ['officers:list', ...AUDIT],
+  'officers:setStatus': ['officers:list', ...AUDIT],
+  'officers:resetPassword': ['officers:list', ...AUDIT],
+  'model:reload': [...WORKSTATION, ...AUDIT],
+  'sync:enrol': [...WORKSTATION, ...AUDIT],
+  // A sync can pull a policy or model release and applicants' withdrawals and erasures from other branches.
+  'sync:now': [...WORKSTATION, ...APPLICANT, ...SCORES, 'consent:receipt', ...AUDIT],
+  'sync:rollbackModel': [...WORKSTATION, ...AUDIT],
+  'console:signIn': ['console:connection', ...CONSOLE],
+  'console:enrolTotp': ['console:connection', ...CONSOLE],
+  'console:disconnect': ['console:connection', ...CONSOLE],
+  'console:decide': CONSOLE,
+  'console:createEnrolmentCode': CONSOLE,
+  'console:revokeDevice': CONSOLE,
+  'console:publishPolicy': CONSOLE,
+  'console:publishModel': CONSOLE,
+  'console:requestErasure': CONSOLE,
+  'console:requestWithdrawal': CONSOLE,
+  'system:updateOrganisation': ['system:getOrganisation', 'system:status', ...AUDIT],
+  'system:updateSettings': ['system:getSettings', 'system:status', ...AUDIT],
+  'system:backup': ['system:status', ...AUDIT],
+} as const satisfies Record<MutationChannel, readonly QueryChannel[]>;
+
+/** The query channels a successful call of `channel` makes stale (none for reads and auth calls). */
+export function invalidatedBy(channel: Channel): readonly QueryChannel[] {
+  return Object.hasOwn(INVALIDATES, channel) ? INVALIDATES[channel as MutationChannel] : [];
+}

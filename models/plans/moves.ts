@@ -37,6 +37,24 @@ export function granularityOf(feature: Feature): number {
   return 0.001;
 }
 
+/**
+ * The smallest change of a feature a person can act on, in the feature's own units: one whole unit of a count,
+ * one percentage point (0.01) of a share or ratio, KES 100 of an amount. A plan never proposes a smaller change,
+ * even where a cut point of the model lies closer (0.076 → 0.075 would be an artefact of the tables, not advice).
+ */
+export function minimumStepOf(feature: Feature): number {
+  if (feature.kind === 'integer') {
+    return 1;
+  }
+  if (feature.unit === 'share' || feature.unit === 'ratio') {
+    return 0.01;
+  }
+  if (feature.unit === 'KES' || feature.unit.startsWith('KES/')) {
+    return 100;
+  }
+  return granularityOf(feature);
+}
+
 function snap(x: number, granularity: number, mode: 'floor' | 'ceil'): number {
   const steps = x / granularity;
   const n = mode === 'ceil' ? Math.ceil(steps - 1e-9) : Math.floor(steps + 1e-9);
@@ -143,6 +161,22 @@ function nearestInInterval(
   return value;
 }
 
+/** The nearest value of the interval, moved on to at least `minimumStep` from `from` when it is closer; null if the
+ * interval holds no such value within the feasible range. */
+function actionableValue(
+  value: number | null,
+  at: { cuts: readonly number[]; k: number; from: number; lo: number; hi: number },
+  granularity: number,
+  minimumStep: number,
+): number | null {
+  if (value === null || Math.abs(value - at.from) >= minimumStep - 1e-9) {
+    return value;
+  }
+  const up = value > at.from;
+  const pushed = snap(up ? at.from + minimumStep : at.from - minimumStep, granularity, up ? 'ceil' : 'floor');
+  return pushed >= at.lo && pushed <= at.hi && binOf(pushed, at.cuts) - 1 === at.k ? pushed : null;
+}
+
 /**
  * Candidate moves of one feature, holding the rest of `row` fixed. With `paretoOnly` (additive models) a move is
  * kept only if it gains strictly more than every cheaper move, so the search never considers a dominated option.
@@ -167,6 +201,7 @@ export function featureMoves(
   const [lo, hi] = range;
   const { terms, cuts } = tablesOf(model, featureIndex);
   const granularity = granularityOf(feature);
+  const minimumStep = minimumStepOf(feature);
   const probe = Float64Array.from(row);
   const current = contributionOf(terms, row);
   const fromInterval = binOf(from, cuts) - 1;
@@ -178,7 +213,12 @@ export function featureMoves(
     if (k === fromInterval) {
       continue;
     }
-    const value = nearestInInterval(cuts, k, from, lo, hi, granularity);
+    const value = actionableValue(
+      nearestInInterval(cuts, k, from, lo, hi, granularity),
+      { cuts, k, from, lo, hi },
+      granularity,
+      minimumStep,
+    );
     if (value === null) {
       continue;
     }

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Feature, FeatureSpec } from '../../shared/features';
 import { binOf } from '../ebm/binning';
 import type { GlassBoxModel, MainTerm } from '../ebm/model';
-import { DEFAULT_BANDS, DEFAULT_POLICY, DEFAULT_SCALING, scoreOf } from '../scoring/scaling';
-import { buildImprovementPlan, type PlanModel } from './plan';
+import { DEFAULT_BANDS, DEFAULT_POLICY, DEFAULT_SCALING, rawScore, scoreOf } from '../scoring/scaling';
+import { buildImprovementPlan, MINIMUM_STEP_POINTS, type PlanModel } from './plan';
 import { searchAdditive } from './search';
 import type { FeatureMoves } from './moves';
 
@@ -85,6 +85,17 @@ const smallCase: fc.Arbitrary<SmallCase> = fc
     }),
   );
 
+/** Unrounded score points of a row (logit of default, negated and scaled). */
+function scoreOfRaw(pm: PlanModel, row: ArrayLike<number>): number {
+  let logit = pm.model.intercept;
+  for (const term of pm.model.terms) {
+    if (term.kind === 'main') {
+      logit += term.values[binOf(row[term.feature] ?? Number.NaN, term.cuts)] ?? 0;
+    }
+  }
+  return rawScore(logit, pm.scaling);
+}
+
 function scoreOfRow(pm: PlanModel, row: ArrayLike<number>): number {
   let logit = pm.model.intercept;
   for (const term of pm.model.terms) {
@@ -102,8 +113,14 @@ function bruteForce(pm: PlanModel, row: Float64Array, minScore: number): { count
     const values: { value: number; effort: number }[] = [{ value: from, effort: 0 }];
     const step = feature.feasibility?.months6;
     if (feature.kind === 'integer' && step !== undefined) {
+      const probe = Float64Array.from(row);
+      const gainOf = (v: number): number => {
+        probe[j] = v;
+        return scoreOfRaw(pm, row) - scoreOfRaw(pm, probe);
+      };
       for (let v = Math.max(feature.min, from - step.down); v <= Math.min(feature.max, from + step.up); v++) {
-        if (v !== from) {
+        // The plan's rule: a step adds at least MINIMUM_STEP_POINTS on its own.
+        if (v !== from && -gainOf(v) >= MINIMUM_STEP_POINTS) {
           values.push({ value: v, effort: Math.abs(v - from) / (v > from ? step.up : step.down) });
         }
       }

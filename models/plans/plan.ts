@@ -7,6 +7,7 @@ import { FEASIBILITY_HORIZONS, type FeasibilityHorizon, type FeatureSpec } from 
 import { termContributions, type GlassBoxModel } from '../ebm/model';
 import { bandOf, outcomeOf, pointsFactor, scoreOf, type Outcome } from '../scoring/scaling';
 import type { PolicyDefaults, ScoreBand, ScoreScaling } from '../scoring/scaling';
+import { stepMoney, type StepMoney } from './amounts';
 import { featureMoves, type FeatureMoves } from './moves';
 import { searchAdditive, searchExhaustive, type Choice, type SearchResult } from './search';
 
@@ -30,6 +31,8 @@ export interface PlanStep {
   /** Share of the feasible move for the horizon that the change uses. */
   readonly effort: number;
   readonly horizon: FeasibilityHorizon;
+  /** The same change in shillings with the applicant's own inflow; null for counts (their units are plain). */
+  readonly money: StepMoney | null;
 }
 
 export interface PlanTarget {
@@ -58,6 +61,12 @@ export interface ImprovementPlan {
   readonly currentOutcome: Outcome;
   readonly targets: readonly PlanTarget[];
 }
+
+/**
+ * A step must add at least one point on its own: a smaller gain does not show on the displayed (rounded) score, so
+ * it would ask the applicant for effort that changes nothing they can see.
+ */
+export const MINIMUM_STEP_POINTS = 1;
 
 /** Score margin above a cut-off: covers float32 (onnxruntime) vs float64 (tables) rounding at the boundary. */
 const SAFETY_POINTS = 1e-6;
@@ -100,13 +109,17 @@ type MovesOf = (horizon: FeasibilityHorizon) => readonly FeatureMoves[];
 
 function movesCache(pm: PlanModel, row: Float64Array): MovesOf {
   const additive = pm.model.terms.every((t) => t.kind === 'main');
+  const minimumGain = MINIMUM_STEP_POINTS / pointsFactor(pm.scaling);
   const cache = new Map<FeasibilityHorizon, readonly FeatureMoves[]>();
   return (horizon) => {
     let moves = cache.get(horizon);
     if (moves === undefined) {
+      // Dropping the moves under a point keeps each feature's remaining moves Pareto (a cheaper move that
+      // dominated one that stays gains even more, so it stays too).
       moves = pm.spec.features
         .map((_, j) => featureMoves(pm.spec, pm.model, row, j, horizon, additive))
-        .filter((m): m is FeatureMoves => m !== null);
+        .map((m) => (m === null ? null : { ...m, moves: m.moves.filter((move) => move.gain >= minimumGain) }))
+        .filter((m): m is FeatureMoves => m !== null && m.moves.length > 0);
       cache.set(horizon, moves);
     }
     return moves;
@@ -166,6 +179,7 @@ function targetOf(
           gainPoints: move.gain * factor,
           effort: move.effort,
           horizon,
+          money: stepMoney(pm.spec, row, f.feature, f.from, move.value),
         };
       })
       .sort((a, b) => b.gainPoints - a.gainPoints || a.feature.localeCompare(b.feature));

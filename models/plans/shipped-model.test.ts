@@ -13,9 +13,9 @@ import {
   type ModelScorer,
   type VerifiedPackage,
 } from '../runtime';
-import { scoreOf } from '../scoring/scaling';
+import { pointsFactor, scoreOf } from '../scoring/scaling';
 import { featureMoves, type FeatureMoves } from './moves';
-import { buildImprovementPlan, type ImprovementPlan } from './plan';
+import { buildImprovementPlan, MINIMUM_STEP_POINTS, type ImprovementPlan } from './plan';
 import { checkProgress } from './progress';
 
 const packageDir = fileURLToPath(new URL('../../resources/model/', import.meta.url));
@@ -84,7 +84,16 @@ describe('improvement plans on the shipped model', () => {
       const plan = buildImprovementPlan(manifest, row, { modelHash: verified.modelHash, now: NOW, horizon: 'months3' });
       const all = manifest.spec.features
         .map((_, j) => featureMoves(manifest.spec, manifest.model, row, j, 'months3', false))
-        .filter((m): m is FeatureMoves => m !== null);
+        // The plan's rule: a step adds at least MINIMUM_STEP_POINTS on its own.
+        .map((m) =>
+          m === null
+            ? null
+            : {
+                ...m,
+                moves: m.moves.filter((move) => move.gain * pointsFactor(manifest.scaling) >= MINIMUM_STEP_POINTS),
+              },
+        )
+        .filter((m): m is FeatureMoves => m !== null && m.moves.length > 0);
       const combinations = all.reduce((p, f) => p * (f.moves.length + 1), 1);
       if (combinations > 300_000) {
         continue;

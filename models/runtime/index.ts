@@ -17,7 +17,17 @@ export { termContributions, termCell, sigmoid } from '../ebm/model';
 export { binOf } from '../ebm/binning';
 export { scoreWithTs, explainContributions, encodeApplicant, type ScoreResult, type TermContribution } from './score';
 export { createModelScorer, type ModelScorer } from './model-scorer';
-export { principalReasons, logitLostPerFeature, attainableValues, type FeatureReason } from '../scoring/reasons';
+export {
+  principalReasons,
+  logitLostPerFeature,
+  attainableValues,
+  attributeLoss,
+  attributionOf,
+  reasonsFromLoss,
+  type Attribution,
+  type FeatureReason,
+  type LossAttribution,
+} from '../scoring/reasons';
 export {
   scoreOf,
   rawScore,

@@ -28,7 +28,7 @@ export async function createModelScorer(verified: VerifiedPackage): Promise<Mode
     async score(values) {
       const row = encodeApplicant(manifest, values);
       const contributions = await ort.run(Float32Array.from(row), 1);
-      return explainContributions(manifest, row, contributions);
+      return explainContributions(manifest, contributions);
     },
     contributions: (encoded, rows) => ort.run(encoded, rows),
     release: () => ort.release(),

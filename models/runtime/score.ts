@@ -8,7 +8,13 @@ import { ModelError } from '../core/errors';
 import { encodeValues } from '../data/encode';
 import { logitOf, sigmoid, termContributions, type GlassBoxModel } from '../ebm/model';
 import type { ModelManifest } from '../package/manifest';
-import { principalReasons, type FeatureReason } from '../scoring/reasons';
+import {
+  attributeLoss,
+  attributionOf,
+  reasonsFromLoss,
+  type Attribution,
+  type FeatureReason,
+} from '../scoring/reasons';
 import { bandOf, outcomeOf, pointsFactor, pointsOf, rawScore, scoreOf, type Outcome } from '../scoring/scaling';
 
 export interface TermContribution {
@@ -31,6 +37,9 @@ export interface ScoreResult {
   readonly band: string;
   readonly outcome: Outcome;
   readonly contributions: readonly TermContribution[];
+  /** The same score per feature against the best attainable values: the one reference of chart and reasons. */
+  readonly attribution: Attribution;
+  /** The largest losses of `attribution` (at most four, each at least half a point). */
   readonly reasons: readonly FeatureReason[];
 }
 
@@ -47,11 +56,8 @@ export function encodeApplicant(manifest: ModelManifest, values: FeatureValues):
   return encodeValues(manifest.spec, values);
 }
 
-export function explainContributions(
-  manifest: ModelManifest,
-  row: Float64Array,
-  contributions: ArrayLike<number>,
-): ScoreResult {
+/** Everything an officer sees follows from the term contributions alone (the model is a sum of tables). */
+export function explainContributions(manifest: ModelManifest, contributions: ArrayLike<number>): ScoreResult {
   const model = manifest.model;
   const scaling = manifest.scaling;
   const terms: TermContribution[] = model.terms.map((term, t) => {
@@ -64,6 +70,8 @@ export function explainContributions(
     Float64Array.from(terms, (t) => t.logit),
   );
   const score = scoreOf(logit, scaling);
+  const factor = pointsFactor(scaling);
+  const loss = attributeLoss(manifest.spec, model, contributions);
   return {
     intercept: model.intercept,
     logit,
@@ -74,12 +82,13 @@ export function explainContributions(
     band: bandOf(score, manifest.bands),
     outcome: outcomeOf(score, manifest.policy),
     contributions: terms,
-    reasons: principalReasons(manifest.spec, model, row, pointsFactor(scaling)),
+    attribution: attributionOf(manifest.spec, loss, (l) => rawScore(l, scaling), factor),
+    reasons: reasonsFromLoss(manifest.spec, loss.lost, factor),
   };
 }
 
 /** Scores one applicant with the TypeScript model (the reference implementation). */
 export function scoreWithTs(manifest: ModelManifest, values: FeatureValues): ScoreResult {
   const row = encodeApplicant(manifest, values);
-  return explainContributions(manifest, row, termContributions(manifest.model, row));
+  return explainContributions(manifest, termContributions(manifest.model, row));
 }

@@ -3,7 +3,8 @@ import { NEXIS_FEATURE_SPEC } from '../../shared/features';
 import { logitOf, termContributions } from '../ebm/model';
 import { trainGlassBox } from '../ebm/train';
 import { FAST_OPTIONS, UNCONSTRAINED_SPEC, syntheticDataset } from '../testing/fixtures';
-import { attainableValues, logitLostPerFeature, principalReasons } from './reasons';
+import fc from 'fast-check';
+import { attainableValues, attributeLoss, attributionOf, logitLostPerFeature, principalReasons } from './reasons';
 import {
   DEFAULT_SCALING,
   bandOf,
@@ -67,23 +68,34 @@ describe('principal reasons', () => {
     }
   });
 
-  it('equals the exact gain of moving that feature alone to its best attainable value (pairs included)', () => {
+  it('equals the exact gain of moving that feature alone to its best attainable value (additive model)', () => {
+    for (let i = 0; i < 20; i++) {
+      const row = rowOf(i);
+      const lost = logitLostPerFeature(NEXIS_FEATURE_SPEC, model, row);
+      const logit = logitOf(model, termContributions(model, row));
+      NEXIS_FEATURE_SPEC.features.forEach((_, j) => {
+        let best = logit;
+        for (const value of attainableValues(NEXIS_FEATURE_SPEC, model, j)) {
+          const probe = Float64Array.from(row);
+          probe[j] = value;
+          best = Math.min(best, logitOf(model, termContributions(model, probe)));
+        }
+        expect(lost[j] ?? 0).toBeCloseTo(logit - best, 9);
+      });
+    }
+  });
+
+  it('splits a pair term’s loss against its best attainable cell equally between its two features', () => {
     const free = syntheticDataset(2000, 42, UNCONSTRAINED_SPEC);
     const pairModel = trainGlassBox(free, FAST_OPTIONS);
     expect(pairModel.terms.some((t) => t.kind === 'pair')).toBe(true);
     for (let i = 0; i < 20; i++) {
       const row = Float64Array.from(free.columns, (c) => c[i] ?? Number.NaN);
-      const lost = logitLostPerFeature(UNCONSTRAINED_SPEC, pairModel, row);
-      const logit = logitOf(pairModel, termContributions(pairModel, row));
-      UNCONSTRAINED_SPEC.features.forEach((_, j) => {
-        let best = logit;
-        for (const value of attainableValues(UNCONSTRAINED_SPEC, pairModel, j)) {
-          const probe = Float64Array.from(row);
-          probe[j] = value;
-          best = Math.min(best, logitOf(pairModel, termContributions(pairModel, probe)));
-        }
-        expect(lost[j] ?? 0).toBeCloseTo(logit - best, 9);
-      });
+      const contributions = termContributions(pairModel, row);
+      const { lost, referenceLogit } = attributeLoss(UNCONSTRAINED_SPEC, pairModel, contributions);
+      const total = lost.reduce((s, v) => s + v, 0);
+      expect(referenceLogit + total).toBeCloseTo(logitOf(pairModel, contributions), 9);
+      lost.forEach((l) => expect(l).toBeGreaterThanOrEqual(0));
     }
   });
 
@@ -103,5 +115,51 @@ describe('principal reasons', () => {
       best[j] = bestValue;
     });
     expect(principalReasons(NEXIS_FEATURE_SPEC, model, best, factor)).toEqual([]);
+  });
+});
+
+/** Random applicants over the whole valid range, missing values included (the fields the form may leave empty). */
+const applicantRow = fc.tuple(
+  ...NEXIS_FEATURE_SPEC.features.map((f) => {
+    const value =
+      f.kind === 'integer'
+        ? fc.integer({ min: f.min, max: f.max })
+        : fc.integer({ min: 0, max: 100_000 }).map((v) => f.min + ((f.max - f.min) * v * v) / 1e10);
+    return f.required ? value : fc.option(value, { nil: Number.NaN, freq: 4 });
+  }),
+);
+
+describe('one reference point for chart and reasons (issue 15)', () => {
+  it('never names a factor as a reason that the chart shows as costing nothing, and names the largest losses', () => {
+    fc.assert(
+      fc.property(applicantRow, (values) => {
+        const row = Float64Array.from(values);
+        const contributions = termContributions(model, row);
+        const loss = attributeLoss(NEXIS_FEATURE_SPEC, model, contributions);
+        const attribution = attributionOf(NEXIS_FEATURE_SPEC, loss, (l) => rawScore(l, DEFAULT_SCALING), factor);
+        const reasons = principalReasons(NEXIS_FEATURE_SPEC, model, row, factor);
+        const bar = new Map(attribution.factors.map((f) => [f.feature, f.points]));
+        // No bar is green: every bar is measured against the best value, the reference the reasons use.
+        for (const f of attribution.factors) {
+          expect(f.points).toBeLessThanOrEqual(0);
+        }
+        for (const reason of reasons) {
+          expect(bar.get(reason.feature)).toBeCloseTo(-reason.pointsLost, 9);
+          expect(bar.get(reason.feature) ?? 0).toBeLessThanOrEqual(-0.5);
+        }
+        // Vice versa: a factor left out of the reasons never loses more than the smallest reason.
+        const smallest = reasons[reasons.length - 1]?.pointsLost ?? 0.5;
+        const named = new Set(reasons.map((r) => r.feature));
+        for (const f of attribution.factors) {
+          if (!named.has(f.feature)) {
+            expect(-f.points).toBeLessThanOrEqual(reasons.length < 4 ? 0.5 : smallest + 1e-9);
+          }
+        }
+        // Exactness: the bars add up from the best attainable score to the raw score.
+        const total = attribution.factors.reduce((s, f) => s + f.points, attribution.bestPoints);
+        expect(total).toBeCloseTo(rawScore(logitOf(model, contributions), DEFAULT_SCALING), 6);
+      }),
+      { numRuns: 300, seed: 15 },
+    );
   });
 });

@@ -33,6 +33,16 @@ export const PrincipalReason = z.strictObject({
   text: z.strictObject({ en: z.string(), sw: z.string().optional() }),
 });
 
+/** What the shillings of a plan step measure (the screen and the letter word each one). */
+export const MONEY_MEASURES = [
+  'monthly-savings',
+  'monthly-repayments',
+  'monthly-swing',
+  'monthly-inflow',
+  'balance',
+  'loan-amount',
+] as const;
+
 export const PlanStep = z.strictObject({
   feature: z.string(),
   from: z.number(),
@@ -40,6 +50,11 @@ export const PlanStep = z.strictObject({
   gainPoints: z.number(),
   effort: z.number(),
   horizon: Horizon,
+  /** The change in shillings with the applicant's own inflow; null for counts. Absent in plans stored before it. */
+  money: z
+    .strictObject({ measure: z.enum(MONEY_MEASURES), from: z.number(), to: z.number() })
+    .nullable()
+    .optional(),
 });
 
 export const PlanTarget = z.strictObject({
@@ -67,6 +82,17 @@ export const ImprovementPlan = z.strictObject({
 });
 export type ImprovementPlanView = z.infer<typeof ImprovementPlan>;
 
+/**
+ * The one reference point of chart, reasons and plan: each feature's best attainable value. One bar per feature,
+ * points ≤ 0 lost against it; bestPoints + Σ points = rawScore; the principal reasons are the largest losses.
+ */
+export const Attribution = z.strictObject({
+  reference: z.literal('best-attainable'),
+  bestPoints: z.number(),
+  factors: z.array(z.strictObject({ feature: z.string(), points: z.number().max(0) })),
+});
+export type AttributionView = z.infer<typeof Attribution>;
+
 /** The model's answer and its exact explanation. */
 export const ScoreExplanation = z.strictObject({
   intercept: z.number(),
@@ -78,6 +104,8 @@ export const ScoreExplanation = z.strictObject({
   band: z.string(),
   outcome: Outcome,
   contributions: z.array(Contribution),
+  /** Absent only in scores stored before the single reference point (score again to see it). */
+  attribution: Attribution.optional(),
   reasons: z.array(PrincipalReason).max(4),
 });
 export type ScoreExplanation = z.infer<typeof ScoreExplanation>;
@@ -189,11 +217,26 @@ export const DecisionView = z.strictObject({
   policyOutcome: Outcome,
   reasonCodes: z.array(z.string()),
   override: z.strictObject({ reason: z.enum(OVERRIDE_REASONS), note: z.string().nullable() }).nullable(),
+  /** The written reason: an override note or a supervisor's reason for a review (no personal data). */
+  note: z.string().nullable(),
   supersedes: DecisionId.nullable(),
   supersededBy: DecisionId.nullable(),
   kind: z.enum(['initial', 'review', 'correction']),
 });
 export type DecisionView = z.infer<typeof DecisionView>;
+
+/** A referral waiting for review with what the supervisor needs to judge it without opening the applicant. */
+export const PendingReferral = z.strictObject({
+  ...DecisionView.shape,
+  score: z.number().int(),
+  band: z.string(),
+  probabilityOfDefault: z.number(),
+  reasons: z.array(PrincipalReason).max(4),
+  /** The loan asked for (KES) and its term in months, from the scored inputs. */
+  requestedAmount: z.number().nullable(),
+  termMonths: z.number().nullable(),
+});
+export type PendingReferralView = z.infer<typeof PendingReferral>;
 
 export const ReplayReport = z.strictObject({
   decisionId: DecisionId,
@@ -271,6 +314,8 @@ export const decisionsChannels = defineChannels('decisions', {
       decisionId: DecisionId,
       decision: z.enum(['approve', 'decline']),
       reasonCodes: ReasonCodes,
+      /** The supervisor's reason, required for approve and decline alike; the override-note rules apply. */
+      note: z.string().max(OVERRIDE_NOTE_MAX),
       /** Needed only when the policy outcome was approve or decline and the review departs from it. */
       override: OverrideInput.optional(),
     }),
@@ -286,9 +331,9 @@ export const decisionsChannels = defineChannels('decisions', {
   },
   'decisions:pendingReviews': {
     input: Empty,
-    output: z.array(DecisionView),
+    output: z.array(PendingReferral),
     access: ['supervisor'],
-    summary: 'Referrals waiting for a supervisor',
+    summary: 'Referrals waiting for a supervisor, oldest first, with score, band, reasons and the loan asked for',
   },
   'decisions:replay': {
     input: z.strictObject({ decisionId: DecisionId }),

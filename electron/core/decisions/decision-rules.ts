@@ -23,6 +23,8 @@ export interface DecisionInput {
   readonly decision: Decision;
   readonly reasonCodes: readonly string[];
   readonly override?: OverrideInput | undefined;
+  /** A supervisor's written reason for a review (required there, unused elsewhere). */
+  readonly note?: string | undefined;
 }
 
 const invalid = (field: string, message: string): NexisError =>
@@ -68,6 +70,16 @@ export function checkOverrideNote(note: string, nameTokens: readonly string[]): 
   if (problem !== null) {
     throw new NexisError('INVALID_INPUT', problem);
   }
+}
+
+/** Four eyes means a stated reason: a review's note is required and follows the override-note rules. */
+export function checkReviewNote(note: string | undefined, nameTokens: readonly string[]): string {
+  const trimmed = note?.trim() ?? '';
+  if (trimmed === '') {
+    throw invalid('note', 'write the reason for approving or declining (no names, phone or id numbers).');
+  }
+  checkOverrideNote(trimmed, nameTokens);
+  return trimmed;
 }
 
 export function checkOverride(input: DecisionInput, required: boolean, nameTokens: readonly string[]): void {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DecisionView } from '../../../shared/ipc/scoring';
+import { DecisionView, PendingReferral } from '../../../shared/ipc/scoring';
 import { NexisError } from '../errors';
 import { PERSON } from '../testing/intake-fixtures';
 import {
@@ -214,11 +214,13 @@ describe('immutability, corrections and reviews', () => {
     const reviewed = hh.decisions.review(second, referral.decisionId, {
       decision: 'approve',
       reasonCodes: ['meets-policy'],
+      note: 'Payslips for three months seen at the branch.',
     });
     expect(reviewed).toMatchObject({
       kind: 'review',
       supersedes: referral.decisionId,
       override: null,
+      note: 'Payslips for three months seen at the branch.',
       policyOutcome: 'refer',
     });
     expect(hh.decisions.pendingReviews().map((d) => d.decisionId)).toEqual([own.decisionId]);
@@ -244,7 +246,55 @@ describe('immutability, corrections and reviews', () => {
     const declined = hh.decisions.review(supervisor, referral.decisionId, {
       decision: 'decline',
       reasonCodes: ['income-not-verified'],
+      note: 'Income could not be confirmed with the employer.',
     });
     expect(declined.override).toBeNull();
+  });
+
+  it('a review needs a written reason, held to the override-note rules, for approve and decline alike', async () => {
+    const { hh, score, officer } = await scored(REFER_VALUES);
+    const referral = hh.decisions.record(officer, score.scoreId, {
+      decision: 'refer',
+      reasonCodes: ['income-not-verified'],
+    });
+    const supervisor = await hh.supervisor('sam.supervisor');
+    for (const decision of ['approve', 'decline'] as const) {
+      const input = { decision, reasonCodes: ['income-not-verified'] };
+      expect(code(() => hh.decisions.review(supervisor, referral.decisionId, input))).toMatch(
+        /^INVALID_INPUT: .*write the reason/,
+      );
+      expect(code(() => hh.decisions.review(supervisor, referral.decisionId, { ...input, note: '   ' }))).toMatch(
+        /^INVALID_INPUT: .*write the reason/,
+      );
+    }
+    // The same rule as an override note: no part of the applicant's name, no phone or id numbers.
+    const surname = PERSON.fullName.split(' ').at(-1) ?? '';
+    for (const note of [`Spoke to ${surname} at the branch.`, 'Called 0712 345 678 to confirm.']) {
+      expect(
+        code(() =>
+          hh.decisions.review(supervisor, referral.decisionId, { decision: 'approve', reasonCodes: [], note }),
+        ),
+      ).toMatch(/^INVALID_INPUT: .*personal data/);
+    }
+    expect(hh.decisions.pendingReviews()).toHaveLength(1);
+  });
+
+  it('lists each pending referral with its score, band, reasons and the loan asked for', async () => {
+    const { hh, score, officer } = await scored(REFER_VALUES);
+    const referral = hh.decisions.record(officer, score.scoreId, {
+      decision: 'refer',
+      reasonCodes: ['income-not-verified'],
+    });
+    const [pending] = hh.decisions.pendingReviews();
+    expect(PendingReferral.parse(pending)).toEqual(pending);
+    expect(pending).toMatchObject({
+      decisionId: referral.decisionId,
+      score: score.score,
+      band: score.band,
+      probabilityOfDefault: score.probabilityOfDefault,
+      reasons: score.reasons,
+      requestedAmount: REFER_VALUES.requestedAmount,
+      termMonths: REFER_VALUES.termMonths,
+    });
   });
 });

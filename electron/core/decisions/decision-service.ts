@@ -6,14 +6,22 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Role } from '../../../shared/domain/roles';
-import type { DecisionView } from '../../../shared/ipc/scoring';
+import type { OverrideReason } from '../../../shared/domain/decisions';
+import type { DecisionView, PendingReferralView } from '../../../shared/ipc/scoring';
 import type { ApplicantService } from '../applicants/applicant-service';
 import type { Clock } from '../clock';
 import { decisions, scores } from '../db/schema';
 import { NexisError } from '../errors';
 import type { Store } from '../store';
 import { viewOf } from '../scoring/scoring-service';
-import { checkOverride, checkReasonCodes, nameTokensOf, overrideRequired, type DecisionInput } from './decision-rules';
+import {
+  checkOverride,
+  checkReasonCodes,
+  checkReviewNote,
+  nameTokensOf,
+  overrideRequired,
+  type DecisionInput,
+} from './decision-rules';
 
 export type DecisionRow = typeof decisions.$inferSelect;
 
@@ -23,6 +31,15 @@ export interface Actor {
 }
 
 type Kind = DecisionView['kind'];
+
+/**
+ * The `override_reason` column holds the decision's written reason as JSON: the override reason when the decision
+ * departs from the policy (else null) and the note (an override note, or a supervisor's reason for a review).
+ */
+interface StoredReason {
+  readonly reason: OverrideReason | null;
+  readonly note: string | null;
+}
 
 export class DecisionService {
   readonly #store: Store;
@@ -90,7 +107,10 @@ export class DecisionService {
           'A referral must be reviewed by another supervisor than the one who made it.',
         );
       }
-      return this.#insert(actor, this.#score(previous.scoreId), input, previous, 'review');
+      // One written reason serves the review and, when the review departs from the policy, its override.
+      const override =
+        input.override === undefined ? undefined : { ...input.override, note: input.override.note ?? input.note };
+      return this.#insert(actor, this.#score(previous.scoreId), { ...input, override }, previous, 'review');
     });
   }
 
@@ -117,7 +137,7 @@ export class DecisionService {
     return this.list(applicantId).find((d) => d.supersededBy === null) ?? null;
   }
 
-  pendingReviews(): DecisionView[] {
+  pendingReviews(): PendingReferralView[] {
     // NOT IN over a list holding NULL matches nothing, so initial decisions (supersedes NULL) are left out.
     const superseding = this.#store.db
       .select({ id: decisions.supersedes })
@@ -131,7 +151,24 @@ export class DecisionService {
         .orderBy(decisions.createdAt)
         .all(),
     );
-    return rows.map((row) => this.#view(row));
+    return rows.map((row) => {
+      const score = this.#store.read(() => this.#score(row.scoreId));
+      const view = viewOf(score);
+      const inputs = JSON.parse(score.inputs) as Record<string, unknown>;
+      const numberOf = (key: string): number | null => {
+        const value = inputs[key];
+        return typeof value === 'number' ? value : null;
+      };
+      return {
+        ...this.#view(row),
+        score: view.score,
+        band: view.band,
+        probabilityOfDefault: view.probabilityOfDefault,
+        reasons: view.reasons,
+        requestedAmount: numberOf('requestedAmount'),
+        termMonths: numberOf('termMonths'),
+      };
+    });
   }
 
   #insert(
@@ -149,11 +186,14 @@ export class DecisionService {
     );
     const required = overrideRequired(input.decision, score.outcome, kind === 'review' && score.outcome === 'refer');
     const nameTokens =
-      input.override?.note === undefined
+      input.override?.note === undefined && input.note === undefined
         ? []
         : nameTokensOf(this.#applicants.personal(applicant.id, ['fullName'])?.fullName);
     checkOverride(input, required, nameTokens);
-    const note = input.override?.note?.trim();
+    const written = kind === 'review' ? checkReviewNote(input.note, nameTokens) : input.override?.note?.trim();
+    const note = written === '' || written === undefined ? null : written;
+    const stored: StoredReason | null =
+      input.override === undefined && note === null ? null : { reason: input.override?.reason ?? null, note };
     const row: DecisionRow = {
       id: `DC-${randomBytes(8).toString('hex').toUpperCase()}`,
       scoreId: score.id,
@@ -163,10 +203,7 @@ export class DecisionService {
       decision: input.decision,
       policyOutcome: score.outcome,
       reasonCodes: JSON.stringify(input.reasonCodes),
-      overrideReason:
-        input.override === undefined
-          ? null
-          : JSON.stringify({ reason: input.override.reason, note: note === '' || note === undefined ? null : note }),
+      overrideReason: stored === null ? null : JSON.stringify(stored),
       supersedes: previous?.id ?? null,
     };
     this.#store.db.insert(decisions).values(row).run();
@@ -233,8 +270,7 @@ export class DecisionService {
               .where(eq(decisions.id, row.supersedes ?? ''))
               .get(),
           );
-    const override =
-      row.overrideReason === null ? null : (JSON.parse(row.overrideReason) as NonNullable<DecisionView['override']>);
+    const stored = row.overrideReason === null ? null : (JSON.parse(row.overrideReason) as StoredReason);
     return {
       decisionId: row.id,
       scoreId: row.scoreId,
@@ -244,7 +280,8 @@ export class DecisionService {
       decision: row.decision,
       policyOutcome: row.policyOutcome,
       reasonCodes: JSON.parse(row.reasonCodes) as string[],
-      override,
+      override: stored?.reason ? { reason: stored.reason, note: stored.note } : null,
+      note: stored?.note ?? null,
       supersedes: row.supersedes,
       supersededBy: next?.id ?? null,
       kind: previous === undefined ? 'initial' : previous.decision === 'refer' ? 'review' : 'correction',

@@ -102,7 +102,9 @@ describe('scoring IPC contract', () => {
           .toString(),
     ).toBe('%PDF-');
     expect((await dispatch(hh, ctx, 'decisions:pendingReviews', {})).ok).toBe(true);
-    expect(await dispatch(hh, ctx, 'decisions:review', { decisionId, decision: 'approve', reasonCodes: [] })).toEqual({
+    expect(
+      await dispatch(hh, ctx, 'decisions:review', { decisionId, decision: 'approve', reasonCodes: [], note: 'Seen.' }),
+    ).toEqual({
       ok: false,
       code: 'FORBIDDEN',
     });

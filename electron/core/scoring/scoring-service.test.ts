@@ -66,6 +66,25 @@ describe('ScoringService.score', () => {
     expect(view.plan.modelHash).toBe(view.modelHash);
     expect(view.plan.targets.map((t) => t.kind)).toEqual(['next-band', 'approval']);
 
+    // One reference point (issue 15): the chart's bars are points lost against the best attainable values, they
+    // add up to the raw score from the best attainable one, and every reason is one of the largest red bars.
+    const attribution = view.attribution;
+    expect(attribution?.reference).toBe('best-attainable');
+    const bars = new Map(attribution?.factors.map((f) => [f.feature, f.points]));
+    expect(bars.size).toBe(manifest.spec.features.length);
+    const total = (attribution?.factors ?? []).reduce((s, f) => s + f.points, attribution?.bestPoints ?? 0);
+    expect(total).toBeCloseTo(view.rawScore, 6);
+    for (const reason of view.reasons) {
+      expect(bars.get(reason.feature)).toBeCloseTo(-reason.pointsLost, 9);
+    }
+    // Plan steps carry shillings; income shares use the applicant's own inflow.
+    for (const step of view.plan.targets.flatMap((t) => t.steps)) {
+      expect(step.gainPoints).toBeGreaterThanOrEqual(1);
+      if (step.feature === 'savingsRate' || step.feature === 'debtToIncome') {
+        expect(step.money?.from).toBeCloseTo(step.from * DECLINE_VALUES.mobileMoneyInflowAvg, 6);
+      }
+    }
+
     // Stored exactly as returned, input vector in clear JSON (pseudonymous) for replay.
     expect(hh.scoring.latest(applicantId)).toEqual(view);
     const row = hh.scoring.row(view.scoreId);

@@ -59,6 +59,11 @@ export function explanationOf(result: ScoreResult): ScoreExplanation {
       logit: c.logit,
       points: c.points,
     })),
+    attribution: {
+      reference: result.attribution.reference,
+      bestPoints: result.attribution.bestPoints,
+      factors: result.attribution.factors.map((f) => ({ feature: f.feature, points: f.points })),
+    },
     reasons: result.reasons.map((r) => ({
       feature: r.feature,
       pointsLost: r.pointsLost,

@@ -162,15 +162,45 @@ export const BehaviouralRecord = z.strictObject({
 });
 export type BehaviouralRecord = z.infer<typeof BehaviouralRecord>;
 
+/**
+ * Where an applicant stands in the officer's day: consent missing, behavioural data to capture, data to score,
+ * a score to decide on, a referral awaiting a supervisor, decided, or erased.
+ */
+export const APPLICANT_STAGES = [
+  'no-consent',
+  'capture',
+  'score',
+  'decide',
+  'awaiting-supervisor',
+  'decided',
+  'erased',
+] as const;
+export type ApplicantStage = (typeof APPLICANT_STAGES)[number];
+
 export const ApplicantSummary = z.strictObject({
   applicantId: z.string(),
   maskedName: z.string(),
   maskedPhone: z.string(),
   status: z.enum(['active', 'erased']),
   createdAt: IsoTimestamp,
+  createdBy: z.string(),
   scoringConsent: z.boolean(),
+  stage: z.enum(APPLICANT_STAGES),
+  /** The latest score and its band; null before the first score. */
+  score: z.number().int().nullable(),
+  band: z.string().nullable(),
+  decision: z.enum(['approve', 'decline', 'refer']).nullable(),
 });
 export type ApplicantSummary = z.infer<typeof ApplicantSummary>;
+
+/** An applicant already registered with the same national id or phone number as the one being registered. */
+export const PossibleDuplicate = z.strictObject({
+  applicantId: z.string(),
+  maskedName: z.string(),
+  createdAt: IsoTimestamp,
+  matchedOn: z.array(z.enum(['nationalId', 'phone'])).min(1),
+});
+export type PossibleDuplicate = z.infer<typeof PossibleDuplicate>;
 
 export const ApplicantDetail = z.strictObject({
   applicantId: z.string(),
@@ -212,9 +242,18 @@ export const applicantsChannels = defineChannels('applicants', {
     access: LENDING,
     summary: 'Records the consent, then registers the applicant with encrypted personal data',
   },
+  'applicants:duplicates': {
+    // Loose on purpose: the check runs on what the officer typed, before the form's own rules are met.
+    input: z.strictObject({ phone: z.string().max(40), nationalId: z.string().max(40) }),
+    output: z.array(PossibleDuplicate),
+    access: LENDING,
+    summary: 'Applicants already registered with this national id or phone number (blind index: no bulk decryption)',
+  },
   'applicants:list': {
     input: z.strictObject({
       query: z.string().max(100).optional(),
+      /** Only the applicants the signed-in officer registered: their own queue. */
+      mine: z.boolean().optional(),
       page: z.number().int().min(1).max(100_000),
       pageSize: z.number().int().min(1).max(200),
     }),

@@ -6,7 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { and, count, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import { applicantIdFromBytes, normaliseApplicantId } from '../../../shared/domain/applicant-id';
 import { LEGAL_AGE_YEARS, REQUIRED_PURPOSE } from '../../../shared/domain/consent';
-import type { ApplicantSummary, ConsentInput, PersonalData, PersonalField } from '../../../shared/ipc/applicants';
+import type {
+  ApplicantSummary,
+  ConsentInput,
+  PersonalData,
+  PersonalField,
+  PossibleDuplicate,
+} from '../../../shared/ipc/applicants';
 import { PERSONAL_FIELDS } from '../../../shared/ipc/applicants';
 import { applicantKeys, applicantPii, applicants, applicantSearch } from '../db/schema';
 import { NexisError } from '../errors';
@@ -14,7 +20,9 @@ import type { Clock } from '../clock';
 import type { Store } from '../store';
 import type { ConsentService } from '../consent/consent-service';
 import type { SettingsService } from '../system/settings-service';
+import { progressOf } from './applicant-progress';
 import { BlindIndex } from './blind-index';
+import { upgradeBlindIndex } from './index-upgrade';
 import type { PiiKeys } from './key-material';
 import { fieldAad, newDataKey, open, seal, wrapAad } from './pii-crypto';
 import { MASKED, maskEmail, maskName, maskNationalId, maskPhone } from './masking';
@@ -45,6 +53,58 @@ export class ApplicantService {
     this.#index = new BlindIndex(keys.indexKey);
     this.#consent = consent;
     this.#settings = settings;
+    // Before any search: tokens stored under older normalisation rules would no longer be found.
+    upgradeBlindIndex(store, this.#index, (applicantId) => {
+      const p = this.personal(applicantId, ['fullName', 'phone', 'nationalId']);
+      return p === null ? null : { fullName: p.fullName ?? '', phone: p.phone ?? '', nationalId: p.nationalId ?? '' };
+    });
+  }
+
+  /**
+   * Applicants already registered with this national id or phone number, whatever way either was written: exact
+   * blind-index tokens, so nothing is decrypted but the names of the few matches (shown masked).
+   */
+  possibleDuplicates(person: { phone: string; nationalId: string }): PossibleDuplicate[] {
+    const byToken = new Map<string, 'nationalId' | 'phone'>();
+    const nid = this.#index.nationalIdToken(person.nationalId);
+    const phone = this.#index.phoneNumberToken(person.phone);
+    if (nid !== null) {
+      byToken.set(nid, 'nationalId');
+    }
+    if (phone !== null) {
+      byToken.set(phone, 'phone');
+    }
+    if (byToken.size === 0) {
+      return [];
+    }
+    return this.#store.read(() => {
+      const hits = this.#store.db
+        .select({ token: applicantSearch.token, applicantId: applicantSearch.applicantId })
+        .from(applicantSearch)
+        .where(inArray(applicantSearch.token, [...byToken.keys()]))
+        .all();
+      const matched = new Map<string, Set<'nationalId' | 'phone'>>();
+      for (const hit of hits) {
+        const on = byToken.get(hit.token);
+        if (on !== undefined) {
+          matched.set(hit.applicantId, (matched.get(hit.applicantId) ?? new Set()).add(on));
+        }
+      }
+      const out: PossibleDuplicate[] = [];
+      for (const [applicantId, on] of matched) {
+        const row = this.get(applicantId);
+        const p = row.status === 'active' ? this.personal(applicantId, ['fullName']) : null;
+        if (p !== null) {
+          out.push({
+            applicantId,
+            maskedName: maskName(p.fullName ?? ''),
+            createdAt: row.createdAt,
+            matchedOn: (['nationalId', 'phone'] as const).filter((f) => on.has(f)),
+          });
+        }
+      }
+      return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    });
   }
 
   register(
@@ -193,13 +253,22 @@ export class ApplicantService {
     return value;
   }
 
-  /** Lists newest first; a query searches ids by prefix, or names and phones through the blind index. */
-  list(query: string | undefined, page: number, pageSize: number): { items: ApplicantSummary[]; total: number } {
+  /**
+   * Lists newest first; a query searches ids by prefix, or names and phones through the blind index; `registeredBy`
+   * keeps one officer's applicants (their queue). Each row says where the applicant stands and the latest score.
+   */
+  list(
+    query: string | undefined,
+    page: number,
+    pageSize: number,
+    registeredBy?: string,
+  ): { items: ApplicantSummary[]; total: number } {
     const db = this.#store.db;
-    const where = this.#searchCondition(query);
-    if (where === 'none') {
+    const search = this.#searchCondition(query);
+    if (search === 'none') {
       return { items: [], total: 0 };
     }
+    const where = registeredBy === undefined ? search : and(search, eq(applicants.createdBy, registeredBy));
     return this.#store.read(() => {
       const total = db.select({ n: count() }).from(applicants).where(where).get()?.n ?? 0;
       const rows = db
@@ -212,13 +281,16 @@ export class ApplicantService {
         .all();
       const items = rows.map((row): ApplicantSummary => {
         const p = row.status === 'active' ? this.personal(row.id, ['fullName', 'phone']) : null;
+        const scoringConsent = this.#consent.isActive(row.id, REQUIRED_PURPOSE);
         return {
           applicantId: row.id,
           maskedName: p ? maskName(p.fullName ?? '') : '(erased)',
           maskedPhone: p ? maskPhone(p.phone ?? '') : '',
           status: row.status,
           createdAt: row.createdAt,
-          scoringConsent: this.#consent.isActive(row.id, REQUIRED_PURPOSE),
+          createdBy: row.createdBy,
+          scoringConsent,
+          ...progressOf(db, row.id, { status: row.status, scoringConsent }),
         };
       });
       return { items, total };

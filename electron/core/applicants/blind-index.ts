@@ -1,9 +1,19 @@
 /**
  * Blind index for search without decryption: keyed HMAC-SHA256 tokens (truncated to 128 bits) of name-word prefixes,
- * phone-number suffixes and the national id. The tokens reveal nothing without the index key, which lives in the
- * encrypted database; a search computes the same tokens for the query and matches them with an index lookup.
+ * phone-number suffixes, the whole phone number and the national id, each over a normalised value (a phone number in
+ * E.164 form, whatever way it was written). The tokens reveal nothing without the index key, which lives in the
+ * encrypted database; a search or a duplicate check computes the same tokens and matches them with an index lookup.
  */
 import { createHmac } from 'node:crypto';
+import { canonicalPhoneDigits } from './phone';
+
+/**
+ * The version of the token rules. Raise it whenever a normalisation changes: the applicant service then recomputes
+ * the stored tokens once (index-upgrade.ts), or old rows would no longer be found. 1: raw phone digits; 2: E.164.
+ */
+export const BLIND_INDEX_VERSION = 2;
+
+export type TokenKind = 'name' | 'phone' | 'phone-number' | 'nid';
 
 const MIN_PREFIX = 2;
 const MAX_PREFIX = 12;
@@ -18,9 +28,13 @@ export function normaliseName(name: string): string[] {
     .filter((w) => w.length > 0);
 }
 
+/** The digits a phone number is indexed by: its E.164 digits when it is a valid number, else the digits written. */
 export function normalisePhone(phone: string): string {
-  return phone.replace(/\D/g, '');
+  return canonicalPhoneDigits(phone) ?? phone.replace(/\D/g, '');
 }
+
+/** Text that reads as a phone number or its end: digits with the separators people write (`+`, spaces, dashes…). */
+const PHONE_LIKE = /^[+\d\s\-().]+$/;
 
 export function normaliseNationalId(id: string): string {
   return id.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
@@ -33,7 +47,7 @@ export class BlindIndex {
     this.#key = key;
   }
 
-  token(kind: 'name' | 'phone' | 'nid', value: string): string {
+  token(kind: TokenKind, value: string): string {
     return createHmac('sha256', this.#key).update(`${kind}\u0000${value}`).digest('hex').slice(0, 32);
   }
 
@@ -49,8 +63,27 @@ export class BlindIndex {
     for (let n = MIN_PHONE_SUFFIX; n <= digits.length; n += 1) {
       tokens.add(this.token('phone', digits.slice(-n)));
     }
+    const whole = this.phoneNumberToken(person.phone);
+    if (whole !== null) {
+      tokens.add(whole);
+    }
     tokens.add(this.token('nid', normaliseNationalId(person.nationalId)));
     return [...tokens];
+  }
+
+  /**
+   * The exact token of a whole, valid phone number (null otherwise). Kept apart from the suffix tokens so a duplicate
+   * check matches the same number only, not a longer foreign number that happens to end in the same digits.
+   */
+  phoneNumberToken(phone: string): string | null {
+    const canonical = canonicalPhoneDigits(phone);
+    return canonical === null ? null : this.token('phone-number', canonical);
+  }
+
+  /** The exact token of a national id, or null when too short to be one. */
+  nationalIdToken(nationalId: string): string | null {
+    const nid = normaliseNationalId(nationalId);
+    return nid.length >= 5 ? this.token('nid', nid) : null;
   }
 
   /**
@@ -59,9 +92,12 @@ export class BlindIndex {
    */
   queryTokens(query: string): { all: string[] } | { any: string[] } | null {
     const trimmed = query.trim();
-    const digits = normalisePhone(trimmed);
-    if (/^[+\d\s-]+$/.test(trimmed) && digits.length >= MIN_PHONE_SUFFIX) {
-      return { any: [this.token('phone', digits), this.token('nid', normaliseNationalId(trimmed))] };
+    const written = trimmed.replace(/\D/g, '');
+    if (PHONE_LIKE.test(trimmed) && written.length >= MIN_PHONE_SUFFIX) {
+      // A whole number in any written form finds the one number; fewer digits are the end of a number (or an id).
+      const whole = this.phoneNumberToken(trimmed);
+      const any = [this.token('phone', written), this.token('nid', normaliseNationalId(trimmed))];
+      return { any: whole === null ? any : [whole, ...any] };
     }
     const words = normaliseName(trimmed).filter((w) => w.length >= MIN_PREFIX);
     if (words.length > 0) {

@@ -123,7 +123,9 @@ export function createHandlers(ws: WorkstationServices): Handlers {
     'system:updateOrganisation': (ctx, input) => ws.settings.updateOrganisation(requireOfficer(ctx).id, input),
     'applicants:register': (ctx, input) =>
       ws.applicants.register(requireOfficer(ctx).id, input.personal, input.consent),
-    'applicants:list': (_ctx, input) => ws.applicants.list(input.query, input.page, input.pageSize),
+    'applicants:duplicates': (_ctx, input) => ws.applicants.possibleDuplicates(input),
+    'applicants:list': (ctx, input) =>
+      ws.applicants.list(input.query, input.page, input.pageSize, input.mine ? requireOfficer(ctx).id : undefined),
     'applicants:get': (_ctx, input) => ws.applicantDetail(input.applicantId),
     'applicants:reveal': (ctx, input) => ({
       field: input.field,

@@ -19,6 +19,7 @@ import type { ScryptCost } from './officers/passwords';
 import { SessionManager } from './sessions/session-manager';
 import { writeBackup } from './system/backup';
 import { loadOrCreateDeviceKey } from './system/device-identity';
+import { fileDeviceKeyCustody, type DeviceKeyCustody } from './crypto/device-key-custody';
 import { SettingsService } from './system/settings-service';
 import { Store } from './store';
 import type { WorkstationServices } from './workstation-services';
@@ -45,6 +46,8 @@ export interface WorkstationOptions {
   readonly dataDir: string;
   /** 32-byte database key (safeStorage in Electron; NEXIS_DB_KEY or a key file under Node). */
   readonly dbKey: Uint8Array;
+  /** Custody of the device's audit signing key, outside the database (default: a 0600 file in `dataDir`). */
+  readonly deviceKeyCustody?: DeviceKeyCustody;
   readonly clock?: Clock;
   /** A signed checkpoint every N audit entries. */
   readonly checkpointEvery?: number;
@@ -99,7 +102,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   let deviceKey: ReturnType<typeof loadOrCreateDeviceKey>;
   let piiKeys: ReturnType<typeof loadOrCreatePiiKeys>;
   try {
-    deviceKey = loadOrCreateDeviceKey(sqlite, db);
+    deviceKey = loadOrCreateDeviceKey(sqlite, db, options.deviceKeyCustody ?? fileDeviceKeyCustody(options.dataDir));
     piiKeys = loadOrCreatePiiKeys(sqlite, db);
   } catch (error) {
     sqlite.close();

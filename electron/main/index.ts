@@ -9,7 +9,7 @@ import { createWorkstation, type Workstation } from '../core/workstation';
 import { DATABASE_FILE } from '../core/db/keys';
 import { createJsonLogger } from '../core/log';
 import { isNexisError } from '../core/errors';
-import { loadOrCreateDbKey } from './key-custody';
+import { loadOrCreateDbKey, safeStorageDeviceKeyCustody } from './key-custody';
 import { createMainWindow } from './window';
 import { registerIpc } from './ipc';
 
@@ -34,6 +34,7 @@ async function start(): Promise<void> {
     ws = createWorkstation({
       dataDir,
       dbKey: key,
+      deviceKeyCustody: safeStorageDeviceKeyCustody(dataDir),
       appVersion: app.getVersion(),
       logger: log,
       migrationsDir: app.isPackaged

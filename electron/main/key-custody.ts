@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { dialog, safeStorage } from 'electron';
 import { NexisError } from '../core/errors';
 import { parseHexKey } from '../core/db/keys';
+import { parseStoredDeviceKey, writeSecretFile, type DeviceKeyCustody } from '../core/crypto/device-key-custody';
 
 const WRAPPED_KEY_FILE = 'db-key.safestorage';
+const WRAPPED_DEVICE_KEY_FILE = 'device-signing-key.safestorage';
 const POLICY_FILE = 'keystore-policy.json';
 
 async function confirmWeakBackend(userDataDir: string): Promise<boolean> {
@@ -67,4 +69,21 @@ export async function loadOrCreateDbKey(userDataDir: string, databaseExists: boo
   const key = randomBytes(32);
   writeFileSync(wrappedFile, safeStorage.encryptString(key.toString('hex')), { mode: 0o600, flag: 'wx' });
   return key;
+}
+
+/**
+ * The device's audit signing key, wrapped by the OS key store in its own file: the database key alone (or a copy
+ * of the database with it) does not give the power to re-sign the audit chain. Call after `loadOrCreateDbKey`,
+ * which has checked that a secure key store is available.
+ */
+export function safeStorageDeviceKeyCustody(userDataDir: string): DeviceKeyCustody {
+  const file = join(userDataDir, WRAPPED_DEVICE_KEY_FILE);
+  return {
+    location: file,
+    load: () =>
+      existsSync(file)
+        ? parseStoredDeviceKey(safeStorage.decryptString(readFileSync(file)), 'The wrapped device signing key')
+        : null,
+    create: (key) => writeSecretFile(file, safeStorage.encryptString(key.privateKeyPkcs8)),
+  };
 }

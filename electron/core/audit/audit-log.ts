@@ -14,6 +14,7 @@ import {
 import { NexisError, withAuditChainErrors } from '../errors';
 import type { Clock } from '../clock';
 import type { DeviceKey } from '../crypto/device-key';
+import { MAX_CHECKPOINT_GAP } from './verify';
 
 export interface AuditAppend {
   /** Officer id, `system`, or `anonymous`: never a name. */
@@ -49,10 +50,11 @@ export class AuditLog {
   readonly #headStmt;
   readonly #insertStmt;
   readonly #checkpointStmt;
+  readonly #checkpointAtStmt;
 
   constructor(sqlite: SqliteConnection, clock: Clock, deviceKey: DeviceKey, checkpointEvery: number) {
-    if (!Number.isInteger(checkpointEvery) || checkpointEvery < 1) {
-      throw new NexisError('INTERNAL', 'checkpointEvery must be a positive integer');
+    if (!Number.isInteger(checkpointEvery) || checkpointEvery < 1 || checkpointEvery > MAX_CHECKPOINT_GAP) {
+      throw new NexisError('INTERNAL', `checkpointEvery must be a whole number from 1 to ${MAX_CHECKPOINT_GAP}`);
     }
     this.#sqlite = sqlite;
     this.#clock = clock;
@@ -63,6 +65,9 @@ export class AuditLog {
     );
     this.#insertStmt = sqlite.prepare(
       'INSERT INTO audit_log (seq, ts, actor, action, subject, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.#checkpointAtStmt = sqlite.prepare<[number], { seq: number }>(
+      'SELECT seq FROM audit_checkpoints WHERE seq = ?',
     );
     this.#checkpointStmt = sqlite.prepare(
       'INSERT INTO audit_checkpoints (seq, head_hash, device_id, public_key, signature, signed_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -111,6 +116,19 @@ export class AuditLog {
       this.#signCheckpoint(record.seq, hash, record.ts);
     }
     return { ...record, hash };
+  }
+
+  /**
+   * Signs a checkpoint at the head unless one is there already; call inside a transaction. Sync calls it before
+   * every push, so the entries that rest on this device's key alone (not yet countersigned) stay few.
+   */
+  checkpointHead(): boolean {
+    const head = this.head();
+    if (head.seq === 0 || this.#checkpointAtStmt.get(head.seq) !== undefined) {
+      return false;
+    }
+    this.#signCheckpoint(head.seq, head.hash, this.#clock.now().toISOString());
+    return true;
   }
 
   #signCheckpoint(seq: number, headHash: string, ts: string): void {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createTempWorkstation, type TempWorkstation } from '../testing/temp-workstation';
-import { verifyAuditChain } from './verify';
+import { MAX_CHECKPOINT_GAP, verifyAuditChain } from './verify';
 
 let temp: TempWorkstation | undefined;
 afterEach(() => {
@@ -40,6 +40,21 @@ describe('audit chain', () => {
   it('verifies an untouched chain with its signed checkpoints', async () => {
     temp = withEntries(35);
     expect(await verify(temp)).toMatchObject({ ok: true, entries: 35, headSeq: 35, checkpoints: 3 });
+  });
+
+  it('reports checkpoints removed from a stretch longer than the signing period allows', async () => {
+    temp = withEntries(MAX_CHECKPOINT_GAP + 20);
+    expect(await verify(temp)).toMatchObject({ ok: true });
+    tamper(temp, 'DELETE FROM audit_checkpoints');
+    expect(await verify(temp)).toMatchObject({
+      ok: false,
+      firstBadSeq: MAX_CHECKPOINT_GAP + 1,
+      reason: expect.stringContaining('covered by no signed checkpoint') as unknown,
+    });
+  });
+
+  it('refuses a signing period longer than verification accepts', () => {
+    expect(() => createTempWorkstation({ checkpointEvery: MAX_CHECKPOINT_GAP + 1 })).toThrow(/checkpointEvery/);
   });
 
   it('refuses UPDATE and DELETE through SQL while the triggers stand', () => {

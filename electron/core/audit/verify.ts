@@ -35,6 +35,13 @@ export interface IntegritySource {
   readonly key: Uint8Array;
 }
 
+/**
+ * The device signs a checkpoint at least every this many entries (audit-log.ts refuses a larger period), and at the
+ * head before every push. A longer stretch without one means checkpoints were removed, e.g. to hide a rewrite of
+ * entries the device key would otherwise have sealed.
+ */
+export const MAX_CHECKPOINT_GAP = 500;
+
 /** Below this many entries the page check runs inline: a worker's start-up would cost more than it saves. */
 const PARALLEL_THRESHOLD = 50_000;
 
@@ -90,5 +97,21 @@ function verify(sqlite: SqliteConnection, device: VerifyOptions): ChainVerificat
       'SELECT seq, ts, actor, action, subject, payload, prev_hash AS prevHash, hash FROM audit_log ORDER BY seq',
     )
     .iterate();
-  return walkChain(entries, checkpoints, trust);
+  const walked = walkChain(entries, checkpoints, trust);
+  if (!walked.ok) {
+    return walked;
+  }
+  let sealed = 0;
+  for (const seq of [...checkpoints.map((c) => c.seq), walked.headSeq]) {
+    if (seq - sealed > MAX_CHECKPOINT_GAP) {
+      return {
+        ok: false,
+        firstBadSeq: sealed + MAX_CHECKPOINT_GAP + 1,
+        reason: `entries ${sealed + 1}-${seq} are covered by no signed checkpoint (the device signs one at least every ${MAX_CHECKPOINT_GAP} entries): checkpoints were removed`,
+        entries: sealed,
+      };
+    }
+    sealed = seq;
+  }
+  return walked;
 }

@@ -2,52 +2,36 @@
  * Admin command line on the core: `npm run nexis -- <command> [--data <dir>]`.
  * The database key comes from NEXIS_DB_KEY or the key file (see electron/core/db/keys.ts).
  *
- *   verify-audit            read-only: integrity of every page, then the hash chain and signed checkpoints
+ *   verify-audit            read-only: integrity of every page, then the hash chain and signed checkpoints against
+ *                           the device key from outside the database [--device-key <file>] and, with
+ *                           [--server-key <file>]..., the latest central countersignature (cli/verify-audit.ts)
  *   backup                  encrypted online backup into <data>/backups/
  *   restore <backup-file>   checks a backup, then puts it in place (the app must be closed); the old file is kept
  *   replay <decision-id>    re-scores a decision's stored inputs with the model of its hash [--model <dir>]
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../db/open';
 import { DATABASE_FILE, resolveNodeDbKey } from '../db/keys';
-import { verifyAuditChain } from '../audit/verify';
-import { loadDeviceKey } from '../crypto/device-key';
-import { getMeta } from '../system/meta-store';
-import { isNexisError, NexisError } from '../errors';
+import { isNexisError } from '../errors';
 import { createWorkstation } from '../workstation';
 import { restoreBackup } from '../system/backup';
 import { runReplayCommand } from '../scoring/replay-command';
+import { verifyAuditCommand } from './verify-audit';
 
-const USAGE = `usage: npm run nexis -- <verify-audit | backup | restore <file> | replay <decision-id> [--model <dir>]> [--data <dir>]
-  --data <dir>   the workstation's data folder (default: $NEXIS_DATA_DIR or .nexis-data/harness)`;
+const USAGE = `usage: npm run nexis -- <command> [--data <dir>]
+  verify-audit [--device-key <file>] [--server-key <file>]...
+  backup | restore <file> | replay <decision-id> [--model <dir>]
+  --data <dir>         the workstation's data folder (default: $NEXIS_DATA_DIR or .nexis-data/harness)
+  --device-key <file>  the device's public key as the central server recorded it at enrolment (PEM or base64)
+  --server-key <file>  a trusted central server signing key (PEM or base64); repeat for rotated keys`;
 
-async function verifyAudit(dataDir: string): Promise<number> {
-  const key = resolveNodeDbKey({ dataDir });
-  const file = join(dataDir, DATABASE_FILE);
-  const { sqlite, db } = openDatabase({ file, key, create: false, readonly: true });
-  try {
-    const stored = getMeta(db, 'device.ed25519.pkcs8');
-    if (stored === undefined) {
-      throw new NexisError('NOT_FOUND', 'The database has no device key: it was never initialised by the workstation.');
-    }
-    const device = loadDeviceKey({ privateKeyPkcs8: stored });
-    const started = performance.now();
-    const result = await verifyAuditChain(sqlite, device, { file, key });
-    const ms = (performance.now() - started).toFixed(0);
-    if (result.ok) {
-      console.log(
-        `audit chain OK: ${result.entries} entries, ${result.checkpoints} signed checkpoints, head ${result.headHash} (${ms} ms)`,
-      );
-      console.log(`device ${device.deviceId}`);
-      return 0;
-    }
-    console.log(`audit chain BROKEN at sequence ${result.firstBadSeq}: ${result.reason}`);
-    console.log(`${result.entries} entries verified before it (${ms} ms)`);
-    return 1;
-  } finally {
-    sqlite.close();
-  }
+function verifyAudit(dataDir: string, deviceKey?: string, serverKeys?: readonly string[]): Promise<number> {
+  return verifyAuditCommand({
+    dataDir,
+    ...(deviceKey === undefined ? {} : { deviceKeyFile: resolve(deviceKey) }),
+    ...(serverKeys === undefined ? {} : { serverKeyFiles: serverKeys.map((f) => resolve(f)) }),
+    write: (line) => console.log(line),
+  });
 }
 
 function backup(dataDir: string): number {
@@ -76,14 +60,19 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { data: { type: 'string' }, model: { type: 'string' } },
+    options: {
+      data: { type: 'string' },
+      model: { type: 'string' },
+      'device-key': { type: 'string' },
+      'server-key': { type: 'string', multiple: true },
+    },
   });
   const dataDir = resolve(values.data ?? process.env.NEXIS_DATA_DIR ?? join('.nexis-data', 'harness'));
   const [command, ...rest] = positionals;
   try {
     switch (command) {
       case 'verify-audit':
-        return await verifyAudit(dataDir);
+        return await verifyAudit(dataDir, values['device-key'], values['server-key']);
       case 'backup':
         return backup(dataDir);
       case 'restore':

@@ -1,6 +1,6 @@
 /**
  * The device's Ed25519 identity: signs audit checkpoints (and later sync requests and consent receipts).
- * The private key lives in the encrypted database's meta table, so it is as protected as the data it signs.
+ * The private key is kept outside the database it signs (device-key-custody.ts); the database records the public half.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { deviceIdFor } from '../../../audit-chain';

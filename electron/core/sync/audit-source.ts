@@ -17,6 +17,9 @@ export function auditChainSource(store: Store): ChainSource {
     head: () => store.read(() => store.audit.head()),
     entriesAfter: (seq, limit) => store.read(() => after.all(seq, limit)),
     checkpointsBetween: (from, upTo) => store.read(() => checkpoints.all(from, upTo)),
+    sealHead: () => {
+      store.transaction(() => store.audit.checkpointHead());
+    },
     hashAt: (seq) => (seq === 0 ? GENESIS_HASH : store.read(() => at.get(seq)?.hash)),
   };
 }

@@ -35,6 +35,7 @@ export async function pushAll(
   let sent = 0;
   let stored = 0;
   let reported = false;
+  source.sealHead?.();
   for (let round = 0; round < 1_000_000; round += 1) {
     const acked = state.ackedSeq;
     const entries = batch(source, attachmentFor, acked, options);

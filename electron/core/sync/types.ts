@@ -14,6 +14,8 @@ export interface ChainSource {
   entriesAfter(after: number, limit: number): AuditRecord[];
   /** Signed checkpoints with `after` < seq ≤ `upTo`, ascending. */
   checkpointsBetween(after: number, upTo: number): { seq: number; headHash: string; signature: string }[];
+  /** Signs a checkpoint at the head if it has none, so the push carries one for the server to countersign. */
+  sealHead?(): void;
   hashAt(seq: number): string | undefined;
 }
 

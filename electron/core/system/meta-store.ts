@@ -10,3 +10,7 @@ export function getMeta(db: NexisDb, key: string): string | undefined {
 export function setMeta(db: NexisDb, key: string, value: string): void {
   db.insert(meta).values({ key, value }).onConflictDoUpdate({ target: meta.key, set: { value } }).run();
 }
+
+export function deleteMeta(db: NexisDb, key: string): void {
+  db.delete(meta).where(eq(meta.key, key)).run();
+}

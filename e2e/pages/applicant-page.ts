@@ -30,21 +30,21 @@ export const PERSON: Person = {
   dateOfBirth: '1991-04-12',
 };
 
-/** A complete set of behavioural values (form labels → typed text). */
+/** A complete set of behavioural values (form labels → typed text, as an officer types them: grouped, in percent). */
 export const FORM_VALUES: Readonly<Record<string, string>> = {
-  'Average monthly mobile-money inflow': '25000',
+  'Average monthly mobile-money inflow': '25,000',
   'Inflow volatility': '0.3',
   'Months of mobile-money history': '36',
   'Utility bills paid on time (12 months)': '11',
   'Rent paid on time (12 months)': '12',
   'Airtime top-ups per month': '6',
-  'Average savings balance': '8000',
-  'Savings rate': '0.08',
-  'Existing debt-to-income': '0.2',
+  'Average savings balance': '8,000',
+  'Savings rate': '8',
+  'Existing debt-to-income': '20',
   'Number of active loans': '1',
   'Worst days past due (12 months)': '0',
   'Employment or business tenure': '48',
-  'Requested amount': '50000',
+  'Requested amount': '50,000',
   'Loan term': '12',
 };
 
@@ -101,7 +101,7 @@ export class ApplicantScreens {
       await field('Email').fill(person.email);
     }
     await field('National id').fill(person.nationalId);
-    await this.page.getByLabel('Date of birth').fill(person.dateOfBirth);
+    await field('Date of birth').fill(person.dateOfBirth);
     await this.page.getByRole('button', { name: 'Continue to consent' }).click();
     await expect(this.page.getByTestId('consent-notice')).toContainText('Consent to the use of your information');
     if (options.language === 'Kiswahili') {

@@ -4,6 +4,14 @@ import { IsoTimestamp } from './common';
 import { APPLICANT_ID_PATTERN, isValidApplicantId } from '../domain/applicant-id';
 import { CONSENT_LANGUAGES, CONSENT_PURPOSES, RETENTION_MONTHS } from '../domain/consent';
 import { AuditEntryView } from './audit';
+import {
+  AddressSchema,
+  DateOfBirthSchema,
+  EmailSchema,
+  FullNameSchema,
+  NationalIdSchema,
+  PhoneSchema,
+} from '../rules/personal-data';
 
 export const ApplicantId = z
   .string()
@@ -13,24 +21,14 @@ export const ApplicantId = z
 export const PERSONAL_FIELDS = ['fullName', 'phone', 'email', 'nationalId', 'address', 'dateOfBirth'] as const;
 export type PersonalField = (typeof PERSONAL_FIELDS)[number];
 
+/** The formats and their messages live in shared/rules/personal-data.ts, shared with the registration form. */
 export const PersonalData = z.strictObject({
-  fullName: z
-    .string()
-    .trim()
-    .min(2, 'at least 2 characters')
-    .max(120, 'at most 120 characters')
-    .regex(/^[\p{L}\p{M}][\p{L}\p{M} .'-]*$/u, 'letters, spaces, apostrophes, dots and dashes only'),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^\+?[0-9][0-9 ]{7,18}$/, 'a phone number such as +254 712 345 678'),
-  email: z.email('not an email address').max(254).optional(),
-  nationalId: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9]{5,20}$/, '5 to 20 letters or digits'),
-  address: z.string().trim().max(200, 'at most 200 characters').optional(),
-  dateOfBirth: z.iso.date('a date as YYYY-MM-DD'),
+  fullName: FullNameSchema,
+  phone: PhoneSchema,
+  email: EmailSchema.optional(),
+  nationalId: NationalIdSchema,
+  address: AddressSchema.optional(),
+  dateOfBirth: DateOfBirthSchema,
 });
 export type PersonalData = z.infer<typeof PersonalData>;
 
@@ -234,6 +232,10 @@ export type StatementPreview = z.infer<typeof StatementPreview>;
 const LENDING = ['officer', 'supervisor'] as const;
 const READERS = ['officer', 'supervisor', 'auditor'] as const;
 const MAX_CSV_CHARS = 5 * 1024 * 1024;
+const StatementCsv = z
+  .string()
+  .min(1, 'Statement file: the file is empty. Export the statement again and choose the CSV file.')
+  .max(MAX_CSV_CHARS, 'Statement file: the file is larger than 5 MB. Export a shorter period (12 months is enough).');
 
 export const applicantsChannels = defineChannels('applicants', {
   'applicants:register': {
@@ -280,13 +282,13 @@ export const applicantsChannels = defineChannels('applicants', {
     summary: 'Stores behavioural data entered on the form (requires credit-scoring consent)',
   },
   'applicants:previewStatement': {
-    input: z.strictObject({ applicantId: ApplicantId, csv: z.string().min(1).max(MAX_CSV_CHARS) }),
+    input: z.strictObject({ applicantId: ApplicantId, csv: StatementCsv }),
     output: StatementPreview,
     access: LENDING,
     summary: 'Parses a statement CSV and shows the features derived from it, storing nothing',
   },
   'applicants:importStatement': {
-    input: z.strictObject({ applicantId: ApplicantId, csv: z.string().min(1).max(MAX_CSV_CHARS) }),
+    input: z.strictObject({ applicantId: ApplicantId, csv: StatementCsv }),
     output: BehaviouralRecord,
     access: LENDING,
     summary: 'Derives features from a statement CSV and stores only the derived features',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IDLE_TIMEOUT_RULE, numberFieldSchema } from '../rules/number-field';
 import { defineChannels } from './define';
 import { Empty, IsoTimestamp } from './common';
 
@@ -32,7 +33,7 @@ export const SystemStatus = z.strictObject({
 export type SystemStatus = z.infer<typeof SystemStatus>;
 
 export const Settings = z.strictObject({
-  idleTimeoutMinutes: z.number().int().min(1).max(120),
+  idleTimeoutMinutes: numberFieldSchema(IDLE_TIMEOUT_RULE),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { IsoTimeSchema } from './primitives';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from '../rules/accounts';
 
 export const ADMIN_ROLES = ['security-admin', 'release-manager', 'privacy-officer', 'auditor'] as const;
 export type AdminRole = (typeof ADMIN_ROLES)[number];
@@ -16,8 +17,9 @@ export const ADMIN_ROLE_LABELS: Record<AdminRole, string> = {
 /** Every role may read the console's views; the auditor may do nothing else. */
 export const ANY_ADMIN_ROLE: readonly AdminRole[] = ADMIN_ROLES;
 
-export const ADMIN_PASSWORD_MIN = 12;
-export const ADMIN_PASSWORD_MAX = 256;
+/** The workstation's password policy (shared/rules/accounts.ts) holds for central administrators too. */
+export const ADMIN_PASSWORD_MIN = PASSWORD_MIN_LENGTH;
+export const ADMIN_PASSWORD_MAX = PASSWORD_MAX_LENGTH;
 export const ADMIN_ID = /^ADM-[0-9A-Z]{16}$/;
 
 export const AdminIdSchema = z.string().regex(ADMIN_ID);
@@ -28,8 +30,13 @@ export const AdminUsernameSchema = z
   .regex(/^[a-z0-9._-]{3,32}$/, 'A user name has 3 to 32 letters, digits, dots, dashes or underscores.');
 export const AdminPasswordSchema = z
   .string()
-  .min(ADMIN_PASSWORD_MIN, `A password has at least ${ADMIN_PASSWORD_MIN} characters.`)
-  .max(ADMIN_PASSWORD_MAX);
+  .max(ADMIN_PASSWORD_MAX)
+  .superRefine((password, ctx) => {
+    const problem = passwordProblem(password, '');
+    if (problem !== null) {
+      ctx.addIssue({ code: 'custom', message: problem });
+    }
+  });
 export const TotpCodeSchema = z
   .string()
   .trim()

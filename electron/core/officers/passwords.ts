@@ -1,6 +1,7 @@
 /** scrypt password hashes in a self-describing format: `scrypt$N$r$p$salt$hash` (base64). */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { NexisError } from '../errors';
+import { PASSWORD_MIN_LENGTH, passwordProblem } from '../../../shared/rules/accounts';
 
 export interface ScryptCost {
   /** CPU/memory cost, a power of two. 2^15 takes ~100 ms and 32 MiB here. */
@@ -42,21 +43,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-export const MIN_PASSWORD_LENGTH = 12;
+/** The policy and its messages are shared with the forms and the central API (shared/rules/accounts.ts). */
+export const MIN_PASSWORD_LENGTH = PASSWORD_MIN_LENGTH;
 
-/**
- * Length over composition rules (NIST SP 800-63B): at least 12 characters, not the username, not one repeated
- * character. Returns the reason a person can act on, or null.
- */
 export function passwordPolicyProblem(password: string, username: string): string | null {
-  if ([...password].length < MIN_PASSWORD_LENGTH) {
-    return `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`;
-  }
-  if (password.toLowerCase().includes(username.toLowerCase())) {
-    return 'The password must not contain the username.';
-  }
-  if (new Set(password).size < 4) {
-    return 'The password is too simple: use at least four different characters.';
-  }
-  return null;
+  return passwordProblem(password, username);
 }

@@ -1,1 +1,1 @@
-export { describeError, errorCode, notifyError, notifySuccess, SESSION_ERROR_CODES } from './notify';
+export { describeError, errorCode, notifyError, notifySuccess, SESSION_ERROR_CODES, showInline } from './notify';

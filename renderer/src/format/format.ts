@@ -1,4 +1,5 @@
 /** Display formatting in the officer's locale: times, sizes, hashes. */
+import { DEFAULT_LOCALE, numberSymbols, type NumberSymbols } from '../../../shared/rules/numbers';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
@@ -69,4 +70,20 @@ export function formatRelativeMs(deltaMs: number): string {
 export function formatRelative(iso: string, now: number = Date.now()): string {
   const time = new Date(iso).getTime();
   return Number.isNaN(time) ? iso : formatRelativeMs(time - now);
+}
+
+/** The officer's locale for reading and writing numbers; Kenyan English when the browser does not say. */
+export function officerLocale(): string {
+  return typeof navigator !== 'undefined' && navigator.language !== '' ? navigator.language : DEFAULT_LOCALE;
+}
+
+let symbolsCache: { locale: string; symbols: NumberSymbols } | null = null;
+
+/** Group and decimal separators of the officer's locale, as the number fields read them. */
+export function officerNumberSymbols(): NumberSymbols {
+  const locale = officerLocale();
+  if (symbolsCache?.locale !== locale) {
+    symbolsCache = { locale, symbols: numberSymbols(locale) };
+  }
+  return symbolsCache.symbols;
 }

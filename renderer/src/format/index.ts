@@ -7,5 +7,7 @@ export {
   formatRelative,
   formatRelativeMs,
   localizeTimestamps,
+  officerLocale,
+  officerNumberSymbols,
   shortHash,
 } from './format';

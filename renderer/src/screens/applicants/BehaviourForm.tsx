@@ -1,16 +1,29 @@
-/** The behavioural data form, generated field by field from the feature specification (labels, units, ranges). */
-import { Badge, Button, Card, Group, NumberInput, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+/**
+ * The behavioural data form, generated field by field from the feature specification (labels, units, ranges).
+ * Fields are text, read by the shared locale parser: what the officer typed is either stored exactly as meant or
+ * refused with a message under the field; nothing is clamped or rounded on blur. Percent fields are typed in percent
+ * and stored as the share. Edits not yet saved are kept as a draft for the session, so a tab switch loses nothing.
+ */
+import { Alert, Badge, Button, Card, Group, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { useMemo, useState } from 'react';
 import type { Feature } from '../../../../shared/features';
-import { checkFeatureValue } from '../../../../shared/features';
+import { inputDescription, inputUnit, parseFeatureInput, rangeText, toInputText } from '../../../../shared/features';
 import type { BehaviouralRecord } from '../../../../shared/ipc/applicants';
-import { errorCode, describeError } from '../../errors';
-import { FEATURES, formatNumber } from '../../features';
-import { formatDateTime } from '../../format';
+import { useSession } from '../../auth';
+import { clearUnsaved, setUnsavedScope, unsavedDraft, useUnsavedInput } from '../../components/form-rules';
+import { describeError, errorCode } from '../../errors';
+import { FEATURES } from '../../features';
+import { formatDateTime, officerNumberSymbols } from '../../format';
 import { useNexisMutation } from '../../hooks';
 
-type FormValue = number | string;
-type FormValues = Record<string, FormValue>;
+type FormValues = Record<string, string>;
+
+interface BehaviourDraft {
+  /** The record the draft was typed over; a draft over an older record is not restored. */
+  readonly recordId: string | null;
+  readonly values: FormValues;
+}
 
 export interface BehaviourFormProps {
   applicantId: string;
@@ -21,22 +34,12 @@ export interface BehaviourFormProps {
 }
 
 function initialValues(record: BehaviouralRecord | null): FormValues {
+  const symbols = officerNumberSymbols();
   const values: FormValues = {};
   for (const feature of FEATURES) {
-    const value = record?.values[feature.key];
-    values[feature.key] = value === null || value === undefined ? '' : value;
+    values[feature.key] = toInputText(feature, record?.values[feature.key], symbols);
   }
   return values;
-}
-
-function toValue(value: FormValue | undefined): number | string | null {
-  return value === undefined || value === '' ? null : value;
-}
-
-function rangeText(feature: Feature): string {
-  return feature.kind === 'categorical'
-    ? ''
-    : `${formatNumber(feature.min)} to ${formatNumber(feature.max)} ${feature.unit}`;
 }
 
 /** Splits the core's "Invalid input — key: message; key: message" into field errors. */
@@ -55,7 +58,10 @@ function fieldErrors(message: string): Record<string, string> {
 function FeatureInput({ feature, inputProps, disabled }: { feature: Feature; inputProps: object; disabled: boolean }) {
   const common = {
     label: feature.label.en,
-    description: `${feature.description.en} ${feature.kind === 'categorical' ? '' : `Range: ${rangeText(feature)}.`}`,
+    description:
+      feature.kind === 'categorical'
+        ? feature.description.en
+        : `${inputDescription(feature)} Enter ${rangeText(feature, officerNumberSymbols())}.`,
     withAsterisk: feature.required,
     disabled,
     'data-feature': feature.key,
@@ -70,22 +76,20 @@ function FeatureInput({ feature, inputProps, disabled }: { feature: Feature; inp
       />
     );
   }
+  const unit = inputUnit(feature);
   return (
-    <NumberInput
+    <TextInput
       {...common}
-      min={feature.min}
-      max={feature.max}
-      allowDecimal={feature.kind === 'numeric'}
-      allowNegative={feature.min < 0}
-      thousandSeparator=","
+      inputMode={feature.kind === 'integer' ? 'numeric' : 'decimal'}
+      autoComplete="off"
+      spellCheck={false}
       rightSection={
         <Text size="xs" c="dimmed" pr={6} style={{ whiteSpace: 'nowrap' }}>
-          {feature.unit}
+          {unit}
         </Text>
       }
-      rightSectionWidth={Math.max(48, feature.unit.length * 7 + 14)}
+      rightSectionWidth={Math.max(48, unit.length * 7 + 14)}
       rightSectionPointerEvents="none"
-      hideControls
       placeholder={feature.required ? undefined : 'Leave empty if none'}
       {...inputProps}
     />
@@ -93,15 +97,33 @@ function FeatureInput({ feature, inputProps, disabled }: { feature: Feature; inp
 }
 
 export function BehaviourForm({ applicantId, record, editable, onSaved }: BehaviourFormProps) {
+  const { officer, signedInAt } = useSession();
+  const draftKey = `behaviour:${applicantId}`;
+  const base = useMemo(() => initialValues(record), [record]);
+  const recordId = record?.recordId ?? null;
+  const [restored] = useState(() => {
+    setUnsavedScope(`${officer.id}@${signedInAt}`);
+    const draft = unsavedDraft<BehaviourDraft>(draftKey);
+    return draft !== undefined && draft.recordId === recordId && editable ? draft.values : null;
+  });
+  const symbols = officerNumberSymbols();
   const form = useForm<FormValues>({
-    initialValues: initialValues(record),
+    initialValues: restored ?? base,
+    validateInputOnBlur: true,
     validate: Object.fromEntries(
       FEATURES.map((feature) => [
         feature.key,
-        (value: FormValue) => checkFeatureValue(feature, toValue(value))?.message ?? null,
+        (value: string) => {
+          const result = parseFeatureInput(feature, value, symbols);
+          return result.ok ? null : result.message;
+        },
       ]),
     ),
   });
+  const dirty = editable && FEATURES.some((f) => form.values[f.key] !== base[f.key]);
+  const draft = useMemo<BehaviourDraft>(() => ({ recordId, values: form.values }), [recordId, form.values]);
+  useUnsavedInput(draftKey, `Behavioural data of ${applicantId}`, dirty, draft);
+
   const save = useNexisMutation('applicants:saveFeatures', {
     successMessage: 'Behavioural data saved.',
     onError: (error) => {
@@ -111,12 +133,25 @@ export function BehaviourForm({ applicantId, record, editable, onSaved }: Behavi
     },
   });
 
+  const discard = (): void => {
+    clearUnsaved(draftKey);
+    form.setValues(base);
+    form.clearErrors();
+  };
+
   const submit = form.onSubmit(async (values) => {
-    const result = await save.run({
-      applicantId,
-      values: Object.fromEntries(FEATURES.map((feature) => [feature.key, toValue(values[feature.key])])),
-    });
+    const parsed: Record<string, number | null> = {};
+    for (const feature of FEATURES) {
+      const result = parseFeatureInput(feature, values[feature.key] ?? '', symbols);
+      if (!result.ok) {
+        form.setFieldError(feature.key, result.message);
+        return;
+      }
+      parsed[feature.key] = result.value;
+    }
+    const result = await save.run({ applicantId, values: parsed });
     if (result.ok) {
+      clearUnsaved(draftKey);
       onSaved();
     }
   });
@@ -145,6 +180,20 @@ export function BehaviourForm({ applicantId, record, editable, onSaved }: Behavi
               </Badge>
             )}
           </Group>
+          {dirty ? (
+            <Alert color="yellow" variant="light" title="Not saved yet" data-testid="behaviour-unsaved">
+              <Group justify="space-between" gap="sm">
+                <Text size="sm">
+                  {restored !== null
+                    ? 'Your earlier edits are kept here until you save or discard them.'
+                    : 'These edits are kept while you are signed in, even if you open another tab.'}
+                </Text>
+                <Button size="xs" variant="default" onClick={discard}>
+                  Discard edits
+                </Button>
+              </Group>
+            </Alert>
+          ) : null}
           <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg" verticalSpacing="md">
             {FEATURES.map((feature) => (
               <FeatureInput

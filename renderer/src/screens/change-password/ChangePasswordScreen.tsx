@@ -6,6 +6,7 @@ import { AuthLayout } from '../../components/auth-layout';
 import { required, sameAs } from '../../components/form-rules';
 import { describeError, errorCode, notifySuccess } from '../../errors';
 import { useNexisMutation } from '../../hooks';
+import { PASSWORD_HINT, passwordProblem } from '../../../../shared/rules/accounts';
 
 interface ChangePasswordValues {
   currentPassword: string;
@@ -21,7 +22,7 @@ export function ChangePasswordScreen() {
     initialValues: { currentPassword: '', newPassword: '', confirmPassword: '' },
     validate: {
       currentPassword: required('Current password'),
-      newPassword: required('New password'),
+      newPassword: (value) => required('New password')(value) ?? passwordProblem(value, officer.username),
       confirmPassword: sameAs<ChangePasswordValues>('newPassword', 'The two passwords differ'),
     },
   });
@@ -61,7 +62,7 @@ export function ChangePasswordScreen() {
           />
           <PasswordInput
             label="New password"
-            description="At least 12 characters, without your username"
+            description={`${PASSWORD_HINT} Not your username.`}
             autoComplete="new-password"
             withAsterisk
             {...form.getInputProps('newPassword')}

@@ -2,6 +2,7 @@
 import { Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { DisplayName, Username } from '../../../../shared/ipc/common';
+import { PASSWORD_HINT, passwordProblem } from '../../../../shared/rules/accounts';
 import { useAuth } from '../../auth';
 import { AuthLayout } from '../../components/auth-layout';
 import { fromSchema, required, sameAs } from '../../components/form-rules';
@@ -19,10 +20,12 @@ export function FirstRunScreen() {
   const { status, setSession } = useAuth();
   const form = useForm<FirstRunValues>({
     initialValues: { displayName: '', username: '', password: '', confirmPassword: '' },
+    validateInputOnBlur: true,
     validate: {
       displayName: fromSchema(DisplayName),
       username: fromSchema(Username),
-      password: required('Password'),
+      // The policy is checked here, before the core checks it again, so the refusal shows once, under the field.
+      password: (value, values) => required('Password')(value) ?? passwordProblem(value, values.username),
       confirmPassword: sameAs<FirstRunValues>('password', 'The two passwords differ'),
     },
   });
@@ -71,7 +74,7 @@ export function FirstRunScreen() {
           />
           <PasswordInput
             label="Password"
-            description="At least 12 characters, without the username"
+            description={`${PASSWORD_HINT} Not the username.`}
             autoComplete="new-password"
             withAsterisk
             {...form.getInputProps('password')}

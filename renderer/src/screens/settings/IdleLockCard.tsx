@@ -1,23 +1,28 @@
-import { Button, Card, Group, NumberInput, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useEffect } from 'react';
-import { Settings } from '../../../../shared/ipc/system';
+import { IDLE_TIMEOUT_RULE, parseNumberField } from '../../../../shared/rules/number-field';
+import { useUnsavedInput } from '../../components/form-rules';
+import { officerNumberSymbols } from '../../format';
 import { useAuth } from '../../auth';
 import { useNexisMutation, useNexisQuery } from '../../hooks';
 
 interface IdleValues {
-  idleTimeoutMinutes: number | string;
+  idleTimeoutMinutes: string;
 }
 
-/** Minutes of inactivity after which the core locks a session (1–120). */
+/** Minutes of inactivity after which the core locks a session (1–120); typed text, refused rather than clamped. */
 export function IdleLockCard() {
   const { refresh } = useAuth();
   const settings = useNexisQuery('system:getSettings', {});
   const form = useForm<IdleValues>({
-    initialValues: { idleTimeoutMinutes: 10 },
+    initialValues: { idleTimeoutMinutes: '10' },
+    validateInputOnBlur: true,
     validate: {
-      idleTimeoutMinutes: (value) =>
-        Settings.shape.idleTimeoutMinutes.safeParse(value).success ? null : 'A whole number of minutes from 1 to 120',
+      idleTimeoutMinutes: (value) => {
+        const parsed = parseNumberField(IDLE_TIMEOUT_RULE, value, officerNumberSymbols());
+        return parsed.ok ? null : parsed.message;
+      },
     },
   });
   const update = useNexisMutation('system:updateSettings', {
@@ -29,15 +34,22 @@ export function IdleLockCard() {
   const { setInitialValues, setValues } = form;
   useEffect(() => {
     if (loaded !== undefined) {
-      setInitialValues({ idleTimeoutMinutes: loaded });
-      setValues({ idleTimeoutMinutes: loaded });
+      setInitialValues({ idleTimeoutMinutes: String(loaded) });
+      setValues({ idleTimeoutMinutes: String(loaded) });
     }
   }, [loaded, setInitialValues, setValues]);
 
+  useUnsavedInput('settings:idle-lock', 'Automatic lock', form.isDirty());
+
   const submit = form.onSubmit(async (values) => {
-    const result = await update.run({ idleTimeoutMinutes: Number(values.idleTimeoutMinutes) });
+    const parsed = parseNumberField(IDLE_TIMEOUT_RULE, values.idleTimeoutMinutes, officerNumberSymbols());
+    if (!parsed.ok) {
+      form.setFieldError('idleTimeoutMinutes', parsed.message);
+      return;
+    }
+    const result = await update.run({ idleTimeoutMinutes: parsed.value });
     if (result.ok) {
-      form.resetDirty({ idleTimeoutMinutes: result.value.idleTimeoutMinutes });
+      form.resetDirty({ idleTimeoutMinutes: String(result.value.idleTimeoutMinutes) });
       // The session view carries the timeout; re-read it so the activity heartbeat follows the new value.
       void refresh();
     }
@@ -55,18 +67,16 @@ export function IdleLockCard() {
               A session with no activity for this long locks itself; the officer's password opens it again.
             </Text>
           </div>
-          <Group align="flex-end" gap="sm">
-            <NumberInput
-              label="Lock after (minutes)"
-              min={1}
-              max={120}
-              step={1}
-              allowDecimal={false}
+          <Group align="flex-start" gap="sm">
+            <TextInput
+              label={IDLE_TIMEOUT_RULE.label}
+              inputMode="numeric"
+              autoComplete="off"
               w={200}
               disabled={settings.data === null}
               {...form.getInputProps('idleTimeoutMinutes')}
             />
-            <Button type="submit" loading={update.pending} disabled={!form.isDirty()}>
+            <Button type="submit" mt={25} loading={update.pending} disabled={!form.isDirty()}>
               Save
             </Button>
           </Group>

@@ -1,4 +1,4 @@
-/** Sign-in; refusals (wrong password, lockout, disabled account) are shown in the form and as a notification. */
+/** Sign-in; refusals (wrong password, lockout, disabled account) are shown once, in the form. The username is lower-cased. */
 import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
@@ -9,6 +9,7 @@ import { required } from '../../components/form-rules';
 import { IconAlert } from '../../components/icons';
 import { describeError, errorCode } from '../../errors';
 import { useNexisMutation } from '../../hooks';
+import { normaliseUsername } from '../../../../shared/rules/accounts';
 
 interface SignInValues {
   username: string;
@@ -37,7 +38,7 @@ export function SignInScreen() {
 
   const submit = form.onSubmit(async (values) => {
     setRefusal(null);
-    const result = await signIn.run({ username: values.username.trim(), password: values.password });
+    const result = await signIn.run({ username: normaliseUsername(values.username), password: values.password });
     if (result.ok) {
       notifications.clean();
       setSession(result.value);

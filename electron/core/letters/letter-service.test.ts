@@ -1,64 +1,151 @@
-import { inflateSync } from 'node:zlib';
-import { PDFArray, PDFDocument, PDFName, PDFRawStream, type PDFPage } from 'pdf-lib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Decision } from '../../../shared/domain/decisions';
 import { NEXIS_FEATURE_SPEC } from '../../../shared/features';
-import { PERSON } from '../testing/intake-fixtures';
-import { createScoringHarness, DECLINE_VALUES, type ScoringHarness } from '../scoring/scoring-fixtures';
-import { toWinAnsi } from './pdf-writer';
+import { createScoringHarness, type ScoringHarness } from '../scoring/scoring-fixtures';
+import { ORGANISATION, PERSON } from '../testing/intake-fixtures';
 import { LetterService } from './letter-service';
+import { decidedFor, pdfText } from './letters-testing';
 
-let h: ScoringHarness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
+/** Names as applicants write them: typographic apostrophes, diacritics, and Arabic script. */
+const NAMES = ['Wanjiru Ng’ang’a', 'Zoë Çelik', 'فاطمة الزهراء عبد الله', 'يوسف بن زيد'] as const;
+
+/** English words that must not appear in a Kiswahili letter (the bank's own name and address aside). */
+const ENGLISH = [
+  'decline',
+  'declined',
+  'approve',
+  'approved',
+  'refer',
+  'referred',
+  'score',
+  'points',
+  'band',
+  'reason',
+  'reasons',
+  'model',
+  'policy',
+  'officer',
+  'replay',
+  'months',
+  'ratio',
+  'share',
+  'bills',
+  'days',
+  'loans',
+  'given',
+  'dear',
+  'date',
+  'reference',
+  'the',
+  'and',
+  'your',
+  'loan',
+];
+
+/** Heading wording that belongs to one outcome only. */
+const WRONG_FOR: Record<Decision, readonly string[]> = {
+  approve: [
+    'lowered your score',
+    'yaliyopunguza alama',
+    'unable to approve',
+    'Hatuwezi kukubali',
+    'contest',
+    'kupinga',
+  ],
+  refer: ['has been approved', 'limekubaliwa', 'unable to approve', 'Hatuwezi kukubali'],
+  decline: ['has been approved', 'limekubaliwa', 'supervisor for a second review', 'kwa ukaguzi wa pili'],
+};
+const RIGHT_FOR: Record<Decision, Record<'en' | 'sw', readonly string[]>> = {
+  approve: {
+    en: ['Your loan application has been approved', 'What could raise your score further', 'Your rights'],
+    sw: ['Ombi lako la mkopo limekubaliwa', 'Kinachoweza kupandisha alama yako zaidi', 'Haki zako'],
+  },
+  refer: {
+    en: ['Your loan application is being reviewed', 'The main factors that lowered your score', 'What happens next'],
+    sw: ['Ombi lako la mkopo linakaguliwa', 'Mambo makuu yaliyopunguza alama yako', 'Kinachofuata'],
+  },
+  decline: {
+    en: ['We are unable to approve', 'The main factors that lowered your score', 'how to contest this decision'],
+    sw: ['Hatuwezi kukubali ombi lako', 'Mambo makuu yaliyopunguza alama yako', 'jinsi ya kupinga uamuzi huu'],
+  },
+};
+
+function withoutBankDetails(text: string): string {
+  let out = text;
+  for (const value of [ORGANISATION.controllerName, ORGANISATION.address, ORGANISATION.contactEmail]) {
+    out = out.split(value).join(' ');
+  }
+  return out;
+}
+
+describe('applicant letters for every outcome, in English and Kiswahili, for names in any script', () => {
+  const harnesses: ScoringHarness[] = [];
+  afterAll(async () => {
+    for (const hh of harnesses) {
+      await hh.close();
+    }
+  });
+
+  for (const outcome of ['approve', 'refer', 'decline'] as const) {
+    describe(outcome, () => {
+      let hh: ScoringHarness;
+      beforeAll(async () => {
+        hh = await createScoringHarness();
+        harnesses.push(hh);
+      });
+
+      for (const language of ['en', 'sw'] as const) {
+        it(`${language}: names intact, wording for the outcome, one page, no replay record`, async () => {
+          for (const name of NAMES) {
+            const { score, decision } = await decidedFor(hh, outcome, language, name);
+            const letter = await hh.letters.applicantLetter(hh.officerId, decision.decisionId);
+            expect(letter.copy).toBe('applicant');
+            expect(letter.language).toBe(language);
+            const pdf = await pdfText(letter.bytes);
+            expect(pdf.pages).toBe(1);
+            expect(letter.pages).toBe(1);
+            // The bank's letterhead and the applicant's name, exactly as typed, in the greeting.
+            expect(pdf.lines[0]).toBe(ORGANISATION.controllerName);
+            expect(pdf.lines).toContain(`${language === 'sw' ? 'Mpendwa' : 'Dear'} ${name},`);
+            expect(pdf.text).not.toMatch(/[?\uFFFD]/);
+            for (const wording of RIGHT_FOR[outcome][language]) {
+              expect(pdf.text).toContain(wording);
+            }
+            for (const wording of WRONG_FOR[outcome]) {
+              expect(pdf.text).not.toContain(wording);
+            }
+            // The replay record is the bank's: no hashes, ids of records, input keys or ISO timestamps here.
+            expect(pdf.text).not.toContain(score.modelHash);
+            expect(pdf.text).not.toContain(score.specHash);
+            expect(pdf.text).not.toContain(score.scoreId);
+            expect(pdf.text).not.toContain(hh.officerId);
+            expect(pdf.text).not.toMatch(/SHA-256|\d{4}-\d{2}-\d{2}T\d{2}|[a-z][A-Za-z]+ = /);
+            expect(pdf.text).toContain(decision.decisionId);
+            if (language === 'sw') {
+              const words =
+                withoutBankDetails(pdf.text)
+                  .toLowerCase()
+                  .match(/\p{L}+/gu) ?? [];
+              expect(words.filter((word) => ENGLISH.includes(word))).toEqual([]);
+            }
+          }
+        });
+      }
+    });
+  }
 });
 
-/** The text our writer draws: hex strings shown with Tj in the (deflated) page content streams. */
-function pageText(page: PDFPage): string {
-  const contents = page.node.Contents();
-  const streams = contents instanceof PDFArray ? contents.asArray() : contents === undefined ? [] : [contents];
-  let text = '';
-  for (const ref of streams) {
-    const stream = page.doc.context.lookup(ref);
-    if (!(stream instanceof PDFRawStream)) {
-      continue;
-    }
-    const filter = stream.dict.get(PDFName.of('Filter'));
-    const raw = filter === undefined ? Buffer.from(stream.contents) : inflateSync(stream.contents);
-    for (const match of raw.toString('latin1').matchAll(/<([0-9A-Fa-f]*)> Tj/g)) {
-      text += `${Buffer.from(match[1] ?? '', 'hex').toString('latin1')}\n`;
-    }
-  }
-  return text;
-}
-
-async function letterText(bytes: Uint8Array): Promise<{ pages: number; text: string }> {
-  const doc = await PDFDocument.load(bytes);
-  return { pages: doc.getPageCount(), text: doc.getPages().map(pageText).join('\n').replace(/\s+/g, ' ') };
-}
-
-async function decided(language: 'en' | 'sw') {
-  const hh = (h = await createScoringHarness());
-  const applicantId = await hh.register(DECLINE_VALUES, language);
-  const score = await hh.scoring.score(hh.officerId, applicantId);
-  const decision = hh.decisions.record({ id: hh.officerId, role: 'officer' }, score.scoreId, {
-    decision: 'decline',
-    reasonCodes: [`model:${score.reasons[0]?.feature ?? ''}`, 'affordability-insufficient'],
-  });
-  return { hh, applicantId, score, decision };
-}
-
 describe('applicant letter', () => {
-  it('is a PDF in English with the decision, every principal reason, the plan, contest details and replay record', async () => {
-    const { hh, score, decision } = await decided('en');
-    const letter = await hh.letters.applicantLetter(hh.officerId, decision.decisionId);
-    expect(letter.language).toBe('en');
-    expect(Buffer.from(letter.bytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
-    const { pages, text } = await letterText(letter.bytes);
-    expect(pages).toBe(letter.pages);
-    expect(pages).toBeGreaterThanOrEqual(1);
-    expect(text).toContain(`Dear ${PERSON.fullName},`);
-    expect(text).toContain('We are unable to approve your loan application');
+  let hh: ScoringHarness | undefined;
+  afterEach(async () => {
+    await hh?.close();
+    hh = undefined;
+  });
+
+  it('carries every principal reason, the cited reasons, the plan and the contest details (English)', async () => {
+    hh = await createScoringHarness();
+    const { score, decision } = await decidedFor(hh, 'decline', 'en', PERSON.fullName);
+    const { text } = await pdfText((await hh.letters.applicantLetter(hh.officerId, decision.decisionId)).bytes);
     for (const reason of score.reasons) {
       expect(text).toContain(reason.text.en);
     }
@@ -66,69 +153,81 @@ describe('applicant letter', () => {
     const target = score.plan.targets.find((t) => t.reachable);
     const label = NEXIS_FEATURE_SPEC.features.find((f) => f.key === target?.steps[0]?.feature)?.label.en ?? 'none';
     expect(text).toContain(label);
-    expect(text).toContain('contest');
-    expect(text).toContain('Umoja Community Bank Ltd');
-    expect(text).toContain(decision.decisionId);
-    expect(text).toContain(score.modelHash);
-    expect(text).toContain('default-1');
-    expect(text).toContain('debtToIncome = 0.6');
+    expect(text).toContain('contact us within 30 days');
+    expect(text).toContain(ORGANISATION.contactEmail);
   });
 
-  it('follows the consent language (Swahili) and audits the letter without personal data', async () => {
-    const { hh, applicantId, score, decision } = await decided('sw');
+  it('the Kiswahili letter gives every reason in Kiswahili and is audited without personal data', async () => {
+    hh = await createScoringHarness();
+    const { applicantId, score, decision } = await decidedFor(hh, 'decline', 'sw', PERSON.fullName);
     const letter = await hh.letters.applicantLetter(hh.officerId, decision.decisionId);
-    expect(letter.language).toBe('sw');
-    const { text } = await letterText(letter.bytes);
-    expect(text).toContain(`Mpendwa ${PERSON.fullName},`);
-    expect(text).toContain('Hatuwezi kukubali ombi lako la mkopo');
+    const { text } = await pdfText(letter.bytes);
     for (const reason of score.reasons) {
-      expect(text).toContain(toWinAnsi(reason.text.sw ?? 'missing translation'));
+      expect(text).toContain(reason.text.sw);
+      expect(text).not.toContain(reason.text.en);
     }
-    expect(text).toContain('jinsi ya kupinga');
+    expect(text).toContain('Marejesho yangekuwa makubwa mno kwa mapato yako.');
     const audit = hh.t.ws.store.sqlite
       .prepare<[], { subject: string; payload: string }>(
         "SELECT subject, payload FROM audit_log WHERE action = 'letter.generated'",
       )
-      .all();
+      .all()
+      .map((row) => ({ subject: row.subject, payload: JSON.parse(row.payload) as unknown }));
     expect(audit).toEqual([
       {
         subject: applicantId,
-        payload: JSON.stringify({
-          decisionId: decision.decisionId,
-          language: 'sw',
-          pages: letter.pages,
-          scoreId: score.scoreId,
-        }),
+        payload: { decisionId: decision.decisionId, scoreId: score.scoreId, language: 'sw', pages: 1 },
       },
     ]);
-    const everything = JSON.stringify(hh.t.ws.store.sqlite.prepare('SELECT * FROM audit_log').all());
-    expect(everything).not.toContain('Wanjiru');
+    expect(JSON.stringify(hh.t.ws.store.sqlite.prepare('SELECT * FROM audit_log').all())).not.toContain('Wanjiru');
   });
 
-  it('refuses a superseded decision', async () => {
-    const { hh, decision } = await decided('en');
+  it("the bank's copy carries the replay record and no personal data", async () => {
+    hh = await createScoringHarness();
+    const { applicantId, score, decision } = await decidedFor(hh, 'decline', 'sw', 'فاطمة الزهراء عبد الله');
+    const copy = await hh.letters.bankCopy(hh.officerId, decision.decisionId);
+    expect(copy.copy).toBe('bank');
+    expect(copy.fileName).toBe(`nexis-bank-copy-${decision.decisionId}.pdf`);
+    const { text, lines } = await pdfText(copy.bytes);
+    expect(lines[0]).toBe(ORGANISATION.controllerName);
+    expect(text).toContain('Not for the applicant');
+    for (const fact of [decision.decisionId, score.scoreId, score.modelHash, score.specHash, score.policyVersion]) {
+      expect(text).toContain(fact);
+    }
+    expect(text).toContain(hh.officerId);
+    expect(text).toContain(applicantId);
+    expect(text).toContain('Kiswahili');
+    expect(text).toContain('debtToIncome = 0.6');
+    expect(text).not.toContain('فاطمة');
+    const audited = hh.t.ws.store.sqlite
+      .prepare<[], { n: number }>("SELECT count(*) AS n FROM audit_log WHERE action = 'letter.bankCopy'")
+      .get();
+    expect(audited?.n).toBe(1);
+  });
+
+  it('refuses a superseded decision, for the applicant and for the bank', async () => {
+    hh = await createScoringHarness();
+    const { decision } = await decidedFor(hh, 'decline', 'en', PERSON.fullName);
     hh.decisions.correct({ id: hh.officerId, role: 'officer' }, decision.decisionId, {
       decision: 'decline',
       reasonCodes: ['income-not-verified'],
     });
     await expect(hh.letters.applicantLetter(hh.officerId, decision.decisionId)).rejects.toThrow(/superseded/);
-  });
-
-  it('transliterates what the standard PDF fonts cannot show instead of failing', () => {
-    expect(toWinAnsi('score ≥ 560 → band C – Łukasz Nguyễn')).toBe('score >= 560 -> band C - ?ukasz Nguyen');
+    await expect(hh.letters.bankCopy(hh.officerId, decision.decisionId)).rejects.toThrow(/superseded/);
   });
 
   it("uses the bank's reason texts from the policy the score was decided under, and the built-in ones otherwise", async () => {
-    const { hh, score, decision } = await decided('en');
+    const h = (hh = await createScoringHarness());
+    const { score, decision } = await decidedFor(h, 'decline', 'en', PERSON.fullName);
     const feature = score.reasons[0]?.feature ?? '';
     const asked: string[] = [];
     const withPolicy = new LetterService({
-      store: hh.t.ws.store,
-      applicants: hh.t.ws.applicants,
-      consent: hh.t.ws.consent,
-      settings: hh.t.ws.settings,
-      decisions: hh.decisions,
-      scoring: hh.scoring,
+      store: h.t.ws.store,
+      applicants: h.t.ws.applicants,
+      consent: h.t.ws.consent,
+      settings: h.t.ws.settings,
+      decisions: h.decisions,
+      scoring: h.scoring,
       spec: NEXIS_FEATURE_SPEC,
       policyReasonTexts: (version) => {
         asked.push(version);
@@ -138,7 +237,7 @@ describe('applicant letter', () => {
         };
       },
     });
-    const { text } = await letterText((await withPolicy.applicantLetter(hh.officerId, decision.decisionId)).bytes);
+    const { text } = await pdfText((await withPolicy.applicantLetter(h.officerId, decision.decisionId)).bytes);
     expect(asked).toEqual([score.policyVersion]);
     expect(text).toContain('Our wording for the first reason.');
     expect(text).toContain('Our wording on affordability.');

@@ -1,7 +1,8 @@
 /**
- * The letter handed to the applicant: decision, principal reasons, improvement plan, how to contest, and the
- * replay record, in the language of their consent. It carries their name (decrypted here, never logged or audited);
- * the audit entry names only the decision.
+ * The letter handed to the applicant: the bank's letterhead, their name, the decision, reasons, improvement plan and
+ * rights, worded for the outcome and wholly in the language of their consent. It carries their name (decrypted here,
+ * never logged or audited); the audit entry names only the decision. The replay record goes into the bank's copy
+ * (bankCopy, bank-copy.ts), never into what the applicant is handed.
  */
 import {
   DECISION_REASON_TEXTS,
@@ -18,7 +19,9 @@ import { NexisError } from '../errors';
 import type { ScoringService } from '../scoring/scoring-service';
 import type { Store } from '../store';
 import type { SettingsService } from '../system/settings-service';
-import { LETTER_TEXTS, type LetterLanguage, type LetterTexts } from './letter-texts';
+import { renderBankCopy } from './bank-copy';
+import { LETTER_TEXTS, letterDate, type LetterLanguage, type LetterTexts } from './letter-texts';
+import { letterFonts } from './fonts';
 import { PdfWriter } from './pdf-writer';
 
 export interface LetterDeps {
@@ -35,10 +38,14 @@ export interface LetterDeps {
    * decision reason code or `model:<feature>`; null when none (the package's and the app's own texts apply).
    */
   readonly policyReasonTexts?: (policyVersion: string) => Readonly<Record<string, BilingualText>> | null;
+  /** Folder of the letter fonts (resources/fonts; packaged: the app's resources folder). */
+  readonly fontsDir?: string;
 }
 
 export interface ApplicantLetter {
   readonly fileName: string;
+  /** `applicant`: the letter to hand over; `bank`: the bank's copy with the replay record. */
+  readonly copy: 'applicant' | 'bank';
   readonly language: LetterLanguage;
   readonly pages: number;
   readonly bytes: Uint8Array;
@@ -46,7 +53,12 @@ export interface ApplicantLetter {
 
 const HORIZON_MONTHS = { months3: 3, months6: 6, months12: 12 } as const;
 
-function formatValue(feature: Feature | undefined, value: number | string | null, missing: string): string {
+function formatValue(
+  feature: Feature | undefined,
+  value: number | string | null,
+  missing: string,
+  locale: string,
+): string {
   if (value === null) {
     return missing;
   }
@@ -54,7 +66,7 @@ function formatValue(feature: Feature | undefined, value: number | string | null
     return String(value);
   }
   const digits = feature.kind === 'integer' || feature.max - feature.min >= 100 ? 0 : 3;
-  return value.toLocaleString('en-US', { maximumFractionDigits: digits });
+  return value.toLocaleString(locale, { maximumFractionDigits: digits });
 }
 
 export class LetterService {
@@ -65,6 +77,29 @@ export class LetterService {
   }
 
   async applicantLetter(officerId: string, decisionId: string): Promise<ApplicantLetter> {
+    const c = this.#context(decisionId);
+    const name = this.#d.applicants.personal(c.decision.applicantId, ['fullName'])?.fullName ?? '';
+    const { bytes, pages } = await this.#render(LETTER_TEXTS[c.language], name, c);
+    this.#audit(officerId, 'letter.generated', c, pages);
+    return { fileName: `nexis-letter-${decisionId}.pdf`, copy: 'applicant', language: c.language, pages, bytes };
+  }
+
+  /** The bank's copy of the same letter: the replay record, for the file (no personal data). */
+  async bankCopy(officerId: string, decisionId: string): Promise<ApplicantLetter> {
+    const c = this.#context(decisionId);
+    const { bytes, pages } = await renderBankCopy({
+      controller: c.contact.controller,
+      language: c.language,
+      decision: c.decision,
+      score: c.score,
+      spec: this.#d.spec,
+      inputs: c.inputs,
+    });
+    this.#audit(officerId, 'letter.bankCopy', c, pages);
+    return { fileName: `nexis-bank-copy-${decisionId}.pdf`, copy: 'bank', language: c.language, pages, bytes };
+  }
+
+  #context(decisionId: string): LetterContext {
     const decision = this.#d.decisions.get(decisionId);
     if (decision.supersededBy !== null) {
       throw new NexisError('CONFLICT', `This decision was superseded by ${decision.supersededBy}: print that one.`);
@@ -75,36 +110,35 @@ export class LetterService {
       throw new NexisError('CONFLICT', "An administrator must enter the bank's contact details in Settings first.");
     }
     const receipts = this.#d.consent.receiptsOf(decision.applicantId);
-    const language: LetterLanguage = receipts[receipts.length - 1]?.language ?? 'en';
-    const name = this.#d.applicants.personal(decision.applicantId, ['fullName'])?.fullName ?? '';
-    const score = this.#d.scoring.get(decision.scoreId);
-    const inputs = JSON.parse(this.#d.scoring.row(decision.scoreId).inputs) as Record<string, number | string | null>;
-    const { bytes, pages } = await this.#render(LETTER_TEXTS[language], language, name, decision, score, inputs, {
-      controller: organisation.controllerName,
-      address: organisation.address,
-      phone: organisation.contactPhone,
-      email: organisation.contactEmail,
-    });
+    return {
+      decision,
+      language: receipts[receipts.length - 1]?.language ?? 'en',
+      score: this.#d.scoring.get(decision.scoreId),
+      inputs: JSON.parse(this.#d.scoring.row(decision.scoreId).inputs) as Record<string, number | string | null>,
+      contact: {
+        controller: organisation.controllerName,
+        address: organisation.address,
+        phone: organisation.contactPhone,
+        email: organisation.contactEmail,
+      },
+    };
+  }
+
+  #audit(officerId: string, action: 'letter.generated' | 'letter.bankCopy', c: LetterContext, pages: number): void {
+    const { decisionId, scoreId, applicantId } = c.decision;
     this.#d.store.transaction(() =>
       this.#d.store.audit.append({
         actor: officerId,
-        action: 'letter.generated',
-        subject: decision.applicantId,
-        payload: { decisionId, scoreId: decision.scoreId, language, pages },
+        action,
+        subject: applicantId,
+        payload: { decisionId, scoreId, language: c.language, pages },
       }),
     );
-    return { fileName: `nexis-letter-${decisionId}.pdf`, language, pages, bytes };
   }
 
-  async #render(
-    t: LetterTexts,
-    language: LetterLanguage,
-    name: string,
-    decision: DecisionView,
-    score: ScoreView,
-    inputs: Record<string, number | string | null>,
-    contact: { controller: string; address: string; phone: string; email: string },
-  ): Promise<{ bytes: Uint8Array; pages: number }> {
+  async #render(t: LetterTexts, name: string, c: LetterContext): Promise<{ bytes: Uint8Array; pages: number }> {
+    const { decision, score, language, contact } = c;
+    const outcome = decision.decision;
     const spec = this.#d.spec;
     const featureOf = (key: string): Feature | undefined => spec.features.find((f) => f.key === key);
     const local = (text: { en: string; sw?: string | undefined }): string =>
@@ -113,37 +147,43 @@ export class LetterService {
     const policyTexts = this.#d.policyReasonTexts?.(score.policyVersion) ?? {};
     const modelText = (feature: string, fallback: { en: string; sw?: string | undefined }): string =>
       local(policyTexts[`${MODEL_REASON_PREFIX}${feature}`] ?? fallback);
-    const pdf = await PdfWriter.create(t.title, language);
-    pdf.paragraph(contact.controller);
-    pdf.paragraph(t.date(decision.createdAt.slice(0, 10), decision.decisionId));
-    pdf.title(t.title);
-    pdf.paragraph(t.greeting(name));
-    pdf.paragraph(t.decision[decision.decision]);
+    const pdf = PdfWriter.create(t.title[outcome], language, letterFonts(this.#d.fontsDir));
+    pdf.letterhead(contact.controller, `${contact.address} · ${contact.phone} · ${contact.email}`);
+    pdf.paragraph(t.date(letterDate(t, decision.createdAt), decision.decisionId));
+    pdf.title(t.title[outcome]);
+    pdf.paragraph(name.trim() === '' ? t.greetingNoName : t.greeting(name));
+    pdf.paragraph(t.decision[outcome]);
     pdf.paragraph(t.score(score.score, score.band));
 
     if (decision.reasonCodes.length > 0) {
-      pdf.heading(t.reasonsHeading);
+      pdf.heading(t.reasonsHeading[outcome]);
     }
     for (const code of decision.reasonCodes) {
       if (code.startsWith(MODEL_REASON_PREFIX)) {
-        const reason = score.reasons.find((r) => r.feature === code.slice(MODEL_REASON_PREFIX.length));
-        pdf.bullet(reason === undefined ? code : modelText(reason.feature, reason.text));
+        const key = code.slice(MODEL_REASON_PREFIX.length);
+        const reason = score.reasons.find((r) => r.feature === key);
+        const feature = featureOf(key);
+        // A cited reason always has a text the applicant can read: the score's, else the specification's.
+        const text = reason?.text ?? feature?.reasonText ?? feature?.label;
+        if (text !== undefined) {
+          pdf.bullet(modelText(key, text));
+        }
       } else {
         pdf.bullet(local(policyTexts[code] ?? DECISION_REASON_TEXTS[code as DecisionReasonCode]));
       }
     }
-    pdf.heading(t.factorsHeading);
+    pdf.heading(t.factorsHeading[outcome]);
     if (score.reasons.length === 0) {
-      pdf.paragraph(t.noFactors);
+      pdf.paragraph(t.noFactors[outcome]);
     }
     for (const reason of score.reasons) {
       pdf.bullet(modelText(reason.feature, reason.text));
     }
 
-    pdf.heading(t.planHeading);
+    pdf.heading(t.planHeading[outcome]);
     const reachable = score.plan.targets.filter((target) => target.reachable && target.horizon !== null);
     if (reachable.length === 0) {
-      pdf.paragraph(t.planNone);
+      pdf.paragraph(t.planNone[outcome]);
     }
     for (const target of reachable) {
       const months = target.horizon === null ? 12 : HORIZON_MONTHS[target.horizon];
@@ -153,8 +193,8 @@ export class LetterService {
         pdf.bullet(
           t.planStep(
             feature === undefined ? step.feature : local(feature.label),
-            formatValue(feature, step.from, t.missing),
-            formatValue(feature, step.to, t.missing),
+            formatValue(feature, step.from, t.missing, t.locale),
+            formatValue(feature, step.to, t.missing, t.locale),
             t.unit(feature?.unit ?? ''),
             Math.round(step.gainPoints),
           ),
@@ -162,28 +202,24 @@ export class LetterService {
       }
       pdf.space(4);
     }
-    pdf.paragraph(t.planValidity(score.plan.validUntil.slice(0, 10)));
+    if (reachable.length > 0) {
+      pdf.paragraph(t.planValidity(letterDate(t, score.plan.validUntil)));
+    }
 
-    pdf.heading(t.rightsHeading);
-    pdf.paragraph(t.rights(decision.decisionId));
+    pdf.heading(t.rightsHeading[outcome]);
+    pdf.paragraph(t.rights[outcome](decision.decisionId));
     pdf.paragraph(t.contact(contact.controller, contact.address, contact.phone, contact.email));
-
-    pdf.heading(t.replayHeading);
-    pdf.paragraph(t.replayIntro, 9);
-    const f = t.replayFields;
-    pdf.bullet(`${f.decision}: ${decision.decisionId} (${decision.decision}, ${decision.createdAt})`, 9);
-    pdf.bullet(`${f.score}: ${score.scoreId} (${score.createdAt})`, 9);
-    pdf.bullet(`${f.model}: ${score.modelVersion} ${score.modelHash}`, 9);
-    pdf.bullet(`${f.policy}: ${score.policyVersion}`, 9);
-    pdf.bullet(`${f.spec}: ${spec.id} ${spec.version} ${score.specHash}`, 9);
-    pdf.bullet(`${f.officer}: ${decision.officerId}`, 9);
-    pdf.paragraph(`${f.inputs}:`, 9);
-    pdf.paragraph(
-      Object.entries(inputs)
-        .map(([key, value]) => `${key} = ${value === null ? 'null' : String(value)}`)
-        .join('; '),
-      9,
-    );
+    pdf.space(6);
+    pdf.paragraph(t.closing);
+    pdf.paragraph(contact.controller);
     return pdf.save();
   }
+}
+
+interface LetterContext {
+  readonly decision: DecisionView;
+  readonly language: LetterLanguage;
+  readonly score: ScoreView;
+  readonly inputs: Record<string, number | string | null>;
+  readonly contact: { controller: string; address: string; phone: string; email: string };
 }

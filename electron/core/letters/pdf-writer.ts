@@ -1,135 +1,265 @@
 /**
- * A small flowing-text writer on pdf-lib: headings, paragraphs and bullets wrapped to an A4 page, new pages as
- * needed. It uses the standard Helvetica fonts (nothing to ship); characters they cannot encode are transliterated.
+ * A small flowing-text writer on pdf-lib for A4 letters: a letterhead, headings, paragraphs and bullets. Blocks are
+ * collected first and laid out on save(), so the writer knows which fonts a letter needs (only those are embedded, as
+ * subsets) and can set a letter a little tighter to keep it on one page; longer ones flow onto further pages.
+ *
+ * Text is set in Noto Sans and IBM Plex Sans Arabic (see fonts.ts): every character is drawn as typed (NFC), Arabic
+ * shaped by fontkit and placed right-to-left by the bidirectional algorithm (see text-runs.ts).
  */
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { letterFonts, pdfFontkit, type FontWeight, type LetterFonts } from './fonts';
+import { fontSlots, paragraphLevels, visualRuns, type Coverage, type FontSlot } from './text-runs';
 
 const PAGE: [number, number] = [595.28, 841.89];
 const MARGIN = 56;
 const BODY = 10.5;
 const LEADING = 1.4;
+/** Tighter settings tried in turn when a letter would not fit on one page. */
+const SCALES = [1, 0.94, 0.88] as const;
+const INK = rgb(0.08, 0.09, 0.11);
+const MUTED = rgb(0.32, 0.34, 0.38);
 
-/** WinAnsi has no arrows, maths or most non-Latin letters: map the common ones, strip accents, '?' for the rest. */
-export function toWinAnsi(text: string): string {
-  const mapped = text
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201C\u201D]/g, '"')
-    .replace(/[\u2013\u2014]/g, '-')
-    .replace(/\u2265/g, '>=')
-    .replace(/\u2264/g, '<=')
-    .replace(/\u2192/g, '->')
-    .replace(/\u00A0|\u202F/g, ' ');
-  let out = '';
-  for (const ch of mapped) {
-    const code = ch.codePointAt(0) ?? 63;
-    if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff)) {
-      out += ch;
-    } else {
-      const stripped = ch.normalize('NFD').replace(/\p{M}/gu, '');
-      const first = stripped.codePointAt(0) ?? 63;
-      out += stripped.length > 0 && first >= 0x20 && first <= 0xff ? stripped : '?';
-    }
-  }
-  return out;
+type Block =
+  | { kind: 'letterhead'; name: string; detail: string }
+  | { kind: 'text'; text: string; weight: FontWeight; size: number; before: number; after: number; indent: number }
+  | { kind: 'bullet'; text: string; size: number }
+  | { kind: 'space'; points: number };
+
+type Fonts = Record<FontSlot, Record<FontWeight, PDFFont | undefined>>;
+
+interface Cursor {
+  page: PDFPage | null;
+  y: number;
+  pages: number;
 }
 
 export class PdfWriter {
-  readonly #doc: PDFDocument;
-  readonly #regular: PDFFont;
-  readonly #bold: PDFFont;
-  #page: PDFPage;
-  #y: number;
+  readonly #title: string;
+  readonly #language: string;
+  readonly #fonts: LetterFonts;
+  readonly #blocks: Block[] = [];
 
-  private constructor(doc: PDFDocument, regular: PDFFont, bold: PDFFont) {
-    this.#doc = doc;
-    this.#regular = regular;
-    this.#bold = bold;
-    this.#page = doc.addPage(PAGE);
-    this.#y = PAGE[1] - MARGIN;
+  private constructor(title: string, language: string, fonts: LetterFonts) {
+    this.#title = title;
+    this.#language = language;
+    this.#fonts = fonts;
   }
 
-  static async create(title: string, language: string): Promise<PdfWriter> {
+  static create(title: string, language: string, fonts: LetterFonts = letterFonts()): PdfWriter {
+    return new PdfWriter(title, language, fonts);
+  }
+
+  /** The sender's name in large type and its contact line, above a rule. */
+  letterhead(name: string, detail: string): void {
+    this.#blocks.push({ kind: 'letterhead', name, detail });
+  }
+
+  title(text: string): void {
+    this.#blocks.push({ kind: 'text', text, weight: 'bold', size: 15, before: 4, after: 6, indent: 0 });
+  }
+
+  heading(text: string): void {
+    this.#blocks.push({ kind: 'text', text, weight: 'bold', size: 11.5, before: 8, after: 2, indent: 0 });
+  }
+
+  paragraph(text: string, size = BODY): void {
+    this.#blocks.push({ kind: 'text', text, weight: 'regular', size, before: 0, after: 4, indent: 0 });
+  }
+
+  bullet(text: string, size = BODY): void {
+    this.#blocks.push({ kind: 'bullet', text, size });
+  }
+
+  space(points: number): void {
+    this.#blocks.push({ kind: 'space', points });
+  }
+
+  async save(): Promise<{ bytes: Uint8Array; pages: number }> {
     const doc = await PDFDocument.create();
-    doc.setTitle(toWinAnsi(title));
-    doc.setLanguage(language);
+    doc.registerFontkit(pdfFontkit);
+    doc.setTitle(this.#title);
+    doc.setLanguage(this.#language);
     doc.setProducer('NEXIS Lender Workstation');
     doc.setCreator('NEXIS Lender Workstation');
     // Fixed dates keep the document free of the generating machine's clock beyond what the letter states.
     doc.setCreationDate(new Date(0));
     doc.setModificationDate(new Date(0));
-    const regular = await doc.embedFont(StandardFonts.Helvetica);
-    const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-    return new PdfWriter(doc, regular, bold);
+    const fonts = await this.#embed(doc);
+    // Measure first (no page), then draw with the first scale that fits one page, else at full size over several.
+    const scale = SCALES.find((s) => this.#render(fonts, s, { page: null, y: PAGE[1] - MARGIN, pages: 1 }) === 1);
+    const cursor: Cursor = { page: doc.addPage(PAGE), y: PAGE[1] - MARGIN, pages: 1 };
+    const newPage = (): PDFPage => doc.addPage(PAGE);
+    this.#render(fonts, scale ?? 1, cursor, newPage);
+    const bytes = await doc.save();
+    return { bytes, pages: doc.getPageCount() };
   }
 
-  title(text: string): void {
-    this.#lines(text, this.#bold, 16, 0);
-    this.space(6);
-  }
-
-  heading(text: string): void {
-    this.space(8);
-    this.#lines(text, this.#bold, 12, 0);
-    this.space(2);
-  }
-
-  paragraph(text: string, size = BODY): void {
-    this.#lines(text, this.#regular, size, 0);
-    this.space(4);
-  }
-
-  bullet(text: string, size = BODY): void {
-    this.#ensure(size * LEADING);
-    this.#page.drawText('-', {
-      x: MARGIN + 4,
-      y: this.#y - size * LEADING + size * 0.3,
-      size,
-      font: this.#regular,
-      color: rgb(0, 0, 0),
-    });
-    this.#lines(text, this.#regular, size, 16);
-  }
-
-  space(points: number): void {
-    this.#y -= points;
-  }
-
-  async save(): Promise<{ bytes: Uint8Array; pages: number }> {
-    const bytes = await this.#doc.save();
-    return { bytes, pages: this.#doc.getPageCount() };
-  }
-
-  #ensure(height: number): void {
-    if (this.#y - height < MARGIN) {
-      this.#page = this.#doc.addPage(PAGE);
-      this.#y = PAGE[1] - MARGIN;
+  /** Embeds, as subsets, only the faces some block needs. */
+  async #embed(doc: PDFDocument): Promise<Fonts> {
+    const needed = new Set<string>();
+    for (const block of this.#blocks) {
+      const parts: [string, FontWeight][] =
+        block.kind === 'letterhead'
+          ? [
+              [block.name, 'bold'],
+              [block.detail, 'regular'],
+            ]
+          : block.kind === 'text'
+            ? [[block.text, block.weight]]
+            : block.kind === 'bullet'
+              ? [[`- ${block.text}`, 'regular']]
+              : [];
+      for (const [text, weight] of parts) {
+        const normal = text.normalize('NFC');
+        for (const slot of new Set(fontSlots(normal, this.#fonts.covers, paragraphLevels(normal)))) {
+          needed.add(`${slot}:${weight}`);
+        }
+      }
     }
+    const fonts: Fonts = {
+      latin: { regular: undefined, bold: undefined },
+      arabic: { regular: undefined, bold: undefined },
+    };
+    for (const slot of ['latin', 'arabic'] as const) {
+      for (const weight of ['regular', 'bold'] as const) {
+        if (needed.has(`${slot}:${weight}`)) {
+          fonts[slot][weight] = await doc.embedFont(this.#fonts.bytes[slot][weight], { subset: true });
+        }
+      }
+    }
+    return fonts;
   }
 
-  #lines(text: string, font: PDFFont, size: number, indent: number): void {
-    const width = PAGE[0] - 2 * MARGIN - indent;
-    for (const line of wrap(toWinAnsi(text), font, size, width)) {
-      this.#ensure(size * LEADING);
-      this.#y -= size * LEADING;
-      this.#page.drawText(line, { x: MARGIN + indent, y: this.#y + size * 0.3, size, font, color: rgb(0, 0, 0) });
+  /** Lays the blocks out; draws when the cursor has a page. Returns the number of pages used. */
+  #render(fonts: Fonts, scale: number, cursor: Cursor, newPage?: () => PDFPage): number {
+    const ensure = (height: number): void => {
+      if (cursor.y - height < MARGIN) {
+        cursor.pages += 1;
+        cursor.y = PAGE[1] - MARGIN;
+        if (newPage !== undefined) {
+          cursor.page = newPage();
+        }
+      }
+    };
+    const write = (text: string, weight: FontWeight, size: number, indent: number, color = INK): void => {
+      const setter = new LineSetter(text, fonts, this.#fonts.covers, weight, size);
+      for (const [start, end] of setter.lines(PAGE[0] - 2 * MARGIN - indent)) {
+        ensure(size * LEADING);
+        cursor.y -= size * LEADING;
+        if (cursor.page !== null) {
+          setter.draw(cursor.page, start, end, MARGIN + indent, cursor.y + size * 0.3, color);
+        }
+      }
+    };
+    for (const block of this.#blocks) {
+      switch (block.kind) {
+        case 'letterhead':
+          write(block.name, 'bold', 14 * scale, 0);
+          write(block.detail, 'regular', 8.5 * scale, 0, MUTED);
+          cursor.y -= 6 * scale;
+          cursor.page?.drawLine({
+            start: { x: MARGIN, y: cursor.y },
+            end: { x: PAGE[0] - MARGIN, y: cursor.y },
+            thickness: 0.6,
+            color: MUTED,
+          });
+          cursor.y -= 12 * scale;
+          break;
+        case 'text':
+          cursor.y -= block.before * scale;
+          write(block.text, block.weight, block.size * scale, block.indent);
+          cursor.y -= block.after * scale;
+          break;
+        case 'bullet': {
+          const size = block.size * scale;
+          ensure(size * LEADING);
+          new LineSetter('-', fonts, this.#fonts.covers, 'regular', size).draw(
+            cursor.page,
+            0,
+            1,
+            MARGIN + 4,
+            cursor.y - size * LEADING + size * 0.3,
+            INK,
+          );
+          write(block.text, 'regular', size, 16);
+          cursor.y -= 1.5 * scale;
+          break;
+        }
+        case 'space':
+          cursor.y -= block.points * scale;
+          break;
+      }
     }
+    return cursor.pages;
   }
 }
 
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
-    const candidate = line === '' ? word : `${line} ${word}`;
-    if (font.widthOfTextAtSize(candidate, size) <= width || line === '') {
-      line = candidate;
-    } else {
-      lines.push(line);
-      line = word;
+/** One paragraph in one weight and size: wraps it into lines and draws a line as font runs in visual order. */
+class LineSetter {
+  readonly #text: string;
+  readonly #levels: ReturnType<typeof paragraphLevels>;
+  readonly #slots: FontSlot[];
+  readonly #fonts: Fonts;
+  readonly #weight: FontWeight;
+  readonly #size: number;
+
+  constructor(text: string, fonts: Fonts, covers: Coverage, weight: FontWeight, size: number) {
+    this.#text = text.normalize('NFC');
+    this.#levels = paragraphLevels(this.#text);
+    // The same choice #embed made when it scanned this text, so every slot used has an embedded face.
+    this.#slots = fontSlots(this.#text, covers, this.#levels);
+    this.#fonts = fonts;
+    this.#weight = weight;
+    this.#size = size;
+  }
+
+  /** [start, end) of each line, broken at spaces; a word longer than the width has a line to itself. */
+  lines(width: number): [number, number][] {
+    const words = [...this.#text.matchAll(/\S+/g)].map((m): [number, number] => [m.index, m.index + m[0].length]);
+    const lines: [number, number][] = [];
+    let current: [number, number] | null = null;
+    for (const [start, end] of words) {
+      if (current === null) {
+        current = [start, end];
+      } else if (this.#width(current[0], end) <= width) {
+        current[1] = end;
+      } else {
+        lines.push(current);
+        current = [start, end];
+      }
+    }
+    if (current !== null) {
+      lines.push(current);
+    }
+    return lines.length === 0 ? [[0, 0]] : lines;
+  }
+
+  draw(page: PDFPage | null, start: number, end: number, x: number, y: number, color: ReturnType<typeof rgb>): void {
+    let left = x;
+    for (const run of visualRuns(this.#text, this.#levels, this.#slots, start, end)) {
+      const font = this.#font(run.slot);
+      page?.drawText(run.text, { x: left, y, size: this.#size, font, color });
+      left += font.widthOfTextAtSize(run.text, this.#size);
     }
   }
-  if (line !== '') {
-    lines.push(line);
+
+  #width(start: number, end: number): number {
+    let width = 0;
+    let from = start;
+    for (let i = start + 1; i <= end; i += 1) {
+      if (i === end || this.#slots[i] !== this.#slots[from]) {
+        width += this.#font(this.#slots[from] ?? 'latin').widthOfTextAtSize(this.#text.slice(from, i), this.#size);
+        from = i;
+      }
+    }
+    return width;
   }
-  return lines.length === 0 ? [''] : lines;
+
+  #font(slot: FontSlot): PDFFont {
+    const font = this.#fonts[slot][this.#weight] ?? this.#fonts.latin[this.#weight] ?? this.#fonts.latin.regular;
+    if (font === undefined) {
+      throw new Error('No font was embedded for the letter text.');
+    }
+    return font;
+  }
 }

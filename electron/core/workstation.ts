@@ -54,6 +54,8 @@ export interface WorkstationOptions {
   readonly migrationsDir?: string;
   /** Folder of the versioned consent notice texts (resources/notices). */
   readonly noticesDir?: string;
+  /** Folder of the letter fonts (resources/fonts). */
+  readonly fontsDir?: string;
   readonly scryptCost?: ScryptCost;
   readonly appVersion?: string;
   readonly logger?: Logger;
@@ -142,6 +144,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     scoring,
     spec: NEXIS_FEATURE_SPEC,
     policyReasonTexts: (version) => sync.policyReasonTexts(version),
+    ...(options.fontsDir === undefined ? {} : { fontsDir: options.fontsDir }),
   });
   const listeners = new Set<EventListener>();
   const emit: EventListener = (connectionId, event, payload) => {

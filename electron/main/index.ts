@@ -41,6 +41,7 @@ async function start(): Promise<void> {
         ? join(process.resourcesPath, 'migrations')
         : join(app.getAppPath(), 'electron/core/db/migrations'),
       noticesDir: join(resourcesDir, 'notices'),
+      fontsDir: join(resourcesDir, 'fonts'),
       modelDir: join(resourcesDir, 'model'),
       // The bank's model-signing public key (NEXIS_MODEL_PUBLIC_KEY_FILE); otherwise the development key shipped
       // beside the default package, which only verifies packages signed with the clearly marked development key.

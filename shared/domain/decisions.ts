@@ -87,4 +87,8 @@ export const OVERRIDE_REASON_LABELS: Record<OverrideReason, string> = {
 
 /** The note is stored with the decision, so it is short and must not carry personal data (checked in the core). */
 export const OVERRIDE_NOTE_MAX = 280;
+
+/** A supervisor's review states its reason in a note held to the override-note rules; the form labels it so. */
+export const REVIEW_NOTE_LABEL = 'Reason for your decision';
+export const REVIEW_NOTE_REQUIRED = `${REVIEW_NOTE_LABEL}: write why you approve or decline (no names, phone or id numbers).`;
 export const MAX_REASON_CODES = 4;

@@ -106,6 +106,8 @@ export const ScoreExplanation = z.strictObject({
   contributions: z.array(Contribution),
   /** Absent only in scores stored before the single reference point (score again to see it). */
   attribution: Attribution.optional(),
+  /** The policy's cut-offs this score was judged by (drawn on the gauge); absent in older scores and what-ifs. */
+  policyCutOffs: z.strictObject({ approveAtOrAbove: z.number(), declineBelow: z.number() }).optional(),
   reasons: z.array(PrincipalReason).max(4),
 });
 export type ScoreExplanation = z.infer<typeof ScoreExplanation>;
@@ -354,6 +356,17 @@ export const lettersChannels = defineChannels('letters', {
     }),
     access: LENDING,
     summary: 'The applicant’s decision letter as a PDF in their consent language (audited, never logged)',
+  },
+  'letters:bankCopy': {
+    input: z.strictObject({ decisionId: DecisionId }),
+    output: z.strictObject({
+      fileName: z.string(),
+      language: z.enum(['en', 'sw']),
+      pages: z.number().int().positive(),
+      pdfBase64: z.string(),
+    }),
+    access: READERS,
+    summary: 'The bank’s copy of a decision letter: the replay record, for the file, without personal data (audited)',
   },
 });
 

@@ -73,6 +73,8 @@ function positionText(positions: readonly number[]): string {
 export interface NoteMessageOptions {
   /** Quote the words as typed (screen only); otherwise name them by position (safe to log). */
   readonly quote: boolean;
+  /** The field as its form labels it (a supervisor's review reason follows the same rule) @default 'Override note' */
+  readonly label?: string;
 }
 
 /** The problem with a note in plain language, or null when it may be stored. */
@@ -82,8 +84,9 @@ export function overrideNoteProblem(
   options: NoteMessageOptions,
 ): string | null {
   const trimmed = note.trim();
+  const label = options.label ?? OVERRIDE_NOTE_LABEL;
   if (trimmed.length > OVERRIDE_NOTE_MAX) {
-    return `${OVERRIDE_NOTE_LABEL}: shorten it to ${OVERRIDE_NOTE_MAX} characters or fewer (it has ${trimmed.length}).`;
+    return `${label}: shorten it to ${OVERRIDE_NOTE_MAX} characters or fewer (it has ${trimmed.length}).`;
   }
   const findings = findPersonalData(trimmed, nameTokens);
   if (findings.length === 0) {
@@ -92,7 +95,7 @@ export function overrideNoteProblem(
   const parts = findings.map((f) =>
     options.quote ? `“${f.text}” (${KIND_TEXT[f.kind]})` : `${positionText(f.positions)} (${KIND_TEXT[f.kind]})`,
   );
-  return `${OVERRIDE_NOTE_LABEL}: take out the personal data: ${listInWords(parts)}. Describe the facts of the application without names, phone, id or account numbers or e-mail addresses.`;
+  return `${label}: take out the personal data: ${listInWords(parts)}. Describe the facts of the application without names, phone, id or account numbers or e-mail addresses.`;
 }
 
 /** Said when the override reason is "other" and there is no note. */

@@ -9,6 +9,8 @@ import {
   type Decision,
   type OverrideReason,
   type PolicyOutcome,
+  REVIEW_NOTE_LABEL,
+  REVIEW_NOTE_REQUIRED,
 } from '../../../shared/domain/decisions';
 import { fold } from '../../../shared/rules/text';
 import { nameTokensOf, OVERRIDE_NOTE_REQUIRED, overrideNoteProblem } from '../../../shared/rules/override-note';
@@ -65,8 +67,8 @@ export function overrideRequired(
 }
 
 /** A note names facts, not people (the rule and its message: shared/rules/override-note.ts). */
-export function checkOverrideNote(note: string, nameTokens: readonly string[]): void {
-  const problem = overrideNoteProblem(note, nameTokens, { quote: false });
+export function checkOverrideNote(note: string, nameTokens: readonly string[], label?: string): void {
+  const problem = overrideNoteProblem(note, nameTokens, { quote: false, ...(label === undefined ? {} : { label }) });
   if (problem !== null) {
     throw new NexisError('INVALID_INPUT', problem);
   }
@@ -76,9 +78,9 @@ export function checkOverrideNote(note: string, nameTokens: readonly string[]): 
 export function checkReviewNote(note: string | undefined, nameTokens: readonly string[]): string {
   const trimmed = note?.trim() ?? '';
   if (trimmed === '') {
-    throw invalid('note', 'write the reason for approving or declining (no names, phone or id numbers).');
+    throw new NexisError('INVALID_INPUT', REVIEW_NOTE_REQUIRED);
   }
-  checkOverrideNote(trimmed, nameTokens);
+  checkOverrideNote(trimmed, nameTokens, REVIEW_NOTE_LABEL);
   return trimmed;
 }
 

@@ -116,7 +116,13 @@ export class ScoringService {
       modelHash: active.modelHash,
       now,
     });
-    const explanation = explanationOf(result);
+    const explanation: ScoreExplanation = {
+      ...explanationOf(result),
+      policyCutOffs: {
+        approveAtOrAbove: manifest.policy.approveAtOrAbove,
+        declineBelow: manifest.policy.declineBelow,
+      },
+    };
     const row: ScoreRow = {
       id: `SC-${randomBytes(8).toString('hex').toUpperCase()}`,
       applicantId,

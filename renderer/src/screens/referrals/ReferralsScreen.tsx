@@ -1,25 +1,39 @@
-/** Referrals waiting for a supervisor: decided here by another supervisor than the referrer. */
-import { Badge, Button, Card, EmptyState, Stack, Table, Text } from '@mantine/core';
+/**
+ * Referrals waiting for a supervisor, oldest first, with what is needed to judge them at a glance: how long each has
+ * waited, the score and band, and the loan asked for. The applicant opens here (and returns to this queue).
+ */
+import { Badge, Button, Card, EmptyState, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { useState } from 'react';
-import type { DecisionView } from '../../../../shared/ipc/scoring';
-import { IconRefresh, IconReview } from '../../components/icons';
+import type { PendingReferralView } from '../../../../shared/ipc/scoring';
+import { IconArrowLeft, IconRefresh, IconReview } from '../../components/icons';
 import { ScreenHeader } from '../../components/screen-header';
 import { formatDateTime } from '../../format';
 import { useNexisQuery } from '../../hooks';
+import { ApplicantPage } from '../applicants/ApplicantPage';
+import { ReceiptView } from '../applicants/ReceiptView';
 import { useOfficerLabel } from '../applicants/use-officer-label';
 import { OUTCOME_COLORS, OUTCOME_LABELS, reasonCodeLabel } from '../review/review-labels';
+import { ApplicantLink } from './ApplicantLink';
+import { loanText, waitedFor } from './referral-text';
+import { useNow } from './use-now';
 import { ReviewReferralModal } from './ReviewReferralModal';
 
-export function ReferralsScreen() {
+type View =
+  | { readonly kind: 'queue' }
+  | { readonly kind: 'applicant'; readonly applicantId: string }
+  | { readonly kind: 'receipt'; readonly applicantId: string; readonly receiptId: string };
+
+function Queue({ onOpen }: { onOpen(applicantId: string): void }) {
   const pending = useNexisQuery('decisions:pendingReviews', {});
   const officerLabel = useOfficerLabel();
-  const [reviewing, setReviewing] = useState<DecisionView | null>(null);
+  const [reviewing, setReviewing] = useState<PendingReferralView | null>(null);
   const items = pending.data ?? [];
+  const now = useNow();
   return (
     <Stack gap="lg">
       <ScreenHeader
         title="Referrals"
-        description="Applications an officer referred. A supervisor other than the referrer approves or declines them."
+        description="Applications an officer referred, oldest first. A supervisor other than the referrer approves or declines them, with a reason."
         actions={
           <Button
             variant="default"
@@ -40,24 +54,36 @@ export function ReferralsScreen() {
             description="Nothing to review."
           />
         ) : (
-          <Table.ScrollContainer minWidth={820}>
+          <Table.ScrollContainer minWidth={980}>
             <Table aria-label="Pending referrals">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Referred</Table.Th>
+                  <Table.Th>Waiting</Table.Th>
                   <Table.Th>Applicant</Table.Th>
+                  <Table.Th>Score</Table.Th>
+                  <Table.Th>Amount</Table.Th>
                   <Table.Th>Policy</Table.Th>
-                  <Table.Th>Reasons</Table.Th>
+                  <Table.Th>Referral reasons</Table.Th>
                   <Table.Th>By</Table.Th>
                   <Table.Th />
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {items.map((referral) => (
-                  <Table.Tr key={referral.decisionId}>
-                    <Table.Td fz="sm">{formatDateTime(referral.createdAt)}</Table.Td>
-                    <Table.Td ff="monospace" fz="sm">
-                      {referral.applicantId}
+                  <Table.Tr key={referral.decisionId} data-decision={referral.decisionId}>
+                    <Table.Td fz="sm" data-testid="referral-waiting">
+                      <Tooltip label={`Referred ${formatDateTime(referral.createdAt)}`}>
+                        <span>{waitedFor(referral.createdAt, now)}</span>
+                      </Tooltip>
+                    </Table.Td>
+                    <Table.Td>
+                      <ApplicantLink applicantId={referral.applicantId} onOpen={onOpen} />
+                    </Table.Td>
+                    <Table.Td fz="sm" data-testid="referral-score" style={{ whiteSpace: 'nowrap' }}>
+                      <strong>{referral.score}</strong> · band {referral.band}
+                    </Table.Td>
+                    <Table.Td fz="sm" data-testid="referral-amount" style={{ whiteSpace: 'nowrap' }}>
+                      {loanText(referral.requestedAmount, referral.termMonths)}
                     </Table.Td>
                     <Table.Td>
                       <Badge variant="light" color={OUTCOME_COLORS[referral.policyOutcome]}>
@@ -82,7 +108,48 @@ export function ReferralsScreen() {
           </Table.ScrollContainer>
         )}
       </Card>
-      <ReviewReferralModal referral={reviewing} onClose={() => setReviewing(null)} onReviewed={pending.refresh} />
+      <ReviewReferralModal
+        referral={reviewing}
+        onClose={() => setReviewing(null)}
+        onReviewed={pending.refresh}
+        onOpenApplicant={(applicantId) => {
+          setReviewing(null);
+          onOpen(applicantId);
+        }}
+      />
     </Stack>
   );
+}
+
+export function ReferralsScreen() {
+  const [view, setView] = useState<View>({ kind: 'queue' });
+  const toQueue = (): void => setView({ kind: 'queue' });
+  switch (view.kind) {
+    case 'queue':
+      return <Queue onOpen={(applicantId) => setView({ kind: 'applicant', applicantId })} />;
+    case 'applicant':
+      return (
+        <Stack gap="xs">
+          <div>
+            <Button variant="subtle" size="compact-sm" leftSection={<IconArrowLeft size={14} />} onClick={toQueue}>
+              Back to referrals
+            </Button>
+          </div>
+          <ApplicantPage
+            key={view.applicantId}
+            applicantId={view.applicantId}
+            onBack={toQueue}
+            onOpenReceipt={(receiptId) => setView({ kind: 'receipt', applicantId: view.applicantId, receiptId })}
+          />
+        </Stack>
+      );
+    case 'receipt':
+      return (
+        <ReceiptView
+          receiptId={view.receiptId}
+          backLabel="Open the applicant"
+          onBack={() => setView({ kind: 'applicant', applicantId: view.applicantId })}
+        />
+      );
+  }
 }

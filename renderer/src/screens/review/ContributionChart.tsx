@@ -1,6 +1,8 @@
 /**
- * The exact explanation as a diverging bar chart: each term's points (+ raises the score, − lowers it), sorted, with
- * the applicant's input value beside its bar. Plain elements, no chart library.
+ * The explanation as a bar chart against ONE reference point, the one the principal reasons use: each factor's bar
+ * is the score points it loses against its best attainable value (0 = the factor is already at its best). So a
+ * factor named as a reason is always among the longest bars, and no bar can look good while a reason says it is bad.
+ * Plain elements, no chart library.
  */
 import { Box, Group, Stack, Text, Tooltip } from '@mantine/core';
 import type { ScoreView } from '../../../../shared/ipc/scoring';
@@ -8,18 +10,22 @@ import { featureLabel, formatFeatureValue } from '../../features';
 import { formatPoints } from './review-labels';
 
 export interface ContributionChartProps {
-  contributions: ScoreView['contributions'];
+  attribution: NonNullable<ScoreView['attribution']>;
   /** The input values the score was computed from; null when they are no longer the current record */
   inputs: Readonly<Record<string, number | string | null>> | null;
+  /** Features named as principal reasons, marked in the chart */
+  reasons: readonly string[];
 }
 
 const BAR_HEIGHT = 18;
+/** Below half a point a loss does not move the displayed score (the reasons use the same threshold). */
+const AT_BEST = 0.05;
 
-export function ContributionChart({ contributions, inputs }: ContributionChartProps) {
-  const sorted = [...contributions].sort((a, b) => b.points - a.points);
-  const largest = Math.max(1, ...sorted.map((c) => Math.abs(c.points)));
+export function ContributionChart({ attribution, inputs, reasons }: ContributionChartProps) {
+  const sorted = [...attribution.factors].sort((a, b) => a.points - b.points || a.feature.localeCompare(b.feature));
+  const largest = Math.max(1, ...sorted.map((f) => -f.points));
   return (
-    <Stack gap={6} role="table" aria-label="Contributions to the score">
+    <Stack gap={6} role="table" aria-label="Points lost against the best value">
       <Group gap="sm" wrap="nowrap" role="row" c="dimmed">
         <Text size="xs" fw={600} w={260} role="columnheader">
           Factor
@@ -27,82 +33,70 @@ export function ContributionChart({ contributions, inputs }: ContributionChartPr
         <Text size="xs" fw={600} w={170} role="columnheader">
           Applicant's value
         </Text>
-        <Group gap={0} style={{ flex: 1 }} wrap="nowrap" role="columnheader">
-          <Text size="xs" fw={600} ta="right" style={{ flex: 1, whiteSpace: 'nowrap' }} pr={8}>
-            ← lowers the score
-          </Text>
-          <Text size="xs" fw={600} style={{ flex: 1, whiteSpace: 'nowrap' }} pl={8}>
-            raises the score →
-          </Text>
-        </Group>
-        <Text size="xs" fw={600} w={60} ta="right" role="columnheader">
+        <Text size="xs" fw={600} style={{ flex: 1 }} role="columnheader">
+          Points lost against the factor's best value
+        </Text>
+        <Text size="xs" fw={600} w={72} ta="right" role="columnheader">
           Points
         </Text>
       </Group>
-      {sorted.map((contribution) => {
-        const width = `${(Math.abs(contribution.points) / largest) * 100}%`;
-        const positive = contribution.points >= 0;
-        const key = contribution.features[0] ?? contribution.term;
-        const label = contribution.features.map((f) => featureLabel(f)).join(' × ');
+      {sorted.map((factor) => {
+        const label = featureLabel(factor.feature);
+        const atBest = -factor.points < AT_BEST;
+        const reason = reasons.indexOf(factor.feature);
         return (
           <Group
-            key={contribution.term}
+            key={factor.feature}
             gap="sm"
             wrap="nowrap"
             role="row"
-            data-term={contribution.term}
-            data-points={contribution.points.toFixed(2)}
+            data-feature={factor.feature}
+            data-points={factor.points.toFixed(2)}
+            data-reason={reason >= 0 ? reason + 1 : undefined}
           >
-            <Text size="sm" w={260} lineClamp={2} role="rowheader">
+            <Text size="sm" w={260} lineClamp={2} role="rowheader" fw={reason >= 0 ? 600 : undefined}>
               {label}
+              {reason >= 0 ? (
+                <Text span size="xs" c="dimmed" fw={400}>
+                  {' '}
+                  (reason {reason + 1})
+                </Text>
+              ) : null}
             </Text>
             <Text size="sm" w={170} ff="monospace" role="cell" c={inputs ? undefined : 'dimmed'}>
-              {inputs ? contribution.features.map((f) => formatFeatureValue(f, inputs[f])).join(', ') : '—'}
+              {inputs ? formatFeatureValue(factor.feature, inputs[factor.feature]) : '—'}
             </Text>
-            <Group
-              gap={0}
+            <Box
               style={{ flex: 1 }}
-              wrap="nowrap"
               role="cell"
-              aria-label={`${formatPoints(contribution.points)} points`}
+              aria-label={atBest ? 'at its best value' : `${formatPoints(factor.points)} points`}
             >
-              <Box style={{ flex: 1, display: 'flex', justifyContent: 'flex-end' }}>
-                {positive ? null : (
-                  <Tooltip label={`${label}: ${formatPoints(contribution.points)} points`}>
-                    <Box
-                      h={BAR_HEIGHT}
-                      w={width}
-                      bg="var(--mantine-color-red-filled)"
-                      style={{ borderRadius: '4px 0 0 4px', minWidth: 2 }}
-                    />
-                  </Tooltip>
-                )}
-              </Box>
-              <Box w={1} h={BAR_HEIGHT + 8} bg="var(--mantine-color-default-border)" />
-              <Box style={{ flex: 1 }}>
-                {positive ? (
-                  <Tooltip label={`${label}: ${formatPoints(contribution.points)} points`}>
-                    <Box
-                      h={BAR_HEIGHT}
-                      w={width}
-                      bg="var(--mantine-color-teal-filled)"
-                      style={{ borderRadius: '0 4px 4px 0', minWidth: 2 }}
-                    />
-                  </Tooltip>
-                ) : null}
-              </Box>
-            </Group>
+              {atBest ? (
+                <Text size="xs" c="teal" fw={500}>
+                  At its best value
+                </Text>
+              ) : (
+                <Tooltip label={`${label}: ${formatPoints(factor.points)} points against its best value`}>
+                  <Box
+                    h={BAR_HEIGHT}
+                    w={`${(-factor.points / largest) * 100}%`}
+                    bg={reason >= 0 ? 'var(--mantine-color-red-filled)' : 'var(--mantine-color-red-light-color)'}
+                    style={{ borderRadius: 4, minWidth: 2, opacity: reason >= 0 ? 1 : 0.55 }}
+                  />
+                </Tooltip>
+              )}
+            </Box>
             <Text
               size="sm"
-              w={60}
+              w={72}
               ta="right"
               ff="monospace"
               fw={600}
-              c={positive ? 'teal' : 'red'}
+              c={atBest ? 'dimmed' : 'red'}
               role="cell"
-              data-testid={`points-${key}`}
+              data-testid={`points-${factor.feature}`}
             >
-              {formatPoints(contribution.points)}
+              {atBest ? '0.0' : formatPoints(factor.points)}
             </Text>
           </Group>
         );

@@ -1,4 +1,7 @@
-/** The officer's decision on the latest score; departing from the policy outcome needs an override reason. */
+/**
+ * The officer's decision on the latest score; departing from the policy outcome needs an override reason. Nothing is
+ * preselected (the officer chooses), and a confirmation that names what will be recorded precedes the immutable row.
+ */
 import {
   Alert,
   Button,
@@ -12,6 +15,7 @@ import {
   Textarea,
   Title,
 } from '@mantine/core';
+import { modals } from '@mantine/modals';
 import { useState } from 'react';
 import {
   DECISION_REASON_CODES,
@@ -28,7 +32,7 @@ import type { DecisionView, ScoreView } from '../../../../shared/ipc/scoring';
 import { describeError } from '../../errors';
 import { featureLabel } from '../../features';
 import { useNexisMutation } from '../../hooks';
-import { DECISION_LABELS, OUTCOME_LABELS } from './review-labels';
+import { DECISION_LABELS, OUTCOME_LABELS, reasonCodeLabel } from './review-labels';
 
 export interface DecisionFormProps {
   score: ScoreView;
@@ -62,13 +66,14 @@ export const OVERRIDE_OPTIONS = OVERRIDE_REASONS.map((reason) => ({
 }));
 
 export function DecisionForm({ score, correcting, onRecorded, onCancel }: DecisionFormProps) {
-  const [decision, setDecision] = useState<Decision>(score.outcome);
+  const [decision, setDecision] = useState<Decision | null>(null);
+  const [decisionError, setDecisionError] = useState<string | null>(null);
   const [codes, setCodes] = useState<string[]>([]);
   const [overrideReason, setOverrideReason] = useState<OverrideReason | null>(null);
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [noteError, setNoteError] = useState<string | null>(null);
-  const overriding = decision !== score.outcome;
+  const overriding = decision !== null && decision !== score.outcome;
   const mutationOptions = {
     successMessage: (recorded: DecisionView) =>
       `${correcting ? 'Correction' : 'Decision'} recorded: ${DECISION_LABELS[recorded.decision]}.`,
@@ -77,15 +82,9 @@ export function DecisionForm({ score, correcting, onRecorded, onCancel }: Decisi
   const record = useNexisMutation('decisions:record', mutationOptions);
   const correct = useNexisMutation('decisions:correct', mutationOptions);
 
-  const submit = async (): Promise<void> => {
-    setProblem(null);
-    if (overriding && note.trim() === '') {
-      setNoteError('Explain the override in a short note (no names, phone or id numbers).');
-      return;
-    }
-    setNoteError(null);
+  const send = async (chosen: Decision): Promise<void> => {
     const common = {
-      decision,
+      decision: chosen,
       reasonCodes: codes,
       ...(overriding ? { override: { reason: overrideReason ?? ('' as OverrideReason), note: note.trim() } } : {}),
     };
@@ -95,6 +94,44 @@ export function DecisionForm({ score, correcting, onRecorded, onCancel }: Decisi
     if (result.ok) {
       onRecorded(result.value);
     }
+  };
+
+  const submit = (): void => {
+    setProblem(null);
+    if (decision === null) {
+      setDecisionError('Choose approve, refer or decline.');
+      return;
+    }
+    setDecisionError(null);
+    if (overriding && note.trim() === '') {
+      setNoteError('Explain the override in a short note (no names, phone or id numbers).');
+      return;
+    }
+    setNoteError(null);
+    modals.openConfirmModal({
+      title: `Record ${correcting ? 'this correction' : 'this decision'}?`,
+      centered: true,
+      children: (
+        <Stack gap="xs">
+          <Text size="sm">
+            <strong>{DECISION_LABELS[decision]}</strong> for {score.applicantId} (score {score.score}, band {score.band}
+            ; the policy says {OUTCOME_LABELS[score.outcome]}).
+          </Text>
+          <Text size="sm">
+            Reasons: {codes.length === 0 ? 'none given' : codes.map((code) => reasonCodeLabel(code)).join('; ')}.
+          </Text>
+          {overriding ? (
+            <Text size="sm">This departs from the policy: it is recorded as an override with your note.</Text>
+          ) : null}
+          <Text size="sm" c="dimmed">
+            A recorded decision cannot be changed or deleted; a mistake is corrected by a new decision that supersedes
+            it, and both stay in the audit trail.
+          </Text>
+        </Stack>
+      ),
+      labels: { confirm: `Record: ${DECISION_LABELS[decision]}`, cancel: 'Back' },
+      onConfirm: () => void send(decision),
+    });
   };
 
   return (
@@ -111,8 +148,11 @@ export function DecisionForm({ score, correcting, onRecorded, onCancel }: Decisi
         </div>
         <SegmentedControl
           aria-label="Decision"
-          value={decision}
-          onChange={(value) => setDecision(value as Decision)}
+          value={decision ?? ''}
+          onChange={(value) => {
+            setDecision(value as Decision);
+            setDecisionError(null);
+          }}
           data={[
             { value: 'approve', label: 'Approve' },
             { value: 'refer', label: 'Refer to a supervisor' },
@@ -120,6 +160,11 @@ export function DecisionForm({ score, correcting, onRecorded, onCancel }: Decisi
           ]}
           fullWidth
         />
+        {decisionError ? (
+          <Text size="sm" c="red" role="alert" mt={-8}>
+            {decisionError}
+          </Text>
+        ) : null}
         <MultiSelect
           label="Reason codes"
           description={`Up to ${MAX_REASON_CODES}. A decline or referral needs at least one.`}
@@ -135,7 +180,7 @@ export function DecisionForm({ score, correcting, onRecorded, onCancel }: Decisi
           <Stack gap="sm" data-testid="override-fields">
             <Select
               label="Override reason"
-              description={`Why ${DECISION_LABELS[decision].toLowerCase()} instead of the policy's ${OUTCOME_LABELS[score.outcome].toLowerCase()}`}
+              description={`Why ${DECISION_LABELS[decision ?? score.outcome].toLowerCase()} instead of the policy's ${OUTCOME_LABELS[score.outcome].toLowerCase()}`}
               data={OVERRIDE_OPTIONS}
               value={overrideReason}
               onChange={(value) => setOverrideReason(value as OverrideReason | null)}
@@ -166,13 +211,15 @@ export function DecisionForm({ score, correcting, onRecorded, onCancel }: Decisi
             </Button>
           ) : null}
           <Button
-            onClick={() => void submit()}
+            onClick={submit}
             loading={record.pending || correct.pending}
             color={overriding ? 'orange' : undefined}
           >
-            {overriding
-              ? `Record override: ${DECISION_LABELS[decision]}`
-              : `Record decision: ${DECISION_LABELS[decision]}`}
+            {decision === null
+              ? 'Record decision'
+              : overriding
+                ? `Record override: ${DECISION_LABELS[decision]}`
+                : `Record decision: ${DECISION_LABELS[decision]}`}
           </Button>
         </Group>
       </Stack>

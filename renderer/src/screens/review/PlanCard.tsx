@@ -1,7 +1,8 @@
 import { Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { ImprovementPlanView } from '../../../../shared/ipc/scoring';
-import { featureLabel, formatFeatureValue } from '../../features';
+import { featureLabel } from '../../features';
 import { formatDate } from '../../format';
+import { formatStepValue, stepInWords } from './plan-text';
 import { HORIZON_LABELS, OUTCOME_LABELS, formatPoints } from './review-labels';
 
 type Target = ImprovementPlanView['targets'][number];
@@ -35,6 +36,7 @@ function TargetPlan({ target }: { target: Target }) {
               <Table.Tr>
                 <Table.Th>Step</Table.Th>
                 <Table.Th>From → to</Table.Th>
+                <Table.Th>What it means</Table.Th>
                 <Table.Th ta="right">Points</Table.Th>
                 <Table.Th>Horizon</Table.Th>
               </Table.Tr>
@@ -46,8 +48,11 @@ function TargetPlan({ target }: { target: Target }) {
                     {index + 1}. {featureLabel(step.feature)}
                   </Table.Td>
                   <Table.Td fz="sm" style={{ whiteSpace: 'nowrap' }}>
-                    {formatFeatureValue(step.feature, step.from)} →{' '}
-                    <strong>{formatFeatureValue(step.feature, step.to)}</strong>
+                    {formatStepValue(step.feature, step.from)} →{' '}
+                    <strong>{formatStepValue(step.feature, step.to)}</strong>
+                  </Table.Td>
+                  <Table.Td fz="sm" data-testid="step-in-words">
+                    {stepInWords(step) ?? '—'}
                   </Table.Td>
                   <Table.Td fz="sm" ta="right" c="teal" ff="monospace">
                     {formatPoints(step.gainPoints)}
@@ -75,7 +80,9 @@ export function PlanCard({ plan }: { plan: ImprovementPlanView }) {
             Improvement plan
           </Title>
           <Text size="sm" c="dimmed">
-            Valid until {formatDate(plan.validUntil)}. Only factors the applicant can act on are moved.
+            Valid until {formatDate(plan.validUntil)}. Only factors the applicant can act on are moved, and only by
+            steps worth at least 1 point that a person can make (at least 1 percentage point of a share, KES 100 of an
+            amount, one whole bill, loan or month). Amounts use the applicant's own monthly inflow.
           </Text>
         </div>
         {plan.targets.length === 0 ? (

@@ -1,6 +1,7 @@
 /**
- * Review of an applicant (issue #5): score with the exact explanation, principal reasons, improvement plan, what-if,
- * the decision and its history with the applicant's letter.
+ * Review of an applicant (issue #5): score with the exact explanation, principal reasons, the decision, improvement
+ * plan, what-if, and the decision history with the applicant's letter. The decision comes right after the score and
+ * its reasons, so it is reachable without scrolling past the plan or the what-if (folded by default).
  */
 import { Alert, Button, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
@@ -10,6 +11,7 @@ import { canCall, useSession } from '../../auth';
 import { IconAlert, IconModel } from '../../components/icons';
 import { describeError } from '../../errors';
 import { useNexisMutation, useNexisQuery } from '../../hooks';
+import { formatDate } from '../../format';
 import { useOfficerLabel } from '../applicants/use-officer-label';
 import { ContributionChart } from './ContributionChart';
 import { DecisionForm } from './DecisionForm';
@@ -24,6 +26,11 @@ export interface ReviewPanelProps {
   onChanged(): void;
 }
 
+/** The credit-scoring consent; null when it was never asked for. */
+function scoringPurpose(detail: ApplicantDetail): ApplicantDetail['purposes'][number] | null {
+  return detail.purposes.find((p) => p.purpose === 'credit-scoring') ?? null;
+}
+
 function consentLanguage(detail: ApplicantDetail): 'en' | 'sw' {
   return detail.receipts[detail.receipts.length - 1]?.language ?? 'en';
 }
@@ -33,6 +40,8 @@ export function ReviewPanel({ detail, onChanged }: ReviewPanelProps) {
   const applicantId = detail.applicantId;
   const officerLabel = useOfficerLabel();
   const lending = canCall(officer.role, 'scoring:score');
+  const purpose = scoringPurpose(detail);
+  const consented = purpose?.active === true;
   const latest = useNexisQuery('scoring:latest', { applicantId });
   const decisions = useNexisQuery('decisions:list', { applicantId });
   const [fresh, setFresh] = useState<ScoreView | null>(null);
@@ -73,12 +82,28 @@ export function ReviewPanel({ detail, onChanged }: ReviewPanelProps) {
                 : 'Scores the latest behavioural data with the signed model on this workstation.'}
             </Text>
           </div>
-          {lending ? (
+          {lending && consented ? (
             <Button leftSection={<IconModel size={16} />} onClick={() => void run()} loading={scoreCall.pending}>
               {score ? 'Score again' : 'Score'}
             </Button>
           ) : null}
         </Group>
+        {consented ? null : (
+          <Alert
+            mt="md"
+            color="yellow"
+            variant="light"
+            icon={<IconAlert />}
+            title="Scoring is not available"
+            data-testid="scoring-unavailable"
+          >
+            {purpose?.granted
+              ? `The applicant withdrew consent to credit scoring on ${formatDate(purpose.changedAt)}. `
+              : 'The applicant has not consented to credit scoring. '}
+            Without that consent this applicant cannot be scored or decided on here. Earlier scores and decisions stay
+            on record. If the applicant agrees again, record a new consent on the Overview tab.
+          </Alert>
+        )}
         {problem ? (
           <Alert mt="md" color="red" variant="light" icon={<IconAlert />} title="Not scored" data-testid="score-error">
             {problem}
@@ -95,23 +120,7 @@ export function ReviewPanel({ detail, onChanged }: ReviewPanelProps) {
               <ReasonsCard reasons={score.reasons} language={consentLanguage(detail)} />
             </Grid.Col>
           </Grid>
-          <Card component="section" aria-labelledby="explanation-title">
-            <Stack gap="sm">
-              <div>
-                <Title order={2} size="h4" id="explanation-title">
-                  Explanation
-                </Title>
-                <Text size="sm" c="dimmed">
-                  Exact contribution of each factor in score points, from the base of {Math.round(score.basePoints)}{' '}
-                  points. Green raises the score, red lowers it.
-                </Text>
-              </div>
-              <ContributionChart contributions={score.contributions} inputs={inputs} />
-            </Stack>
-          </Card>
-          <PlanCard plan={score.plan} />
-          {lending && inputs ? <WhatIfPanel applicantId={applicantId} values={inputs} baseScore={score.score} /> : null}
-          {lending && !decided && inputs ? (
+          {lending && consented && !decided && inputs ? (
             <DecisionForm
               key={score.scoreId}
               score={score}
@@ -120,6 +129,39 @@ export function ReviewPanel({ detail, onChanged }: ReviewPanelProps) {
                 onChanged();
               }}
             />
+          ) : null}
+          <Card component="section" aria-labelledby="explanation-title">
+            <Stack gap="sm">
+              <div>
+                <Title order={2} size="h4" id="explanation-title">
+                  Explanation
+                </Title>
+                {score.attribution ? (
+                  <Text size="sm" c="dimmed" data-testid="explanation-reference">
+                    One reference point for the chart, the reasons and the plan: each factor's best attainable value. A
+                    bar is the score points the factor loses against that value (the principal reasons are the longest
+                    bars). With every factor at its best the score would be {Math.round(score.attribution.bestPoints)};
+                    the losses bring it to {Math.round(score.rawScore)}.
+                  </Text>
+                ) : null}
+              </div>
+              {score.attribution ? (
+                <ContributionChart
+                  attribution={score.attribution}
+                  inputs={inputs}
+                  reasons={score.reasons.map((r) => r.feature)}
+                />
+              ) : (
+                <Text size="sm">
+                  This score was stored before explanations were measured against the best values: score again to see
+                  them.
+                </Text>
+              )}
+            </Stack>
+          </Card>
+          <PlanCard plan={score.plan} />
+          {lending && consented && inputs ? (
+            <WhatIfPanel applicantId={applicantId} values={inputs} baseScore={score.score} />
           ) : null}
         </>
       ) : null}

@@ -7,10 +7,21 @@ import { ScoreGauge } from './ScoreGauge';
 
 /** Score, band, probability of default and policy outcome, with the model that produced them. */
 export function ScoreSummary({ score }: { score: ScoreView }) {
-  const marks = score.plan.targets.map((target) => ({
-    score: target.minScore,
-    label: target.kind === 'approval' ? 'Approval cut-off' : `Band ${target.band}`,
-  }));
+  const cutOffs = score.policyCutOffs;
+  const marks = [
+    ...(cutOffs
+      ? [
+          { score: cutOffs.declineBelow, label: 'Decline below' },
+          { score: cutOffs.approveAtOrAbove, label: 'Approval from' },
+        ]
+      : []),
+    ...score.plan.targets
+      .filter((target) => target.kind === 'next-band' || cutOffs === undefined)
+      .map((target) => ({
+        score: target.minScore,
+        label: target.kind === 'approval' ? 'Approval from' : `Band ${target.band} from`,
+      })),
+  ];
   return (
     <Card component="section" aria-labelledby="score-title" data-testid="score-summary">
       <Stack gap="sm">

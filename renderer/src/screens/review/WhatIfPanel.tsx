@@ -1,8 +1,9 @@
 /**
  * "What if": the officer moves an actionable value within what is realistic in 12 months (the specification's
- * feasibility) and sees the new score at once; nothing is stored.
+ * feasibility) and sees the new score at once; nothing is stored. Folded by default: its sliders are a tool for a
+ * conversation with the applicant, not a step of every review, and the decision must not sit below them.
  */
-import { Badge, Button, Card, Group, NumberInput, Slider, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Collapse, Group, NumberInput, Slider, Stack, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import type { NumericFeature } from '../../../../shared/features';
@@ -71,6 +72,7 @@ function leversFor(values: WhatIfPanelProps['values']): Lever[] {
 
 export function WhatIfPanel({ applicantId, values, baseScore }: WhatIfPanelProps) {
   const levers = leversFor(values);
+  const [open, setOpen] = useState(false);
   const [changes, setChanges] = useState<Record<string, number>>({});
   const [debounced] = useDebouncedValue(changes, 100);
   const changed = Object.keys(debounced).length > 0;
@@ -98,98 +100,115 @@ export function WhatIfPanel({ applicantId, values, baseScore }: WhatIfPanelProps
               Move a value within what is realistic in 12 months. Nothing is stored.
             </Text>
           </div>
-          <Button
-            variant="default"
-            size="xs"
-            onClick={() => setChanges({})}
-            disabled={Object.keys(changes).length === 0}
-          >
-            Reset
-          </Button>
+          <Group gap="xs">
+            {open ? (
+              <Button
+                variant="default"
+                size="xs"
+                onClick={() => setChanges({})}
+                disabled={Object.keys(changes).length === 0}
+              >
+                Reset
+              </Button>
+            ) : null}
+            <Button
+              variant="light"
+              size="xs"
+              onClick={() => setOpen((o) => !o)}
+              aria-expanded={open}
+              aria-controls="what-if-levers"
+            >
+              {open ? 'Hide what-if' : 'Try what-if'}
+            </Button>
+          </Group>
         </Group>
-        <Group gap="md" data-testid="what-if-result" aria-live="polite">
-          <Text size="sm">
-            New score{' '}
-            <Text span fw={700} size="lg" data-testid="what-if-score">
-              {answer ? answer.score : baseScore}
-            </Text>
-          </Text>
-          {answer ? (
-            <>
-              <Badge variant="light" color={answer.deltaPoints >= 0 ? 'teal' : 'red'} data-testid="what-if-delta">
-                {answer.deltaPoints >= 0 ? '+' : '−'}
-                {Math.abs(answer.deltaPoints)} points
-              </Badge>
-              <Badge variant="outline">Band {answer.band}</Badge>
-              <Badge variant="light" color={OUTCOME_COLORS[answer.outcome]}>
-                Policy: {OUTCOME_LABELS[answer.outcome]}
-              </Badge>
-            </>
-          ) : (
-            <Text size="sm" c="dimmed">
-              (unchanged)
-            </Text>
-          )}
-        </Group>
-        {levers.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            No value of this applicant can realistically move.
-          </Text>
-        ) : (
-          levers.map((lever) => {
-            const value = changes[lever.feature.key] ?? lever.current;
-            const label = lever.feature.label.en;
-            return (
-              <Stack key={lever.feature.key} gap={4} data-lever={lever.feature.key}>
-                <Group justify="space-between" wrap="nowrap">
-                  <Text size="sm" fw={500} id={`lever-${lever.feature.key}`}>
-                    {label}
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    now {formatNumber(lever.current)} {lever.feature.unit}
-                  </Text>
-                </Group>
-                <Group gap="md" wrap="nowrap">
-                  <Slider
-                    style={{ flex: 1 }}
-                    min={lever.min}
-                    max={lever.max}
-                    step={lever.step}
-                    value={value}
-                    onChange={(next) => set(lever, next)}
-                    label={(v) => formatNumber(v)}
-                    marks={[{ value: lever.current }]}
-                    // A fill from the scale's start would read as "how much"; the mark shows where the applicant is now.
-                    styles={{ bar: { backgroundColor: 'transparent' } }}
-                    thumbLabel={label}
-                    aria-labelledby={`lever-${lever.feature.key}`}
-                  />
-                  <NumberInput
-                    w={150}
-                    size="xs"
-                    min={lever.min}
-                    max={lever.max}
-                    step={lever.step}
-                    clampBehavior="strict"
-                    value={value}
-                    onChange={(next) => {
-                      if (typeof next === 'number') {
-                        set(lever, next);
-                      }
-                    }}
-                    aria-label={`${label} (what if)`}
-                    rightSection={
-                      <Text size="xs" c="dimmed" pr={4}>
-                        {lever.feature.unit}
+        <Collapse expanded={open} id="what-if-levers">
+          <Stack gap="md">
+            <Group gap="md" data-testid="what-if-result" aria-live="polite">
+              <Text size="sm">
+                New score{' '}
+                <Text span fw={700} size="lg" data-testid="what-if-score">
+                  {answer ? answer.score : baseScore}
+                </Text>
+              </Text>
+              {answer ? (
+                <>
+                  <Badge variant="light" color={answer.deltaPoints >= 0 ? 'teal' : 'red'} data-testid="what-if-delta">
+                    {answer.deltaPoints >= 0 ? '+' : '−'}
+                    {Math.abs(answer.deltaPoints)} points
+                  </Badge>
+                  <Badge variant="outline">Band {answer.band}</Badge>
+                  <Badge variant="light" color={OUTCOME_COLORS[answer.outcome]}>
+                    Policy: {OUTCOME_LABELS[answer.outcome]}
+                  </Badge>
+                </>
+              ) : (
+                <Text size="sm" c="dimmed">
+                  (unchanged)
+                </Text>
+              )}
+            </Group>
+            {levers.length === 0 ? (
+              <Text size="sm" c="dimmed">
+                No value of this applicant can realistically move.
+              </Text>
+            ) : (
+              levers.map((lever) => {
+                const value = changes[lever.feature.key] ?? lever.current;
+                const label = lever.feature.label.en;
+                return (
+                  <Stack key={lever.feature.key} gap={4} data-lever={lever.feature.key}>
+                    <Group justify="space-between" wrap="nowrap">
+                      <Text size="sm" fw={500} id={`lever-${lever.feature.key}`}>
+                        {label}
                       </Text>
-                    }
-                    rightSectionWidth={Math.max(40, lever.feature.unit.length * 7 + 8)}
-                  />
-                </Group>
-              </Stack>
-            );
-          })
-        )}
+                      <Text size="xs" c="dimmed">
+                        now {formatNumber(lever.current)} {lever.feature.unit}
+                      </Text>
+                    </Group>
+                    <Group gap="md" wrap="nowrap">
+                      <Slider
+                        style={{ flex: 1 }}
+                        min={lever.min}
+                        max={lever.max}
+                        step={lever.step}
+                        value={value}
+                        onChange={(next) => set(lever, next)}
+                        label={(v) => formatNumber(v)}
+                        marks={[{ value: lever.current }]}
+                        // A fill from the scale's start would read as "how much"; the mark shows where the applicant is now.
+                        styles={{ bar: { backgroundColor: 'transparent' } }}
+                        thumbLabel={label}
+                        aria-labelledby={`lever-${lever.feature.key}`}
+                      />
+                      <NumberInput
+                        w={150}
+                        size="xs"
+                        min={lever.min}
+                        max={lever.max}
+                        step={lever.step}
+                        clampBehavior="strict"
+                        value={value}
+                        onChange={(next) => {
+                          if (typeof next === 'number') {
+                            set(lever, next);
+                          }
+                        }}
+                        aria-label={`${label} (what if)`}
+                        rightSection={
+                          <Text size="xs" c="dimmed" pr={4}>
+                            {lever.feature.unit}
+                          </Text>
+                        }
+                        rightSectionWidth={Math.max(40, lever.feature.unit.length * 7 + 8)}
+                      />
+                    </Group>
+                  </Stack>
+                );
+              })
+            )}
+          </Stack>
+        </Collapse>
       </Stack>
     </Card>
   );

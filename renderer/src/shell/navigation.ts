@@ -79,3 +79,19 @@ export const NAV_ITEMS: readonly NavItem[] = [
 export function navItemsFor(role: Role): NavItem[] {
   return NAV_ITEMS.filter((item) => canCall(role, item.requires));
 }
+
+/**
+ * The first screen after sign-in: officers and supervisors start their day on the applicant queue, an auditor on
+ * the audit trail; an administrator runs the workstation, so Status. Falls back to the first screen the role has.
+ */
+const LANDING: Record<Role, ScreenId> = {
+  officer: 'applicants',
+  supervisor: 'applicants',
+  auditor: 'audit',
+  admin: 'status',
+};
+
+export function landingFor(role: Role): ScreenId {
+  const items = navItemsFor(role);
+  return items.some((item) => item.id === LANDING[role]) ? LANDING[role] : (items[0]?.id ?? 'status');
+}

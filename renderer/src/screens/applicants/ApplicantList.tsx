@@ -1,4 +1,16 @@
-import { Badge, Button, Card, EmptyState, Group, LoadingOverlay, Stack, Table, Text, TextInput } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  Group,
+  LoadingOverlay,
+  SegmentedControl,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import type { ApplicantSummary } from '../../../../shared/ipc/applicants';
@@ -8,17 +20,43 @@ import { PageNav } from '../../components/page-nav';
 import { ScreenHeader } from '../../components/screen-header';
 import { formatCount, formatDate } from '../../format';
 import { useNexisQuery } from '../../hooks';
+import { useShellNavigation } from '../../shell/shell-navigation';
+import { nextStep, STAGE_COLORS, STAGE_LABELS, type ApplicantTab } from './applicant-labels';
 
 const PAGE_SIZE = 20;
 
 export interface ApplicantListProps {
-  onOpen(applicantId: string): void;
+  onOpen(applicantId: string, tab?: ApplicantTab): void;
   onNew(): void;
 }
 
-function ApplicantRow({ item, onOpen }: { item: ApplicantSummary; onOpen(id: string): void }) {
+function NextStepCell({ item, onOpen }: { item: ApplicantSummary; onOpen: ApplicantListProps['onOpen'] }) {
+  const { officer } = useSession();
+  const { available, navigate } = useShellNavigation();
+  const step = nextStep(item, canCall(officer.role, 'decisions:review'));
+  const target = step.target;
+  if (target === null || ('screen' in target && !available.includes(target.screen))) {
+    return (
+      <Text size="sm" c="dimmed">
+        {step.label}
+      </Text>
+    );
+  }
   return (
-    <Table.Tr data-applicant-id={item.applicantId} data-status={item.status}>
+    <Button
+      variant="light"
+      size="compact-sm"
+      onClick={() => ('tab' in target ? onOpen(item.applicantId, target.tab) : navigate(target.screen))}
+      aria-label={`${step.label}: ${item.applicantId}`}
+    >
+      {step.label}
+    </Button>
+  );
+}
+
+function ApplicantRow({ item, onOpen }: { item: ApplicantSummary; onOpen: ApplicantListProps['onOpen'] }) {
+  return (
+    <Table.Tr data-applicant-id={item.applicantId} data-status={item.status} data-stage={item.stage}>
       <Table.Td>
         <Button
           variant="subtle"
@@ -30,19 +68,28 @@ function ApplicantRow({ item, onOpen }: { item: ApplicantSummary; onOpen(id: str
           {item.applicantId}
         </Button>
       </Table.Td>
-      <Table.Td fz="sm">{item.maskedName}</Table.Td>
-      <Table.Td fz="sm" ff="monospace">
+      <Table.Td fz="sm" style={{ whiteSpace: 'nowrap' }}>
+        {item.maskedName}
+      </Table.Td>
+      <Table.Td fz="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
         {item.maskedPhone}
       </Table.Td>
       <Table.Td>
-        <Badge variant="light" color={item.status === 'active' ? 'teal' : 'gray'}>
-          {item.status === 'active' ? 'Active' : 'Erased'}
+        <Badge variant="light" color={STAGE_COLORS[item.stage]} style={{ flexShrink: 0 }}>
+          {STAGE_LABELS[item.stage]}
         </Badge>
       </Table.Td>
+      <Table.Td fz="sm" style={{ whiteSpace: 'nowrap' }} data-testid="applicant-score">
+        {item.score === null ? (
+          <Text span size="sm" c="dimmed">
+            Not scored
+          </Text>
+        ) : (
+          `${item.score} · band ${item.band ?? '?'}`
+        )}
+      </Table.Td>
       <Table.Td>
-        <Badge variant="dot" color={item.scoringConsent ? 'teal' : 'red'}>
-          {item.scoringConsent ? 'Scoring consent' : 'No scoring consent'}
-        </Badge>
+        <NextStepCell item={item} onOpen={onOpen} />
       </Table.Td>
       <Table.Td fz="sm" style={{ whiteSpace: 'nowrap' }}>
         <time dateTime={item.createdAt}>{formatDate(item.createdAt)}</time>
@@ -51,14 +98,20 @@ function ApplicantRow({ item, onOpen }: { item: ApplicantSummary; onOpen(id: str
   );
 }
 
-/** Applicants of this workstation, searched on the core's blind index by id, name or phone. */
+/**
+ * The applicant queue: applicants of this workstation with where each stands, the latest score and the next step,
+ * searched on the core's blind index by id, name or phone (any written form).
+ */
 export function ApplicantList({ onOpen, onNew }: ApplicantListProps) {
   const { officer } = useSession();
   const [search, setSearch] = useState('');
   const [query] = useDebouncedValue(search.trim(), 300);
+  const [whose, setWhose] = useState<'all' | 'mine'>('all');
   const [page, setPage] = useState(1);
+  const registers = canCall(officer.role, 'applicants:register');
   const list = useNexisQuery('applicants:list', {
     ...(query === '' ? {} : { query }),
+    ...(whose === 'mine' ? { mine: true } : {}),
     page,
     pageSize: PAGE_SIZE,
   });
@@ -69,7 +122,7 @@ export function ApplicantList({ onOpen, onNew }: ApplicantListProps) {
     <Stack gap="lg">
       <ScreenHeader
         title="Applicants"
-        description="Applicants registered on this workstation. Personal data stays masked until revealed."
+        description="Where each applicant stands and what to do next. Personal data stays masked until revealed."
         actions={
           <>
             <Button
@@ -80,7 +133,7 @@ export function ApplicantList({ onOpen, onNew }: ApplicantListProps) {
             >
               Refresh
             </Button>
-            {canCall(officer.role, 'applicants:register') ? (
+            {registers ? (
               <Button leftSection={<IconPlus size={16} />} onClick={onNew}>
                 New applicant
               </Button>
@@ -90,19 +143,36 @@ export function ApplicantList({ onOpen, onNew }: ApplicantListProps) {
       />
       <Card p="lg">
         <Stack gap="md">
-          <TextInput
-            label="Search"
-            description="Applicant id, the start of a name, or the last digits of a phone number"
-            placeholder="NEX-…, Wanjiru, 5678"
-            leftSection={<IconSearch size={16} />}
-            value={search}
-            onChange={(event) => {
-              setSearch(event.currentTarget.value);
-              setPage(1);
-            }}
-            maxLength={100}
-            maw={480}
-          />
+          <Group align="flex-end" justify="space-between" gap="md">
+            <TextInput
+              label="Search"
+              description="Applicant id, the start of a name, a phone number or its last digits"
+              placeholder="NEX-…, Wanjiru, 0712 345 678, 5678"
+              leftSection={<IconSearch size={16} />}
+              value={search}
+              onChange={(event) => {
+                setSearch(event.currentTarget.value);
+                setPage(1);
+              }}
+              maxLength={100}
+              w={480}
+              maw="100%"
+            />
+            {registers ? (
+              <SegmentedControl
+                aria-label="Whose applicants"
+                value={whose}
+                onChange={(value) => {
+                  setWhose(value === 'mine' ? 'mine' : 'all');
+                  setPage(1);
+                }}
+                data={[
+                  { value: 'all', label: 'All applicants' },
+                  { value: 'mine', label: 'Registered by me' },
+                ]}
+              />
+            ) : null}
+          </Group>
           <div style={{ position: 'relative', minHeight: 120 }}>
             <LoadingOverlay visible={list.loading && list.data === null} overlayProps={{ blur: 1 }} />
             {list.data && list.data.items.length === 0 ? (
@@ -111,22 +181,25 @@ export function ApplicantList({ onOpen, onNew }: ApplicantListProps) {
                 icon={<IconApplicants size={28} />}
                 title={query === '' ? 'No applicants yet' : 'No applicant matches'}
                 description={
-                  query === ''
-                    ? 'Register the first applicant with "New applicant".'
-                    : 'Check the spelling or search by id.'
+                  query !== ''
+                    ? 'Check the spelling or search by id.'
+                    : registers
+                      ? 'Register the first applicant with "New applicant".'
+                      : 'Officers register applicants; they appear here.'
                 }
               />
             ) : (
-              <Table.ScrollContainer minWidth={820}>
+              <Table.ScrollContainer minWidth={980}>
                 <Table striped aria-label="Applicants">
                   <Table.Thead>
                     <Table.Tr>
-                      <Table.Th w={220}>Applicant id</Table.Th>
+                      <Table.Th w={190}>Applicant id</Table.Th>
                       <Table.Th>Name</Table.Th>
-                      <Table.Th w={130}>Phone</Table.Th>
-                      <Table.Th w={100}>Status</Table.Th>
-                      <Table.Th w={190}>Consent</Table.Th>
-                      <Table.Th w={130}>Registered</Table.Th>
+                      <Table.Th w={90}>Phone</Table.Th>
+                      <Table.Th w={130}>Stage</Table.Th>
+                      <Table.Th w={120}>Score</Table.Th>
+                      <Table.Th w={210}>Next step</Table.Th>
+                      <Table.Th w={110}>Registered</Table.Th>
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>

@@ -15,10 +15,13 @@ import { ConsentCard } from './ConsentCard';
 import { EraseModal } from './EraseModal';
 import { PersonalDataCard } from './PersonalDataCard';
 import { StatementImport } from './StatementImport';
+import type { ApplicantTab } from './applicant-labels';
 import { useOfficerLabel } from './use-officer-label';
 
 export interface ApplicantPageProps {
   applicantId: string;
+  /** The tab to open on (the queue's next step opens where it is done); Overview by default. */
+  initialTab?: ApplicantTab;
   onBack(): void;
   onOpenReceipt(receiptId: string): void;
 }
@@ -29,17 +32,19 @@ function scoringConsent(detail: ApplicantDetail): boolean {
 
 function ActiveApplicant({
   detail,
+  initialTab,
   refresh,
   onOpenReceipt,
 }: {
   detail: ApplicantDetail;
+  initialTab: ApplicantTab;
   refresh(): void;
   onOpenReceipt(receiptId: string): void;
 }) {
   const { officer } = useSession();
   const lending = canCall(officer.role, 'applicants:saveFeatures');
   const consent = scoringConsent(detail);
-  const [tab, setTab] = useState<string | null>('overview');
+  const [tab, setTab] = useState<string | null>(initialTab);
   return (
     <Tabs value={tab} onChange={setTab} keepMounted={false} variant="outline">
       <Tabs.List mb="lg">
@@ -88,7 +93,7 @@ function TimelineWithNames({ detail }: { detail: ApplicantDetail }) {
   return <ApplicantTimeline entries={detail.timeline} nameOf={officerLabel} />;
 }
 
-export function ApplicantPage({ applicantId, onBack, onOpenReceipt }: ApplicantPageProps) {
+export function ApplicantPage({ applicantId, initialTab = 'overview', onBack, onOpenReceipt }: ApplicantPageProps) {
   const { officer } = useSession();
   const detail = useNexisQuery('applicants:get', { applicantId });
   const [erasing, setErasing] = useState(false);
@@ -110,7 +115,9 @@ export function ApplicantPage({ applicantId, onBack, onOpenReceipt }: ApplicantP
   return (
     <Stack gap={0}>
       <ScreenHeader
-        title={applicantId}
+        // The masked name is who the officer is working with; the pseudonymous id stays beside it.
+        title={data === null ? 'Applicant' : (data.personal?.fullName ?? 'Erased applicant')}
+        secondary={applicantId}
         description={
           data ? (
             <Group gap="xs" component="span">
@@ -170,7 +177,7 @@ export function ApplicantPage({ applicantId, onBack, onOpenReceipt }: ApplicantP
           <TimelineWithNames detail={data} />
         </Stack>
       ) : (
-        <ActiveApplicant detail={data} refresh={detail.refresh} onOpenReceipt={onOpenReceipt} />
+        <ActiveApplicant detail={data} initialTab={initialTab} refresh={detail.refresh} onOpenReceipt={onOpenReceipt} />
       )}
       <EraseModal
         applicantId={applicantId}

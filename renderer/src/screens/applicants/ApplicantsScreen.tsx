@@ -1,5 +1,6 @@
 /** Applicants: list and search, registration with consent, the receipt, and the applicant page (state-based). */
 import { useState } from 'react';
+import type { ApplicantTab } from './applicant-labels';
 import { ApplicantList } from './ApplicantList';
 import { ApplicantPage } from './ApplicantPage';
 import { NewApplicant } from './NewApplicant';
@@ -8,7 +9,7 @@ import { ReceiptView } from './ReceiptView';
 type View =
   | { readonly kind: 'list' }
   | { readonly kind: 'new' }
-  | { readonly kind: 'applicant'; readonly applicantId: string }
+  | { readonly kind: 'applicant'; readonly applicantId: string; readonly tab?: ApplicantTab }
   | { readonly kind: 'receipt'; readonly receiptId: string; readonly applicantId: string };
 
 export function ApplicantsScreen() {
@@ -18,7 +19,7 @@ export function ApplicantsScreen() {
     case 'list':
       return (
         <ApplicantList
-          onOpen={(applicantId) => setView({ kind: 'applicant', applicantId })}
+          onOpen={(applicantId, tab) => setView({ kind: 'applicant', applicantId, ...(tab ? { tab } : {}) })}
           onNew={() => setView({ kind: 'new' })}
         />
       );
@@ -26,6 +27,7 @@ export function ApplicantsScreen() {
       return (
         <NewApplicant
           onCancel={toList}
+          onOpenExisting={(applicantId) => setView({ kind: 'applicant', applicantId })}
           onRegistered={(applicantId, receiptId) => setView({ kind: 'receipt', receiptId, applicantId })}
         />
       );
@@ -42,6 +44,7 @@ export function ApplicantsScreen() {
         <ApplicantPage
           key={view.applicantId}
           applicantId={view.applicantId}
+          {...(view.tab ? { initialTab: view.tab } : {})}
           onBack={toList}
           onOpenReceipt={(receiptId) => setView({ kind: 'receipt', receiptId, applicantId: view.applicantId })}
         />

@@ -67,13 +67,34 @@ test('intake: consent and receipt, statement import, form, withdrawal stops scor
   await screens.fillFeatures(NOT_FROM_STATEMENT);
   await app.screenshot('14-behavioural-form', { hideNotifications: true });
 
-  // A broken statement is refused with the row and column at fault.
+  // A broken statement is refused with every row and column at fault, not only the first.
   await page.locator('input[type="file"]').setInputFiles({
     name: 'broken.csv',
     mimeType: 'text/csv',
-    buffer: Buffer.from('date,direction,category,amount\n2026-01-01,in,business,100\n2026-01-02,in,business,-5\n'),
+    buffer: Buffer.from(
+      'date,direction,category,amount\n2026-01-01,in,business,100\n2026-01-02,in,business,-5\n2026-01-03,sideways,business,9\n',
+    ),
   });
-  await expect(page.getByTestId('statement-error')).toContainText('row 3, column "amount"');
+  const refusal = page.getByTestId('statement-error');
+  await expect(refusal).toContainText('Statement not imported: 2 rows have problems.');
+  await expect(refusal.getByRole('listitem')).toHaveText([
+    'Row 3, column "amount": expected a positive amount such as 1500 or 1500.50',
+    'Row 4, column "direction": expected "in" or "out"',
+  ]);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await app.screenshotOf(page.getByRole('region', { name: 'Import a statement' }), 'intake-statement-all-rows');
+
+  // A two-transaction, one-month statement is previewed with a warning that states the thresholds.
+  await page.locator('input[type="file"]').setInputFiles({
+    name: 'thin.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('date,direction,category,amount\n2026-01-03,in,business,4500\n2026-01-20,out,airtime,100\n'),
+  });
+  await expect(page.getByTestId('statement-warnings')).toContainText(
+    'Thin statement: 2 transactions over 1 month. Values derived from fewer than 3 months or 20 transactions',
+  );
+  await app.screenshotOf(page.getByRole('region', { name: 'Import a statement' }), 'intake-statement-thin');
+  await page.setViewportSize({ width: 1360, height: 880 });
 
   const downloads: Download[] = [];
   page.on('download', (download) => downloads.push(download));

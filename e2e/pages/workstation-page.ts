@@ -87,7 +87,10 @@ export class WorkstationPage {
     await this.page.getByRole('textbox', { name: 'New password', exact: true }).fill(chosen);
     await this.page.getByRole('textbox', { name: 'Repeat the new password', exact: true }).fill(chosen);
     await this.page.getByRole('button', { name: 'Change password' }).click();
-    await expect(this.heading('Status')).toBeVisible();
+    // Each role lands on its own first screen (an officer on the applicant queue); the workstation is open once the
+    // navigation shows.
+    await expect(this.heading('Choose a new password')).toBeHidden();
+    await expect(this.nav).toBeVisible();
   }
 
   /** Opens a Mantine Select and picks an option by its label. */

@@ -26,21 +26,18 @@ import { ServerAuditEntrySchema } from '../sync/server-audit';
 import { SignedPolicyReleaseSchema } from '../sync/signed-release';
 import { Empty, IsoTimestamp } from './common';
 import { defineChannels } from './define';
+import { serverAddressProblem } from '../rules/server-address';
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/**
- * https, or http to this machine only (development, the demo, tests): tokens and personal data never cross a network
- * in clear. No credentials in the URL: administrator sessions and device tokens travel in headers.
- */
+/** The rule and its messages: shared/rules/server-address.ts (the console's forms use the same function). */
 export const ServerUrlSchema = z
-  .url({ protocol: /^https?$/ })
-  .max(200)
-  .refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), 'The address must not contain a user name or password.')
-  .refine((url) => {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' || LOOPBACK.has(parsed.hostname);
-  }, 'Use https:// (plain http only to this machine, 127.0.0.1 or localhost).');
+  .string()
+  .trim()
+  .superRefine((url, ctx) => {
+    const problem = serverAddressProblem(url);
+    if (problem !== null) {
+      ctx.addIssue({ code: 'custom', message: problem });
+    }
+  });
 
 export const SyncStatusView = z.strictObject({
   enrolled: z.boolean(),

@@ -21,6 +21,7 @@ import type { ConsentService } from '../consent/consent-service';
 import { open, seal } from '../applicants/pii-crypto';
 import { parseStatement } from './statement';
 import { deriveFeatures } from './derive';
+import { thinStatementWarning } from '../../../shared/rules/statement';
 
 type Values = Record<string, number | string | null>;
 const recordAad = (applicantId: string, recordId: string): string => `nexis.behaviour.v1|${applicantId}|${recordId}`;
@@ -73,8 +74,12 @@ export class BehaviourService {
       if (issue === undefined) {
         values[key] = value;
       } else {
-        warnings.push(`${feature.label.en} (${value}) left out: ${issue.message}`);
+        warnings.push(`${feature.label.en} left out: ${issue.message}`);
       }
+    }
+    const thin = thinStatementWarning(derivation.months, transactions.length);
+    if (thin !== null) {
+      warnings.unshift(thin);
     }
     return {
       values,

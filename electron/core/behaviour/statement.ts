@@ -8,6 +8,7 @@
  * currency. Only features are derived and kept; the transactions are dropped after derivation.
  */
 import Papa from 'papaparse';
+import { MAX_REPORTED_ROWS } from '../../../shared/rules/statement';
 import { NexisError } from '../errors';
 
 export const STATEMENT_CATEGORIES = [
@@ -38,16 +39,26 @@ const REQUIRED_COLUMNS = ['date', 'direction', 'category', 'amount'] as const;
 export const MAX_STATEMENT_ROWS = 50_000;
 
 function fail(row: number | null, column: string | null, problem: string): never {
-  const where = [row === null ? null : `row ${row}`, column === null ? null : `column "${column}"`]
-    .filter(Boolean)
-    .join(', ');
   throw new NexisError(
     'IMPORT_INVALID',
-    `Statement not imported${where ? ` (${where})` : ''}: ${problem}. Nothing was saved.`,
+    `Statement not imported (${where(row, column)}): ${problem}. Nothing was saved.`,
   );
 }
 
-/** Parses and checks every row; the first bad row stops the import with its row number and column. */
+function where(row: number | null, column: string | null): string {
+  return [row === null ? null : `row ${row}`, column === null ? null : `column "${column}"`].filter(Boolean).join(', ');
+}
+
+interface RowProblem {
+  readonly row: number;
+  readonly column: string;
+  readonly problem: string;
+}
+
+/**
+ * Parses and checks every row. A file with bad rows is refused as a whole (nothing half-imported), and the refusal
+ * lists every bad row with its column, up to MAX_REPORTED_ROWS, then how many more, so one correction pass fixes all.
+ */
 export function parseStatement(csv: string): Transaction[] {
   const parsed = Papa.parse<Record<string, string>>(csv.replace(/^\uFEFF/, ''), {
     header: true,
@@ -74,26 +85,49 @@ export function parseStatement(csv: string): Transaction[] {
   if (parsed.data.length > MAX_STATEMENT_ROWS) {
     fail(null, null, `more than ${MAX_STATEMENT_ROWS} transactions`);
   }
-  return parsed.data.map((record, index) => parseRow(record, index + 2));
+  const transactions: Transaction[] = [];
+  const problems: RowProblem[] = [];
+  parsed.data.forEach((record, index) => {
+    const result = parseRow(record, index + 2);
+    if ('problem' in result) {
+      problems.push(result);
+    } else {
+      transactions.push(result);
+    }
+  });
+  if (problems.length > 0) {
+    throw new NexisError('IMPORT_INVALID', problemReport(problems));
+  }
+  return transactions;
 }
 
-function parseRow(record: Record<string, string>, row: number): Transaction {
+function problemReport(problems: readonly RowProblem[]): string {
+  const listed = problems.slice(0, MAX_REPORTED_ROWS).map((p) => `${where(p.row, p.column)}: ${p.problem}`);
+  const more = problems.length - listed.length;
+  const count = problems.length === 1 ? '1 row has a problem' : `${problems.length} rows have problems`;
+  return (
+    `Statement not imported: ${count}. ${listed.join('; ')}${more > 0 ? `; and ${more} more rows` : ''}. ` +
+    'Nothing was saved: correct these rows in the file and import it again.'
+  );
+}
+
+function parseRow(record: Record<string, string>, row: number): Transaction | RowProblem {
   const date = (record.date ?? '').trim();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
-    fail(row, 'date', 'expected a date as YYYY-MM-DD');
+    return { row, column: 'date', problem: 'expected a date as YYYY-MM-DD' };
   }
   const direction = (record.direction ?? '').trim().toLowerCase();
   if (direction !== 'in' && direction !== 'out') {
-    fail(row, 'direction', 'expected "in" or "out"');
+    return { row, column: 'direction', problem: 'expected "in" or "out"' };
   }
   const category = (record.category ?? '').trim().toLowerCase() as StatementCategory;
   if (!STATEMENT_CATEGORIES.includes(category)) {
-    fail(row, 'category', `expected one of ${STATEMENT_CATEGORIES.join(', ')}`);
+    return { row, column: 'category', problem: `expected one of ${STATEMENT_CATEGORIES.join(', ')}` };
   }
   const amountText = (record.amount ?? '').trim();
   const amount = Number(amountText);
   if (!/^\d+(\.\d{1,2})?$/.test(amountText) || !Number.isFinite(amount) || amount <= 0 || amount > 1e9) {
-    fail(row, 'amount', 'expected a positive amount such as 1500 or 1500.50');
+    return { row, column: 'amount', problem: 'expected a positive amount such as 1500 or 1500.50' };
   }
   return { date, month: date.slice(0, 7), direction, category, amount };
 }

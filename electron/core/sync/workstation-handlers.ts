@@ -20,6 +20,7 @@ import {
 } from './releases';
 import type { PullHandlers, PullOutcome, SyncStateStore } from './types';
 import type { WorkstationSyncOptions } from './workstation-sync';
+import { cutoffProblems } from '../../../shared/rules/policy-cutoffs';
 
 export interface WorkstationHandlerContext {
   readonly options: WorkstationSyncOptions;
@@ -215,12 +216,13 @@ export function policyCutoffs(
 ): PolicyDefaults | null {
   const approve = release.cutoffs.approve;
   const refer = release.cutoffs.refer;
-  if (approve === undefined || refer === undefined || refer > approve) {
-    return null;
-  }
-  // Against the loaded model's scale: cut-offs outside it would approve or decline everyone by accident. (Exactly
-  // one above the top still means "approve no one", a deliberate freeze.)
-  if (scoreRange !== undefined && (refer < scoreRange.min || approve > scoreRange.max + 1)) {
+  // The rule is shared with the console's release form (shared/rules/policy-cutoffs.ts): whole points, refer below
+  // approve, both on the loaded model's scale (cut-offs outside it would approve or decline everyone by accident).
+  if (
+    approve === undefined ||
+    refer === undefined ||
+    Object.keys(cutoffProblems({ approve, refer }, scoreRange)).length > 0
+  ) {
     return null;
   }
   return { version: release.version, approveAtOrAbove: approve, declineBelow: refer };

@@ -1,5 +1,6 @@
 /** Labels and display of behavioural features, read from the one feature specification. */
-import { NEXIS_FEATURE_SPEC, type Feature } from '../../../shared/features';
+import { NEXIS_FEATURE_SPEC, isPercentFeature, toInputText, type Feature } from '../../../shared/features';
+import { officerNumberSymbols } from '../format';
 
 export type TextLanguage = 'en' | 'sw';
 
@@ -18,7 +19,7 @@ export function featureLabel(key: string, language: TextLanguage = 'en'): string
 
 const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
 
-/** A value with its unit ("25,000 KES/month", "0.3 ratio"); "—" for a missing value. */
+/** A value with its unit ("25,000 KES/month", "8 %" for a 0.08 share, "0.3 ratio"); "—" for a missing value. */
 export function formatFeatureValue(key: string, value: number | string | null | undefined): string {
   if (value === null || value === undefined || value === '') {
     return '—';
@@ -27,6 +28,10 @@ export function formatFeatureValue(key: string, value: number | string | null | 
   if (typeof value === 'string') {
     const category = feature?.kind === 'categorical' ? feature.categories.find((c) => c.value === value) : undefined;
     return category ? category.label.en : value;
+  }
+  if (feature !== undefined && isPercentFeature(feature)) {
+    // In percent, as the form takes it: the share 0.0825 reads "8.25 %", never "0.08 share".
+    return `${toInputText(feature, value, officerNumberSymbols())} %`;
   }
   const text = numberFormat.format(value);
   return feature ? `${text} ${feature.unit}` : text;

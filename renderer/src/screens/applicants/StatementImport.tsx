@@ -14,6 +14,36 @@ export interface StatementImportProps {
 }
 
 const MAX_BYTES = 5 * 1024 * 1024;
+const EMPTY_FILE = 'Statement file: the file is empty. Export the statement again and choose the CSV file.';
+
+/** The core's report ("…: 3 rows have problems. row 3, column "amount": …; row 5, …. Nothing was saved: …") as parts. */
+function reportParts(message: string): { lead: string; rows: string[]; tail: string } | null {
+  const match = /^(Statement not imported: \d+ rows? ha(?:s|ve) problems?\.) (.*)\. (Nothing was saved.*)$/s.exec(
+    message,
+  );
+  if (!match?.[1] || match[2] === undefined || !match[3]) {
+    return null;
+  }
+  return { lead: match[1], rows: match[2].split('; '), tail: match[3] };
+}
+
+function Problem({ message }: { message: string }) {
+  const parts = reportParts(message);
+  if (parts === null) {
+    return <>{message}</>;
+  }
+  return (
+    <Stack gap={4}>
+      <Text size="sm">{parts.lead}</Text>
+      <List size="sm">
+        {parts.rows.map((row) => (
+          <List.Item key={row}>{row.charAt(0).toUpperCase() + row.slice(1)}</List.Item>
+        ))}
+      </List>
+      <Text size="sm">{parts.tail}</Text>
+    </Stack>
+  );
+}
 
 export function StatementImport({ applicantId, onImported }: StatementImportProps) {
   const [file, setFile] = useState<File | null>(null);
@@ -36,10 +66,14 @@ export function StatementImport({ applicantId, onImported }: StatementImportProp
       return;
     }
     if (chosen.size > MAX_BYTES) {
-      setProblem('The file is larger than 5 MB.');
+      setProblem('Statement file: the file is larger than 5 MB. Export a shorter period (12 months is enough).');
       return;
     }
     const text = await chosen.text();
+    if (text.trim() === '') {
+      setProblem(EMPTY_FILE);
+      return;
+    }
     setCsv(text);
     const result = await previewCall.run({ applicantId, csv: text });
     if (result.ok) {
@@ -90,7 +124,7 @@ export function StatementImport({ applicantId, onImported }: StatementImportProp
             title="Statement refused"
             data-testid="statement-error"
           >
-            {problem}
+            <Problem message={problem} />
           </Alert>
         ) : null}
         {preview ? (
@@ -108,7 +142,7 @@ export function StatementImport({ applicantId, onImported }: StatementImportProp
               ))}
             </DataList>
             {preview.warnings.length > 0 ? (
-              <Alert color="yellow" variant="light" title="Left out">
+              <Alert color="yellow" variant="light" title="Check before importing" data-testid="statement-warnings">
                 <List size="sm">
                   {preview.warnings.map((warning) => (
                     <List.Item key={warning}>{warning}</List.Item>

@@ -7,7 +7,6 @@ import {
   CopyButton,
   Group,
   JsonInput,
-  NumberInput,
   SimpleGrid,
   Stack,
   Text,
@@ -16,21 +15,29 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
+import { parseNumberField, type NumberFieldRule } from '../../../../shared/rules/number-field';
+import { CUTOFF_LABELS } from '../../../../shared/rules/policy-cutoffs';
 import { IconCheck, IconCopy } from '../../components/icons';
+import { officerNumberSymbols } from '../../format';
 import { EMPTY_POLICY, policyRules, REASON_TEXTS_EXAMPLE, toPolicyRelease, type PolicyValues } from './policy-form';
 
 interface DraftValues extends PolicyValues {
-  serial: number | string;
+  serial: string;
   largeMove: boolean;
 }
 
 const MAX_SERIAL = 1_000_000_000;
 
-function serialError(value: number | string): string | null {
-  const serial = Number(value);
-  return Number.isInteger(serial) && serial >= 1 && serial <= MAX_SERIAL
-    ? null
-    : 'A whole number above the serial of the release in force';
+const SERIAL_RULE: NumberFieldRule = { label: 'Serial', unit: '', min: 1, max: MAX_SERIAL, integer: true };
+
+function serialError(value: string): string | null {
+  const parsed = parseNumberField(SERIAL_RULE, value, officerNumberSymbols());
+  return parsed.ok ? null : `${parsed.message} It must be higher than the serial of the release in force.`;
+}
+
+function serialValue(value: string): number {
+  const parsed = parseNumberField(SERIAL_RULE, value, officerNumberSymbols());
+  return parsed.ok ? parsed.value : Number.NaN;
 }
 
 /** The JSON `npm run release:sign` reads: kind, serial and the release. */
@@ -39,7 +46,7 @@ function toSign(values: DraftValues): string {
   return JSON.stringify(
     {
       kind: 'policy',
-      serial: Number(values.serial),
+      serial: serialValue(values.serial),
       release: values.largeMove ? { ...release, largeMove: true } : release,
     },
     null,
@@ -51,6 +58,7 @@ export function PolicyDraftForm({ onCancel }: { onCancel(): void }) {
   const [draft, setDraft] = useState<string | null>(null);
   const form = useForm<DraftValues>({
     initialValues: { ...EMPTY_POLICY, serial: '', largeMove: false },
+    validateInputOnBlur: true,
     validate: { ...policyRules, serial: serialError },
   });
 
@@ -100,26 +108,27 @@ export function PolicyDraftForm({ onCancel }: { onCancel(): void }) {
             withAsterisk
             {...form.getInputProps('version')}
           />
-          <NumberInput
-            label="Serial"
+          <TextInput
+            label={SERIAL_RULE.label}
             description="Higher than the release in force"
-            min={1}
-            max={MAX_SERIAL}
-            allowDecimal={false}
+            inputMode="numeric"
+            autoComplete="off"
             withAsterisk
             {...form.getInputProps('serial')}
           />
-          <NumberInput
-            label="Approve cut-off"
+          <TextInput
+            label={CUTOFF_LABELS.approve}
             description="Score points, at or above: approve"
-            allowDecimal={false}
+            inputMode="numeric"
+            autoComplete="off"
             withAsterisk
             {...form.getInputProps('approve')}
           />
-          <NumberInput
-            label="Refer cut-off"
+          <TextInput
+            label={CUTOFF_LABELS.refer}
             description="At or above (below approve): refer"
-            allowDecimal={false}
+            inputMode="numeric"
+            autoComplete="off"
             withAsterisk
             {...form.getInputProps('refer')}
           />

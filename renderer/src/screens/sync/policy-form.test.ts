@@ -5,8 +5,8 @@ import { applicantIdRule, branchIdRule } from './console-rules';
 
 const VALID: PolicyValues = {
   version: '2026.11-1',
-  approve: 620,
-  refer: 560,
+  approve: '620',
+  refer: '560',
   reasonTexts: '{"income-not-verified": {"en": "Income not verified.", "sw": "Mapato hayakuthibitishwa."}}',
 };
 
@@ -21,11 +21,14 @@ describe('the policy release form', () => {
   });
 
   it('refuses a refer cut-off at or above the approve cut-off, and fractions', () => {
-    expect(policyRules.refer(620, VALID)).toMatch(/below the approve cut-off/);
-    expect(policyRules.refer(700, VALID)).toMatch(/below the approve cut-off/);
-    expect(policyRules.refer(559, VALID)).toBeNull();
-    expect(policyRules.approve(600.5)).toMatch(/whole number/);
+    expect(policyRules.refer('620', VALID)).toBe(
+      'Refer cut-off: must be below the approve cut-off (620); lower it or raise the approve cut-off.',
+    );
+    expect(policyRules.refer('700', VALID)).toMatch(/below the approve cut-off/);
+    expect(policyRules.refer('559', VALID)).toBeNull();
+    expect(policyRules.approve('600.5')).toBe('Approve cut-off: enter a whole number of score points, such as 620.');
     expect(policyRules.approve('')).toMatch(/whole number/);
+    expect(policyRules.approve('6,20')).toMatch(/whole number/);
   });
 
   it('says where reason texts are wrong: not JSON, or a language missing', () => {

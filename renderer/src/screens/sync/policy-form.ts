@@ -1,12 +1,15 @@
 /** The policy release form's rules: strict, so a release is refused here rather than by the central API. */
 import type { z } from 'zod';
 import { PolicyReleaseSchema, type PolicyRelease } from '../../../../shared/sync/pull';
+import { cutoffProblems, parseCutoff, type CutoffField } from '../../../../shared/rules/policy-cutoffs';
+import { officerNumberSymbols } from '../../format';
 import { versionRule } from './console-rules';
 
 export interface PolicyValues {
   version: string;
-  approve: number | string;
-  refer: number | string;
+  /** As typed; read by the shared cut-off rule, never clamped. */
+  approve: string;
+  refer: string;
   /** JSON text; empty publishes no reason texts */
   reasonTexts: string;
 }
@@ -22,8 +25,9 @@ export const REASON_TEXTS_EXAMPLE = `{
 
 type ReasonTexts = z.infer<typeof PolicyReleaseSchema.shape.reasonTexts>;
 
-function cutoffError(value: number | string): string | null {
-  return typeof value === 'number' && Number.isInteger(value) ? null : 'A whole number of score points';
+function cutoffError(field: CutoffField, value: string): string | null {
+  const parsed = parseCutoff(field, value, officerNumberSymbols());
+  return parsed.ok ? null : parsed.message;
 }
 
 /** Reason texts from the textarea, or the message to show under it. */
@@ -51,24 +55,35 @@ export function parseReasonTexts(text: string): { ok: true; value: ReasonTexts }
 
 export const policyRules = {
   version: versionRule,
-  approve: cutoffError,
-  refer: (value: number | string, values: PolicyValues): string | null =>
-    cutoffError(value) ??
-    (typeof values.approve === 'number' && typeof value === 'number' && value >= values.approve
-      ? 'The refer cut-off must be below the approve cut-off'
-      : null),
+  approve: (value: string): string | null => cutoffError('approve', value),
+  refer: (value: string, values: PolicyValues): string | null => {
+    const own = cutoffError('refer', value);
+    const approve = parseCutoff('approve', values.approve, officerNumberSymbols());
+    const refer = parseCutoff('refer', value, officerNumberSymbols());
+    if (own !== null || !approve.ok || !refer.ok) {
+      return own;
+    }
+    return (
+      cutoffProblems({ approve: approve.value, refer: refer.value }, undefined, officerNumberSymbols()).refer ?? null
+    );
+  },
   reasonTexts: (value: string): string | null => {
     const parsed = parseReasonTexts(value);
     return parsed.ok ? null : parsed.message;
   },
 };
 
+function cutoffValue(field: CutoffField, text: string): number {
+  const parsed = parseCutoff(field, text, officerNumberSymbols());
+  return parsed.ok ? parsed.value : Number.NaN;
+}
+
 /** The release to publish; call only after the form validated. */
 export function toPolicyRelease(values: PolicyValues): PolicyRelease {
   const reasonTexts = parseReasonTexts(values.reasonTexts);
   return PolicyReleaseSchema.parse({
     version: values.version.trim(),
-    cutoffs: { approve: Number(values.approve), refer: Number(values.refer) },
+    cutoffs: { approve: cutoffValue('approve', values.approve), refer: cutoffValue('refer', values.refer) },
     reasonTexts: reasonTexts.ok ? reasonTexts.value : {},
   });
 }

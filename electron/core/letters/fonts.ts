@@ -12,9 +12,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { Fontkit } from 'pdf-lib';
+import type { PDFDocument } from 'pdf-lib';
 import { NexisError } from '../errors';
 import type { Coverage, FontSlot } from './text-runs';
+
+/** pdf-lib's fontkit interface (not exported by name). */
+type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
 
 export type FontWeight = 'regular' | 'bold';
 

@@ -5,7 +5,6 @@
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api';
 import type { Decision } from '../../../shared/domain/decisions';
-import type { FeatureValues } from '../../../shared/features';
 import { APPROVE_VALUES, DECLINE_VALUES, REFER_VALUES, type ScoringHarness } from '../scoring/scoring-fixtures';
 import { consentFor, PERSON } from '../testing/intake-fixtures';
 
@@ -41,7 +40,7 @@ export async function pdfText(bytes: Uint8Array): Promise<PdfText> {
   return { pages, lines, text: lines.join('\n') };
 }
 
-const VALUES: Record<Decision, FeatureValues> = {
+const VALUES: Record<Decision, Readonly<Record<string, number | string | null>>> = {
   approve: APPROVE_VALUES,
   refer: REFER_VALUES,
   decline: DECLINE_VALUES,

@@ -101,6 +101,8 @@ describe('scoring IPC contract', () => {
           .subarray(0, 5)
           .toString(),
     ).toBe('%PDF-');
+    const bankCopy = await dispatch(hh, ctx, 'letters:bankCopy', { decisionId });
+    expect(bankCopy.ok && (bankCopy.value as { fileName: string }).fileName).toBe(`nexis-bank-copy-${decisionId}.pdf`);
     expect((await dispatch(hh, ctx, 'decisions:pendingReviews', {})).ok).toBe(true);
     expect(
       await dispatch(hh, ctx, 'decisions:review', { decisionId, decision: 'approve', reasonCodes: [], note: 'Seen.' }),

@@ -63,6 +63,15 @@ export function createScoringHandlers(s: ScoringServices): ScoringHandlers {
         pdfBase64: Buffer.from(letter.bytes).toString('base64'),
       };
     },
+    'letters:bankCopy': async (ctx, input) => {
+      const copy = await s.letters.bankCopy(officerOf(ctx).id, input.decisionId);
+      return {
+        fileName: copy.fileName,
+        language: copy.language,
+        pages: copy.pages,
+        pdfBase64: Buffer.from(copy.bytes).toString('base64'),
+      };
+    },
     'model:status': () => s.model.status(),
     'model:reload': () => s.model.loadDirectory(s.modelDir()),
   };

@@ -49,7 +49,8 @@ type UncachedChannel =
   | 'auth:activity'
   | 'auth:unlock'
   | 'auth:changePassword'
-  | 'letters:applicant';
+  | 'letters:applicant'
+  | 'letters:bankCopy';
 
 export type MutationChannel = Exclude<Channel, QueryChannel | UncachedChannel>;
 

@@ -24,6 +24,7 @@ const KIND_LABELS = { initial: 'Decision', review: 'Supervisor review', correcti
 export function DecisionHistory({ decisions, officerLabel, canCorrect, onCorrect }: DecisionHistoryProps) {
   const { officer } = useSession();
   const mayPrint = canCall(officer.role, 'letters:applicant');
+  const mayFile = canCall(officer.role, 'letters:bankCopy');
   const mayReplay = canCall(officer.role, 'decisions:replay');
   const replay = useNexisMutation('decisions:replay');
 
@@ -55,6 +56,14 @@ export function DecisionHistory({ decisions, officerLabel, canCorrect, onCorrect
 
   const download = async (decisionId: string): Promise<void> => {
     const result = await letter.run({ decisionId });
+    if (result.ok) {
+      downloadBase64(result.value.fileName, result.value.pdfBase64, 'application/pdf');
+    }
+  };
+  // The replay record for the bank's file: kept out of the applicant's letter.
+  const bankCopy = useNexisMutation('letters:bankCopy', { successMessage: () => 'Bank copy downloaded.' });
+  const downloadBankCopy = async (decisionId: string): Promise<void> => {
+    const result = await bankCopy.run({ decisionId });
     if (result.ok) {
       downloadBase64(result.value.fileName, result.value.pdfBase64, 'application/pdf');
     }
@@ -157,6 +166,18 @@ export function DecisionHistory({ decisions, officerLabel, canCorrect, onCorrect
                             onClick={() => void download(d.decisionId)}
                           >
                             Download letter (PDF)
+                          </Button>
+                        ) : null}
+                        {mayFile && d.supersededBy === null ? (
+                          <Button
+                            size="compact-sm"
+                            variant="subtle"
+                            leftSection={<IconDownload size={14} />}
+                            loading={bankCopy.pending}
+                            onClick={() => void downloadBankCopy(d.decisionId)}
+                            aria-label={`Bank copy of ${d.decisionId}`}
+                          >
+                            Bank copy
                           </Button>
                         ) : null}
                       </Group>

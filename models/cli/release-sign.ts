@@ -41,7 +41,13 @@ runCli(() => {
     throw new ModelError('KEY_INVALID', `cannot read the private key ${keyPath}`);
   }
   const key = loadPrivateKey(pem);
-  const signed = parsed.data.kind === 'policy' ? signRelease(parsed.data, key) : signRelease(parsed.data, key);
+  const release = parsed.data;
+  const signed =
+    release.kind === 'policy'
+      ? signRelease(release, key)
+      : release.kind === 'officer'
+        ? signRelease(release, key)
+        : signRelease(release, key);
   const out = args.flags.get('out') ?? file.replace(/(\.json)?$/, '.signed.json');
   writeFileSync(out, `${JSON.stringify(signed, null, 2)}\n`);
   process.stdout.write(`signed ${signed.kind} release (serial ${signed.serial}) with key ${signed.keyId} → ${out}\n`);

@@ -7,6 +7,7 @@ import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import {
   RELEASE_FORMAT,
+  type SignedAppRelease,
   type SignedOfficerGrant,
   type SignedPolicyRelease,
   type SignedRelease,
@@ -16,7 +17,8 @@ import { keyIdOf } from './signing';
 
 type ToSign =
   | { kind: 'policy'; serial: number; release: SignedPolicyRelease['release'] }
-  | { kind: 'officer'; serial: number; release: SignedOfficerGrant['release'] };
+  | { kind: 'officer'; serial: number; release: SignedOfficerGrant['release'] }
+  | { kind: 'app'; serial: number; release: SignedAppRelease['release'] };
 
 function signedBytes(release: Omit<SignedRelease, 'signature'>): Buffer {
   const text = canonicalize(release);
@@ -28,6 +30,7 @@ function signedBytes(release: Omit<SignedRelease, 'signature'>): Buffer {
 
 export function signRelease(input: ToSign & { kind: 'policy' }, key: KeyObject, now?: Date): SignedPolicyRelease;
 export function signRelease(input: ToSign & { kind: 'officer' }, key: KeyObject, now?: Date): SignedOfficerGrant;
+export function signRelease(input: ToSign & { kind: 'app' }, key: KeyObject, now?: Date): SignedAppRelease;
 export function signRelease(input: ToSign, key: KeyObject, now = new Date()): SignedRelease {
   const unsigned = {
     format: RELEASE_FORMAT,

@@ -1,5 +1,5 @@
 /**
- * Bank-signed releases: policy releases and officer grants are signed offline with the bank's release key (Ed25519,
+ * Bank-signed releases: policy releases, officer grants and app updates are signed offline with the bank's release key (Ed25519,
  * the key that signs model packages; `npm run release:sign`), so that no one who controls the central API or the
  * network can change a branch's cut-offs or grant a role. Each workstation verifies the signature against the release
  * key it trusts before applying anything, and refuses an older serial than the one in force.
@@ -7,7 +7,7 @@
  * The signature covers the RFC 8785 canonical JSON of every field but `signature` (models/package/release-signing.ts).
  */
 import { z } from 'zod';
-import { OfficerUpsertSchema, PolicyReleaseSchema } from './release-bodies';
+import { AppReleaseSchema, OfficerUpsertSchema, PolicyReleaseSchema } from './release-bodies';
 import { BranchIdSchema, IsoTimeSchema, SignatureSchema } from './primitives';
 
 export const RELEASE_FORMAT = 'nexis.release.v1';
@@ -45,7 +45,19 @@ export const SignedOfficerGrantSchema = z.strictObject({
 });
 export type SignedOfficerGrant = z.infer<typeof SignedOfficerGrantSchema>;
 
-export type SignedRelease = SignedPolicyRelease | SignedOfficerGrant;
+/**
+ * An application update: names the version, the channel and every file electron-updater may download with its
+ * SHA-512, so that a workstation installs only bytes the bank released (on top of electron-updater's own checks
+ * against the feed, which whoever controls the server or the network could rewrite).
+ */
+export const SignedAppReleaseSchema = z.strictObject({
+  ...envelope,
+  kind: z.literal('app'),
+  release: AppReleaseSchema,
+});
+export type SignedAppRelease = z.infer<typeof SignedAppReleaseSchema>;
+
+export type SignedRelease = SignedPolicyRelease | SignedOfficerGrant | SignedAppRelease;
 export type UnsignedRelease<R extends SignedRelease = SignedRelease> = Omit<R, 'keyId' | 'signature'>;
 
 /** What `release:sign` reads: the kind, the serial and the release; it adds format, issuedAt, keyId and signature. */
@@ -59,5 +71,10 @@ export const ReleaseToSignSchema = z.discriminatedUnion('kind', [
     kind: z.literal('officer'),
     serial: envelope.serial,
     release: SignedOfficerGrantSchema.shape.release,
+  }),
+  z.strictObject({
+    kind: z.literal('app'),
+    serial: envelope.serial,
+    release: AppReleaseSchema,
   }),
 ]);

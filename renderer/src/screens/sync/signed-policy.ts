@@ -26,7 +26,10 @@ export function parseSignedPolicy(text: string): SignedPolicyParse {
   if (toSign.success) {
     return toSign.data.kind === 'policy'
       ? { ok: false, message: 'This release is not signed yet: sign it offline with npm run release:sign first' }
-      : { ok: false, message: 'This is an officer grant, not a policy release' };
+      : {
+          ok: false,
+          message: `This is ${toSign.data.kind === 'app' ? 'an app release' : 'an officer grant'}, not a policy release`,
+        };
   }
   const issue = parsed.error.issues[0];
   const where = issue && issue.path.length > 0 ? ` (${issue.path.map(String).join('.')}: ${issue.message})` : '';

@@ -10,7 +10,12 @@ import type { ConsentLanguage } from '../../../shared/domain/consent';
 import type { ConsentNotice } from '../../../shared/ipc/applicants';
 import { NexisError } from '../errors';
 
-export const CURRENT_NOTICE_VERSION = '1';
+/**
+ * The version shown to new applicants. A published notice file is never edited: a changed text is a new version in
+ * every language, and the earlier files stay, so each receipt's version and SHA-256 still name a shipped text
+ * (v2 dropped a translator's note from the Kiswahili text; see resources/notices/README.md).
+ */
+export const CURRENT_NOTICE_VERSION = '2';
 
 export function defaultNoticesDir(): string {
   return fileURLToPath(new URL('../../../resources/notices', import.meta.url));

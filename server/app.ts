@@ -7,6 +7,7 @@
  * device surface `/v1/sync` and the administrator surface `/v1/admin`. Routes validate and serialise with the shared
  * zod schemas (fastify-type-provider-zod), and every route must declare its access (server/http/access.ts).
  */
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEFAULT_ADMIN_POLICY, type AdminAuthPolicy } from './admin/accounts';
@@ -20,6 +21,7 @@ import { adminRoutes } from './routes/admin-routes';
 import { deviceAuthRoutes } from './routes/device-auth-routes';
 import { deviceRoutes } from './routes/device-routes';
 import { healthRoutes } from './routes/health-routes';
+import { updateRoutes } from './routes/update-routes';
 import { createAccessTokens } from './security/access-tokens';
 import type { Keyring } from './security/keyring';
 import { OWASP_SCRYPT } from './security/passwords';
@@ -39,6 +41,8 @@ export interface AppOptions {
   /** Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; none by default. */
   readonly trustedProxies?: readonly string[];
   readonly logger?: FastifyServerOptions['logger'];
+  /** App release files, a folder per channel (NEXIS_UPDATES_DIR); default `.nexis-data/updates`. */
+  readonly updatesDir?: string;
   readonly now?: () => Date;
 }
 
@@ -95,6 +99,7 @@ export async function buildApi(options: AppOptions): Promise<CentralApi> {
     adminPolicy: { ...DEFAULT_ADMIN_POLICY, scryptCost: OWASP_SCRYPT, ...options.adminPolicy },
     deviceLimiter: createDeviceLimiter(options.rateLimitPerDevicePerMinute ?? 600),
     enrolPerIpPerMinute: options.rateLimitEnrolPerIpPerMinute ?? 20,
+    updatesDir: options.updatesDir ?? join('.nexis-data', 'updates'),
     now: options.now ?? (() => new Date()),
   };
   await harden(app, {
@@ -117,6 +122,7 @@ export async function buildApi(options: AppOptions): Promise<CentralApi> {
   await app.register(adminAuthRoutes, { ctx, prefix: '/v1/auth/admin' });
   await app.register(deviceRoutes, { ctx, prefix: '/v1/sync' });
   await app.register(adminRoutes, { ctx, prefix: '/v1/admin' });
+  await app.register(updateRoutes, { ctx, prefix: '/v1/sync/updates' });
   return { app, routes };
 }
 

@@ -14,6 +14,8 @@ export interface ServerConfig {
   /** Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; empty: none. */
   readonly trustedProxies: readonly string[];
   readonly logLevel: string;
+  /** App release files, a folder per update channel (NEXIS_UPDATES_DIR). */
+  readonly updatesDir: string;
 }
 
 export class ConfigError extends Error {
@@ -69,5 +71,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     rateLimitEnrolPerIpPerMinute: integer(env, 'NEXIS_RATE_LIMIT_ENROL_PER_MINUTE', 20, 1, 10_000_000),
     trustedProxies: proxies(env),
     logLevel: env.NEXIS_LOG_LEVEL ?? 'info',
+    updatesDir: env.NEXIS_UPDATES_DIR ?? '.nexis-data/updates',
   };
 }

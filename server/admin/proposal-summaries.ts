@@ -5,6 +5,9 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { ErasureInputSchema, WithdrawalInputSchema } from '../../shared/sync/admin';
+import type { AppReleaseProposal, AppRolloutProposal } from '../../shared/sync/app-updates';
+import type { SignedAppRelease } from '../../shared/sync/signed-release';
+import { currentAppRelease } from '../updates/app-releases';
 import type { AdminRole } from '../../shared/sync/admin-auth';
 import type { DiffLine } from '../../shared/sync/proposals';
 import type { ModelRelease } from '../../shared/sync/pull';
@@ -22,7 +25,9 @@ export type ProposalInput =
   | { kind: 'applicant.erasure'; body: z.infer<typeof ErasureInputSchema> }
   | { kind: 'consent.withdrawal'; body: z.infer<typeof WithdrawalInputSchema> }
   | { kind: 'device.revoke'; body: { deviceId: string } }
-  | { kind: 'admin.create'; body: { username: string; roles: AdminRole[] } };
+  | { kind: 'admin.create'; body: { username: string; roles: AdminRole[] } }
+  | { kind: 'app.release'; body: AppReleaseProposal }
+  | { kind: 'app.rollout'; body: AppRolloutProposal };
 
 export interface Summary {
   readonly title: string;
@@ -71,8 +76,52 @@ function manifestFacts(release: unknown): Record<string, string> {
   }
 }
 
+async function appReleaseSummary(db: ServerDb | Tx, input: ProposalInput & { kind: 'app.release' }): Promise<Summary> {
+  const { signed, rolloutPercent } = input.body;
+  const release = signed.release;
+  const current = await currentAppRelease(db, release.channel);
+  const was = current?.signed as SignedAppRelease | undefined;
+  return {
+    title: `App ${release.version} on ${release.channel}`,
+    diff: [
+      { label: 'Version', before: text(was?.release.version), after: release.version },
+      { label: 'Serial', before: text(was?.serial), after: String(signed.serial) },
+      {
+        label: 'Rollout',
+        before: current === undefined ? null : `${current.rolloutPercent} %`,
+        after: `${rolloutPercent} %`,
+      },
+      {
+        label: 'Files',
+        before: was === undefined ? null : was.release.files.map((f) => f.name).join(', '),
+        after: release.files.map((f) => f.name).join(', '),
+      },
+      { label: 'Signed with key', before: text(was?.keyId), after: signed.keyId },
+    ],
+  };
+}
+
+async function appRolloutSummary(db: ServerDb | Tx, input: ProposalInput & { kind: 'app.rollout' }): Promise<Summary> {
+  const current = await currentAppRelease(db, input.body.channel);
+  return {
+    title: `Rollout of app ${input.body.version} on ${input.body.channel} to ${input.body.rolloutPercent} %`,
+    diff: [
+      { label: 'Release in force', before: text(current?.version), after: input.body.version },
+      {
+        label: 'Rollout',
+        before: current === undefined ? null : `${current.rolloutPercent} %`,
+        after: `${input.body.rolloutPercent} %`,
+      },
+    ],
+  };
+}
+
 export async function summarise(db: ServerDb | Tx, input: ProposalInput): Promise<Summary> {
   switch (input.kind) {
+    case 'app.release':
+      return appReleaseSummary(db, input);
+    case 'app.rollout':
+      return appRolloutSummary(db, input);
     case 'policy.release': {
       const previous = (await latestRelease(db, 'policy')) as SignedPolicyRelease | undefined;
       const before = cutoffsOf(previous);

@@ -16,6 +16,7 @@ import { summarise, type ProposalInput, type Summary } from './proposal-summarie
 export type { ProposalInput } from './proposal-summaries';
 import { revokeDevice } from '../sync/enrolment';
 import { publishOfficer, publishRelease, publishRequest } from '../sync/publish';
+import { changeRollout, publishAppRelease } from '../updates/app-releases';
 
 type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
 type ProposalRow = typeof proposals.$inferSelect;
@@ -35,6 +36,10 @@ function dedupeKey(input: ProposalInput): string | null {
     case 'admin.create':
       return `${input.kind}:${input.body.username}`;
     case 'officer.grant':
+      return null;
+    case 'app.release':
+      return `${input.kind}:${input.body.signed.release.channel}:${input.body.signed.release.version}`;
+    case 'app.rollout':
       return null;
   }
 }
@@ -154,6 +159,10 @@ async function perform(ctx: ServerContext, tx: Tx, row: ProposalRow, approver: A
       return { result: await publishRequest(tx, { kind: 'consent.withdrawal', input: input.body }, now) };
     case 'device.revoke':
       return { result: await revokeDevice(tx, input.body.deviceId, now) };
+    case 'app.release':
+      return { result: await publishAppRelease(tx, ctx.updatesDir, input.body, row.id, now) };
+    case 'app.rollout':
+      return { result: await changeRollout(tx, input.body, row.id, now) };
     case 'admin.create': {
       const created = await createAdminAccount(
         tx,

@@ -62,6 +62,7 @@ async function serve(config: ServerConfig): Promise<void> {
     rateLimitPerDevicePerMinute: config.rateLimitPerDevicePerMinute,
     rateLimitEnrolPerIpPerMinute: config.rateLimitEnrolPerIpPerMinute,
     trustedProxies: config.trustedProxies,
+    updatesDir: config.updatesDir,
     logger: { level: config.logLevel, redact: LOG_REDACT },
   });
   let stopping = false;

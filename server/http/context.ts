@@ -33,6 +33,8 @@ export interface ServerContext {
   readonly adminPolicy: AdminAuthPolicy;
   readonly deviceLimiter: DeviceLimiter;
   readonly enrolPerIpPerMinute: number;
+  /** Where operations place app release files, one folder per update channel (server/updates/app-releases.ts). */
+  readonly updatesDir: string;
   readonly now: () => Date;
 }
 

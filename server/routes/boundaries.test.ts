@@ -99,7 +99,11 @@ function spellings(path: string): string[] {
 
 /** A concrete path for a route pattern. */
 function concrete(url: string, deviceId: string): string {
-  return url.replace(':deviceId', deviceId).replace(':proposalId', '1');
+  return url
+    .replace(':deviceId', deviceId)
+    .replace(':proposalId', '1')
+    .replace(':channel', 'pilot')
+    .replace(':file', 'latest.yml');
 }
 
 describe('route classification is structural', () => {

@@ -15,6 +15,8 @@ export const PROPOSAL_KINDS = [
   'consent.withdrawal',
   'device.revoke',
   'admin.create',
+  'app.release',
+  'app.rollout',
 ] as const;
 export type ProposalKind = (typeof PROPOSAL_KINDS)[number];
 
@@ -31,6 +33,8 @@ export const PROPOSAL_ROLE: Record<ProposalKind, AdminRole> = {
   'consent.withdrawal': 'privacy-officer',
   'device.revoke': 'security-admin',
   'admin.create': 'security-admin',
+  'app.release': 'release-manager',
+  'app.rollout': 'release-manager',
 };
 
 export const PROPOSAL_KIND_LABELS: Record<ProposalKind, string> = {
@@ -41,6 +45,8 @@ export const PROPOSAL_KIND_LABELS: Record<ProposalKind, string> = {
   'consent.withdrawal': 'Consent withdrawal from another branch',
   'device.revoke': 'Device revocation',
   'admin.create': 'New administrator',
+  'app.release': 'App release',
+  'app.rollout': 'App rollout',
 };
 
 export const ProposalIdParamsSchema = z.strictObject({ proposalId: z.coerce.number().int().min(1) });

@@ -3,3 +3,4 @@ export * from './chain';
 export * from './feed';
 export * from './admins';
 export * from './server-audit';
+export * from './app-releases';

@@ -54,4 +54,7 @@ export const APPROVAL_EFFECT: Record<ProposalKind, string> = {
     "The withdrawal is published at once; every branch stops that use of the applicant's data with its next sync.",
   'device.revoke': 'The central API refuses this device from its next request. Revocation is final for the device key.',
   'admin.create': 'The administrator account is created.',
+  'app.release':
+    "The update is offered on its channel at once, to the rollout share of workstations; each verifies the bank's signature before it downloads, and installs at sign-out or next start.",
+  'app.rollout': 'The new share of workstations on the channel is offered the update with their next check.',
 };

@@ -1,0 +1,59 @@
+/**
+ * Release manager routes for app updates, registered inside the admin plugin (its hook has authenticated the
+ * administrator and checked the route's roles): propose a signed app release or a rollout change (four eyes), and
+ * read what each channel offers now.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ADMIN_ROLES } from '../../shared/sync/admin-auth';
+import {
+  AppReleaseProposalSchema,
+  AppRolloutProposalSchema,
+  AppUpdateOfferSchema,
+} from '../../shared/sync/app-updates';
+import { ProposalAnswerSchema } from '../../shared/sync/proposals';
+import { UPDATE_CHANNELS } from '../../shared/sync/release-bodies';
+import { propose } from '../admin/proposals';
+import { adminOf, type ServerContext } from '../http/context';
+import { currentAppRelease, offerOf } from '../updates/app-releases';
+
+const ChannelOffers = z.strictObject({
+  channels: z.array(z.strictObject({ channel: z.enum(UPDATE_CHANNELS), offer: AppUpdateOfferSchema.nullable() })),
+});
+
+export function registerAppReleaseRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const releaseManager = { access: 'admin', roles: ['release-manager'] } as const;
+
+  routes.get(
+    '/app-releases',
+    { config: { access: 'admin', roles: ADMIN_ROLES }, schema: { response: { 200: ChannelOffers } } },
+    async () => ({
+      channels: await Promise.all(
+        UPDATE_CHANNELS.map(async (channel) => {
+          const row = await currentAppRelease(ctx.database.db, channel);
+          return { channel, offer: row === undefined ? null : offerOf(row) };
+        }),
+      ),
+    }),
+  );
+
+  routes.post(
+    '/app-releases',
+    { config: releaseManager, schema: { body: AppReleaseProposalSchema, response: { 202: ProposalAnswerSchema } } },
+    async (request, reply) =>
+      reply
+        .code(202)
+        .send({ proposal: await propose(ctx, adminOf(request), { kind: 'app.release', body: request.body }) }),
+  );
+
+  routes.post(
+    '/app-releases/rollout',
+    { config: releaseManager, schema: { body: AppRolloutProposalSchema, response: { 202: ProposalAnswerSchema } } },
+    async (request, reply) =>
+      reply
+        .code(202)
+        .send({ proposal: await propose(ctx, adminOf(request), { kind: 'app.rollout', body: request.body }) }),
+  );
+}

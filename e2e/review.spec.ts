@@ -90,9 +90,12 @@ test('review: score, explanation, plan, what-if, an override with a reason, and 
   // The decision comes before the what-if, which is folded: no slider to scroll past (1366×768).
   const decisionCard = page.getByRole('region', { name: 'Decision', exact: true });
   await expect(page.getByRole('slider')).toHaveCount(0);
+  await page.evaluate(() => window.scrollTo(0, 0));
   const decisionTop = (await decisionCard.boundingBox())?.y ?? Infinity;
   const whatIfTop = (await page.getByRole('region', { name: 'What if' }).boundingBox())?.y ?? 0;
   expect(decisionTop).toBeLessThan(whatIfTop);
+  // Beside the score, under its reasons: in view on the officer's 1366×768 screen without scrolling.
+  expect(decisionTop).toBeLessThan(768 - 100);
   await app.screenshot('17a-review-top', { hideNotifications: true, fullPage: false });
   await openWhatIf(page);
   const baseScore = Number(await page.getByTestId('what-if-score').textContent());
@@ -211,6 +214,7 @@ test('a referral waits for a supervisor, who approves it from the Referrals scre
   await expect(page.getByTestId('score-summary')).toBeVisible();
 
   const decision = page.getByRole('region', { name: 'Decision', exact: true });
+  await app.screenshot('19b-review-decision-in-view', { hideNotifications: true, fullPage: false });
   await decision.getByRole('radiogroup', { name: 'Decision' }).locator('label').filter({ hasText: 'Refer' }).click();
   await app.chooseOption(
     decision.getByRole('combobox', { name: 'Reason codes' }),
@@ -225,6 +229,7 @@ test('a referral waits for a supervisor, who approves it from the Referrals scre
     await decision.getByRole('textbox', { name: 'Override note' }).fill('Statement and payslips disagree.');
   }
   await decision.getByRole('button', { name: /^Record (override|decision): Refer/ }).click();
+  await app.screenshotOf(page.getByRole('dialog', { name: 'Record this decision?' }), '19c-decision-confirm');
   await confirmDecision(page, 'Refer');
   await expect(page.getByRole('table', { name: 'Decisions' }).getByText('Refer', { exact: true })).toBeVisible();
   const score = (await page.getByTestId('score-value').textContent())?.replace(/\D/g, '') ?? '';
@@ -240,6 +245,9 @@ test('a referral waits for a supervisor, who approves it from the Referrals scre
   await expect(row.getByTestId('referral-score')).toHaveText(`${score} · band ${band}`);
   await expect(row.getByTestId('referral-amount')).toHaveText('KES 50,000 over 12 months');
   await app.screenshot('20-referrals', { hideNotifications: true });
+  await app.chooseColourScheme('Dark');
+  await app.screenshot('20d-referrals-dark', { hideNotifications: true });
+  await app.chooseColourScheme('Light');
 
   // The applicant id is a link: it opens the applicant, and the way back leads to the queue.
   await row.getByRole('link', { name: `Open applicant ${applicantId}` }).click();

@@ -1,7 +1,7 @@
 /**
  * Review of an applicant (issue #5): score with the exact explanation, principal reasons, the decision, improvement
- * plan, what-if, and the decision history with the applicant's letter. The decision comes right after the score and
- * its reasons, so it is reachable without scrolling past the plan or the what-if (folded by default).
+ * plan, what-if, and the decision history with the applicant's letter. The decision sits beside the score, under its
+ * reasons, so it is in view at 1366×768 without scrolling past the chart, the plan or the what-if (folded by default).
  */
 import { Alert, Button, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
@@ -117,19 +117,21 @@ export function ReviewPanel({ detail, onChanged }: ReviewPanelProps) {
               <ScoreSummary score={score} />
             </Grid.Col>
             <Grid.Col span={{ base: 12, lg: 7 }}>
-              <ReasonsCard reasons={score.reasons} language={consentLanguage(detail)} />
+              <Stack gap="lg">
+                <ReasonsCard reasons={score.reasons} language={consentLanguage(detail)} />
+                {lending && consented && !decided && inputs ? (
+                  <DecisionForm
+                    key={score.scoreId}
+                    score={score}
+                    onRecorded={() => {
+                      decisions.refresh();
+                      onChanged();
+                    }}
+                  />
+                ) : null}
+              </Stack>
             </Grid.Col>
           </Grid>
-          {lending && consented && !decided && inputs ? (
-            <DecisionForm
-              key={score.scoreId}
-              score={score}
-              onRecorded={() => {
-                decisions.refresh();
-                onChanged();
-              }}
-            />
-          ) : null}
           <Card component="section" aria-labelledby="explanation-title">
             <Stack gap="sm">
               <div>

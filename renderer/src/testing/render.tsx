@@ -12,7 +12,7 @@ import type { Role } from '../../../shared/domain/roles';
 import type { OfficerView, SessionView } from '../../../shared/ipc/auth';
 import { NexisQueryProvider } from '../api/NexisQueryProvider';
 import { AuthContext, type AuthContextValue } from '../auth/auth-context';
-import { theme } from '../theme';
+import { cssVariablesResolver, theme } from '../theme';
 import { installFakeNexis, type FakeHandlers, type FakeNexis } from './fake-nexis';
 
 export function testOfficer(role: Role = 'officer', overrides: Partial<OfficerView> = {}): OfficerView {
@@ -65,7 +65,7 @@ export function renderWithProviders(ui: ReactElement, options: RenderOptions = {
     markLocked: () => undefined,
   };
   const wrapper = ({ children }: { children: ReactNode }) => (
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
       <Notifications />
       <AuthContext.Provider value={auth}>
         <NexisQueryProvider client={options.queryClient}>

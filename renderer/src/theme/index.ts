@@ -1,2 +1,3 @@
 export { theme } from './theme';
+export { cssVariablesResolver } from './css-variables';
 export { colorSchemeManager } from './color-scheme';

@@ -16,8 +16,11 @@ const nexis: MantineColorsTuple = [
 
 export const theme = createTheme({
   primaryColor: 'nexis',
-  primaryShade: { light: 7, dark: 5 },
+  // Dark: shade 6, not 5: white on nexis 5 is 4.37:1, under WCAG AA for button labels; shade 6 is 4.92:1.
+  primaryShade: { light: 7, dark: 6 },
   colors: { nexis },
+  // Filled badges and buttons in light colours (yellow, lime, a red in the dark scheme) get dark text, not white.
+  autoContrast: true,
   defaultRadius: 'sm',
   fontFamily:
     'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", "Liberation Sans", Arial, sans-serif',
@@ -26,8 +29,24 @@ export const theme = createTheme({
   focusRing: 'auto',
   cursorType: 'pointer',
   components: {
-    Badge: { styles: { root: { textTransform: 'none', fontWeight: 600 } } },
+    // A badge states something (a role, "Temporary password"): it is never cut to "Temporary passw…". Its text sets
+    // its minimum width, so tables give its column room and groups wrap it to the next line instead.
+    Badge: {
+      styles: {
+        root: { textTransform: 'none', fontWeight: 600, overflow: 'visible', flexShrink: 0 },
+        label: { overflow: 'visible', textOverflow: 'clip' },
+      },
+    },
     Card: { defaultProps: { withBorder: true, radius: 'md', padding: 'lg' } },
+    // Icon-only close buttons need a name for screen readers (axe: button-name, critical).
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
+    Drawer: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
+    Notification: {
+      defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } },
+      // Mantine draws the message under a title in grey 6 / dark 2 directly, not in the (readable) dimmed colour.
+      styles: { description: { color: 'var(--mantine-color-dimmed)' } },
+    },
+    Alert: { defaultProps: { closeButtonLabel: 'Dismiss' } },
     Table: { defaultProps: { verticalSpacing: 'xs', highlightOnHover: true } },
     Tooltip: { defaultProps: { withArrow: true, openDelay: 300 } },
   },

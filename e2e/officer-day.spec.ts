@@ -100,6 +100,9 @@ test("the officer's day: organisation check, queue, applicant heading, navigatio
   await expect(row.getByTestId('applicant-score')).toContainText(/\d{3} · band [A-E]/);
   await expect(row.getByRole('button', { name: `Decide: ${applicantId}` })).toBeVisible();
   await shot(page, 'applicant-queue');
+  await app.chooseColourScheme('Dark');
+  await shot(page, 'applicant-queue-dark');
+  await app.chooseColourScheme('Light');
 
   // Search normalises phone numbers: the Kenyan local form finds +254 712 345 678.
   for (const written of ['0712345678', '0712-345-678', '254712345678']) {

@@ -130,15 +130,15 @@ test('out-of-range and malformed values are refused under their field, never cha
     [
       'Requested amount',
       '100',
-      'Requested amount: enter an amount from 500 to 5,000,000 KES; 100 KES is below the lowest allowed.',
+      'Requested amount: enter an amount from 500 to 5,000,000 KES (100 KES is below the lowest allowed).',
     ],
     ['Loan term', '13.5', 'Loan term: enter a whole number, without decimals (from 1 to 60 months).'],
     [
       'Existing debt-to-income',
       '600',
-      'Existing debt-to-income: enter a percentage from 0 to 500 %; 600 % is above the highest allowed.',
+      'Existing debt-to-income: enter a percentage from 0 to 500 % (600 % is above the highest allowed).',
     ],
-    ['Savings rate', '120%', 'Savings rate: enter a percentage from 0 to 100 %; 120 % is above the highest allowed.'],
+    ['Savings rate', '120%', 'Savings rate: enter a percentage from 0 to 100 % (120 % is above the highest allowed).'],
     [
       'Average monthly mobile-money inflow',
       '25,00',
@@ -159,9 +159,12 @@ test('out-of-range and malformed values are refused under their field, never cha
   await amount.blur();
   await expect(amount).toHaveValue('-5');
   await expect(
-    page.getByText('Requested amount: enter an amount from 500 to 5,000,000 KES; -5 KES is below the lowest allowed.', {
-      exact: true,
-    }),
+    page.getByText(
+      'Requested amount: enter an amount from 500 to 5,000,000 KES (-5 KES is below the lowest allowed).',
+      {
+        exact: true,
+      },
+    ),
   ).toHaveCount(1);
   // Shown once, inline: no toast repeats a refusal.
   await expect(page.locator('.mantine-Notification-root')).toHaveCount(0);

@@ -115,8 +115,9 @@ test('intake: consent and receipt, statement import, form, withdrawal stops scor
     .click();
   await expect(page.locator('[data-purpose="credit-scoring"]')).toContainText('Withdrawn');
   await screens.tab('Review and decision').click();
-  await page.getByRole('button', { name: 'Score', exact: true }).click();
-  await expect(page.getByTestId('score-error')).toContainText('consent to "credit-scoring"');
+  // Without the consent the Review tab offers no "Score" and says why.
+  await expect(page.getByTestId('scoring-unavailable')).toContainText('withdrew consent to credit scoring');
+  await expect(page.getByRole('button', { name: 'Score', exact: true })).toHaveCount(0);
   await screens.tab('Timeline').click();
   await expect(page.getByTestId('applicant-timeline')).toContainText('Consent withdrawn');
   await expect(page.getByTestId('applicant-timeline')).toContainText('Personal data revealed');

@@ -32,17 +32,17 @@ describe('feature input (the values the issue saw rewritten)', () => {
 
   it('refuses out-of-range and malformed values with a message naming the field, never another value', () => {
     expect(read('requestedAmount', '100')).toBe(
-      'Requested amount: enter an amount from 500 to 5,000,000 KES; 100 KES is below the lowest allowed.',
+      'Requested amount: enter an amount from 500 to 5,000,000 KES (100 KES is below the lowest allowed).',
     );
     expect(read('requestedAmount', '-5')).toBe(
-      'Requested amount: enter an amount from 500 to 5,000,000 KES; -5 KES is below the lowest allowed.',
+      'Requested amount: enter an amount from 500 to 5,000,000 KES (-5 KES is below the lowest allowed).',
     );
     expect(read('termMonths', '13.5')).toBe('Loan term: enter a whole number, without decimals (from 1 to 60 months).');
     expect(read('savingsRate', '120')).toBe(
-      'Savings rate: enter a percentage from 0 to 100 %; 120 % is above the highest allowed.',
+      'Savings rate: enter a percentage from 0 to 100 % (120 % is above the highest allowed).',
     );
     expect(read('debtToIncome', '600')).toBe(
-      'Existing debt-to-income: enter a percentage from 0 to 500 %; 600 % is above the highest allowed.',
+      'Existing debt-to-income: enter a percentage from 0 to 500 % (600 % is above the highest allowed).',
     );
     expect(read('mobileMoneyInflowAvg', '25,00')).toBe(
       'Average monthly mobile-money inflow: enter an amount from 0 to 2,000,000 KES/month (write thousands as 25,000.50).',

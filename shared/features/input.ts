@@ -27,6 +27,14 @@ export function inputUnit(feature: Feature): string {
   return isPercentFeature(feature) ? '%' : feature.unit;
 }
 
+/** The field's help text; for percent fields the spec's "(0.1 = 10%)" hint would mislead, so it says how to type it. */
+export function inputDescription(feature: Feature): string {
+  if (!isPercentFeature(feature)) {
+    return feature.description.en;
+  }
+  return `${feature.description.en.replace(/\s*\([^)]*=[^)]*\)/, '')} Enter it in percent: 8 means 8 %.`;
+}
+
 /** The stored value written the way the officer types it ("25,000", "8.5" for a 0.085 share); '' when missing. */
 export function toInputText(
   feature: Feature,
@@ -70,7 +78,10 @@ export function rangeText(feature: NumericFeature, symbols: NumberSymbols = numb
 
 export type FeatureInputProblem = 'REQUIRED' | 'NOT_A_NUMBER' | 'NOT_AN_INTEGER' | 'OUT_OF_RANGE' | 'UNKNOWN_CATEGORY';
 
-/** The plain-language message for a problem: names the field as the form labels it and says what to enter. */
+/**
+ * The plain-language message for a problem: names the field as the form labels it and says what to enter. No "; "
+ * inside: the core joins the messages of several fields with it.
+ */
 export function featureMessage(
   feature: Feature,
   problem: FeatureInputProblem,
@@ -89,8 +100,6 @@ export function featureMessage(
       return `${label}: enter ${range}.`;
     case 'NOT_AN_INTEGER':
       return `${label}: enter a whole number, without decimals (${range.replace(/^a whole number /, '')}).`;
-    case 'OUT_OF_RANGE':
-      return `${label}: enter ${range}${detail === undefined ? '' : `; ${detail}`}.`;
     default:
       return `${label}: enter ${range}${detail === undefined ? '' : ` (${detail})`}.`;
   }

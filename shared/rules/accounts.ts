@@ -8,7 +8,8 @@ import { z } from 'zod';
 export const USERNAME_LABEL = 'Username';
 export const USERNAME_MIN = 3;
 export const USERNAME_MAX = 64;
-export const USERNAME_HINT = 'Lower-case letters, digits, dots, dashes or underscores, such as baraka.mwangi';
+export const USERNAME_HINT =
+  'Letters, digits, dots, dashes or underscores, such as baraka.mwangi (stored in lower case)';
 
 /** The username as stored and compared: trimmed and lower-cased (people type their names with capitals). */
 export function normaliseUsername(username: string): string {

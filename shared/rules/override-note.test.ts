@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPersonalData, nameTokensOf, overrideNoteProblem } from './override-note';
+import { findPersonalData, nameTokensOf, overrideNoteProblem, quoteNoteWords } from './override-note';
 
 const NAME = nameTokensOf('Wanjiru Ng’ang’a Kamau');
 
@@ -31,5 +31,12 @@ describe('override note rule', () => {
     expect(overrideNoteProblem('x'.repeat(281), [], { quote: true })).toBe(
       'Override note: shorten it to 280 characters or fewer (it has 281).',
     );
+  });
+
+  it('quotes the words of a core refusal on screen, where the note is at hand', () => {
+    const note = 'Spoke with Wanjiru, call 0712 345 678';
+    const logged = overrideNoteProblem(note, NAME, { quote: false }) ?? '';
+    expect(quoteNoteWords(logged, note)).toBe(overrideNoteProblem(note, NAME, { quote: true }));
+    expect(quoteNoteWords('Something else', note)).toBe('Something else');
   });
 });

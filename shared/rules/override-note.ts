@@ -98,5 +98,21 @@ export function overrideNoteProblem(
   return `${label}: take out the personal data: ${listInWords(parts)}. Describe the facts of the application without names, phone, id or account numbers or e-mail addresses.`;
 }
 
+/**
+ * The core's message names words by position ("word 3 (part of the applicant's name)"); on screen, where the note
+ * is at hand, the words themselves are quoted: “Wanjiru” (part of the applicant's name).
+ */
+export function quoteNoteWords(message: string, note: string): string {
+  if (!message.startsWith(`${OVERRIDE_NOTE_LABEL}: take out the personal data`)) {
+    return message;
+  }
+  const words = wordsOf(note.trim());
+  return message.replace(/\bwords? ((?:\d+(?:, | and )?)+) \(/g, (whole, list: string) => {
+    const positions = list.split(/, | and /).map(Number);
+    const quoted = positions.map((p) => words[p - 1]?.text);
+    return quoted.every((q) => q !== undefined) ? `“${quoted.join(' ')}” (` : whole;
+  });
+}
+
 /** Said when the override reason is "other" and there is no note. */
 export const OVERRIDE_NOTE_REQUIRED = `${OVERRIDE_NOTE_LABEL}: explain the override in a short note (no names, phone or id numbers).`;

@@ -167,7 +167,10 @@ describe('behavioural data', () => {
       values: { ...FORM_VALUES, savingsRate: 3, sex: 1 },
     });
     expect(bad).toMatchObject({
-      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/savingsRate: Savings rate: .*; 300 % is above/) },
+      error: {
+        code: 'INVALID_INPUT',
+        message: expect.stringMatching(/savingsRate: Savings rate: .* \(300 % is above/),
+      },
     });
     expect(bad.ok === false && bad.error.message).toMatch(/sex/);
     expect(t.ws.behaviour.latest(applicantId)).toBeNull();

@@ -1,1 +1,9 @@
-export { describeError, errorCode, notifyError, notifySuccess, SESSION_ERROR_CODES, showInline } from './notify';
+export {
+  describeError,
+  errorCode,
+  fieldMessages,
+  notifyError,
+  notifySuccess,
+  SESSION_ERROR_CODES,
+  showInline,
+} from './notify';

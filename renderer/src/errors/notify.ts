@@ -22,6 +22,25 @@ function messageOf(error: unknown): string {
   return FALLBACK;
 }
 
+/**
+ * The core's refusal split by field ("Invalid input — savingsRate: …; termMonths: …" → {savingsRate: "…"}), for a
+ * form that puts each message under its field; asking claims the error as shown inline.
+ */
+export function fieldMessages(error: unknown): Record<string, string> {
+  showInline(error);
+  const out: Record<string, string> = {};
+  if (!(error instanceof NexisCallError) || !error.message.startsWith('Invalid input — ')) {
+    return out;
+  }
+  for (const part of error.message.slice('Invalid input — '.length).split('; ')) {
+    const match = /^([A-Za-z0-9_.]+): (.*)$/s.exec(part);
+    if (match?.[1] && match[2]) {
+      out[match[1]] = match[2];
+    }
+  }
+  return out;
+}
+
 /** Field names the core's schemas use, as the forms label them. */
 const FIELD_LABELS: Readonly<Record<string, string>> = {
   csv: 'Statement file',
@@ -30,7 +49,13 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   username: 'User name',
   password: 'Password',
   newPassword: 'New password',
-  idleTimeoutMinutes: 'Lock after',
+  idleTimeoutMinutes: 'Lock after (minutes)',
+  fullName: 'Full name',
+  phone: 'Phone',
+  email: 'Email',
+  nationalId: 'National id',
+  address: 'Address',
+  dateOfBirth: 'Date of birth',
 };
 
 /**

@@ -12,7 +12,7 @@ import { inputDescription, inputUnit, parseFeatureInput, rangeText, toInputText 
 import type { BehaviouralRecord } from '../../../../shared/ipc/applicants';
 import { useSession } from '../../auth';
 import { clearUnsaved, setUnsavedScope, unsavedDraft, useUnsavedInput } from '../../components/form-rules';
-import { describeError, errorCode } from '../../errors';
+import { errorCode, fieldMessages } from '../../errors';
 import { FEATURES } from '../../features';
 import { formatDateTime, officerNumberSymbols } from '../../format';
 import { useNexisMutation } from '../../hooks';
@@ -42,17 +42,10 @@ function initialValues(record: BehaviouralRecord | null): FormValues {
   return values;
 }
 
-/** Splits the core's "Invalid input — key: message; key: message" into field errors. */
-function fieldErrors(message: string): Record<string, string> {
-  const errors: Record<string, string> = {};
-  const body = message.replace(/^Invalid input — /, '');
-  for (const part of body.split('; ')) {
-    const match = /^([a-z][A-Za-z0-9]*): (.*)$/.exec(part);
-    if (match?.[1] && match[2] && FEATURES.some((f) => f.key === match[1])) {
-      errors[match[1]] = match[2];
-    }
-  }
-  return errors;
+/** The core's refusal, field by field, for the fields of this form. */
+function fieldErrors(error: unknown): Record<string, string> {
+  const messages = fieldMessages(error);
+  return Object.fromEntries(Object.entries(messages).filter(([key]) => FEATURES.some((f) => f.key === key)));
 }
 
 function FeatureInput({ feature, inputProps, disabled }: { feature: Feature; inputProps: object; disabled: boolean }) {
@@ -128,7 +121,7 @@ export function BehaviourForm({ applicantId, record, editable, onSaved }: Behavi
     successMessage: 'Behavioural data saved.',
     onError: (error) => {
       if (errorCode(error) === 'INVALID_INPUT') {
-        form.setErrors(fieldErrors(describeError(error)));
+        form.setErrors(fieldErrors(error));
       }
     },
   });

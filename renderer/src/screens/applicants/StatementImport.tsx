@@ -130,8 +130,9 @@ export function StatementImport({ applicantId, onImported }: StatementImportProp
         {preview ? (
           <Stack gap="sm" data-testid="statement-preview">
             <Text size="sm">
-              {formatCount(preview.transactions)} transactions over {preview.months} months (
-              {formatDate(preview.firstDate)} – {formatDate(preview.lastDate)}).
+              {formatCount(preview.transactions)} transaction{preview.transactions === 1 ? '' : 's'} over{' '}
+              {preview.months} month{preview.months === 1 ? '' : 's'} ({formatDate(preview.firstDate)} –{' '}
+              {formatDate(preview.lastDate)}).
             </Text>
             <DataList labelWidth={300} withDivider size="sm">
               {preview.derived.map((key) => (

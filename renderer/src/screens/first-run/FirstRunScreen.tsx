@@ -2,7 +2,7 @@
 import { Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { DisplayName, Username } from '../../../../shared/ipc/common';
-import { PASSWORD_HINT, passwordProblem } from '../../../../shared/rules/accounts';
+import { PASSWORD_HINT, passwordProblem, USERNAME_HINT } from '../../../../shared/rules/accounts';
 import { useAuth } from '../../auth';
 import { AuthLayout } from '../../components/auth-layout';
 import { fromSchema, required, sameAs } from '../../components/form-rules';
@@ -67,7 +67,7 @@ export function FirstRunScreen() {
           />
           <TextInput
             label="Username"
-            description="Lower-case letters, digits, dot, dash or underscore"
+            description={USERNAME_HINT}
             autoComplete="username"
             withAsterisk
             {...form.getInputProps('username')}

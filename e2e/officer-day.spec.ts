@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { ApplicantScreens, FORM_VALUES, PERSON } from './pages/applicant-page';
+import { AccessibilityAudit } from './pages/axe';
 import { ADMIN, WorkstationPage, type Account } from './pages/workstation-page';
 
 const OFFICER: Account = { displayName: 'Otieno Odhiambo', username: 'otieno', password: 'Temporary-Pass-01' };
@@ -33,6 +34,7 @@ test("the officer's day: organisation check, queue, applicant heading, navigatio
   await page.setViewportSize({ width: 1366, height: 768 });
   const app = new WorkstationPage(page);
   const screens = new ApplicantScreens(app);
+  const audit = new AccessibilityAudit(page);
   await app.open(harness.url);
   await app.setUp();
   // An administrator keeps landing on Status.
@@ -55,6 +57,7 @@ test("the officer's day: organisation check, queue, applicant heading, navigatio
   await expect(missing).toContainText('Ask your administrator');
   await expect(page.getByRole('textbox', { name: 'Full name', exact: true })).toHaveCount(0);
   await shot(page, 'new-applicant-organisation-missing');
+  await audit.check('new applicant, controller details missing');
   await app.signOut();
 
   await app.signIn(ADMIN.username, ADMIN.password);
@@ -71,6 +74,7 @@ test("the officer's day: organisation check, queue, applicant heading, navigatio
   await expect(heading).toContainText(applicantId);
   await expectHeadingFocused(app, /^Wanjiru K\. N\./);
   await shot(page, 'applicant-page-heading');
+  await audit.check('applicant page');
 
   // The Applicants navigation item goes back to the list from the applicant page.
   await app.navItem('Applicants').click();
@@ -100,9 +104,10 @@ test("the officer's day: organisation check, queue, applicant heading, navigatio
   await expect(row.getByTestId('applicant-score')).toContainText(/\d{3} · band [A-E]/);
   await expect(row.getByRole('button', { name: `Decide: ${applicantId}` })).toBeVisible();
   await shot(page, 'applicant-queue');
-  await app.chooseColourScheme('Dark');
+  await page.emulateMedia({ colorScheme: 'dark' });
   await shot(page, 'applicant-queue-dark');
-  await app.chooseColourScheme('Light');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await audit.check('applicant queue');
 
   // Search normalises phone numbers: the Kenyan local form finds +254 712 345 678.
   for (const written of ['0712345678', '0712-345-678', '254712345678']) {
@@ -128,6 +133,7 @@ test("the officer's day: organisation check, queue, applicant heading, navigatio
   await expect(warning).toContainText('Same national id and phone number');
   await expect(page.getByTestId('consent-notice')).toBeHidden();
   await shot(page, 'duplicate-warning');
+  await audit.check('duplicate warning');
 
   // Continue: a different person goes on to consent; back, and the warning comes again; Open goes to the applicant.
   await warning.getByRole('button', { name: 'Continue: a different person' }).click();
@@ -142,4 +148,5 @@ test("the officer's day: organisation check, queue, applicant heading, navigatio
   // Still one applicant: nothing was registered twice.
   await app.navItem('Applicants').click();
   await expect(page.getByTestId('applicants-count')).toHaveText('1 applicant');
+  audit.expectNoFindings();
 });

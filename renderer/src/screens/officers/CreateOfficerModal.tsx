@@ -18,13 +18,12 @@ interface CreateOfficerValues {
 export interface CreateOfficerModalProps {
   opened: boolean;
   onClose(): void;
-  onCreated(): void;
 }
 
 const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
 
 /** New officer account with a temporary password that must be changed at first sign-in. */
-export function CreateOfficerModal({ opened, onClose, onCreated }: CreateOfficerModalProps) {
+export function CreateOfficerModal({ opened, onClose }: CreateOfficerModalProps) {
   // Hidden (not reset) while the session is locked, so the typed values survive an idle lock.
   const { phase } = useAuth();
   const form = useForm<CreateOfficerValues>({
@@ -63,7 +62,6 @@ export function CreateOfficerModal({ opened, onClose, onCreated }: CreateOfficer
       password: values.password,
     });
     if (result.ok) {
-      onCreated();
       close();
     }
   });

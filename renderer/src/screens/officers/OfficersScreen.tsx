@@ -22,11 +22,9 @@ export function OfficersScreen() {
       `Account "${updated.username}" ${updated.status === 'active' ? 'enabled' : 'disabled'}.`,
   });
 
+  // The list re-reads itself after each of these writes (api/invalidation.ts), so no refresh is passed around.
   const applyStatus = async (target: OfficerView, status: 'active' | 'disabled'): Promise<void> => {
-    const result = await setStatus.run({ officerId: target.id, status });
-    if (result.ok) {
-      list.refresh();
-    }
+    await setStatus.run({ officerId: target.id, status });
   };
 
   const toggleStatus = (target: OfficerView): void => {
@@ -92,8 +90,8 @@ export function OfficersScreen() {
       </Card>
       {manageable ? (
         <>
-          <CreateOfficerModal opened={creating} onClose={() => setCreating(false)} onCreated={list.refresh} />
-          <ResetPasswordModal officer={resetting} onClose={() => setResetting(null)} onReset={list.refresh} />
+          <CreateOfficerModal opened={creating} onClose={() => setCreating(false)} />
+          <ResetPasswordModal officer={resetting} onClose={() => setResetting(null)} />
         </>
       ) : null}
     </Stack>

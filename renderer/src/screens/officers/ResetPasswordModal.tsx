@@ -15,11 +15,10 @@ export interface ResetPasswordModalProps {
   /** The account to reset; the modal is open while set */
   officer: OfficerView | null;
   onClose(): void;
-  onReset(): void;
 }
 
 /** Sets a temporary password, which also clears a lockout; the officer must change it at next sign-in. */
-export function ResetPasswordModal({ officer, onClose, onReset }: ResetPasswordModalProps) {
+export function ResetPasswordModal({ officer, onClose }: ResetPasswordModalProps) {
   const { phase } = useAuth();
   const form = useForm<ResetValues>({
     initialValues: { newPassword: '', confirmPassword: '' },
@@ -48,7 +47,6 @@ export function ResetPasswordModal({ officer, onClose, onReset }: ResetPasswordM
     }
     const result = await reset.run({ officerId: officer.id, newPassword: values.newPassword });
     if (result.ok) {
-      onReset();
       close();
     }
   });

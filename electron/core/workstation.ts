@@ -40,6 +40,8 @@ import { CentralConsole } from './sync/central-console';
 import { WorkstationSync } from './sync/workstation-sync';
 import type { PolicyDefaults } from '../../models/scoring/scaling';
 import type { SyncTransport } from './sync/transport';
+import type { UpdateChannel } from '../../shared/sync/release-bodies';
+import { UpdateService, type UpdaterPort } from './updates/update-service';
 
 export interface WorkstationOptions {
   /** Folder holding nexis.db and backups/. */
@@ -72,6 +74,11 @@ export interface WorkstationOptions {
   readonly maxCutoffStep?: number;
   /** Tests: a sync transport other than plain HTTP. */
   readonly syncTransportFor?: (serverUrl: string) => SyncTransport;
+  /**
+   * App updates (the desktop app: electron/main/updater.ts adapts electron-updater): the channel this build follows
+   * and the updater. Releases must be signed with the release key (`modelPublicKey`).
+   */
+  readonly updates?: { readonly channel: UpdateChannel; readonly port: UpdaterPort };
 }
 
 export type EventListener = <E extends EventName>(connectionId: string, event: E, payload: EventPayload<E>) => void;
@@ -82,6 +89,8 @@ export interface Workstation extends WorkstationServices {
   readonly dispatch: Dispatch;
   /** Settles when the initial model load has finished, verified or refused (see `model.status()`). */
   readonly modelReady: Promise<void>;
+  /** The app update policy; null where this build does not update itself (tests, CLI, browser harness). */
+  readonly updates: UpdateService | null;
   /** Subscribes a transport to pushed events; returns the unsubscribe function. */
   onEvent(listener: EventListener): () => void;
   /** Forgets a closed connection's session (window closed, socket dropped). */
@@ -176,6 +185,18 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     }
   };
   const trustedModelKey = loadPublicKey(trustedModelPem);
+  const updates =
+    options.updates === undefined
+      ? null
+      : new UpdateService({
+          store,
+          clock,
+          port: options.updates.port,
+          trustedKey: trustedModelKey,
+          running: { version: options.appVersion ?? '0.0.0', channel: options.updates.channel },
+          deviceId: deviceKey.deviceId,
+        });
+  updates?.recordStart();
   const sync: WorkstationSync = new WorkstationSync({
     store,
     deviceKey,
@@ -203,6 +224,15 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     ...(options.syncIntervalMs === undefined ? {} : { intervalMs: options.syncIntervalMs }),
     ...(options.maxCutoffStep === undefined ? {} : { maxCutoffStep: options.maxCutoffStep }),
     ...(options.syncTransportFor === undefined ? {} : { transportFor: options.syncTransportFor }),
+    ...(updates === null || options.updates === undefined
+      ? {}
+      : {
+          updates: {
+            channel: options.updates.channel,
+            offer: (text, percent) => void updates.offer(text, percent),
+            unreadable: (code, reason) => updates.unreadable(code, reason),
+          },
+        }),
   });
   const centralConsole = new CentralConsole({
     store,
@@ -301,6 +331,10 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       store.transaction(() =>
         store.audit.append({ actor: officerId, action: 'auth.signed_out', subject: officerId, payload: { reason } }),
       );
+      // A ready update installs when the last officer signs out (the policy refuses while any form is unsaved).
+      if (reason === 'signed-out' && sessions.openCount === 0) {
+        updates?.installAt('sign-out');
+      }
     },
     endSessionsOf,
   };
@@ -343,6 +377,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
 
   return {
     ...services,
+    updates,
     dataDir: options.dataDir,
     databaseFile,
     dispatch,

@@ -11,6 +11,8 @@ import { createJsonLogger } from '../core/log';
 import { isNexisError } from '../core/errors';
 import { loadOrCreateDbKey, safeStorageDeviceKeyCustody } from './key-custody';
 import { createMainWindow } from './window';
+import { electronUpdaterPort } from './updater';
+import { UPDATE_CHANNELS, type UpdateChannel } from '../../shared/sync/release-bodies';
 import { registerIpc } from './ipc';
 
 const IDLE_SWEEP_MS = 5_000;
@@ -21,6 +23,21 @@ if (!app.requestSingleInstanceLock()) {
   void start();
 }
 
+/**
+ * The update channel a packaged build follows, baked into its package.json at build time (`nexis.updateChannel`,
+ * default "general"); null in development.
+ */
+function updateChannel(): UpdateChannel | null {
+  if (!app.isPackaged) {
+    return null;
+  }
+  const manifest = JSON.parse(readFileSync(join(app.getAppPath(), 'package.json'), 'utf8')) as {
+    nexis?: { updateChannel?: unknown };
+  };
+  const wanted = manifest.nexis?.updateChannel;
+  return UPDATE_CHANNELS.find((c) => c === wanted) ?? 'general';
+}
+
 async function start(): Promise<void> {
   await app.whenReady();
   Menu.setApplicationMenu(null);
@@ -28,13 +45,23 @@ async function start(): Promise<void> {
   const dataDir = process.env.NEXIS_DATA_DIR ?? app.getPath('userData');
   // Files packaged beside the app (electron-builder extraResources), or the repository's resources/ in development.
   const resourcesDir = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
-  let ws: Workstation;
+  let ws: Workstation | undefined;
+  const channel = updateChannel();
   try {
     const key = await loadOrCreateDbKey(dataDir, existsSync(join(dataDir, DATABASE_FILE)));
     ws = createWorkstation({
       dataDir,
       dbKey: key,
       deviceKeyCustody: safeStorageDeviceKeyCustody(dataDir),
+      // Packaged builds update themselves from the bank's central API; development runs never do.
+      ...(channel === null
+        ? {}
+        : {
+            updates: {
+              channel,
+              port: electronUpdaterPort(() => ws?.sync.updateFeed(channel) ?? Promise.resolve(null)),
+            },
+          }),
       appVersion: app.getVersion(),
       logger: log,
       migrationsDir: app.isPackaged

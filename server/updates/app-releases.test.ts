@@ -12,6 +12,10 @@ import { checkFeedMatches, checkSignedAppRelease } from '../../electron/core/upd
 import type { AppUpdateOffer } from '../../shared/sync/app-updates';
 import { openDatabase, type Database } from '../db/database';
 import { SimDevice } from '../testing/sim-device';
+import { ADMIN, createTempWorkstation } from '../../electron/core/testing/temp-workstation';
+import type { Workstation } from '../../electron/core/workstation';
+import type { FeedInfo } from '../../electron/core/updates/release-check';
+import type { UpdaterPort } from '../../electron/core/updates/update-service';
 import { enrolmentCode, startTestServer, type TestServer } from '../testing/test-server';
 
 const bank = generateKeyPairSync('ed25519');
@@ -115,7 +119,7 @@ describe('app releases on the central API', () => {
   it('does not follow a symbolic link in the updates folder out of it', async () => {
     const outside = join(updatesDir, 'secret.txt');
     writeFileSync(outside, 'not an installer');
-    const { files } = buildFiles(updatesDir, '1.4.0');
+    const { files, bytes } = buildFiles(updatesDir, '1.4.0');
     const linked = files[0];
     if (linked === undefined) {
       throw new Error('fixture');
@@ -128,6 +132,8 @@ describe('app releases on the central API', () => {
     rmSync(join(updatesDir, 'pilot', linked.name));
     symlinkSync(outside, join(updatesDir, 'pilot', linked.name));
     expect((await device(`pilot/${linked.name}`)).status).toBe(404);
+    rmSync(join(updatesDir, 'pilot', linked.name));
+    writeFileSync(join(updatesDir, 'pilot', linked.name), bytes);
   });
 
   it('refuses at approval an older release, or files missing or different from the signed ones', async () => {
@@ -159,6 +165,53 @@ describe('app releases on the central API', () => {
         })
       ).status,
     ).toBe(409);
+  });
+
+  it('reaches an enrolled workstation through sync: offer, feed and download verified, ready to install', async () => {
+    const downloads = mkdtempSync(join(tmpdir(), 'nexis-downloads-'));
+    let ws: Workstation | undefined;
+    const port: UpdaterPort = {
+      async checkFeed() {
+        const access = await ws?.sync.updateFeed('pilot');
+        if (!access) {
+          return null;
+        }
+        const response = await fetch(`${access.url}/latest.yml`, {
+          headers: { authorization: `Bearer ${access.token}` },
+        });
+        return (await response.json()) as FeedInfo;
+      },
+      async download() {
+        const access = await ws?.sync.updateFeed('pilot');
+        const feed = await this.checkFeed();
+        const name = feed?.files[0]?.url ?? '';
+        const response = await fetch(`${access?.url ?? ''}/${name}`, {
+          headers: { authorization: `Bearer ${access?.token ?? ''}` },
+        });
+        const file = join(downloads, name);
+        writeFileSync(file, Buffer.from(await response.arrayBuffer()));
+        return file;
+      },
+      setInstallOnQuit: () => undefined,
+      quitAndInstall: () => undefined,
+    };
+    const t = createTempWorkstation({
+      appVersion: '1.2.0',
+      modelPublicKey: bank.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      updates: { channel: 'pilot', port },
+    });
+    ws = t.ws;
+    try {
+      await t.call('admin', 'auth:setup', ADMIN);
+      const code = await enrolmentCode(server, 'NBO-02');
+      expect((await t.call('admin', 'sync:enrol', { serverUrl: server.url, code })).ok).toBe(true);
+      await t.ws.sync.syncNow();
+      await expect.poll(() => t.ws.updates?.status(), { timeout: 10_000 }).toMatchObject({ state: 'ready' });
+      expect(t.ws.updates?.status()).toMatchObject({ version: '1.4.0', notes: 'Release 1.4.0.' });
+    } finally {
+      t.cleanup();
+      rmSync(downloads, { recursive: true, force: true });
+    }
   });
 
   it('changes the rollout of the release in force (four eyes), and refuses it for another version', async () => {

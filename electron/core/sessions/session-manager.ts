@@ -82,6 +82,11 @@ export class SessionManager {
   }
 
   /** Sessions of an officer (to end them when the account is disabled). */
+  /** How many sessions are open on this workstation (signed in or locked). */
+  get openCount(): number {
+    return this.#sessions.size;
+  }
+
   ofOfficer(officerId: string): Session[] {
     return [...this.#sessions.values()].filter((s) => s.officerId === officerId);
   }

@@ -8,7 +8,8 @@ import { parse, SyncSession } from './session';
 import { pullAll, type PullReport } from './pull-loop';
 import { pushAll, type PushReport } from './push-loop';
 import type { SyncState } from './state';
-import type { SyncTransport } from './transport';
+import type { SyncResponse, SyncTransport } from './transport';
+import type { UpdateChannel } from '../../../shared/sync/release-bodies';
 import { SyncError, type AttachmentFor, type ChainSource, type DeviceSigner, type PullHandlers } from './types';
 
 export interface SyncClientOptions {
@@ -21,7 +22,20 @@ export interface SyncClientOptions {
   readonly clock?: () => Date;
   readonly batchSize?: number;
   readonly maxBatchBytes?: number;
+  /** App updates: after each sync, the channel's signed offer goes to the update policy (electron/core/updates). */
+  readonly updates?: UpdateOfferSink;
 }
+
+export interface UpdateOfferSink {
+  readonly channel: UpdateChannel;
+  /** The signed release as text, with the channel's rollout percentage. */
+  offer(text: string, rolloutPercent: number): void;
+  /** The offer could not be read (too large, unreachable, redirected): nothing is installed from it. */
+  unreadable(code: 'OVERSIZED' | 'UNAVAILABLE', reason: string): void;
+}
+
+/** A signed app release is a few kilobytes (release-check.ts refuses more than 64 KiB); the offer wraps it. */
+const MAX_OFFER_BYTES = 80 * 1024;
 
 export interface SyncReport {
   readonly push: PushReport;
@@ -84,8 +98,40 @@ export class SyncClient {
       const pull = await pullAll(this.#session, state, this.#options.handlers);
       state.recordError(undefined);
       state.recordSuccess(this.#clock());
+      if (this.#options.updates !== undefined) {
+        await this.#checkForUpdate(this.#options.updates);
+      }
       return { push, pull };
     });
+  }
+
+  /** A device access token for electron-updater's requests to the update feed. */
+  accessToken(): Promise<string> {
+    return this.#session.accessToken();
+  }
+
+  /** Never fails the sync it follows: push and pull are done, and an update is only ever optional. */
+  async #checkForUpdate(sink: UpdateOfferSink): Promise<void> {
+    let response: SyncResponse;
+    try {
+      response = await this.#session.call('GET', `/v1/sync/updates/${sink.channel}/release`, undefined, {
+        maxBytes: MAX_OFFER_BYTES,
+        alsoAccept: [404],
+      });
+    } catch (error) {
+      const tooLarge = error instanceof SyncError && error.code === 'RESPONSE_TOO_LARGE';
+      sink.unreadable(
+        tooLarge ? 'OVERSIZED' : 'UNAVAILABLE',
+        error instanceof SyncError ? error.message : 'the update offer could not be read',
+      );
+      return;
+    }
+    if (response.status === 404) {
+      return;
+    }
+    const body = response.body as { signed?: unknown; rolloutPercent?: unknown } | null;
+    const percent = typeof body?.rolloutPercent === 'number' ? body.rolloutPercent : 0;
+    sink.offer(JSON.stringify(body?.signed ?? body), percent);
   }
 
   async #guard<T>(work: () => Promise<T>): Promise<T> {

@@ -27,10 +27,22 @@ export class SyncSession {
   }
 
   /** An authenticated call; one token refresh on 401. Returns 2xx and 409 answers; throws SyncError otherwise. */
-  async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<SyncResponse> {
+  async call(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    options: { maxBytes?: number; alsoAccept?: readonly number[] } = {},
+  ): Promise<SyncResponse> {
     for (let attempt = 0; ; attempt += 1) {
       const token = await this.#token();
-      const response = await this.#transport.request(method, path, { token, ...(body === undefined ? {} : { body }) });
+      const response = await this.#transport.request(method, path, {
+        token,
+        ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+        ...(body === undefined ? {} : { body }),
+      });
+      if (options.alsoAccept?.includes(response.status) === true) {
+        return response;
+      }
       if (response.status === 401 && attempt === 0) {
         this.#state.dropToken();
         continue;
@@ -40,6 +52,11 @@ export class SyncSession {
       }
       throw this.refusal(response);
     }
+  }
+
+  /** A valid access token (refreshed when near expiry): for downloads that go around this session (app updates). */
+  accessToken(): Promise<string> {
+    return this.#token();
   }
 
   /** Unauthenticated call (enrolment, challenge). */

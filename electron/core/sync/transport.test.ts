@@ -29,6 +29,35 @@ describe('sync transport', () => {
     await new Promise((resolve) => target.close(resolve));
   });
 
+  it('refuses an answer larger than the cap, declared or streamed', async () => {
+    const big = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/declared') {
+        res.setHeader('content-length', String(10_000));
+        res.end(`"${'x'.repeat(9_998)}"`);
+        return;
+      }
+      // Chunked: no length given, the cap must hold while reading.
+      res.write('"');
+      for (let i = 0; i < 20; i += 1) {
+        res.write('x'.repeat(1000));
+      }
+      res.end('"');
+    });
+    await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
+    try {
+      const transport = createHttpTransport(`http://127.0.0.1:${port(big)}`, 5_000);
+      for (const path of ['/declared', '/streamed']) {
+        await expect(transport.request('GET', path, { maxBytes: 4096 })).rejects.toMatchObject({
+          code: 'RESPONSE_TOO_LARGE',
+        });
+      }
+      expect((await transport.request('GET', '/streamed', { maxBytes: 64 * 1024 })).status).toBe(200);
+    } finally {
+      await new Promise((resolve) => big.close(resolve));
+    }
+  });
+
   it('refuses a redirect instead of following it with the token', async () => {
     const transport = createHttpTransport(`http://127.0.0.1:${port(redirector)}`, 5_000);
     await expect(transport.request('GET', '/v1/sync/pull', { token: 'nx2.secret' })).rejects.toMatchObject({

@@ -6,8 +6,46 @@ export interface SyncResponse {
   readonly body: unknown;
 }
 
+export interface RequestOptions {
+  readonly body?: unknown;
+  readonly token?: string;
+  /** Largest answer accepted (default DEFAULT_MAX_RESPONSE_BYTES); a larger one is refused with RESPONSE_TOO_LARGE. */
+  readonly maxBytes?: number;
+}
+
 export interface SyncTransport {
-  request(method: 'GET' | 'POST', path: string, options?: { body?: unknown; token?: string }): Promise<SyncResponse>;
+  request(method: 'GET' | 'POST', path: string, options?: RequestOptions): Promise<SyncResponse>;
+}
+
+/** Above the largest feed page the server sends (model releases travel as base64 packages of a few megabytes). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 96 * 1024 * 1024;
+
+/** Reads a body up to `maxBytes`, so a hostile or broken server cannot make the workstation buffer without end. */
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw new SyncError('RESPONSE_TOO_LARGE', `The central server's answer is larger than ${maxBytes} bytes.`, false);
+  }
+  if (response.body === null) {
+    return '';
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      break;
+    }
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new SyncError('RESPONSE_TOO_LARGE', `The central server's answer is larger than ${maxBytes} bytes.`, false);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function createHttpTransport(baseUrl: string, timeoutMs = 30_000): SyncTransport {
@@ -32,8 +70,11 @@ export function createHttpTransport(baseUrl: string, timeoutMs = 30_000): SyncTr
           body: options.body === undefined ? null : JSON.stringify(options.body),
           signal: AbortSignal.timeout(timeoutMs),
         });
-        text = await response.text();
+        text = await readCapped(response, options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
       } catch (error) {
+        if (error instanceof SyncError) {
+          throw error;
+        }
         const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
         throw new SyncError(
           'NETWORK',

@@ -61,7 +61,8 @@ export type SyncErrorCode =
   | 'PROTOCOL'
   | 'COUNTERSIGNATURE_INVALID'
   | 'REFUSED'
-  | 'APPLY_FAILED';
+  | 'APPLY_FAILED'
+  | 'RESPONSE_TOO_LARGE';
 
 /** A sync failure as a value: `retryable` tells the loop whether backing off and trying again can help. */
 export class SyncError extends Error {

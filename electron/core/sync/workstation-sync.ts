@@ -15,6 +15,7 @@ import type { ApplicantService } from '../applicants/applicant-service';
 import type { Clock } from '../clock';
 import type { ConsentService } from '../consent/consent-service';
 import type { DeviceKey } from '../crypto/device-key';
+import type { UpdateOfferSink } from './client';
 import { NexisError } from '../errors';
 import type { Logger } from '../log';
 import type { OfficerService } from '../officers/officer-service';
@@ -65,6 +66,8 @@ export interface WorkstationSyncOptions {
   readonly intervalMs?: number;
   /** Tests: a transport other than HTTP (the fault proxy goes through HTTP too). */
   readonly transportFor?: (serverUrl: string) => SyncTransport;
+  /** App updates (desktop app only): each successful sync hands the channel's signed offer to the update policy. */
+  readonly updates?: UpdateOfferSink;
 }
 
 const UNREACHABLE_CODES = new Set(['NETWORK', 'SERVER', 'RATE_LIMITED', 'APPLY_FAILED']);
@@ -178,6 +181,20 @@ export class WorkstationSync {
     this.#client = client;
     this.start();
     return this.status();
+  }
+
+  /**
+   * Where electron-updater fetches the feed and files of a channel, with a device access token; null when this
+   * workstation is not enrolled (or revoked).
+   */
+  async updateFeed(channel: string): Promise<{ readonly url: string; readonly token: string } | null> {
+    const url = this.#state.serverUrl;
+    if (url === undefined || !this.#state.enrolled || this.#state.revoked) {
+      return null;
+    }
+    this.#client ??= this.#createClient(url);
+    const token = await this.#client.accessToken();
+    return { url: `${url.replace(/\/+$/, '')}/v1/sync/updates/${channel}`, token };
   }
 
   /** One sync now; the status it answers with carries the outcome (work goes on offline if it failed). */
@@ -313,6 +330,7 @@ export class WorkstationSync {
       device: this.#o.deviceKey,
       handlers: this.#handlers,
       clock: () => this.#o.clock.now(),
+      ...(this.#o.updates === undefined ? {} : { updates: this.#o.updates }),
     });
   }
 }

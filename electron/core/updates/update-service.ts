@@ -95,6 +95,11 @@ export class UpdateService {
     return this.#status;
   }
 
+  /** The offer could not be read at all (too large, unreachable, redirected): shown and audited like a refusal. */
+  unreadable(code: 'OVERSIZED' | 'UNAVAILABLE', reason: string): void {
+    this.#refuse(null, code, reason);
+  }
+
   /** At start: audits an update that was made ready and is now what runs. */
   recordStart(): void {
     const { store } = this.#o;

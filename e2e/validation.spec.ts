@@ -82,7 +82,9 @@ test('settings refuse an auto-lock of 0 minutes instead of saving 1; a server ad
   await expect(page.getByText('Lock after (minutes): enter a whole number of minutes from 1 to 120.')).toHaveCount(1);
   await expect(minutes).toHaveValue('0');
   await app.screenshotOf(page.getByRole('region', { name: 'Automatic lock' }), 'validation-auto-lock-zero');
+  // Nothing was saved: the stored delay is still 10 minutes.
   await page.reload();
+  await app.goTo('Settings');
   await expect(page.getByRole('textbox', { name: 'Lock after (minutes)', exact: true })).toHaveValue('10');
 
   await app.goTo('Sync console');

@@ -103,7 +103,7 @@ export function overrideNoteProblem(
  * is at hand, the words themselves are quoted: “Wanjiru” (part of the applicant's name).
  */
 export function quoteNoteWords(message: string, note: string): string {
-  if (!message.startsWith(`${OVERRIDE_NOTE_LABEL}: take out the personal data`)) {
+  if (!/^[^:]+: take out the personal data/.test(message)) {
     return message;
   }
   const words = wordsOf(note.trim());

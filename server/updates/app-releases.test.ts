@@ -169,10 +169,10 @@ describe('app releases on the central API', () => {
 
   it('reaches an enrolled workstation through sync: offer, feed and download verified, ready to install', async () => {
     const downloads = mkdtempSync(join(tmpdir(), 'nexis-downloads-'));
-    let ws: Workstation | undefined;
+    const opened: { ws?: Workstation } = {};
     const port: UpdaterPort = {
       async checkFeed() {
-        const access = await ws?.sync.updateFeed('pilot');
+        const access = await opened.ws?.sync.updateFeed('pilot');
         if (!access) {
           return null;
         }
@@ -182,7 +182,7 @@ describe('app releases on the central API', () => {
         return (await response.json()) as FeedInfo;
       },
       async download() {
-        const access = await ws?.sync.updateFeed('pilot');
+        const access = await opened.ws?.sync.updateFeed('pilot');
         const feed = await this.checkFeed();
         const name = feed?.files[0]?.url ?? '';
         const response = await fetch(`${access?.url ?? ''}/${name}`, {
@@ -200,7 +200,7 @@ describe('app releases on the central API', () => {
       modelPublicKey: bank.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
       updates: { channel: 'pilot', port },
     });
-    ws = t.ws;
+    opened.ws = t.ws;
     try {
       await t.call('admin', 'auth:setup', ADMIN);
       const code = await enrolmentCode(server, 'NBO-02');

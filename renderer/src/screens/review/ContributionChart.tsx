@@ -80,8 +80,9 @@ export function ContributionChart({ attribution, inputs, reasons }: Contribution
                   <Box
                     h={BAR_HEIGHT}
                     w={`${(-factor.points / largest) * 100}%`}
-                    bg={reason >= 0 ? 'var(--mantine-color-red-filled)' : 'var(--mantine-color-red-light-color)'}
-                    style={{ borderRadius: 4, minWidth: 2, opacity: reason >= 0 ? 1 : 0.55 }}
+                    // Same red for every loss (one measure); the principal reasons at full strength stand out.
+                    bg="var(--mantine-color-red-filled)"
+                    style={{ borderRadius: 4, minWidth: 2, opacity: reason >= 0 ? 1 : 0.5 }}
                   />
                 </Tooltip>
               )}

@@ -65,31 +65,12 @@ export class ApplicantService {
    * blind-index tokens, so nothing is decrypted but the names of the few matches (shown masked).
    */
   possibleDuplicates(person: { phone: string; nationalId: string }): PossibleDuplicate[] {
-    const byToken = new Map<string, 'nationalId' | 'phone'>();
-    const nid = this.#index.nationalIdToken(person.nationalId);
-    const phone = this.#index.phoneNumberToken(person.phone);
-    if (nid !== null) {
-      byToken.set(nid, 'nationalId');
-    }
-    if (phone !== null) {
-      byToken.set(phone, 'phone');
-    }
+    const byToken = this.#duplicateTokens(person);
     if (byToken.size === 0) {
       return [];
     }
     return this.#store.read(() => {
-      const hits = this.#store.db
-        .select({ token: applicantSearch.token, applicantId: applicantSearch.applicantId })
-        .from(applicantSearch)
-        .where(inArray(applicantSearch.token, [...byToken.keys()]))
-        .all();
-      const matched = new Map<string, Set<'nationalId' | 'phone'>>();
-      for (const hit of hits) {
-        const on = byToken.get(hit.token);
-        if (on !== undefined) {
-          matched.set(hit.applicantId, (matched.get(hit.applicantId) ?? new Set()).add(on));
-        }
-      }
+      const matched = this.#matchesByApplicant(byToken);
       const out: PossibleDuplicate[] = [];
       for (const [applicantId, on] of matched) {
         const row = this.get(applicantId);
@@ -105,6 +86,41 @@ export class ApplicantService {
       }
       return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     });
+  }
+
+  /** Ids of the applicants with this national id or phone number, oldest id first; nothing is decrypted. */
+  #matchingApplicants(person: { phone: string; nationalId: string }): string[] {
+    const byToken = this.#duplicateTokens(person);
+    return byToken.size === 0 ? [] : [...this.#matchesByApplicant(byToken).keys()].sort();
+  }
+
+  #duplicateTokens(person: { phone: string; nationalId: string }): Map<string, 'nationalId' | 'phone'> {
+    const byToken = new Map<string, 'nationalId' | 'phone'>();
+    const nid = this.#index.nationalIdToken(person.nationalId);
+    const phone = this.#index.phoneNumberToken(person.phone);
+    if (nid !== null) {
+      byToken.set(nid, 'nationalId');
+    }
+    if (phone !== null) {
+      byToken.set(phone, 'phone');
+    }
+    return byToken;
+  }
+
+  #matchesByApplicant(byToken: Map<string, 'nationalId' | 'phone'>): Map<string, Set<'nationalId' | 'phone'>> {
+    const hits = this.#store.db
+      .select({ token: applicantSearch.token, applicantId: applicantSearch.applicantId })
+      .from(applicantSearch)
+      .where(inArray(applicantSearch.token, [...byToken.keys()]))
+      .all();
+    const matched = new Map<string, Set<'nationalId' | 'phone'>>();
+    for (const hit of hits) {
+      const on = byToken.get(hit.token);
+      if (on !== undefined) {
+        matched.set(hit.applicantId, (matched.get(hit.applicantId) ?? new Set()).add(on));
+      }
+    }
+    return matched;
   }
 
   register(
@@ -134,6 +150,9 @@ export class ApplicantService {
     }
     this.#consent.checkNotice(consent);
     return this.#store.transaction(() => {
+      // Found before this applicant's own tokens exist. The form warns of them first; the audit entry records that
+      // the registration went ahead anyway.
+      const possibleDuplicatesOf = this.#matchingApplicants(personal);
       const applicantId = this.#newId();
       this.#store.db
         .insert(applicants)
@@ -168,7 +187,8 @@ export class ApplicantService {
         actor: officerId,
         action: 'applicant.registered',
         subject: applicantId,
-        payload: { receiptId },
+        // Pseudonymous ids only: who this registration resembles, so a double registration can be traced.
+        payload: { receiptId, ...(possibleDuplicatesOf.length > 0 ? { possibleDuplicatesOf } : {}) },
       });
       return { applicantId, receiptId };
     });

@@ -118,6 +118,22 @@ describe('possible duplicates', () => {
     expect(await check('0712345678', '28765432')).toEqual([]);
   });
 
+  it('records in the audit trail, by pseudonymous id, that a registration went ahead despite a match', async () => {
+    const t = await ready();
+    const first = await register(t);
+    const second = await register(t, { ...PERSON, fullName: 'Achieng Otieno', phone: '0733 111 222' });
+    const payloads = t.ws.store.sqlite
+      .prepare<[], { subject: string; payload: string }>(
+        "SELECT subject, payload FROM audit_log WHERE action = 'applicant.registered' ORDER BY seq",
+      )
+      .all()
+      .map((e) => ({ subject: e.subject, payload: JSON.parse(e.payload) as Record<string, unknown> }));
+    expect(payloads).toEqual([
+      { subject: first, payload: { receiptId: expect.any(String) } },
+      { subject: second, payload: { receiptId: expect.any(String), possibleDuplicatesOf: [first] } },
+    ]);
+  });
+
   it('is open to lending roles only', async () => {
     const t = await ready();
     const r = await t.call('admin', 'applicants:duplicates', { phone: '0712345678', nationalId: '28765432' });

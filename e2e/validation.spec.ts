@@ -2,6 +2,7 @@
  * Validation findings of issue 15, seen as an officer or administrator sees them: each refusal is said once, at the
  * field, in plain words that name the field and say what to type; names and ids as people write them are accepted.
  */
+import type { NexisBridge } from '../shared/ipc/contract';
 import { test, expect } from './fixtures';
 import { ApplicantScreens, PERSON } from './pages/applicant-page';
 import { WorkstationPage, type Account } from './pages/workstation-page';
@@ -82,10 +83,13 @@ test('settings refuse an auto-lock of 0 minutes instead of saving 1; a server ad
   await expect(page.getByText('Lock after (minutes): enter a whole number of minutes from 1 to 120.')).toHaveCount(1);
   await expect(minutes).toHaveValue('0');
   await app.screenshotOf(page.getByRole('region', { name: 'Automatic lock' }), 'validation-auto-lock-zero');
-  // Nothing was saved: the stored delay is still 10 minutes.
-  await page.reload();
-  await app.goTo('Settings');
-  await expect(page.getByRole('textbox', { name: 'Lock after (minutes)', exact: true })).toHaveValue('10');
+  // Nothing was saved: the core still holds 10 minutes (read through the app's own bridge).
+  const stored = await page.evaluate(async () => {
+    const bridge = (globalThis as unknown as { nexis: NexisBridge }).nexis;
+    const result = await bridge.invoke('system:getSettings', {});
+    return result.ok ? (result.value as { idleTimeoutMinutes: number }).idleTimeoutMinutes : null;
+  });
+  expect(stored).toBe(10);
 
   await app.goTo('Sync console');
   const form = workstationCard(page).getByRole('form', { name: 'Enrol this workstation' });

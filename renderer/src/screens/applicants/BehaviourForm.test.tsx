@@ -112,10 +112,14 @@ describe('BehaviourForm', () => {
     const first = renderWithProviders(
       <BehaviourForm applicantId={APPLICANT} record={null} editable onSaved={() => undefined} />,
     );
-    await typeAll({ 'Savings rate': '8.5 %', 'Average monthly mobile-money inflow': '25,000.50' });
+    await typeAll({ 'Savings rate': '8.5 %', 'Average monthly mobile-money inflow': '25,000.50', 'Loan term': '13.5' });
     first.unmount();
     renderWithProviders(<BehaviourForm applicantId={APPLICANT} record={null} editable onSaved={() => undefined} />);
     expect(field('Savings rate')).toHaveValue('8.5 %');
+    // Its problems show again at once, without another blur.
+    expect(
+      screen.getAllByText('Loan term: enter a whole number, without decimals (from 1 to 60 months).'),
+    ).toHaveLength(1);
     expect(field('Average monthly mobile-money inflow')).toHaveValue('25,000.50');
     const notice = screen.getByTestId('behaviour-unsaved');
     expect(notice).toHaveTextContent('Your earlier edits are kept here until you save or discard them.');

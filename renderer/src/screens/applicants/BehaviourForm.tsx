@@ -100,17 +100,25 @@ export function BehaviourForm({ applicantId, record, editable, onSaved }: Behavi
     return draft !== undefined && draft.recordId === recordId && editable ? draft.values : null;
   });
   const symbols = officerNumberSymbols();
+  const problemOf = (feature: Feature, value: string): string | null => {
+    const result = parseFeatureInput(feature, value, symbols);
+    return result.ok ? null : result.message;
+  };
   const form = useForm<FormValues>({
     initialValues: restored ?? base,
+    // A restored draft shows its problems at once, as it did before the officer left the tab.
+    initialErrors:
+      restored === null
+        ? {}
+        : Object.fromEntries(
+            FEATURES.flatMap((f) => {
+              const problem = (restored[f.key] ?? '') === '' ? null : problemOf(f, restored[f.key] ?? '');
+              return problem === null ? [] : [[f.key, problem]];
+            }),
+          ),
     validateInputOnBlur: true,
     validate: Object.fromEntries(
-      FEATURES.map((feature) => [
-        feature.key,
-        (value: string) => {
-          const result = parseFeatureInput(feature, value, symbols);
-          return result.ok ? null : result.message;
-        },
-      ]),
+      FEATURES.map((feature) => [feature.key, (value: string) => problemOf(feature, value)]),
     ),
   });
   const dirty = editable && FEATURES.some((f) => form.values[f.key] !== base[f.key]);

@@ -7,7 +7,7 @@ import { Badge, Button, Card, Collapse, Group, NumberInput, Slider, Stack, Text,
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import type { NumericFeature } from '../../../../shared/features';
-import { FEATURES, formatNumber } from '../../features';
+import { FEATURES, formatFeatureValue } from '../../features';
 import { useNexisQuery } from '../../hooks';
 import { OUTCOME_COLORS, OUTCOME_LABELS } from './review-labels';
 
@@ -163,7 +163,7 @@ export function WhatIfPanel({ applicantId, values, baseScore }: WhatIfPanelProps
                         {label}
                       </Text>
                       <Text size="xs" c="dimmed">
-                        now {formatNumber(lever.current)} {lever.feature.unit}
+                        now {formatFeatureValue(lever.feature.key, lever.current)}
                       </Text>
                     </Group>
                     <Group gap="md" wrap="nowrap">
@@ -174,7 +174,7 @@ export function WhatIfPanel({ applicantId, values, baseScore }: WhatIfPanelProps
                         step={lever.step}
                         value={value}
                         onChange={(next) => set(lever, next)}
-                        label={(v) => formatNumber(v)}
+                        label={(v) => formatFeatureValue(lever.feature.key, v)}
                         marks={[{ value: lever.current }]}
                         // A fill from the scale's start would read as "how much"; the mark shows where the applicant is now.
                         styles={{ bar: { backgroundColor: 'transparent' } }}

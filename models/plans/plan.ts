@@ -31,8 +31,11 @@ export interface PlanStep {
   /** Share of the feasible move for the horizon that the change uses. */
   readonly effort: number;
   readonly horizon: FeasibilityHorizon;
-  /** The same change in shillings with the applicant's own inflow; null for counts (their units are plain). */
-  readonly money: StepMoney | null;
+  /**
+   * The same change in shillings with the applicant's own inflow; null for counts (their units are plain). Always
+   * set by this engine; optional only because plans stored before it lack it.
+   */
+  readonly money?: StepMoney | null | undefined;
 }
 
 export interface PlanTarget {
@@ -104,6 +107,15 @@ interface Solved {
   readonly result: SearchResult;
 }
 
+/**
+ * Only the moves that add at least MINIMUM_STEP_POINTS. Dropping the others keeps a feature's remaining moves Pareto
+ * (a cheaper move that dominated one that stays gains even more, so it stays too).
+ */
+function worthAPoint(moves: FeatureMoves | null, minimumGain: number): FeatureMoves | null {
+  const kept = moves?.moves.filter((move) => move.gain >= minimumGain) ?? [];
+  return moves === null || kept.length === 0 ? null : { ...moves, moves: kept };
+}
+
 /** The moves of every feature for one horizon, computed once and shared by both targets. */
 type MovesOf = (horizon: FeasibilityHorizon) => readonly FeatureMoves[];
 
@@ -114,12 +126,9 @@ function movesCache(pm: PlanModel, row: Float64Array): MovesOf {
   return (horizon) => {
     let moves = cache.get(horizon);
     if (moves === undefined) {
-      // Dropping the moves under a point keeps each feature's remaining moves Pareto (a cheaper move that
-      // dominated one that stays gains even more, so it stays too).
       moves = pm.spec.features
-        .map((_, j) => featureMoves(pm.spec, pm.model, row, j, horizon, additive))
-        .map((m) => (m === null ? null : { ...m, moves: m.moves.filter((move) => move.gain >= minimumGain) }))
-        .filter((m): m is FeatureMoves => m !== null && m.moves.length > 0);
+        .map((_, j) => worthAPoint(featureMoves(pm.spec, pm.model, row, j, horizon, additive), minimumGain))
+        .filter((m): m is FeatureMoves => m !== null);
       cache.set(horizon, moves);
     }
     return moves;

@@ -85,15 +85,11 @@ describe('improvement plans on the shipped model', () => {
       const all = manifest.spec.features
         .map((_, j) => featureMoves(manifest.spec, manifest.model, row, j, 'months3', false))
         // The plan's rule: a step adds at least MINIMUM_STEP_POINTS on its own.
-        .map((m) =>
-          m === null
-            ? null
-            : {
-                ...m,
-                moves: m.moves.filter((move) => move.gain * pointsFactor(manifest.scaling) >= MINIMUM_STEP_POINTS),
-              },
-        )
-        .filter((m): m is FeatureMoves => m !== null && m.moves.length > 0);
+        .map((m): FeatureMoves | null => {
+          const kept = m?.moves.filter((move) => move.gain * pointsFactor(manifest.scaling) >= MINIMUM_STEP_POINTS);
+          return m === null || kept === undefined || kept.length === 0 ? null : { ...m, moves: kept };
+        })
+        .filter((m): m is FeatureMoves => m !== null);
       const combinations = all.reduce((p, f) => p * (f.moves.length + 1), 1);
       if (combinations > 300_000) {
         continue;

@@ -121,6 +121,9 @@ describe('principal reasons', () => {
 /** Random applicants over the whole valid range, missing values included (the fields the form may leave empty). */
 const applicantRow = fc.tuple(
   ...NEXIS_FEATURE_SPEC.features.map((f) => {
+    if (f.kind === 'categorical') {
+      return fc.integer({ min: 0, max: f.categories.length - 1 });
+    }
     const value =
       f.kind === 'integer'
         ? fc.integer({ min: f.min, max: f.max })

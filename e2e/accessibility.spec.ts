@@ -8,7 +8,12 @@ import { AccessibilityAudit } from './pages/axe';
 import { ApplicantScreens, FORM_VALUES, PERSON } from './pages/applicant-page';
 import { ADMIN, WorkstationPage, type Account } from './pages/workstation-page';
 
-const OFFICER: Account = { displayName: 'Amani Otieno', username: 'amani', password: 'Temporary-Pass-11' };
+// A long name, as many are: the name column then takes room from the others (where badges were cut short).
+const OFFICER: Account = {
+  displayName: 'Nyokabi Wanjiru Otieno-Kamau Achieng',
+  username: 'nyokabi.otieno-kamau',
+  password: 'Temporary-Pass-11',
+};
 const SUPERVISOR: Account = { displayName: 'Zawadi Achieng', username: 'zawadi.sup', password: 'Temporary-Pass-12' };
 const OFFICER_PASSWORD = 'Officer-Chosen-511';
 const SUPERVISOR_PASSWORD = 'Supervisor-Chosen-512';

@@ -57,8 +57,9 @@ export function OfficersTable({ officers, selfId, manageable, onToggleStatus, on
             return (
               <Table.Tr key={officer.id} data-username={officer.username} data-status={officer.status}>
                 <Table.Td>
+                  {/* Long names wrap: kept on one line they pushed the actions out of a 1366 px window. */}
                   <Group gap="xs" wrap="nowrap">
-                    <Text size="sm" fw={500} style={{ whiteSpace: 'nowrap' }}>
+                    <Text size="sm" fw={500}>
                       {officer.displayName}
                     </Text>
                     {self ? (

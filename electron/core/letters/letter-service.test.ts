@@ -153,6 +153,11 @@ describe('applicant letter', () => {
     const target = score.plan.targets.find((t) => t.reachable);
     const label = NEXIS_FEATURE_SPEC.features.find((f) => f.key === target?.steps[0]?.feature)?.label.en ?? 'none';
     expect(text).toContain(label);
+    // Plan steps as the applicant thinks: shares in percent, and what they mean in shillings a month.
+    const flowing = text.replace(/\s+/g, ' ');
+    expect(flowing).toMatch(/Savings rate: from 2 % to [\d.]+ %/);
+    expect(flowing).toMatch(/save about KES [\d,]+ more a month \(KES [\d,]+ → KES [\d,]+ a month\)/);
+    expect(flowing).not.toMatch(/from 0\.\d+ to 0\.\d+ (share|ratio)/);
     expect(text).toContain('contact us within 30 days');
     expect(text).toContain(ORGANISATION.contactEmail);
   });

@@ -11,6 +11,7 @@ import {
   type DecisionReasonCode,
 } from '../../../shared/domain/decisions';
 import type { Feature, FeatureSpec } from '../../../shared/features';
+import { isPercentFeature } from '../../../shared/features/input';
 import type { DecisionView, ScoreView } from '../../../shared/ipc/scoring';
 import type { ApplicantService } from '../applicants/applicant-service';
 import type { ConsentService } from '../consent/consent-service';
@@ -65,9 +66,43 @@ function formatValue(
   if (typeof value === 'string' || feature === undefined || feature.kind === 'categorical') {
     return String(value);
   }
+  // Shares of income read as percentages, as the officer entered them on the form.
+  if (isPercentFeature(feature)) {
+    return `${(value * 100).toLocaleString(locale, { maximumFractionDigits: 1 })} %`;
+  }
   const digits = feature.kind === 'integer' || feature.max - feature.min >= 100 ? 0 : 3;
   return value.toLocaleString(locale, { maximumFractionDigits: digits });
 }
+
+/** Shillings as a person says them: to KES 10 below 10,000, to KES 100 above. */
+function formatKes(amount: number, locale: string): string {
+  const step = Math.abs(amount) < 10_000 ? 10 : 100;
+  return `KES ${(Math.round(amount / step) * step).toLocaleString(locale, { maximumFractionDigits: 0 })}`;
+}
+
+/** A plan step: the feature in its own units, and what it means in shillings a month where the plan says. */
+function planStepText(t: LetterTexts, label: string, feature: Feature | undefined, step: PlanStepView): string {
+  const unit = feature !== undefined && isPercentFeature(feature) ? '' : t.unit(feature?.unit ?? '');
+  const text = t.planStep(
+    label,
+    formatValue(feature, step.from, t.missing, t.locale),
+    formatValue(feature, step.to, t.missing, t.locale),
+    unit,
+    Math.round(step.gainPoints),
+  );
+  const money = step.money;
+  if (money === null || money === undefined) {
+    return text;
+  }
+  const words = t.planMoney[money.measure](
+    formatKes(Math.abs(money.to - money.from), t.locale),
+    formatKes(money.from, t.locale),
+    formatKes(money.to, t.locale),
+  );
+  return `${text}: ${words}`;
+}
+
+type PlanStepView = ScoreView['plan']['targets'][number]['steps'][number];
 
 export class LetterService {
   readonly #d: LetterDeps;
@@ -190,15 +225,7 @@ export class LetterService {
       pdf.paragraph(t.planTarget(target.band, target.minScore, months, target.kind === 'approval'));
       for (const step of target.steps) {
         const feature = featureOf(step.feature);
-        pdf.bullet(
-          t.planStep(
-            feature === undefined ? step.feature : local(feature.label),
-            formatValue(feature, step.from, t.missing, t.locale),
-            formatValue(feature, step.to, t.missing, t.locale),
-            t.unit(feature?.unit ?? ''),
-            Math.round(step.gainPoints),
-          ),
-        );
+        pdf.bullet(planStepText(t, feature === undefined ? step.feature : local(feature.label), feature, step));
       }
       pdf.space(4);
     }

@@ -5,6 +5,11 @@
  * is a first translation awaiting a native speaker's review, which is recorded in docs/scoring.md, not in the letter.
  */
 import type { Decision } from '../../../shared/domain/decisions';
+import type { MONEY_MEASURES } from '../../../shared/ipc/scoring';
+
+export type MoneyMeasure = (typeof MONEY_MEASURES)[number];
+/** What a plan step means in shillings a month: the change, and the amounts before and after (formatted). */
+type MoneyText = (change: string, from: string, to: string) => string;
 
 export type LetterLanguage = 'en' | 'sw';
 
@@ -22,6 +27,7 @@ export interface LetterTexts {
   readonly planHeading: Record<Decision, string>;
   readonly planTarget: (band: string, minScore: number, months: number, approval: boolean) => string;
   readonly planStep: (label: string, from: string, to: string, unit: string, points: number) => string;
+  readonly planMoney: Record<MoneyMeasure, MoneyText>;
   readonly planNone: Record<Decision, string>;
   readonly planValidity: (date: string) => string;
   readonly rightsHeading: Record<Decision, string>;
@@ -94,6 +100,16 @@ export const LETTER_TEXTS: Record<LetterLanguage, LetterTexts> = {
         : `To reach band ${band} (score ${minScore}) within ${months} months:`,
     planStep: (label, from, to, unit, points) =>
       `${label}: from ${from} to ${to}${unit === '' ? '' : ` ${unit}`} (about +${points} points)`,
+    planMoney: {
+      'monthly-savings': (change, from, to) => `save about ${change} more a month (${from} → ${to} a month)`,
+      'monthly-repayments': (change, from, to) =>
+        `about ${change} less in monthly loan repayments (${from} → ${to} a month)`,
+      'monthly-swing': (_change, from, to) =>
+        `steadier income: months differing from the average by about ${to} instead of ${from}`,
+      'monthly-inflow': (change) => `about ${change} more received a month`,
+      balance: (change) => `about ${change} more kept in savings on average`,
+      'loan-amount': (change, from, to) => `ask for ${change} less (${from} → ${to})`,
+    },
     planNone: {
       approve: 'Keeping your payments on time keeps your score where it is.',
       refer: 'No realistic change within 12 months would reach a better band; ask us for advice.',
@@ -166,6 +182,17 @@ export const LETTER_TEXTS: Record<LetterLanguage, LetterTexts> = {
         : `Kufikia daraja ${band} (alama ${minScore}) ndani ya miezi ${months}:`,
     planStep: (label, from, to, unit, points) =>
       `${label}: kutoka ${from} hadi ${to}${unit === '' ? '' : ` ${unit}`} (takriban alama +${points})`,
+    planMoney: {
+      'monthly-savings': (change, from, to) =>
+        `weka akiba zaidi ya takriban ${change} kwa mwezi (${from} → ${to} kwa mwezi)`,
+      'monthly-repayments': (change, from, to) =>
+        `takriban ${change} pungufu katika marejesho ya mikopo kila mwezi (${from} → ${to} kwa mwezi)`,
+      'monthly-swing': (_change, from, to) =>
+        `mapato thabiti zaidi: miezi inayotofautiana na wastani kwa takriban ${to} badala ya ${from}`,
+      'monthly-inflow': (change) => `takriban ${change} zaidi kupokelewa kwa mwezi`,
+      balance: (change) => `takriban ${change} zaidi kuwekwa akibani kwa wastani`,
+      'loan-amount': (change, from, to) => `omba ${change} pungufu (${from} → ${to})`,
+    },
     planNone: {
       approve: 'Ukiendelea kulipa kwa wakati, alama yako itabaki ilipo.',
       refer: 'Hakuna mabadiliko ya kweli ndani ya miezi 12 yatakayofikia daraja bora; tuombe ushauri.',

@@ -105,6 +105,19 @@ test('review: score, explanation, plan, what-if, an override with a reason, and 
   await page.keyboard.press('End');
   await expect(page.getByTestId('what-if-delta')).toBeVisible();
   await expect(page.getByTestId('what-if-score')).not.toHaveText(String(baseScore));
+  // A typed what-if value is read in percent and never clamped: out of reach is said, not silently changed.
+  const savingsWhatIf = page.getByRole('textbox', { name: 'Savings rate (what if)' });
+  await savingsWhatIf.fill('250');
+  await expect(
+    page.getByText('Savings rate: enter a percentage from 0 to 100 % (250 % is above the highest allowed).'),
+  ).toBeVisible();
+  await savingsWhatIf.fill('50');
+  await expect(
+    page.getByText(/^Savings rate: within 12 months this can realistically be from 0 to 18 %/),
+  ).toBeVisible();
+  await savingsWhatIf.fill('10');
+  await expect(page.getByText(/^Savings rate: within 12 months/)).toHaveCount(0);
+  await expect(savingsWhatIf).toHaveValue('10');
   await app.screenshot('17-review', { hideNotifications: true });
 
   const outcome = (await page.getByTestId('policy-outcome').textContent()) ?? '';

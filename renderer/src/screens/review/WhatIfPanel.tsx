@@ -3,13 +3,14 @@
  * feasibility) and sees the new score at once; nothing is stored. Folded by default: its sliders are a tool for a
  * conversation with the applicant, not a step of every review, and the decision must not sit below them.
  */
-import { Badge, Button, Card, Collapse, Group, NumberInput, Slider, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Collapse, Group, Slider, Stack, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import type { NumericFeature } from '../../../../shared/features';
 import { FEATURES, formatFeatureValue } from '../../features';
 import { useNexisQuery } from '../../hooks';
 import { OUTCOME_COLORS, OUTCOME_LABELS } from './review-labels';
+import { WhatIfValueInput } from './WhatIfValueInput';
 
 export interface WhatIfPanelProps {
   applicantId: string;
@@ -181,26 +182,13 @@ export function WhatIfPanel({ applicantId, values, baseScore }: WhatIfPanelProps
                         thumbLabel={label}
                         aria-labelledby={`lever-${lever.feature.key}`}
                       />
-                      <NumberInput
-                        w={150}
-                        size="xs"
+                      <WhatIfValueInput
+                        feature={lever.feature}
+                        value={value}
                         min={lever.min}
                         max={lever.max}
-                        step={lever.step}
-                        clampBehavior="strict"
-                        value={value}
-                        onChange={(next) => {
-                          if (typeof next === 'number') {
-                            set(lever, next);
-                          }
-                        }}
-                        aria-label={`${label} (what if)`}
-                        rightSection={
-                          <Text size="xs" c="dimmed" pr={4}>
-                            {lever.feature.unit}
-                          </Text>
-                        }
-                        rightSectionWidth={Math.max(40, lever.feature.unit.length * 7 + 8)}
+                        label={label}
+                        onChange={(next) => set(lever, next)}
                       />
                     </Group>
                   </Stack>

@@ -15,6 +15,12 @@ import { WorkstationPage, type Account } from './pages/workstation-page';
 const OFFICER: Account = { displayName: 'Otieno Odhiambo', username: 'otieno', password: 'Temporary-Pass-01' };
 const SHOTS = '/tmp/shots-h1';
 
+interface PrintProbe {
+  nexisPrinted: string[];
+  print: () => void;
+  document: { querySelector(selector: string): { textContent: string | null } | null };
+}
+
 /** English labels of the receipt that must not appear on a Kiswahili one. */
 const ENGLISH_LABELS = ['Consent receipt', 'Applicant number', 'Given on', 'Your choice', 'How long', 'History'];
 
@@ -25,11 +31,12 @@ test('printed consent receipt: one A4 page with the bank and the applicant, in E
   test.setTimeout(120_000);
   mkdirSync(SHOTS, { recursive: true });
   // The print dialog cannot be driven headless: count the calls instead (after the name is on the page).
+  // (The spec compiles without the DOM library: the page's globals are typed here as far as they are used.)
   await page.addInitScript(() => {
-    const w = window as unknown as { nexisPrinted: string[]; print: () => void };
+    const w = globalThis as unknown as PrintProbe;
     w.nexisPrinted = [];
     w.print = () => {
-      w.nexisPrinted.push(document.querySelector('[data-testid="receipt-applicant"]')?.textContent ?? '');
+      w.nexisPrinted.push(w.document.querySelector('[data-testid="receipt-applicant"]')?.textContent ?? '');
     };
   });
   const app = new WorkstationPage(page);
@@ -69,9 +76,7 @@ test('printed consent receipt: one A4 page with the bank and the applicant, in E
     await expect(page.getByTestId('receipt-applicant')).not.toHaveText(c.name);
     await page.getByRole('button', { name: 'Print / Save as PDF' }).click();
     await expect(page.getByTestId('receipt-applicant')).toHaveText(c.name);
-    expect(await page.evaluate(() => (window as unknown as { nexisPrinted: string[] }).nexisPrinted.at(-1))).toBe(
-      c.name,
-    );
+    expect(await page.evaluate(() => (globalThis as unknown as PrintProbe).nexisPrinted.at(-1))).toBe(c.name);
     if (c.language === 'Kiswahili') {
       const text = (await receipt.textContent()) ?? '';
       for (const label of ENGLISH_LABELS) {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect, centralAdmin } from './central-server';
-import { startHarness } from './fixtures';
+import { expectNoBrowserErrors, startHarness, watchBrowserErrors } from './fixtures';
 import { ApplicantScreens } from './pages/applicant-page';
 import {
   MODEL_DIR,
@@ -40,6 +40,8 @@ test('two branches enrol, converge, install a release and apply an erasure raise
   const dataB = mkdtempSync(join(tmpdir(), 'nexis-e2e-b-'));
   let second: { url: string; child: ChildProcess } | undefined;
   const contextB = await browser.newContext();
+  // The fixtures watch the first page's context; branch B's browser gets the same console-error gate.
+  const errorsB = watchBrowserErrors(contextB);
   try {
     second = await startHarness(dataB, CHECKPOINTS);
     const a = new WorkstationPage(page);
@@ -116,6 +118,7 @@ test('two branches enrol, converge, install a release and apply an erasure raise
     await screensB.openApplicant(applicantId);
     await expect(b.page.getByTestId('applicant-erased')).toBeVisible();
     await b.screenshot('36-two-branches-erased-at-b', { hideNotifications: true });
+    expectNoBrowserErrors(errorsB);
   } finally {
     await contextB.close();
     second?.child.kill('SIGTERM');

@@ -118,7 +118,11 @@ export function DecisionForm({ score, correcting, onRecorded, onCancel }: Decisi
             ; the policy says {OUTCOME_LABELS[score.outcome]}).
           </Text>
           <Text size="sm">
-            Reasons: {codes.length === 0 ? 'none given' : codes.map((code) => reasonCodeLabel(code)).join('; ')}.
+            Reasons:{' '}
+            {codes.length === 0
+              ? 'none given'
+              : codes.map((code) => reasonCodeLabel(code).replace(/\.$/, '')).join('; ')}
+            .
           </Text>
           {overriding ? (
             <Text size="sm">This departs from the policy: it is recorded as an override with your note.</Text>

@@ -65,11 +65,12 @@ export const INVALIDATES = {
   // Run on demand (a button), and the check itself is recorded in the trail.
   'audit:verify': AUDIT,
   'applicants:register': [...APPLICANT, ...AUDIT],
-  'applicants:reveal': AUDIT,
+  // The timeline shows every audited access, so the applicant's page is read again.
+  'applicants:reveal': ['applicants:get', ...AUDIT],
   // The plan's progress is measured against the applicant's current data, which these writes change.
   'applicants:saveFeatures': [...APPLICANT, ...SCORES, ...AUDIT],
   'applicants:importStatement': [...APPLICANT, ...SCORES, ...AUDIT],
-  'applicants:export': AUDIT,
+  'applicants:export': ['applicants:get', ...AUDIT],
   'applicants:erase': [...APPLICANT, ...SCORES, ...DECISIONS, 'consent:receipt', ...AUDIT],
   'consent:withdraw': [...APPLICANT, 'consent:receipt', ...SCORES, ...AUDIT],
   'scoring:score': [...APPLICANT, ...SCORES, ...AUDIT],

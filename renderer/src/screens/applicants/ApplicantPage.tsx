@@ -33,12 +33,10 @@ function scoringConsent(detail: ApplicantDetail): boolean {
 function ActiveApplicant({
   detail,
   initialTab,
-  refresh,
   onOpenReceipt,
 }: {
   detail: ApplicantDetail;
   initialTab: ApplicantTab;
-  refresh(): void;
   onOpenReceipt(receiptId: string): void;
 }) {
   const { officer } = useSession();
@@ -55,10 +53,8 @@ function ActiveApplicant({
       </Tabs.List>
       <Tabs.Panel value="overview">
         <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg" style={{ alignItems: 'start' }}>
-          {detail.personal ? (
-            <PersonalDataCard applicantId={detail.applicantId} personal={detail.personal} onRevealed={refresh} />
-          ) : null}
-          <ConsentCard detail={detail} onChanged={refresh} onOpenReceipt={onOpenReceipt} />
+          {detail.personal ? <PersonalDataCard applicantId={detail.applicantId} personal={detail.personal} /> : null}
+          <ConsentCard detail={detail} onOpenReceipt={onOpenReceipt} />
         </SimpleGrid>
       </Tabs.Panel>
       <Tabs.Panel value="behaviour">
@@ -68,18 +64,17 @@ function ActiveApplicant({
               Behavioural data cannot be captured or changed without an active consent to credit scoring.
             </Alert>
           ) : null}
-          {lending && consent ? <StatementImport applicantId={detail.applicantId} onImported={refresh} /> : null}
+          {lending && consent ? <StatementImport applicantId={detail.applicantId} /> : null}
           <BehaviourForm
             key={detail.behaviour?.recordId ?? 'none'}
             applicantId={detail.applicantId}
             record={detail.behaviour}
             editable={lending && consent}
-            onSaved={refresh}
           />
         </Stack>
       </Tabs.Panel>
       <Tabs.Panel value="review">
-        <ReviewPanel detail={detail} onChanged={refresh} />
+        <ReviewPanel detail={detail} />
       </Tabs.Panel>
       <Tabs.Panel value="timeline">
         <TimelineWithNames detail={detail} />
@@ -108,7 +103,6 @@ export function ApplicantPage({ applicantId, initialTab = 'overview', onBack, on
     if (result.ok) {
       downloadText(`${result.value.fileName}.json`, result.value.json, 'application/json;charset=utf-8');
       downloadText(`${result.value.fileName}.txt`, result.value.text);
-      detail.refresh();
     }
   };
 
@@ -177,14 +171,9 @@ export function ApplicantPage({ applicantId, initialTab = 'overview', onBack, on
           <TimelineWithNames detail={data} />
         </Stack>
       ) : (
-        <ActiveApplicant detail={data} initialTab={initialTab} refresh={detail.refresh} onOpenReceipt={onOpenReceipt} />
+        <ActiveApplicant detail={data} initialTab={initialTab} onOpenReceipt={onOpenReceipt} />
       )}
-      <EraseModal
-        applicantId={applicantId}
-        opened={erasing}
-        onClose={() => setErasing(false)}
-        onErased={detail.refresh}
-      />
+      <EraseModal applicantId={applicantId} opened={erasing} onClose={() => setErasing(false)} />
     </Stack>
   );
 }

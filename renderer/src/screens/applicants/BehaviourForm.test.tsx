@@ -52,10 +52,9 @@ afterEach(() => clearUnsaved(`behaviour:${APPLICANT}`));
 
 describe('BehaviourForm', () => {
   it('stores what the officer typed: grouped thousands, percent as the share, nothing clamped', async () => {
-    const rendered = renderWithProviders(
-      <BehaviourForm applicantId={APPLICANT} record={null} editable onSaved={() => undefined} />,
-      { handlers: { 'applicants:saveFeatures': (input) => saved(input.values) } },
-    );
+    const rendered = renderWithProviders(<BehaviourForm applicantId={APPLICANT} record={null} editable />, {
+      handlers: { 'applicants:saveFeatures': (input) => saved(input.values) },
+    });
     await typeAll(TYPED);
     await userEvent.click(screen.getByRole('button', { name: 'Save behavioural data' }));
     await waitFor(() => expect(rendered.nexis.callsTo('applicants:saveFeatures')).toHaveLength(1));
@@ -71,10 +70,9 @@ describe('BehaviourForm', () => {
   });
 
   it('refuses an out-of-range value under its field, once, and sends nothing', async () => {
-    const rendered = renderWithProviders(
-      <BehaviourForm applicantId={APPLICANT} record={null} editable onSaved={() => undefined} />,
-      { handlers: { 'applicants:saveFeatures': (input) => saved(input.values) } },
-    );
+    const rendered = renderWithProviders(<BehaviourForm applicantId={APPLICANT} record={null} editable />, {
+      handlers: { 'applicants:saveFeatures': (input) => saved(input.values) },
+    });
     await typeAll({ ...TYPED, 'Requested amount': '100', 'Loan term': '13.5' });
     await userEvent.click(screen.getByRole('button', { name: 'Save behavioural data' }));
     const amount = 'Requested amount: enter an amount from 500 to 5,000,000 KES (100 KES is below the lowest allowed).';
@@ -89,16 +87,13 @@ describe('BehaviourForm', () => {
 
   it('shows a refusal of the core under the field, and not again as a notification', async () => {
     const message = 'Savings rate: enter a percentage from 0 to 100 % (300 % is above the highest allowed).';
-    const rendered = renderWithProviders(
-      <BehaviourForm applicantId={APPLICANT} record={null} editable onSaved={() => undefined} />,
-      {
-        handlers: {
-          'applicants:saveFeatures': () => {
-            throw new FakeNexisError('INVALID_INPUT', `Invalid input — savingsRate: ${message}`);
-          },
+    const rendered = renderWithProviders(<BehaviourForm applicantId={APPLICANT} record={null} editable />, {
+      handlers: {
+        'applicants:saveFeatures': () => {
+          throw new FakeNexisError('INVALID_INPUT', `Invalid input — savingsRate: ${message}`);
         },
       },
-    );
+    });
     await typeAll(TYPED);
     await userEvent.click(screen.getByRole('button', { name: 'Save behavioural data' }));
     await waitFor(() => expect(rendered.nexis.callsTo('applicants:saveFeatures')).toHaveLength(1));
@@ -109,12 +104,10 @@ describe('BehaviourForm', () => {
   });
 
   it('keeps unsaved edits when the form is closed and opened again (another tab), until discarded', async () => {
-    const first = renderWithProviders(
-      <BehaviourForm applicantId={APPLICANT} record={null} editable onSaved={() => undefined} />,
-    );
+    const first = renderWithProviders(<BehaviourForm applicantId={APPLICANT} record={null} editable />);
     await typeAll({ 'Savings rate': '8.5 %', 'Average monthly mobile-money inflow': '25,000.50', 'Loan term': '13.5' });
     first.unmount();
-    renderWithProviders(<BehaviourForm applicantId={APPLICANT} record={null} editable onSaved={() => undefined} />);
+    renderWithProviders(<BehaviourForm applicantId={APPLICANT} record={null} editable />);
     expect(field('Savings rate')).toHaveValue('8.5 %');
     // Its problems show again at once, without another blur.
     expect(
@@ -133,7 +126,6 @@ describe('BehaviourForm', () => {
         applicantId={APPLICANT}
         record={saved({ savingsRate: 0.0825, debtToIncome: 0.2, mobileMoneyInflowAvg: 25_000.5 })}
         editable
-        onSaved={() => undefined}
       />,
     );
     expect(field('Savings rate')).toHaveValue('8.25');

@@ -30,7 +30,6 @@ export interface BehaviourFormProps {
   record: BehaviouralRecord | null;
   /** False when the officer may only read (auditor) or consent is missing */
   editable: boolean;
-  onSaved(): void;
 }
 
 function initialValues(record: BehaviouralRecord | null): FormValues {
@@ -89,7 +88,7 @@ function FeatureInput({ feature, inputProps, disabled }: { feature: Feature; inp
   );
 }
 
-export function BehaviourForm({ applicantId, record, editable, onSaved }: BehaviourFormProps) {
+export function BehaviourForm({ applicantId, record, editable }: BehaviourFormProps) {
   const { officer, signedInAt } = useSession();
   const draftKey = `behaviour:${applicantId}`;
   const base = useMemo(() => initialValues(record), [record]);
@@ -152,8 +151,8 @@ export function BehaviourForm({ applicantId, record, editable, onSaved }: Behavi
     }
     const result = await save.run({ applicantId, values: parsed });
     if (result.ok) {
+      // The applicant's page is read again by the query cache (api/invalidation.ts), which remounts this form.
       clearUnsaved(draftKey);
-      onSaved();
     }
   });
 

@@ -9,7 +9,6 @@ import { LANGUAGE_LABELS, purposeLabel } from './applicant-labels';
 
 export interface ConsentCardProps {
   detail: ApplicantDetail;
-  onChanged(): void;
   onOpenReceipt(receiptId: string): void;
 }
 
@@ -21,7 +20,7 @@ function stateOf(purpose: PurposeState): { text: string; color: string } {
 }
 
 /** Consent per purpose, withdrawal (effective at once), and the signed receipts. */
-export function ConsentCard({ detail, onChanged, onOpenReceipt }: ConsentCardProps) {
+export function ConsentCard({ detail, onOpenReceipt }: ConsentCardProps) {
   const { officer } = useSession();
   const mayWithdraw = detail.status === 'active' && canCall(officer.role, 'consent:withdraw');
   const withdraw = useNexisMutation('consent:withdraw', {
@@ -48,11 +47,8 @@ export function ConsentCard({ detail, onChanged, onOpenReceipt }: ConsentCardPro
       labels: { confirm: 'Withdraw consent', cancel: 'Cancel' },
       confirmProps: { color: 'red' },
       onConfirm: () => {
-        void withdraw.run({ applicantId: detail.applicantId, purpose }).then((result) => {
-          if (result.ok) {
-            onChanged();
-          }
-        });
+        // The applicant's page and receipts are read again by the query cache (api/invalidation.ts).
+        void withdraw.run({ applicantId: detail.applicantId, purpose });
       },
     });
   };

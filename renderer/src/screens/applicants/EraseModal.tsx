@@ -8,11 +8,10 @@ export interface EraseModalProps {
   applicantId: string;
   opened: boolean;
   onClose(): void;
-  onErased(): void;
 }
 
 /** Crypto-shredding an applicant, confirmed by typing their id. */
-export function EraseModal({ applicantId, opened, onClose, onErased }: EraseModalProps) {
+export function EraseModal({ applicantId, opened, onClose }: EraseModalProps) {
   const { phase } = useAuth();
   const [typed, setTyped] = useState('');
   const [reason, setReason] = useState<EraseReason>('data-subject-request');
@@ -30,7 +29,6 @@ export function EraseModal({ applicantId, opened, onClose, onErased }: EraseModa
     const result = await erase.run({ applicantId, reason });
     if (result.ok) {
       close();
-      onErased();
     }
   };
 

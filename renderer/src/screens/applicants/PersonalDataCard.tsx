@@ -9,12 +9,10 @@ import { PERSONAL_FIELD_LABELS } from './applicant-labels';
 export interface PersonalDataCardProps {
   applicantId: string;
   personal: NonNullable<ApplicantDetail['personal']>;
-  /** Called after a reveal, so the timeline shows the audited access */
-  onRevealed(): void;
 }
 
 /** Masked personal data; each field can be shown in clear, one at a time, and every reveal is audited. */
-export function PersonalDataCard({ applicantId, personal, onRevealed }: PersonalDataCardProps) {
+export function PersonalDataCard({ applicantId, personal }: PersonalDataCardProps) {
   const { officer } = useSession();
   const mayReveal = canCall(officer.role, 'applicants:reveal');
   const [revealed, setRevealed] = useState<Partial<Record<PersonalField, string | null>>>({});
@@ -24,7 +22,6 @@ export function PersonalDataCard({ applicantId, personal, onRevealed }: Personal
     const result = await reveal.run({ applicantId, field });
     if (result.ok) {
       setRevealed((previous) => ({ ...previous, [field]: result.value.value }));
-      onRevealed();
     }
   };
 

@@ -10,7 +10,6 @@ import { useNexisMutation } from '../../hooks';
 
 export interface StatementImportProps {
   applicantId: string;
-  onImported(): void;
 }
 
 const MAX_BYTES = 5 * 1024 * 1024;
@@ -45,7 +44,7 @@ function Problem({ message }: { message: string }) {
   );
 }
 
-export function StatementImport({ applicantId, onImported }: StatementImportProps) {
+export function StatementImport({ applicantId }: StatementImportProps) {
   const [file, setFile] = useState<File | null>(null);
   const [csv, setCsv] = useState<string | null>(null);
   const [preview, setPreview] = useState<StatementPreview | null>(null);
@@ -90,7 +89,6 @@ export function StatementImport({ applicantId, onImported }: StatementImportProp
       setFile(null);
       setCsv(null);
       setPreview(null);
-      onImported();
     }
   };
 

@@ -111,7 +111,6 @@ function Queue({ onOpen }: { onOpen(applicantId: string): void }) {
       <ReviewReferralModal
         referral={reviewing}
         onClose={() => setReviewing(null)}
-        onReviewed={pending.refresh}
         onOpenApplicant={(applicantId) => {
           setReviewing(null);
           onOpen(applicantId);

@@ -46,7 +46,6 @@ type ReviewDecision = 'approve' | 'decline';
 export interface ReviewReferralModalProps {
   referral: PendingReferralView | null;
   onClose(): void;
-  onReviewed(): void;
   onOpenApplicant(applicantId: string): void;
 }
 
@@ -128,7 +127,7 @@ function Facts({ referral, onOpenApplicant }: { referral: PendingReferralView; o
   );
 }
 
-export function ReviewReferralModal({ referral, onClose, onReviewed, onOpenApplicant }: ReviewReferralModalProps) {
+export function ReviewReferralModal({ referral, onClose, onOpenApplicant }: ReviewReferralModalProps) {
   const { phase } = useAuth();
   const [decision, setDecision] = useState<ReviewDecision | null>(null);
   const [codes, setCodes] = useState<string[]>([]);
@@ -189,8 +188,8 @@ export function ReviewReferralModal({ referral, onClose, onReviewed, onOpenAppli
       ...(overriding ? { override: { reason: overrideReason ?? ('' as OverrideReason) } } : {}),
     });
     if (result.ok) {
+      // The queue is read again by the query cache (decisions:review invalidates it).
       close();
-      onReviewed();
     }
   };
 

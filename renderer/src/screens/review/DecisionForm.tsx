@@ -38,7 +38,8 @@ export interface DecisionFormProps {
   score: ScoreView;
   /** The decision this one corrects (supersedes); absent for the first decision on the score */
   correcting?: DecisionView;
-  onRecorded(decision: DecisionView): void;
+  /** After the decision is stored (the query cache reads the history again by itself). */
+  onRecorded?(decision: DecisionView): void;
   /** Shown as a Cancel button when given (corrections) */
   onCancel?(): void;
 }
@@ -92,7 +93,7 @@ export function DecisionForm({ score, correcting, onRecorded, onCancel }: Decisi
       ? await correct.run({ decisionId: correcting.decisionId, ...common })
       : await record.run({ scoreId: score.scoreId, ...common });
     if (result.ok) {
-      onRecorded(result.value);
+      onRecorded?.(result.value);
     }
   };
 

@@ -23,7 +23,6 @@ import { WhatIfPanel } from './WhatIfPanel';
 
 export interface ReviewPanelProps {
   detail: ApplicantDetail;
-  onChanged(): void;
 }
 
 /** The credit-scoring consent; null when it was never asked for. */
@@ -35,7 +34,7 @@ function consentLanguage(detail: ApplicantDetail): 'en' | 'sw' {
   return detail.receipts[detail.receipts.length - 1]?.language ?? 'en';
 }
 
-export function ReviewPanel({ detail, onChanged }: ReviewPanelProps) {
+export function ReviewPanel({ detail }: ReviewPanelProps) {
   const { officer } = useSession();
   const applicantId = detail.applicantId;
   const officerLabel = useOfficerLabel();
@@ -61,8 +60,6 @@ export function ReviewPanel({ detail, onChanged }: ReviewPanelProps) {
     const result = await scoreCall.run({ applicantId });
     if (result.ok) {
       setFresh(result.value);
-      decisions.refresh();
-      onChanged();
     }
   };
 
@@ -119,16 +116,7 @@ export function ReviewPanel({ detail, onChanged }: ReviewPanelProps) {
             <Grid.Col span={{ base: 12, lg: 7 }}>
               <Stack gap="lg">
                 <ReasonsCard reasons={score.reasons} language={consentLanguage(detail)} />
-                {lending && consented && !decided && inputs ? (
-                  <DecisionForm
-                    key={score.scoreId}
-                    score={score}
-                    onRecorded={() => {
-                      decisions.refresh();
-                      onChanged();
-                    }}
-                  />
-                ) : null}
+                {lending && consented && !decided && inputs ? <DecisionForm key={score.scoreId} score={score} /> : null}
               </Stack>
             </Grid.Col>
           </Grid>
@@ -173,11 +161,7 @@ export function ReviewPanel({ detail, onChanged }: ReviewPanelProps) {
           score={score}
           correcting={correcting}
           onCancel={() => setCorrecting(null)}
-          onRecorded={() => {
-            setCorrecting(null);
-            decisions.refresh();
-            onChanged();
-          }}
+          onRecorded={() => setCorrecting(null)}
         />
       ) : null}
       <DecisionHistory

@@ -50,7 +50,6 @@ export function OrganisationCard() {
     if (result.ok) {
       form.setInitialValues(result.value);
       form.resetDirty(result.value);
-      current.refresh();
     }
   });
 

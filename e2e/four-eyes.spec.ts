@@ -23,6 +23,7 @@ import {
   workstationCard,
 } from './pages/sync-console';
 import { WorkstationPage } from './pages/workstation-page';
+import { AccessibilityAudit } from './pages/axe';
 
 const BRANCH = 'KSM-01';
 
@@ -37,7 +38,9 @@ test('a policy release proposed by one administrator takes effect only when a se
   const app = new WorkstationPage(page);
   await app.open(harness.url);
   await app.setUp();
-  await app.chooseColourScheme('Light');
+  // The accessibility checks switch the system scheme, so the app follows it (light unless switched).
+  await app.chooseColourScheme('Follow the system');
+  const axe = new AccessibilityAudit(page);
   await app.goTo('Sync console');
 
   // amina's first sign-in: the one-time password from the bootstrap command, then the authenticator enrolment.
@@ -45,8 +48,13 @@ test('a policy release proposed by one administrator takes effect only when a se
   await expect(signIn.getByText('6 digits from your authenticator app. First sign-in: leave it empty')).toBeVisible();
   await app.screenshotOf(signIn, '40-central-sign-in');
   await signInConsole(page, central, amina, {
-    screenshot: () =>
-      app.screenshotOf(page.getByRole('region', { name: 'Set up two-step sign-in' }), '41-central-totp-enrolment'),
+    screenshot: async () => {
+      await app.screenshotOf(
+        page.getByRole('region', { name: 'Set up two-step sign-in' }),
+        '41-central-totp-enrolment',
+      );
+      await axe.check('central sign-in, two-step enrolment');
+    },
   });
   const who = page.getByTestId('console-admin');
   await expect(who).toContainText('Signed in as amina');
@@ -121,8 +129,9 @@ test('a policy release proposed by one administrator takes effect only when a se
   dialog = await openProposal(page, 'Policy release 2026.12-2');
   await app.screenshot('43b-proposal-diff-dark', { hideNotifications: true, fullPage: false });
   await page.keyboard.press('Escape');
-  await app.chooseColourScheme('Light');
+  await app.chooseColourScheme('Follow the system');
   dialog = await openProposal(page, 'Policy release 2026.12-2');
+  await axe.check('proposal dialog with its diff');
 
   // amina rejects it: nothing changes at the branches, and the decided list keeps her reason.
   await dialog.getByRole('button', { name: 'Reject…' }).click();
@@ -170,4 +179,7 @@ test('a policy release proposed by one administrator takes effect only when a se
   await app.screenshotOf(audit, '44-central-audit');
   await app.chooseColourScheme('Dark');
   await app.screenshotOf(audit, '44b-central-audit-dark');
+  await app.chooseColourScheme('Follow the system');
+  await axe.check('sync console signed in: workstation, proposals, central audit');
+  axe.expectNoFindings();
 });

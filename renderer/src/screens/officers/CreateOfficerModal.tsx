@@ -2,6 +2,7 @@ import { Button, Group, Modal, PasswordInput, Select, Stack, Text, TextInput } f
 import { useForm } from '@mantine/form';
 import { ROLE_LABELS, ROLES, type Role } from '../../../../shared/domain/roles';
 import { DisplayName, RoleSchema, Username } from '../../../../shared/ipc/common';
+import { PASSWORD_HINT, passwordProblem, USERNAME_HINT } from '../../../../shared/rules/accounts';
 import { fromSchema, required, sameAs } from '../../components/form-rules';
 import { useAuth } from '../../auth';
 import { describeError, errorCode } from '../../errors';
@@ -32,7 +33,8 @@ export function CreateOfficerModal({ opened, onClose }: CreateOfficerModalProps)
       displayName: fromSchema(DisplayName),
       username: fromSchema(Username),
       role: (value) => (RoleSchema.safeParse(value).success ? null : 'Choose a role'),
-      password: required('Temporary password'),
+      // The core's policy, checked before the form leaves (shared/rules/accounts.ts), so the refusal shows at once.
+      password: (value, values) => required('Temporary password')(value) ?? passwordProblem(value, values.username),
       confirmPassword: sameAs<CreateOfficerValues>('password', 'The two passwords differ'),
     },
   });
@@ -71,16 +73,11 @@ export function CreateOfficerModal({ opened, onClose }: CreateOfficerModalProps)
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
           <TextInput label="Full name" data-autofocus withAsterisk {...form.getInputProps('displayName')} />
-          <TextInput
-            label="Username"
-            description="Lower-case letters, digits, dot, dash or underscore"
-            withAsterisk
-            {...form.getInputProps('username')}
-          />
+          <TextInput label="Username" description={USERNAME_HINT} withAsterisk {...form.getInputProps('username')} />
           <Select label="Role" data={ROLE_OPTIONS} allowDeselect={false} withAsterisk {...form.getInputProps('role')} />
           <PasswordInput
             label="Temporary password"
-            description="At least 12 characters, without the username. The officer must change it at first sign-in."
+            description={`${PASSWORD_HINT} Not the username. The officer must change it at first sign-in.`}
             autoComplete="new-password"
             withAsterisk
             {...form.getInputProps('password')}

@@ -5,6 +5,7 @@ import { required, sameAs } from '../../components/form-rules';
 import { useAuth } from '../../auth';
 import { describeError, errorCode } from '../../errors';
 import { useNexisMutation } from '../../hooks';
+import { PASSWORD_HINT, passwordProblem } from '../../../../shared/rules/accounts';
 
 interface ResetValues {
   newPassword: string;
@@ -23,7 +24,7 @@ export function ResetPasswordModal({ officer, onClose }: ResetPasswordModalProps
   const form = useForm<ResetValues>({
     initialValues: { newPassword: '', confirmPassword: '' },
     validate: {
-      newPassword: required('Temporary password'),
+      newPassword: (value) => required('Temporary password')(value) ?? passwordProblem(value, officer?.username ?? ''),
       confirmPassword: sameAs<ResetValues>('newPassword', 'The two passwords differ'),
     },
   });
@@ -61,7 +62,7 @@ export function ResetPasswordModal({ officer, onClose }: ResetPasswordModalProps
           </Text>
           <PasswordInput
             label="Temporary password"
-            description="At least 12 characters, without the username"
+            description={`${PASSWORD_HINT} Not the username.`}
             autoComplete="new-password"
             data-autofocus
             withAsterisk

@@ -28,11 +28,10 @@ export interface ApplicantRequestModalProps {
   /** The request to raise; the modal is open while set */
   kind: ApplicantRequestKind | null;
   onClose(): void;
-  onSent(): void;
 }
 
 /** Proposes an applicant's erasure, or passes on a consent withdrawal, for every branch (pseudonymous id only). */
-export function ApplicantRequestModal({ kind, onClose, onSent }: ApplicantRequestModalProps) {
+export function ApplicantRequestModal({ kind, onClose }: ApplicantRequestModalProps) {
   const { phase } = useAuth();
   const [review, setReview] = useState<{ applicantId: string; purpose: ConsentPurpose | null } | null>(null);
   const form = useForm<RequestValues>({
@@ -61,7 +60,6 @@ export function ApplicantRequestModal({ kind, onClose, onSent }: ApplicantReques
         ? await withdraw.run({ applicantId, purpose })
         : await erase.run({ applicantId });
     if (result.ok) {
-      onSent();
       close();
     }
   };

@@ -17,14 +17,11 @@ const OVERVIEW_POLL_MS = 10_000;
 export interface CentralConsoleProps {
   /** This workstation's sync state; null while loading */
   workstation: { enrolled: boolean; deviceId: string } | null;
-  /** Re-read this workstation's `sync:status` */
-  onWorkstationChanged(): void;
 }
 
 function ConnectedConsole({
   workstation,
   connection,
-  onWorkstationChanged,
   onConnectionChanged,
 }: CentralConsoleProps & { connection: ConsoleConnection; onConnectionChanged(): void }) {
   const overview = useNexisQuery('console:overview', {});
@@ -85,8 +82,6 @@ function ConnectedConsole({
           overview={data}
           thisDeviceId={workstation?.deviceId ?? null}
           canSyncHere={workstation?.enrolled ?? false}
-          onChanged={overview.refresh}
-          onWorkstationChanged={onWorkstationChanged}
         />
       ) : failed ? (
         <Alert color="red" variant="light" icon={<IconAlert />} title="The overview could not be read">
@@ -102,18 +97,13 @@ function ConnectedConsole({
   );
 }
 
-export function CentralConsole({ workstation, onWorkstationChanged }: CentralConsoleProps) {
+export function CentralConsole({ workstation }: CentralConsoleProps) {
   const connection = useNexisQuery('console:connection', {});
   const state = connection.data;
   return (
     <Stack component="section" aria-labelledby="central-title" gap="lg" data-connected={state?.connected}>
       {state?.connected ? (
-        <ConnectedConsole
-          workstation={workstation}
-          connection={state}
-          onWorkstationChanged={onWorkstationChanged}
-          onConnectionChanged={connection.refresh}
-        />
+        <ConnectedConsole workstation={workstation} connection={state} onConnectionChanged={connection.refresh} />
       ) : (
         <>
           <SectionHeader serverUrl={null} />

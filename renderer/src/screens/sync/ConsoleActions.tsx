@@ -32,13 +32,8 @@ function Action({ icon, label, hint, onClick }: { icon: ReactNode; label: string
   );
 }
 
-export interface ConsoleActionsProps {
-  /** Re-read the overview after something was proposed or sent */
-  onChanged(): void;
-}
-
 /** What an administrator can send to every branch: enrolment codes, policy and model releases, applicant requests. */
-export function ConsoleActions({ onChanged }: ConsoleActionsProps) {
+export function ConsoleActions() {
   const [open, setOpen] = useState<Open>(null);
   const close = (): void => setOpen(null);
   return (
@@ -87,13 +82,9 @@ export function ConsoleActions({ onChanged }: ConsoleActionsProps) {
         </SimpleGrid>
       </Stack>
       <EnrolmentCodeModal opened={open === 'code'} onClose={close} />
-      <PublishPolicyModal opened={open === 'policy'} onClose={close} onPublished={onChanged} />
-      <PublishModelModal opened={open === 'model'} onClose={close} onPublished={onChanged} />
-      <ApplicantRequestModal
-        kind={open === 'erasure' || open === 'withdrawal' ? open : null}
-        onClose={close}
-        onSent={onChanged}
-      />
+      <PublishPolicyModal opened={open === 'policy'} onClose={close} />
+      <PublishModelModal opened={open === 'model'} onClose={close} />
+      <ApplicantRequestModal kind={open === 'erasure' || open === 'withdrawal' ? open : null} onClose={close} />
     </Card>
   );
 }

@@ -1,6 +1,6 @@
 import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { syncChannels, type SyncStatusView } from '../../../../shared/ipc/sync';
+import { syncChannels } from '../../../../shared/ipc/sync';
 import { fromSchema } from '../../components/form-rules';
 import { IconKey } from '../../components/icons';
 import { useNexisMutation } from '../../hooks';
@@ -15,12 +15,8 @@ interface EnrolValues {
   code: string;
 }
 
-export interface EnrolFormProps {
-  onEnrolled(status: SyncStatusView): void;
-}
-
 /** Enrols this workstation with a one-time code from the central console; sync starts on its own afterwards. */
-export function EnrolForm({ onEnrolled }: EnrolFormProps) {
+export function EnrolForm() {
   const form = useForm<EnrolValues>({
     initialValues: { serverUrl: DEFAULT_SERVER_URL, code: '' },
     validate: {
@@ -38,7 +34,6 @@ export function EnrolForm({ onEnrolled }: EnrolFormProps) {
     const result = await enrol.run(values);
     if (result.ok) {
       form.reset();
-      onEnrolled(result.value);
     }
   });
 

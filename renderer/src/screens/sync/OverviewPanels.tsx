@@ -5,7 +5,7 @@ import { useMemo } from 'react';
 import type { ConsoleOverview } from '../../../../shared/ipc/sync';
 import type { DeviceSummary } from '../../../../shared/sync/admin';
 import { IconSync } from '../../components/icons';
-import { useNexisMutation } from '../../hooks';
+import { useNexisMutation, useNexisQuery } from '../../hooks';
 import { ActivityChart } from './ActivityChart';
 import { CentralAuditPanel } from './CentralAuditPanel';
 import { ChainIssuesTable } from './ChainIssuesTable';
@@ -22,8 +22,6 @@ export interface OverviewPanelsProps {
   overview: ConsoleOverview;
   thisDeviceId: string | null;
   canSyncHere: boolean;
-  onChanged(): void;
-  onWorkstationChanged(): void;
 }
 
 /** Administrator ids the console can name: the one signed in, and everyone on a proposal. */
@@ -37,20 +35,14 @@ function knownNames(overview: ConsoleOverview): Map<string, string> {
   return names;
 }
 
-export function OverviewPanels({
-  overview,
-  thisDeviceId,
-  canSyncHere,
-  onChanged,
-  onWorkstationChanged,
-}: OverviewPanelsProps) {
+export function OverviewPanels({ overview, thisDeviceId, canSyncHere }: OverviewPanelsProps) {
   const revoke = useNexisMutation('console:revokeDevice', {
     successMessage: (proposed) => proposedMessage(proposed.proposal),
   });
-  const syncHere = useSyncNow(() => {
-    onWorkstationChanged();
-    onChanged();
-  });
+  // `sync:now` leaves the central overview alone (an unreachable server would be told twice), so the retry re-reads
+  // it here: the failure it retried is gone from the list once the round succeeds.
+  const { refresh: refreshOverview } = useNexisQuery('console:overview', {});
+  const syncHere = useSyncNow(refreshOverview);
   const names = useMemo(() => knownNames(overview), [overview]);
 
   const confirmRevoke = (device: DeviceSummary): void => {
@@ -78,11 +70,7 @@ export function OverviewPanels({
       labels: { confirm: 'Propose revocation', cancel: 'Cancel' },
       confirmProps: { color: 'red' },
       onConfirm: () => {
-        void revoke.run({ deviceId: device.deviceId }).then((result) => {
-          if (result.ok) {
-            onChanged();
-          }
-        });
+        void revoke.run({ deviceId: device.deviceId });
       },
     });
   };
@@ -91,7 +79,7 @@ export function OverviewPanels({
 
   return (
     <Stack gap="lg">
-      <ProposalsPanel pending={overview.proposals} admin={overview.admin} onChanged={onChanged} />
+      <ProposalsPanel pending={overview.proposals} admin={overview.admin} />
       <Card component="section" aria-labelledby="devices-title" p={0}>
         <Box px="lg" pt="lg" pb="xs">
           <CardTitle
@@ -116,7 +104,7 @@ export function OverviewPanels({
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
-          <ConsoleActions onChanged={onChanged} />
+          <ConsoleActions />
         </Grid.Col>
       </Grid>
       <Card component="section" aria-labelledby="issues-title">

@@ -126,11 +126,9 @@ export interface ProposalsPanelProps {
   /** Pending proposals, as the overview read them */
   pending: readonly ProposalView[];
   admin: ConsoleOverview['admin'];
-  /** Re-read the overview after a decision */
-  onChanged(): void;
 }
 
-export function ProposalsPanel({ pending, admin, onChanged }: ProposalsPanelProps) {
+export function ProposalsPanel({ pending, admin }: ProposalsPanelProps) {
   const [view, setView] = useState<View>('pending');
   const [open, setOpen] = useState<ProposalView | null>(null);
   const all = useNexisQuery('console:proposals', {}, view === 'decided');
@@ -187,11 +185,7 @@ export function ProposalsPanel({ pending, admin, onChanged }: ProposalsPanelProp
         proposal={open}
         blocker={open === null ? null : decisionBlocker(open, admin)}
         onClose={() => setOpen(null)}
-        onDecided={() => {
-          setOpen(null);
-          all.refresh();
-          onChanged();
-        }}
+        onDecided={() => setOpen(null)}
       />
     </Card>
   );

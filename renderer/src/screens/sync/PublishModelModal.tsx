@@ -17,11 +17,10 @@ interface ModelValues {
 export interface PublishModelModalProps {
   opened: boolean;
   onClose(): void;
-  onPublished(): void;
 }
 
 /** A signed model package from a folder on this workstation, verified here first, then proposed for every branch. */
-export function PublishModelModal({ opened, onClose, onPublished }: PublishModelModalProps) {
+export function PublishModelModal({ opened, onClose }: PublishModelModalProps) {
   const { phase } = useAuth();
   const [review, setReview] = useState<ModelValues | null>(null);
   const form = useForm<ModelValues>({
@@ -46,7 +45,6 @@ export function PublishModelModal({ opened, onClose, onPublished }: PublishModel
   const confirm = async (values: ModelValues): Promise<void> => {
     const result = await publish.run(values);
     if (result.ok) {
-      onPublished();
       close();
     }
   };

@@ -21,7 +21,6 @@ type Tab = 'signed' | 'draft';
 export interface PublishPolicyModalProps {
   opened: boolean;
   onClose(): void;
-  onPublished(): void;
 }
 
 function signedRule(text: string): string | null {
@@ -29,7 +28,7 @@ function signedRule(text: string): string | null {
   return parsed.ok ? null : parsed.message;
 }
 
-export function PublishPolicyModal({ opened, onClose, onPublished }: PublishPolicyModalProps) {
+export function PublishPolicyModal({ opened, onClose }: PublishPolicyModalProps) {
   const { phase } = useAuth();
   const [tab, setTab] = useState<Tab>('signed');
   const [review, setReview] = useState<SignedPolicyRelease | null>(null);
@@ -48,7 +47,6 @@ export function PublishPolicyModal({ opened, onClose, onPublished }: PublishPoli
   const confirm = async (release: SignedPolicyRelease): Promise<void> => {
     const result = await publish.run(release);
     if (result.ok) {
-      onPublished();
       close();
     }
   };

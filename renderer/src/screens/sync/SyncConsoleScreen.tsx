@@ -21,11 +21,10 @@ export function SyncConsoleScreen() {
         title="Sync console"
         description="This workstation's link to the central API, and every branch as the central API sees it. Only pseudonymous ids are shown."
       />
-      <WorkstationSyncCard status={workstation} failed={status.error !== null} onChanged={status.refresh} />
+      <WorkstationSyncCard />
       <Divider />
       <CentralConsole
         workstation={workstation ? { enrolled: workstation.enrolled, deviceId: workstation.deviceId } : null}
-        onWorkstationChanged={status.refresh}
       />
     </Stack>
   );

@@ -19,7 +19,7 @@ import type { SyncStatusView } from '../../../../shared/ipc/sync';
 import { HashValue } from '../../components/hash-value';
 import { IconAlert, IconRefresh, IconSync } from '../../components/icons';
 import { formatCount, formatDateTime, formatRelativeMs, localizeTimestamps } from '../../format';
-import { useNexisMutation } from '../../hooks';
+import { useNexisMutation, useNexisQuery } from '../../hooks';
 import { EnrolForm } from './EnrolForm';
 import { RelativeTime } from './RelativeTime';
 import { plural, workstationState } from './sync-labels';
@@ -42,15 +42,6 @@ function None({ children }: { children: ReactNode }) {
       {children}
     </Text>
   );
-}
-
-export interface WorkstationSyncCardProps {
-  /** The latest `sync:status`; null while the first answer is on its way */
-  status: SyncStatusView | null;
-  /** The first read failed (the error was already shown as a notification) */
-  failed: boolean;
-  /** Re-read `sync:status` (after an action that changed it) */
-  onChanged(): void;
 }
 
 function LastError({
@@ -195,8 +186,12 @@ function EnrolledDetails({
   );
 }
 
-export function WorkstationSyncCard({ status, failed, onChanged }: WorkstationSyncCardProps) {
-  const syncNow = useSyncNow(onChanged);
+/** Reads `sync:status` from the query cache the console screen polls; actions refresh it through their invalidations. */
+export function WorkstationSyncCard() {
+  const query = useNexisQuery('sync:status', {});
+  const status = query.data;
+  const failed = query.error !== null;
+  const syncNow = useSyncNow();
   const rollback = useNexisMutation('sync:rollbackModel', {
     successMessage: (next) => `Model release ${next.model.current ?? '?'} is current again.`,
   });
@@ -214,11 +209,7 @@ export function WorkstationSyncCard({ status, failed, onChanged }: WorkstationSy
       labels: { confirm: 'Roll back model', cancel: 'Cancel' },
       confirmProps: { color: 'red' },
       onConfirm: () => {
-        void rollback.run({}).then((result) => {
-          if (result.ok) {
-            onChanged();
-          }
-        });
+        void rollback.run({});
       },
     });
   };
@@ -261,7 +252,7 @@ export function WorkstationSyncCard({ status, failed, onChanged }: WorkstationSy
               <Text size="sm" c="red">
                 The sync state could not be read.
               </Text>
-              <Button size="xs" variant="default" leftSection={<IconRefresh size={14} />} onClick={onChanged}>
+              <Button size="xs" variant="default" leftSection={<IconRefresh size={14} />} onClick={query.refresh}>
                 Try again
               </Button>
             </Group>
@@ -298,7 +289,7 @@ export function WorkstationSyncCard({ status, failed, onChanged }: WorkstationSy
               </Item>
               <Item label="Waiting to be sent">{plural(status.backlog, 'audit entry', 'audit entries')}</Item>
             </DataList>
-            <EnrolForm onEnrolled={onChanged} />
+            <EnrolForm />
           </Stack>
         )}
       </Stack>

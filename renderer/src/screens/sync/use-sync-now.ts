@@ -11,9 +11,11 @@ function asErrorCode(code: string): ErrorCode {
 
 /**
  * `sync:now` with its outcome told: the call succeeds even when the central API does not (the answer carries the
- * error, and work goes on offline), so a failed round is shown as an error here, not as "done".
+ * error, and work goes on offline), so a failed round is shown as an error here, not as "done". The call refreshes
+ * this workstation's cached reads itself (renderer/src/api/invalidation.ts); `onDone` is for reads it deliberately
+ * leaves alone, such as the central overview.
  */
-export function useSyncNow(onDone: (status: SyncStatusView) => void): { run(): Promise<void>; pending: boolean } {
+export function useSyncNow(onDone?: (status: SyncStatusView) => void): { run(): Promise<void>; pending: boolean } {
   const mutation = useNexisMutation('sync:now');
   const run = async (): Promise<void> => {
     const result = await mutation.run({});
@@ -21,7 +23,7 @@ export function useSyncNow(onDone: (status: SyncStatusView) => void): { run(): P
       return;
     }
     const status = result.value;
-    onDone(status);
+    onDone?.(status);
     if (status.revoked) {
       notifyError(new NexisCallError('CENTRAL_REFUSED', status.detail), 'Workstation revoked');
     } else if (status.state === 'error') {

@@ -42,6 +42,8 @@ import type { PolicyDefaults } from '../../models/scoring/scaling';
 import type { SyncTransport } from './sync/transport';
 import type { UpdateChannel } from '../../shared/sync/release-bodies';
 import { UpdateService, type UpdaterPort } from './updates/update-service';
+import { openDiagnostics } from './diagnostics/diagnostics';
+import type {} from './diagnostics/services';
 
 export interface WorkstationOptions {
   /** Folder holding nexis.db and backups/. */
@@ -102,7 +104,12 @@ export const DEFAULT_CHECKPOINT_EVERY = 500;
 
 export function createWorkstation(options: WorkstationOptions): Workstation {
   const clock = options.clock ?? systemClock;
-  const log = options.logger ?? silentLogger;
+  // The log file and error counters come first, so everything below logs to the file and counts its errors.
+  const { diagnostics, log } = openDiagnostics({
+    dataDir: options.dataDir,
+    clock,
+    logger: options.logger ?? silentLogger,
+  });
   const databaseFile = join(options.dataDir, DATABASE_FILE);
   const { sqlite, db } = openDatabase({
     file: databaseFile,
@@ -275,6 +282,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     letters,
     sync,
     centralConsole,
+    diagnostics,
     modelDir: () => sync.modelDir(),
     emit,
     status: () => systemStatus(),
@@ -394,6 +402,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       if (!closed) {
         closed = true;
         listeners.clear();
+        diagnostics.flush();
         // Timers stop now; a run in flight fails on the closed database and changes nothing (acks are idempotent).
         void sync.stop();
         void model.release();

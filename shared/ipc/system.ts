@@ -51,6 +51,21 @@ export const Organisation = z.strictObject({
 });
 export type Organisation = z.infer<typeof Organisation>;
 
+/** What the renderer's error boundary reports: codes only, never the error message (it may quote personal data). */
+export const RendererErrorReport = z.strictObject({
+  /** The screen's route name. */
+  screen: z
+    .string()
+    .min(1)
+    .max(40)
+    .regex(/^[a-z-]+$/, 'a screen name'),
+  /** The error's class name, e.g. `TypeError`. */
+  errorName: z.string().min(1).max(60),
+  /** Where it was caught (component names); the core keeps identifier characters only. */
+  where: z.string().max(200),
+});
+export type RendererErrorReport = z.infer<typeof RendererErrorReport>;
+
 export const systemChannels = defineChannels('system', {
   'system:getOrganisation': {
     input: Empty,
@@ -69,6 +84,15 @@ export const systemChannels = defineChannels('system', {
     output: SystemStatus,
     access: 'signedIn',
     summary: 'Database, audit chain, model and sync state for the status panel',
+  },
+  'system:reportError': {
+    input: RendererErrorReport,
+    output: Empty,
+    // Signed out too: the sign-in and setup screens can fail as well. The core rate-limits what it records.
+    access: 'public',
+    // Not officer activity: a failing screen must not keep an idle session from locking.
+    polled: true,
+    summary: 'Records a renderer error (screen, error class, where) in the log and the error counters',
   },
   'system:backup': {
     input: Empty,

@@ -9,6 +9,7 @@ import { toOfficerView } from '../officers/officer-service';
 import type { WorkstationServices } from '../workstation-services';
 import { createScoringHandlers } from '../scoring/handlers';
 import { createSyncHandlers } from '../sync/handlers';
+import type {} from '../diagnostics/services';
 
 export interface HandlerContext {
   /** The transport's connection (window or WebSocket); sessions are keyed by it. */
@@ -118,6 +119,10 @@ export function createHandlers(ws: WorkstationServices): Handlers {
     'audit:verify': (ctx) => ws.audit.verify(requireOfficer(ctx).id),
     'system:status': () => ws.status(),
     'system:backup': (ctx) => ws.backup(requireOfficer(ctx).id),
+    'system:reportError': (_ctx, input) => {
+      ws.diagnostics.rendererError(input);
+      return {};
+    },
     'system:getSettings': () => ws.settings.get(),
     'system:getOrganisation': () => ws.settings.organisation(),
     'system:updateOrganisation': (ctx, input) => ws.settings.updateOrganisation(requireOfficer(ctx).id, input),

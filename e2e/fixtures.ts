@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect, type BrowserContext } from '@playwright/test';
+import { harnessTrustArgs } from './releases';
 
 export interface Harness {
   readonly url: string;
@@ -23,7 +24,18 @@ export async function startHarness(
 ): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'electron/harness/serve.ts', '--data', dataDir, '--port', '0', ...extraArgs],
+    // The harness trusts this run's release key, not the development key (e2e/releases.ts).
+    [
+      '--import',
+      'tsx',
+      'electron/harness/serve.ts',
+      '--data',
+      dataDir,
+      '--port',
+      '0',
+      ...harnessTrustArgs(),
+      ...extraArgs,
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NEXIS_DB_KEY: '' },

@@ -2,15 +2,15 @@
  * The sync console as a test drives it: central sign-in (with TOTP enrolment at first), four-eyes proposals,
  * enrolment codes, enrolment, sync now, model releases.
  */
-import { resolve } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import type { CentralAdmin } from '../central-server';
 import { signedPolicyText, type PolicyDraft } from '../releases';
+import { testModelDir } from '../../server/testing/releases';
 import type { WorkstationPage } from './workstation-page';
 
-/** The signed model package the app ships, verified with the trusted model key like any release. */
-export const MODEL_DIR = resolve('resources/model');
+/** The default package signed with this run's release key (what the harness trusts), verified like any release. */
+export const MODEL_DIR = testModelDir();
 
 export function workstationCard(page: Page): Locator {
   return page.getByRole('region', { name: 'This workstation' });

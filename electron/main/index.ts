@@ -12,7 +12,14 @@ import { isNexisError } from '../core/errors';
 import { loadOrCreateDbKey, safeStorageDeviceKeyCustody } from './key-custody';
 import { createMainWindow } from './window';
 import { electronUpdaterPort } from './updater';
-import { UPDATE_CHANNELS, type UpdateChannel } from '../../shared/sync/release-bodies';
+import {
+  BAKED_TRUST_PATH,
+  developmentTrust,
+  readTrustFile,
+  TrustConfigError,
+  trustedTransportFor,
+  type WorkstationTrust,
+} from '../core/system/trust-config';
 import { registerIpc } from './ipc';
 
 const IDLE_SWEEP_MS = 5_000;
@@ -24,18 +31,28 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 /**
- * The update channel a packaged build follows, baked into its package.json at build time (`nexis.updateChannel`,
- * default "general"); null in development.
+ * What this build trusts. A packaged build: only the bank trust baked into its asar archive by `npm run dist -- --trust
+ * <file>` (scripts/bake-trust.ts), checked again here, never anything from the environment; a missing file, the
+ * development key or an http server refuse the start. A development run: the committed development key, any server.
  */
-function updateChannel(): UpdateChannel | null {
+function loadTrust(): WorkstationTrust {
   if (!app.isPackaged) {
-    return null;
+    return developmentTrust(
+      readFileSync(join(app.getAppPath(), 'resources', 'model', 'dev-keys', 'public.pem'), 'utf8'),
+    );
   }
-  const manifest = JSON.parse(readFileSync(join(app.getAppPath(), 'package.json'), 'utf8')) as {
-    nexis?: { updateChannel?: unknown };
-  };
-  const wanted = manifest.nexis?.updateChannel;
-  return UPDATE_CHANNELS.find((c) => c === wanted) ?? 'general';
+  return readTrustFile(join(app.getAppPath(), BAKED_TRUST_PATH));
+}
+
+/** The start-up refusal for a trust file, in words an administrator can act on (no secret in it). */
+function trustRefusal(error: TrustConfigError): string {
+  const lead =
+    error.code === 'TRUST_DEVELOPMENT_KEY'
+      ? 'This build trusts the DEVELOPMENT signing key, which anyone may hold. It must not run at a bank.'
+      : error.code === 'TRUST_MISSING'
+        ? 'This build carries no bank trust configuration: it was not made with `npm run dist -- --trust <file>`.'
+        : "This build's bank trust configuration is invalid.";
+  return `${lead}\n\n${error.message}\n\nAsk the bank's IT team for a release build made with the bank's trust file (docs/trust.md).`;
 }
 
 async function start(): Promise<void> {
@@ -43,17 +60,31 @@ async function start(): Promise<void> {
   Menu.setApplicationMenu(null);
   const log = createJsonLogger();
   const dataDir = process.env.NEXIS_DATA_DIR ?? app.getPath('userData');
-  // Files packaged beside the app (electron-builder extraResources), or the repository's resources/ in development.
-  const resourcesDir = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
+  // Inside the asar archive in a packaged build (electron-builder.yml `files`), at the repository's paths; the
+  // repository itself in development. Read with plain fs calls, which Electron serves from the archive.
+  const appDir = app.getAppPath();
+  const resourcesDir = join(appDir, 'resources');
   let ws: Workstation | undefined;
-  const channel = updateChannel();
+  let trust: WorkstationTrust;
+  try {
+    trust = loadTrust();
+  } catch (error) {
+    log.error('startup.trust_refused', { code: error instanceof TrustConfigError ? error.code : 'INTERNAL' });
+    dialog.showErrorBox(
+      'NEXIS cannot start',
+      error instanceof TrustConfigError ? trustRefusal(error) : 'The bank trust configuration could not be read.',
+    );
+    app.exit(1);
+    return;
+  }
+  // Packaged builds update themselves from the bank's central API on the baked channel; development runs never do.
+  const channel = trust.updateChannel;
   try {
     const key = await loadOrCreateDbKey(dataDir, existsSync(join(dataDir, DATABASE_FILE)));
     ws = createWorkstation({
       dataDir,
       dbKey: key,
       deviceKeyCustody: safeStorageDeviceKeyCustody(dataDir),
-      // Packaged builds update themselves from the bank's central API; development runs never do.
       ...(channel === null
         ? {}
         : {
@@ -64,18 +95,14 @@ async function start(): Promise<void> {
           }),
       appVersion: app.getVersion(),
       logger: log,
-      migrationsDir: app.isPackaged
-        ? join(process.resourcesPath, 'migrations')
-        : join(app.getAppPath(), 'electron/core/db/migrations'),
+      migrationsDir: join(appDir, 'electron', 'core', 'db', 'migrations'),
       noticesDir: join(resourcesDir, 'notices'),
       fontsDir: join(resourcesDir, 'fonts'),
       modelDir: join(resourcesDir, 'model'),
-      // The bank's model-signing public key (NEXIS_MODEL_PUBLIC_KEY_FILE); otherwise the development key shipped
-      // beside the default package, which only verifies packages signed with the clearly marked development key.
-      modelPublicKey: readFileSync(
-        process.env.NEXIS_MODEL_PUBLIC_KEY_FILE ?? join(resourcesDir, 'model', 'dev-keys', 'public.pem'),
-        'utf8',
-      ),
+      // The one release key: model packages, policy releases, officer grants and app releases.
+      modelPublicKey: trust.releasePublicKeyPem,
+      // A bank build talks to its baked central server only, over https with the baked CA and pins.
+      ...(trust.centralServer === null ? {} : { syncTransportFor: trustedTransportFor(trust.centralServer) }),
     });
     key.fill(0);
   } catch (error) {

@@ -51,8 +51,11 @@ export function numberFlag(args: ParsedArgs, name: string, fallback: number): nu
   return n;
 }
 
-/** Development key pair shipped in the repository: for development and tests only. */
-export const DEV_PRIVATE_KEY = fileURLToPath(new URL('../../resources/model/dev-keys/private.pem', import.meta.url));
+/**
+ * The DEVELOPMENT public key committed beside the default package (resources/model/dev-keys/README.md). Its private
+ * half is not in the repository: nothing can sign with it any more, and packaged builds refuse to trust it
+ * (electron/core/system/trust-config.ts). Tests sign with keys they generate at run time.
+ */
 export const DEV_PUBLIC_KEY = fileURLToPath(new URL('../../resources/model/dev-keys/public.pem', import.meta.url));
 
 /** Runs a CLI body, printing a ModelError as `CODE: message` with exit code 1. */

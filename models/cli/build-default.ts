@@ -1,7 +1,10 @@
 /**
- * npx tsx models/cli/build-default.ts [--out resources/model] [--rows 20000] [--seed 42]
- * Rebuilds the default model package shipped with the app: synthetic data → train → sign with the
- * DEVELOPMENT key. Fixed seed and timestamp, so a rebuild reproduces the committed files.
+ * npm run model:build-default -- --key <private.pem> [--out resources/model] [--rows 20000] [--seed 42]
+ * Rebuilds the default model package shipped with the app: synthetic data → train → sign with the given key. Fixed
+ * seed and timestamp, so a rebuild reproduces the committed package files (the signature is the key's). `--key` is
+ * required: the repository holds no private key (the committed development public key's private half was discarded,
+ * resources/model/dev-keys/README.md), so a rebuild is signed with a new key, whose public half then replaces
+ * dev-keys/public.pem and DEVELOPMENT_KEY_ID (models/cli/dev-keys.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,13 +15,29 @@ import { recommendedOptions } from '../ebm/options';
 import { SIGNATURE_FILE, writePackageFiles } from '../package/files';
 import { loadPrivateKey, signPackage } from '../package/signing';
 import { buildModelPackage } from '../pipeline/build-package';
-import { DEV_PRIVATE_KEY, numberFlag, parseArgs, runCli } from './args';
+import { numberFlag, parseArgs, runCli } from './args';
+import { ModelError } from '../core/errors';
 
-const USAGE = 'usage: npx tsx models/cli/build-default.ts [--out resources/model] [--rows 20000] [--seed 42]';
+const USAGE =
+  'usage: npm run model:build-default -- --key <private.pem> [--out resources/model] [--rows 20000] [--seed 42]';
 export const DEFAULT_MODEL_CREATED_AT = '2026-11-25T00:00:00.000Z';
 
 runCli(() => {
   const args = parseArgs(process.argv.slice(2));
+  const keyPath = args.flags.get('key');
+  if (keyPath === undefined) {
+    throw new ModelError(
+      'USAGE',
+      '--key <private.pem> is required: the repository holds no private key to sign the default package with',
+    );
+  }
+  let pem: string;
+  try {
+    pem = readFileSync(keyPath, 'utf8');
+  } catch {
+    throw new ModelError('KEY_INVALID', `cannot read the private key ${keyPath}`);
+  }
+  const key = loadPrivateKey(pem);
   const out = args.flags.get('out') ?? 'resources/model';
   const rows = numberFlag(args, 'rows', 20_000);
   const seed = numberFlag(args, 'seed', 42);
@@ -38,10 +57,10 @@ runCli(() => {
     },
   });
   writePackageFiles(out, built.files);
-  const signature = signPackage(built.files, loadPrivateKey(readFileSync(DEV_PRIVATE_KEY, 'utf8')));
+  const signature = signPackage(built.files, key);
   writeFileSync(join(out, SIGNATURE_FILE), `${JSON.stringify(signature, null, 2)}\n`);
   const m = built.manifest.metrics.holdout;
   process.stdout.write(
-    `default package written to ${out} and signed with the DEVELOPMENT key ${signature.keyId}: holdout AUC ${m.auc.toFixed(4)}, ${built.model.terms.length} terms\n`,
+    `default package written to ${out} and signed with key ${signature.keyId}: holdout AUC ${m.auc.toFixed(4)}, ${built.model.terms.length} terms\n`,
   );
 }, USAGE);

@@ -9,7 +9,8 @@ import { ReleaseToSignSchema } from '../../shared/sync/signed-release';
 import { ModelError } from '../core/errors';
 import { signRelease } from '../package/release-signing';
 import { loadPrivateKey } from '../package/signing';
-import { DEV_PRIVATE_KEY, parseArgs, requireFlag, runCli } from './args';
+import { parseArgs, requireFlag, runCli } from './args';
+import { warnIfRefusedKey } from './dev-keys';
 
 const USAGE = 'usage: npm run release:sign -- <release.json> --key <private.pem> [--out <signed.json>]';
 
@@ -20,9 +21,6 @@ runCli(() => {
     throw new ModelError('USAGE', 'the release file is required');
   }
   const keyPath = requireFlag(args, 'key');
-  if (keyPath === DEV_PRIVATE_KEY) {
-    process.stderr.write('WARNING: signing with the DEVELOPMENT key. Production releases need the bank’s own key.\n');
-  }
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -41,6 +39,7 @@ runCli(() => {
     throw new ModelError('KEY_INVALID', `cannot read the private key ${keyPath}`);
   }
   const key = loadPrivateKey(pem);
+  warnIfRefusedKey(key);
   const release = parsed.data;
   const signed =
     release.kind === 'policy'

@@ -1,15 +1,18 @@
 /**
- * npm run model:sign -- <packageDir> [--key <private.pem>]
- * The key comes from --key, else NEXIS_MODEL_SIGNING_KEY (a path), else the DEVELOPMENT key pair.
+ * npm run model:sign -- <packageDir> --key <private.pem>
+ * The key comes from --key, else NEXIS_MODEL_SIGNING_KEY (a path); there is no fallback: the repository holds no
+ * private key. Sign with the bank's own key (docs/trust.md), or, in tests, with a key made at run time.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelError } from '../core/errors';
 import { readSignableFiles, SIGNATURE_FILE } from '../package/files';
 import { loadPrivateKey, signPackage } from '../package/signing';
-import { DEV_PRIVATE_KEY, parseArgs, runCli } from './args';
+import { parseArgs, runCli } from './args';
+import { warnIfRefusedKey } from './dev-keys';
 
-const USAGE = 'usage: npm run model:sign -- <packageDir> [--key <private.pem>]';
+const USAGE =
+  'usage: npm run model:sign -- <packageDir> --key <private.pem>   (or NEXIS_MODEL_SIGNING_KEY=<private.pem>)';
 
 runCli(() => {
   const args = parseArgs(process.argv.slice(2));
@@ -17,10 +20,11 @@ runCli(() => {
   if (dir === undefined) {
     throw new ModelError('USAGE', 'the package directory is required');
   }
-  const keyPath = args.flags.get('key') ?? process.env.NEXIS_MODEL_SIGNING_KEY ?? DEV_PRIVATE_KEY;
-  if (keyPath === DEV_PRIVATE_KEY) {
-    process.stderr.write(
-      'WARNING: signing with the DEVELOPMENT key (resources/model/dev-keys). Production packages must be signed with the bank’s own key.\n',
+  const keyPath = args.flags.get('key') ?? process.env.NEXIS_MODEL_SIGNING_KEY;
+  if (keyPath === undefined) {
+    throw new ModelError(
+      'USAGE',
+      '--key <private.pem> (or NEXIS_MODEL_SIGNING_KEY) is required: the repository holds no private key to fall back to',
     );
   }
   let pem: string;
@@ -29,7 +33,9 @@ runCli(() => {
   } catch {
     throw new ModelError('KEY_INVALID', `cannot read the private key ${keyPath}`);
   }
-  const signature = signPackage(readSignableFiles(dir), loadPrivateKey(pem));
+  const key = loadPrivateKey(pem);
+  warnIfRefusedKey(key);
+  const signature = signPackage(readSignableFiles(dir), key);
   writeFileSync(join(dir, SIGNATURE_FILE), `${JSON.stringify(signature, null, 2)}\n`);
   process.stdout.write(`signed ${Object.keys(signature.document.files).join(', ')} with key ${signature.keyId}\n`);
 }, USAGE);

@@ -1,12 +1,15 @@
 /**
  * npm run model:verify -- <packageDir> [--pub <public.pem>]
- * The key comes from --pub, else NEXIS_MODEL_PUBLIC_KEY (a path), else the DEVELOPMENT public key.
+ * The key comes from --pub, else NEXIS_MODEL_PUBLIC_KEY (a path), else the DEVELOPMENT public key (which only the
+ * shipped default package is signed with; packaged builds refuse it).
  * Exit code 0 when the package verifies, 1 with `CODE: reason` otherwise.
  */
 import { readFileSync } from 'node:fs';
 import { ModelError } from '../core/errors';
 import { loadModelPackage } from '../runtime/index';
+import { loadPublicKey } from '../package/signing';
 import { DEV_PUBLIC_KEY, parseArgs, runCli } from './args';
+import { refusedKeyReason } from './dev-keys';
 
 const USAGE = 'usage: npm run model:verify -- <packageDir> [--pub <public.pem>]';
 
@@ -28,7 +31,8 @@ runCli(() => {
     throw result.error;
   }
   const { manifest, keyId, modelHash } = result.value;
-  const devNote = keyPath === DEV_PUBLIC_KEY ? ' (DEVELOPMENT key)' : '';
+  const refused = refusedKeyReason(loadPublicKey(pem));
+  const devNote = refused === null ? '' : ` (${refused}: not for production)`;
   process.stdout.write(
     `OK ${manifest.modelId} ${manifest.modelVersion}: signature by key ${keyId}${devNote}, model ${modelHash}, spec ${manifest.specHash}\n`,
   );

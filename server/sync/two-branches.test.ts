@@ -17,14 +17,12 @@ import { auditEntries } from '../db/schema';
 import { ADMIN, createTempWorkstation, type TempWorkstation } from '../../electron/core/testing/temp-workstation';
 import { consentFor, FORM_VALUES, intakeReady, PERSON } from '../../electron/core/testing/intake-fixtures';
 import { verifyAuditChain } from '../../electron/core/audit/verify';
-import { defaultModelDir } from '../../electron/core/scoring/model-service';
 import { computeSpecHash } from '../../shared/features';
 import { sha256Hex } from '../../models/core/hash';
-import { loadPrivateKey, signPackage } from '../../models/package/signing';
-import { DEV_PRIVATE_KEY } from '../../models/cli/args';
+import { signPackage } from '../../models/package/signing';
 import type { SyncStatusView } from '../../shared/ipc/sync';
 import { startFaultProxy, type FaultProxy } from '../testing/fault-proxy';
-import { signedOfficer, signedPolicy } from '../testing/releases';
+import { signedOfficer, signedPolicy, testModelDir, testReleaseKey, testTrustOptions } from '../testing/releases';
 import { openSealedAttachment } from './attachment-vault';
 import { secretsFromKeyring } from '../security/secrets';
 import { startTestServer, type TestServer } from '../testing/test-server';
@@ -97,8 +95,9 @@ for (const target of TEST_DATABASES) {
       proxy = await startFaultProxy(server.port, { rates: {}, random: Math.random });
       proxy.setFaults(false);
       // Background sync every 10 minutes: the test drives sync through `sync:now`, as the console does.
-      a = createTempWorkstation({ syncIntervalMs: 600_000, checkpointEvery: 10 });
-      b = createTempWorkstation({ syncIntervalMs: 600_000, checkpointEvery: 10 });
+      // Both branches trust the run-time "bank" key and start on the default package signed with it.
+      a = createTempWorkstation({ syncIntervalMs: 600_000, checkpointEvery: 10, ...testTrustOptions() });
+      b = createTempWorkstation({ syncIntervalMs: 600_000, checkpointEvery: 10, ...testTrustOptions() });
       for (const t of [a, b]) {
         await intakeReady(t);
         await t.ws.modelReady;
@@ -426,7 +425,7 @@ for (const target of TEST_DATABASES) {
 
     it('installs a centrally published model release on both branches only after verification', async () => {
       const published = await ok(
-        a.call('admin', 'console:publishModel', { version: '2026.11.1', packageDir: defaultModelDir() }),
+        a.call('admin', 'console:publishModel', { version: '2026.11.1', packageDir: testModelDir() }),
       );
       expect(published.modelHash).toMatch(/^sha256:/);
       expect(published.proposal.diff).toEqual(
@@ -434,14 +433,14 @@ for (const target of TEST_DATABASES) {
       );
       await approve(published);
       // A tampered package is refused by the console before it leaves, and by every branch if it arrives anyway.
-      const tamperedOnnx = Buffer.from(readFileSync(join(defaultModelDir(), 'model.onnx')));
+      const tamperedOnnx = Buffer.from(readFileSync(join(testModelDir(), 'model.onnx')));
       tamperedOnnx[tamperedOnnx.length - 1] = (tamperedOnnx.at(-1) ?? 0) ^ 0xff;
       const sneaked = await server.publish('POST', '/v1/admin/model-releases', {
         version: '2026.11.2-evil',
         files: {
-          'manifest.json': readFileSync(join(defaultModelDir(), 'manifest.json')).toString('base64'),
+          'manifest.json': readFileSync(join(testModelDir(), 'manifest.json')).toString('base64'),
           'model.onnx': tamperedOnnx.toString('base64'),
-          'signature.json': readFileSync(join(defaultModelDir(), 'signature.json')).toString('base64'),
+          'signature.json': readFileSync(join(testModelDir(), 'signature.json')).toString('base64'),
         },
       });
       expect(sneaked.status).toBe(201);
@@ -459,7 +458,7 @@ for (const target of TEST_DATABASES) {
 
       // Signed with the trusted key but built on another feature specification: it verifies, the model service refuses
       // it at load, and it never becomes current nor a rollback target.
-      const manifest = JSON.parse(readFileSync(join(defaultModelDir(), 'manifest.json'), 'utf8')) as {
+      const manifest = JSON.parse(readFileSync(join(testModelDir(), 'manifest.json'), 'utf8')) as {
         spec: { version: string };
         specHash: string;
       };
@@ -467,9 +466,9 @@ for (const target of TEST_DATABASES) {
       manifest.specHash = computeSpecHash(manifest.spec as never, sha256Hex);
       const files = new Map<string, Uint8Array>([
         ['manifest.json', Buffer.from(JSON.stringify(manifest))],
-        ['model.onnx', readFileSync(join(defaultModelDir(), 'model.onnx'))],
+        ['model.onnx', readFileSync(join(testModelDir(), 'model.onnx'))],
       ]);
-      const signature = signPackage(files, loadPrivateKey(readFileSync(DEV_PRIVATE_KEY)));
+      const signature = signPackage(files, testReleaseKey());
       const foreign = await server.publish('POST', '/v1/admin/model-releases', {
         version: '2026.11.2-foreign',
         files: {
@@ -489,7 +488,7 @@ for (const target of TEST_DATABASES) {
       expect((await ok(a.call('admin', 'model:status', {}))).source).toBe(join(a.dir, 'models', '2026.11.1'));
       // A second release, then a rollback on branch B brings the first back.
       await approve(
-        await ok(a.call('admin', 'console:publishModel', { version: '2026.11.3', packageDir: defaultModelDir() })),
+        await ok(a.call('admin', 'console:publishModel', { version: '2026.11.3', packageDir: testModelDir() })),
       );
       expect((await syncNow(b)).model).toMatchObject({ current: '2026.11.3', previous: '2026.11.1' });
       const rolledBack = await ok(b.call('admin', 'sync:rollbackModel', {}));

@@ -27,7 +27,11 @@ import { createExplainer, type Explainer } from './explainer';
 
 export const defaultModelDir = (): string => fileURLToPath(new URL('../../../resources/model', import.meta.url));
 
-/** The development public key shipped beside the default package; a bank configures its own. */
+/**
+ * The DEVELOPMENT public key committed beside the default package (its private half is not in the repository:
+ * resources/model/dev-keys/README.md). Development runs and tests trust it; a packaged build trusts only the bank
+ * release key baked into it and refuses this one (electron/core/system/trust-config.ts).
+ */
 export const developmentPublicKeyPath = (): string =>
   fileURLToPath(new URL('../../../resources/model/dev-keys/public.pem', import.meta.url));
 

@@ -1,4 +1,18 @@
-/** HTTP for the sync client: JSON in, `{ status, body }` out, every network failure a retryable SyncError. */
+/**
+ * HTTP for the sync client: JSON in, `{ status, body }` out, every network failure a retryable SyncError.
+ *
+ * Built on node:http / node:https rather than fetch because a bank build pins its central server: the baked CA
+ * replaces the system roots (`ca`) and the server's key must match a baked SPKI pin (`checkServerIdentity`), and
+ * Node's fetch takes neither without the undici package. One code path serves pinned and plain servers alike.
+ */
+import { createHash, X509Certificate } from 'node:crypto';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import {
+  checkServerIdentity as defaultServerIdentity,
+  type DetailedPeerCertificate,
+  type PeerCertificate,
+} from 'node:tls';
 import { SyncError } from './types';
 
 export interface SyncResponse {
@@ -17,72 +31,174 @@ export interface SyncTransport {
   request(method: 'GET' | 'POST', path: string, options?: RequestOptions): Promise<SyncResponse>;
 }
 
+/**
+ * How an https central server is authenticated beyond the host name. `caPem`: the only certificate authorities
+ * trusted (the system roots are not); `spkiPins`: base64 SHA-256 of a SubjectPublicKeyInfo, one of which must be the
+ * key of a certificate in the server's chain (its own or an issuer's). Both may be given.
+ */
+export interface TlsTrust {
+  readonly caPem?: string;
+  readonly spkiPins?: readonly string[];
+}
+
 /** Above the largest feed page the server sends (model releases travel as base64 packages of a few megabytes). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 96 * 1024 * 1024;
 
-/** Reads a body up to `maxBytes`, so a hostile or broken server cannot make the workstation buffer without end. */
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    throw new SyncError('RESPONSE_TOO_LARGE', `The central server's answer is larger than ${maxBytes} bytes.`, false);
-  }
-  if (response.body === null) {
-    return '';
-  }
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) {
-      break;
-    }
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new SyncError('RESPONSE_TOO_LARGE', `The central server's answer is larger than ${maxBytes} bytes.`, false);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+const TOO_LARGE = (maxBytes: number): SyncError =>
+  new SyncError('RESPONSE_TOO_LARGE', `The central server's answer is larger than ${maxBytes} bytes.`, false);
+
+/** base64 SHA-256 of a certificate's SubjectPublicKeyInfo (DER): the form `spkiPins` are written in. */
+export function spkiPinOf(certificate: X509Certificate | string | Uint8Array): string {
+  const cert = certificate instanceof X509Certificate ? certificate : new X509Certificate(certificate);
+  return createHash('sha256')
+    .update(cert.publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
 }
 
-export function createHttpTransport(baseUrl: string, timeoutMs = 30_000): SyncTransport {
-  const base = baseUrl.replace(/\/+$/, '');
+/** The certificates the server presented, leaf first (a self-signed certificate is its own issuer). */
+function chainOf(leaf: PeerCertificate): X509Certificate[] {
+  const chain: X509Certificate[] = [];
+  const seen = new Set<string>();
+  let current: PeerCertificate | undefined = leaf;
+  while (current !== undefined && current.raw !== undefined && !seen.has(current.fingerprint256)) {
+    seen.add(current.fingerprint256);
+    chain.push(new X509Certificate(current.raw));
+    const issuer: PeerCertificate | undefined = (current as DetailedPeerCertificate).issuerCertificate;
+    current = issuer;
+  }
+  return chain;
+}
+
+/** Marks a pin refusal so the error handler can say what happened instead of "could not be reached". */
+class PinMismatch extends Error {
+  constructor() {
+    super('the central server presented a key this build does not trust');
+    this.name = 'PinMismatch';
+  }
+}
+
+function serverIdentityCheck(pins: readonly string[]) {
+  const wanted = new Set(pins);
+  return (host: string, cert: PeerCertificate): Error | undefined => {
+    const hostProblem = defaultServerIdentity(host, cert);
+    if (hostProblem !== undefined) {
+      return hostProblem;
+    }
+    return chainOf(cert).some((c) => wanted.has(spkiPinOf(c))) ? undefined : new PinMismatch();
+  };
+}
+
+/** TLS errors that mean "not the server this build trusts", as opposed to a network that is down. */
+const UNTRUSTED_TLS = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function networkError(error: unknown): SyncError {
+  if (error instanceof SyncError) {
+    return error;
+  }
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new SyncError('NETWORK', 'The central server did not answer in time; work continues offline.', true);
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof PinMismatch || (typeof code === 'string' && UNTRUSTED_TLS.has(code))) {
+    // Retryable: nothing was sent (the token travels only after the handshake), and a proxy in the way may go.
+    return new SyncError(
+      'NETWORK',
+      "The central server's certificate is not one this workstation trusts; nothing was sent, work continues offline.",
+      true,
+    );
+  }
+  return new SyncError('NETWORK', 'The central server could not be reached; work continues offline.', true);
+}
+
+/** Reads a body up to `maxBytes`, so a hostile or broken server cannot make the workstation buffer without end. */
+function readCapped(response: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(response.headers['content-length'] ?? '0');
+    if (declared > maxBytes) {
+      response.destroy();
+      reject(TOO_LARGE(maxBytes));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    response.on('data', (chunk: Buffer) => {
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        response.destroy(TOO_LARGE(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    response.on('error', reject);
+    response.on('aborted', () => reject(new Error('aborted')));
+    response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+export function createHttpTransport(baseUrl: string, timeoutMs = 30_000, tls: TlsTrust = {}): SyncTransport {
+  const base = new URL(baseUrl.replace(/\/+$/, ''));
+  const secure = base.protocol === 'https:';
+  if (!secure && (tls.caPem !== undefined || tls.spkiPins !== undefined)) {
+    throw new SyncError('REFUSED', 'A pinned central server must be reached over https.', false);
+  }
+  const agent = secure
+    ? new HttpsAgent({
+        keepAlive: true,
+        ...(tls.caPem === undefined ? {} : { ca: tls.caPem }),
+        ...(tls.spkiPins === undefined ? {} : { checkServerIdentity: serverIdentityCheck(tls.spkiPins) }),
+      })
+    : undefined;
+  const prefix = base.href.replace(/\/+$/, '');
   return {
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { accept: 'application/json' };
-      if (options.body !== undefined) {
+      const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body), 'utf8');
+      if (payload !== undefined) {
         headers['content-type'] = 'application/json';
+        headers['content-length'] = String(payload.byteLength);
       }
       if (options.token !== undefined) {
         headers.authorization = `Bearer ${options.token}`;
       }
-      let response: Response;
+      const maxBytes = options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+      let status: number;
       let text: string;
       try {
-        response = await fetch(`${base}${path}`, {
-          method,
-          // A redirect could carry the device's token to another host: the sync client never follows one.
-          redirect: 'error',
-          headers,
-          body: options.body === undefined ? null : JSON.stringify(options.body),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        text = await readCapped(response, options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+        ({ status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+          const target = new URL(`${prefix}${path}`);
+          const req = (secure ? httpsRequest : httpRequest)(target, {
+            method,
+            headers,
+            signal: AbortSignal.timeout(timeoutMs),
+            ...(agent === undefined ? {} : { agent }),
+          });
+          req.on('error', reject);
+          req.on('response', (response) => {
+            const code = response.statusCode ?? 0;
+            if (code >= 300 && code < 400) {
+              // A redirect could carry the device's token to another host: the sync client never follows one.
+              response.destroy();
+              reject(new Error('redirect refused'));
+              return;
+            }
+            readCapped(response, maxBytes).then((body) => resolve({ status: code, text: body }), reject);
+          });
+          req.end(payload);
+        }));
       } catch (error) {
-        if (error instanceof SyncError) {
-          throw error;
-        }
-        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-        throw new SyncError(
-          'NETWORK',
-          timedOut
-            ? 'The central server did not answer in time; work continues offline.'
-            : 'The central server could not be reached; work continues offline.',
-          true,
-        );
+        throw networkError(error);
       }
       let body: unknown = null;
       if (text !== '') {
@@ -92,7 +208,7 @@ export function createHttpTransport(baseUrl: string, timeoutMs = 30_000): SyncTr
           throw new SyncError('NETWORK', 'The central server sent an incomplete or non-JSON answer.', true);
         }
       }
-      return { status: response.status, body };
+      return { status, body };
     },
   };
 }

@@ -2,7 +2,7 @@
  * Composition root of the core: opens the encrypted database and wires the services. Runs under plain Node
  * (tests, CLI, browser harness) and inside Electron's main process alike; it never imports 'electron'.
  */
-import { statSync, existsSync, readFileSync } from 'node:fs';
+import { statSync, statfsSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventName, EventPayload } from '../../shared/ipc/events';
 import type { SystemStatus } from '../../shared/ipc/system';
@@ -41,7 +41,7 @@ import { WorkstationSync } from './sync/workstation-sync';
 import type { PolicyDefaults } from '../../models/scoring/scaling';
 import type { SyncTransport } from './sync/transport';
 import type { UpdateChannel } from '../../shared/sync/release-bodies';
-import { UpdateService, type UpdaterPort } from './updates/update-service';
+import { UpdateService, updateStatePart, type UpdaterPort } from './updates/update-service';
 import { openDiagnostics } from './diagnostics/diagnostics';
 import type {} from './diagnostics/services';
 
@@ -240,6 +240,14 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
             unreadable: (code, reason) => updates.unreadable(code, reason),
           },
         }),
+    selfReport: {
+      appVersion: options.appVersion ?? '0.0.0',
+      channel: options.updates?.channel ?? null,
+      databaseBytes: () => databaseBytes(),
+      freeDiskBytes: () => freeDiskBytes(options.dataDir),
+      diagnostics: () => diagnostics.summary(),
+      delivered: () => diagnostics.markSynced(),
+    },
   });
   const centralConsole = new CentralConsole({
     store,
@@ -347,13 +355,14 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     endSessionsOf,
   };
 
+  function databaseBytes(): number {
+    return [databaseFile, `${databaseFile}-wal`].reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
+  }
+
   function systemStatus(): SystemStatus {
     const head = store.audit.head();
     const last = audit.lastVerification();
-    const size = [databaseFile, `${databaseFile}-wal`].reduce(
-      (sum, f) => sum + (existsSync(f) ? statSync(f).size : 0),
-      0,
-    );
+    const size = databaseBytes();
     const migrations = store.read(
       () => sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM __drizzle_migrations').get()?.n ?? 0,
     );
@@ -375,6 +384,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       sync: sync.line(),
       device: { deviceId: deviceKey.deviceId, publicKey: deviceKey.publicKey },
       appVersion: options.appVersion ?? '0.0.0-dev',
+      update: updateStatePart(updates?.status() ?? null),
     };
   }
 
@@ -410,4 +420,14 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       }
     },
   };
+}
+
+/** Free space for the data folder's disk (what an unprivileged process may use); null where the OS cannot say. */
+function freeDiskBytes(dir: string): number | null {
+  try {
+    const fs = statfsSync(dir);
+    return Math.min(Number.MAX_SAFE_INTEGER, fs.bavail * fs.bsize);
+  } catch {
+    return null;
+  }
 }

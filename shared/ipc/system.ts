@@ -3,6 +3,20 @@ import { IDLE_TIMEOUT_RULE, numberFieldSchema } from '../rules/number-field';
 import { defineChannels } from './define';
 import { Empty, IsoTimestamp } from './common';
 
+/**
+ * The app update, as the status panel shows it (electron/core/updates/update-service.ts): nothing to install (this
+ * build does not update itself, it is current, or the rollout has not reached it), a download under way, an update
+ * ready (it installs when the last officer signs out), a refused release with the reason, or an install starting.
+ */
+export const UpdateStatePart = z.discriminatedUnion('state', [
+  z.strictObject({ state: z.literal('none'), detail: z.string() }),
+  z.strictObject({ state: z.literal('downloading'), version: z.string() }),
+  z.strictObject({ state: z.literal('ready'), version: z.string() }),
+  z.strictObject({ state: z.literal('refused'), version: z.string().nullable(), code: z.string(), reason: z.string() }),
+  z.strictObject({ state: z.literal('installing'), version: z.string(), moment: z.enum(['sign-out', 'start']) }),
+]);
+export type UpdateStatePart = z.infer<typeof UpdateStatePart>;
+
 export const SystemStatus = z.strictObject({
   database: z.strictObject({
     cipher: z.string(),
@@ -29,6 +43,7 @@ export const SystemStatus = z.strictObject({
   }),
   device: z.strictObject({ deviceId: z.string(), publicKey: z.string() }),
   appVersion: z.string(),
+  update: UpdateStatePart,
 });
 export type SystemStatus = z.infer<typeof SystemStatus>;
 
@@ -93,6 +108,13 @@ export const systemChannels = defineChannels('system', {
     // Not officer activity: a failing screen must not keep an idle session from locking.
     polled: true,
     summary: 'Records a renderer error (screen, error class, where) in the log and the error counters',
+  },
+  'system:diagnosticsBundle': {
+    input: Empty,
+    output: z.strictObject({ fileName: z.string(), json: z.string() }),
+    access: 'signedIn',
+    summary:
+      '"Report a problem": versions, states, error counters and the redacted recent log as one JSON file (no personal data; audited)',
   },
   'system:backup': {
     input: Empty,

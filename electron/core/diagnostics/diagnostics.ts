@@ -8,8 +8,11 @@ import type { Clock } from '../clock';
 import { countingLogger, createJsonLogger, teeLogger, type Logger } from '../log';
 import { ErrorCounters, toCrashDetail, type RendererErrorReport } from './error-counters';
 import { logFilePath, RotatingFile, type RotatingFileOptions } from './rotating-file';
+import { BUNDLE_LOG_LINES, buildDiagnosticsBundle, type BundleSources } from './bundle';
 
 export interface Diagnostics {
+  /** The core's logger: stderr (or the caller's logger) and the log file; every `error` is counted. */
+  readonly log: Logger;
   /** Counters since the last successful sync and in total, and the last crash: sent with each sync. */
   summary(): DiagnosticsSummary;
   /** A sync run succeeded: the "since sync" counters restart from zero. */
@@ -20,6 +23,8 @@ export interface Diagnostics {
   rendererError(report: RendererErrorReport): void;
   /** The last `count` lines of the log file, oldest first (already redacted when written). */
   logTail(count: number): string[];
+  /** The "Report a problem" bundle (bundle.ts): JSON text and a file name to save it under. */
+  bundle(sources: BundleSources): { fileName: string; json: string };
   /** Writes counts held only in memory; called on close. */
   flush(): void;
 }
@@ -44,6 +49,7 @@ export function openDiagnostics(options: DiagnosticsOptions): { diagnostics: Dia
   const counters = new ErrorCounters({ dataDir: options.dataDir, clock: options.clock, log: uncounted });
   const log = countingLogger(uncounted, () => counters.coreError());
   const diagnostics: Diagnostics = {
+    log,
     summary: () => counters.summary(),
     markSynced: () => counters.markSynced(),
     crash: (kind, detail) => {
@@ -54,6 +60,19 @@ export function openDiagnostics(options: DiagnosticsOptions): { diagnostics: Dia
       counters.rendererError(report);
     },
     logTail: (count) => file.tail(count),
+    bundle: (sources) => {
+      const at = options.clock.now();
+      // Logged (and so in its own tail) before it is built: the bundle shows when it was asked for.
+      uncounted.info('diagnostics.bundle_created', { lines: BUNDLE_LOG_LINES });
+      const json = buildDiagnosticsBundle(sources, {
+        generatedAt: at.toISOString(),
+        dataDir: options.dataDir,
+        summary: counters.summary(),
+        logLines: file.tail(BUNDLE_LOG_LINES),
+      });
+      const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+      return { fileName: `nexis-diagnostics-${stamp}.json`, json };
+    },
     flush: () => counters.flush(),
   };
   return { diagnostics, log };

@@ -69,11 +69,18 @@ export function toCrashDetail(value: unknown): string {
   return CrashDetailSchema.safeParse(cleaned).success ? cleaned : 'unknown';
 }
 
-/** Reduces where a renderer error was caught to identifier characters and `>` separators. */
-function toWhere(value: string): string {
+/**
+ * Reduces where a renderer error was caught to code-like tokens (component and file names) joined by `>`. A token
+ * that does not start with a letter, holds four or more digits or an `@` is dropped: component names never do, phone
+ * numbers, national ids and emails always do. A person's name typed where a component name belongs cannot be told
+ * apart (docs/diagnostics.md, residual risks); the renderer sends component names only.
+ */
+export function toWhere(value: string): string {
   return value
-    .replace(/[^A-Za-z0-9_./:-]+/g, '>')
-    .replace(/^>+|>+$/g, '')
+    .split(/[\s>,()[\]{}<]+/)
+    .filter((token) => /^[A-Za-z_$][\w$./:-]*$/.test(token))
+    .filter((token) => !token.includes('@') && token.replace(/\D/g, '').length < 4)
+    .join('>')
     .slice(0, 200);
 }
 

@@ -119,6 +119,18 @@ export function createHandlers(ws: WorkstationServices): Handlers {
     'audit:verify': (ctx) => ws.audit.verify(requireOfficer(ctx).id),
     'system:status': () => ws.status(),
     'system:backup': (ctx) => ws.backup(requireOfficer(ctx).id),
+    'system:diagnosticsBundle': (ctx) => {
+      const officer = requireOfficer(ctx);
+      const bundle = ws.diagnostics.bundle(ws);
+      ws.store.transaction(() =>
+        ws.store.audit.append({
+          actor: officer.id,
+          action: 'diagnostics.bundle_created',
+          payload: { bytes: bundle.json.length },
+        }),
+      );
+      return bundle;
+    },
     'system:reportError': (_ctx, input) => {
       ws.diagnostics.rendererError(input);
       return {};

@@ -10,7 +10,7 @@ import { signRelease } from '../../../models/package/release-signing';
 import { createTempWorkstation, type TempWorkstation } from '../testing/temp-workstation';
 import type { FeedInfo } from './release-check';
 import { inRollout } from './release-check';
-import { UpdateService, type UpdaterPort } from './update-service';
+import { UpdateService, updateStatePart, type UpdaterPort } from './update-service';
 
 const bank = generateKeyPairSync('ed25519');
 let temp: TempWorkstation | undefined;
@@ -89,6 +89,7 @@ describe('the update policy', () => {
     expect(port.installs).toBe(0); // never during the session
     expect(service.installAt('sign-out')).toBe(true);
     expect(port.installs).toBe(1);
+    expect(service.status()).toMatchObject({ state: 'installing', version: '1.3.0', moment: 'sign-out' });
     expect(actions()).toEqual(['app.update_ready', 'app.update_installing']);
   });
 
@@ -163,5 +164,30 @@ describe('the update policy', () => {
     after.recordStart();
     expect(actions()).toEqual(['app.update_ready', 'app.update_installed']);
     expect(await after.offer(releaseText, 100)).toMatchObject({ state: 'current' });
+  });
+
+  it('tells the status panel what the officer needs: ready with its version, the refusal reason, installing', async () => {
+    const { t, port, service, releaseText } = setUp();
+    expect(updateStatePart(null)).toEqual({ state: 'none', detail: 'This build does not update itself.' });
+    expect(t.ws.status().update).toEqual({ state: 'none', detail: 'This build does not update itself.' });
+    expect(updateStatePart(service.status())).toMatchObject({ state: 'none' });
+    port.feed = null;
+    await service.offer(releaseText, 100);
+    expect(updateStatePart(service.status())).toEqual({
+      state: 'refused',
+      version: '1.3.0',
+      code: 'FEED_MISMATCH',
+      reason: 'the update feed offers nothing newer than the running version',
+    });
+    const again = setUp();
+    await again.service.offer(again.releaseText, 100);
+    expect(updateStatePart(again.service.status())).toEqual({ state: 'ready', version: '1.3.0' });
+    again.service.installAt('sign-out');
+    expect(updateStatePart(again.service.status())).toEqual({
+      state: 'installing',
+      version: '1.3.0',
+      moment: 'sign-out',
+    });
+    t.cleanup();
   });
 });

@@ -13,6 +13,7 @@ import type { Clock } from '../clock';
 import type { Store } from '../store';
 import { getMeta, setMeta, deleteMeta } from '../system/meta-store';
 import type { SignedAppRelease } from '../../../shared/sync/signed-release';
+import type { UpdateStatePart } from '../../../shared/ipc/system';
 import {
   checkDownloadedFile,
   checkFeedMatches,
@@ -62,6 +63,13 @@ export type UpdateStatus =
       readonly running: string;
       readonly version: string;
       readonly notes: string;
+    }
+  | {
+      readonly state: 'installing';
+      readonly channel: string;
+      readonly running: string;
+      readonly version: string;
+      readonly moment: InstallMoment;
     };
 
 export type InstallMoment = 'sign-out' | 'start';
@@ -221,13 +229,15 @@ export class UpdateService {
       port.setInstallOnQuit(false);
       return false;
     }
+    const version = this.#ready.release.version;
     store.transaction(() =>
       store.audit.append({
         actor: 'system',
         action: 'app.update_installing',
-        payload: { version: this.#ready?.release.version ?? null, moment },
+        payload: { version, moment },
       }),
     );
+    this.#status = { ...this.#base(), state: 'installing', version, moment };
     port.quitAndInstall();
     return true;
   }
@@ -251,5 +261,29 @@ export class UpdateService {
         payload: { code, version, channel: this.#o.running.channel },
       }),
     );
+  }
+}
+
+/** The status panel's view of the update (shared/ipc/system.ts `UpdateStatePart`); null: this build never updates. */
+export function updateStatePart(status: UpdateStatus | null): UpdateStatePart {
+  if (status === null) {
+    return { state: 'none', detail: 'This build does not update itself.' };
+  }
+  switch (status.state) {
+    case 'current':
+      return { state: 'none', detail: `Version ${status.running} is the latest on the ${status.channel} channel.` };
+    case 'not-yet':
+      return {
+        state: 'none',
+        detail: `Version ${status.version} is being rolled out to ${String(status.percent)}% of the ${status.channel} channel; this workstation is not in it yet.`,
+      };
+    case 'downloading':
+      return { state: 'downloading', version: status.version };
+    case 'ready':
+      return { state: 'ready', version: status.version };
+    case 'refused':
+      return { state: 'refused', version: status.version, code: status.code, reason: status.reason };
+    case 'installing':
+      return { state: 'installing', version: status.version, moment: status.moment };
   }
 }

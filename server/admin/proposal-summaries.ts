@@ -8,6 +8,8 @@ import type { ErasureInputSchema, WithdrawalInputSchema } from '../../shared/syn
 import type { AppReleaseProposal, AppRolloutProposal } from '../../shared/sync/app-updates';
 import type { SignedAppRelease } from '../../shared/sync/signed-release';
 import { currentAppRelease } from '../updates/app-releases';
+import type { ModelWithdrawalInput } from '../../shared/sync/fleet';
+import { latestReports, withdrawableRelease } from '../sync/fleet';
 import type { AdminRole } from '../../shared/sync/admin-auth';
 import type { DiffLine } from '../../shared/sync/proposals';
 import type { ModelRelease } from '../../shared/sync/pull';
@@ -27,7 +29,8 @@ export type ProposalInput =
   | { kind: 'device.revoke'; body: { deviceId: string } }
   | { kind: 'admin.create'; body: { username: string; roles: AdminRole[] } }
   | { kind: 'app.release'; body: AppReleaseProposal }
-  | { kind: 'app.rollout'; body: AppRolloutProposal };
+  | { kind: 'app.rollout'; body: AppRolloutProposal }
+  | { kind: 'model.withdrawal'; body: ModelWithdrawalInput };
 
 export interface Summary {
   readonly title: string;
@@ -116,8 +119,32 @@ async function appRolloutSummary(db: ServerDb | Tx, input: ProposalInput & { kin
   };
 }
 
+/** The reviewer sees which release goes, how many devices use it now, and why it is withdrawn. */
+async function withdrawalSummary(
+  db: ServerDb | Tx,
+  input: ProposalInput & { kind: 'model.withdrawal' },
+): Promise<Summary> {
+  const { version, reason } = input.body;
+  const release = await withdrawableRelease(db, version);
+  const using = [...(await latestReports(db)).values()].filter((r) => r.model.release === version).length;
+  return {
+    title: `Withdraw model release ${version} from every branch`,
+    diff: [
+      { label: 'Release', before: `${version} (published ${release.publishedAt.toISOString()})`, after: 'withdrawn' },
+      {
+        label: 'Devices using it (last report)',
+        before: String(using),
+        after: '0: each falls back to its previous release',
+      },
+      { label: 'Reason', before: null, after: reason },
+    ],
+  };
+}
+
 export async function summarise(db: ServerDb | Tx, input: ProposalInput): Promise<Summary> {
   switch (input.kind) {
+    case 'model.withdrawal':
+      return withdrawalSummary(db, input);
     case 'app.release':
       return appReleaseSummary(db, input);
     case 'app.rollout':

@@ -17,6 +17,7 @@ export type { ProposalInput } from './proposal-summaries';
 import { revokeDevice } from '../sync/enrolment';
 import { publishOfficer, publishRelease, publishRequest } from '../sync/publish';
 import { changeRollout, publishAppRelease } from '../updates/app-releases';
+import { withdrawModelRelease } from '../sync/fleet';
 
 type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
 type ProposalRow = typeof proposals.$inferSelect;
@@ -41,6 +42,8 @@ function dedupeKey(input: ProposalInput): string | null {
       return `${input.kind}:${input.body.signed.release.channel}:${input.body.signed.release.version}`;
     case 'app.rollout':
       return null;
+    case 'model.withdrawal':
+      return `${input.kind}:${input.body.version}`;
   }
 }
 
@@ -163,6 +166,8 @@ async function perform(ctx: ServerContext, tx: Tx, row: ProposalRow, approver: A
       return { result: await publishAppRelease(tx, ctx.updatesDir, input.body, row.id, now) };
     case 'app.rollout':
       return { result: await changeRollout(tx, input.body, row.id, now) };
+    case 'model.withdrawal':
+      return { result: await withdrawModelRelease(tx, input.body.version, now) };
     case 'admin.create': {
       const created = await createAdminAccount(
         tx,

@@ -1,7 +1,7 @@
 /**
- * Release manager routes for app updates, registered inside the admin plugin (its hook has authenticated the
+ * Release manager routes (app updates and model releases), registered inside the admin plugin (its hook has authenticated the
  * administrator and checked the route's roles): propose a signed app release or a rollout change (four eyes), and
- * read what each channel offers now.
+ * read what each channel offers now; list the published model releases and propose withdrawing one fleet-wide.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -17,12 +17,14 @@ import { UPDATE_CHANNELS } from '../../shared/sync/release-bodies';
 import { propose } from '../admin/proposals';
 import { adminOf, type ServerContext } from '../http/context';
 import { currentAppRelease, offerOf } from '../updates/app-releases';
+import { ModelReleaseSummarySchema, ModelWithdrawalInputSchema } from '../../shared/sync/fleet';
+import { listModelReleases } from '../sync/fleet';
 
 const ChannelOffers = z.strictObject({
   channels: z.array(z.strictObject({ channel: z.enum(UPDATE_CHANNELS), offer: AppUpdateOfferSchema.nullable() })),
 });
 
-export function registerAppReleaseRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerReleaseRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const releaseManager = { access: 'admin', roles: ['release-manager'] } as const;
 
@@ -55,5 +57,24 @@ export function registerAppReleaseRoutes(app: FastifyInstance, ctx: ServerContex
       reply
         .code(202)
         .send({ proposal: await propose(ctx, adminOf(request), { kind: 'app.rollout', body: request.body }) }),
+  );
+
+  routes.get(
+    '/model-releases',
+    {
+      config: { access: 'admin', roles: ADMIN_ROLES },
+      schema: { response: { 200: z.strictObject({ releases: z.array(ModelReleaseSummarySchema) }) } },
+    },
+    async () => ({ releases: await listModelReleases(ctx.database.db) }),
+  );
+
+  // Fleet-wide withdrawal of a model release: a proposal until a second release manager approves it.
+  routes.post(
+    '/model-releases/withdraw',
+    { config: releaseManager, schema: { body: ModelWithdrawalInputSchema, response: { 202: ProposalAnswerSchema } } },
+    async (request, reply) =>
+      reply
+        .code(202)
+        .send({ proposal: await propose(ctx, adminOf(request), { kind: 'model.withdrawal', body: request.body }) }),
   );
 }

@@ -44,7 +44,7 @@ import { ApiError } from '../http/errors';
 import { branchActivity, listChainIssues, listDevices, listFailures } from '../sync/console';
 import { createEnrolmentCode } from '../sync/enrolment';
 import { publishOfficer, publishRequest } from '../sync/publish';
-import { registerAppReleaseRoutes } from './admin-app-release-routes';
+import { registerReleaseRoutes } from './admin-release-routes';
 
 /** Model packages are a few megabytes, base64-encoded. */
 export const MODEL_BODY_LIMIT = 64 * 1024 * 1024;
@@ -70,7 +70,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
     request.admin = admin;
   });
 
-  registerAppReleaseRoutes(app, ctx);
+  registerReleaseRoutes(app, ctx);
 
   app.get('/session', { config: reading, schema: { response: { 200: AdminPrincipalSchema } } }, async (request) => {
     const { adminId, username, roles } = adminOf(request);

@@ -141,7 +141,8 @@ for (const target of TEST_DATABASES) {
             (SELECT count(*) FROM devices) AS devices, (SELECT count(*) FROM feed_items) AS feed,
             (SELECT count(*) FROM proposals) AS proposals, (SELECT count(*) FROM enrolment_codes) AS codes,
             (SELECT count(*) FROM server_audit) AS audit, (SELECT count(*) FROM admin_sessions) AS sessions,
-            (SELECT count(*) FROM auth_challenges) AS challenges, (SELECT count(*) FROM failures) AS failures`),
+            (SELECT count(*) FROM auth_challenges) AS challenges, (SELECT count(*) FROM failures) AS failures,
+            (SELECT count(*) FROM device_reports) AS reports`),
         ),
       );
 

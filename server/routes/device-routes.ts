@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ServerKeysResponseSchema } from '../../shared/sync/auth';
 import { PullPageSchema, PullQuerySchema } from '../../shared/sync/pull';
 import { PushRequestSchema, PushResponseSchema } from '../../shared/sync/push';
+import { DeviceReportAnswerSchema, DeviceReportSchema } from '../../shared/sync/fleet';
+import { recordReport } from '../sync/fleet';
 import { enforceSurface } from '../http/access';
 import { authenticateDevice, deviceOf, type ServerContext } from '../http/context';
 import { ingestPush } from '../sync/ingest';
@@ -26,6 +28,21 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
       schema: { body: PushRequestSchema, response: { 200: PushResponseSchema } },
     },
     async (request) => ingestPush(db, ctx.secrets, deviceOf(request).deviceId, request.body, ctx.now()),
+  );
+
+  // The device's self-report for the fleet view, sent after each sync round (a few hundred bytes).
+  app.post(
+    '/report',
+    {
+      bodyLimit: 16 * 1024,
+      config: { access: 'device' },
+      schema: { body: DeviceReportSchema, response: { 200: DeviceReportAnswerSchema } },
+    },
+    async (request) => {
+      const now = ctx.now();
+      await recordReport(db, deviceOf(request).deviceId, request.body, now);
+      return { receivedAt: now.toISOString() };
+    },
   );
 
   app.get(

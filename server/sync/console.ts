@@ -5,9 +5,11 @@ import type { ServerDb } from '../db/database';
 import { auditEntries, chainIssues, countersignedCheckpoints, devices, failures } from '../db/schema';
 import { rowsOf } from '../db/rows';
 import { view } from './ingest';
+import { latestReports } from './fleet';
 
 export async function listDevices(db: ServerDb): Promise<DeviceSummary[]> {
   const rows = await db.select().from(devices).orderBy(devices.branchId, devices.deviceId);
+  const reports = await latestReports(db);
   const out: DeviceSummary[] = [];
   for (const d of rows) {
     const [openIssues] = await db
@@ -41,6 +43,7 @@ export async function listDevices(db: ServerDb): Promise<DeviceSummary[]> {
       openIssues: openIssues?.n ?? 0,
       lastError: lastError === undefined ? null : { code: lastError.code, at: lastError.at.toISOString() },
       lastCountersigned: checkpoint === undefined ? null : view(d.deviceId, checkpoint),
+      health: reports.get(d.deviceId) ?? null,
     });
   }
   return out;

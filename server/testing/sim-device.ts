@@ -108,6 +108,7 @@ export class SimDevice implements ChainSource {
         'officer.upsert': (item) => this.#record(item),
         'policy.release': (item) => this.#record(item),
         'model.release': (item) => this.#record(item),
+        'model.withdrawal': (item) => this.#record(item),
         'consent.withdrawal': (item) => this.#record(item),
         'applicant.erasure': (item) => this.#record(item),
       };

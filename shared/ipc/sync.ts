@@ -4,6 +4,7 @@
  * network, and the admin API token lives only in the core's memory for the signed-in admin's session).
  */
 import { z } from 'zod';
+import { ModelReleaseSummarySchema, ModelWithdrawalInputSchema } from '../sync/fleet';
 import { CONSENT_PURPOSES } from '../domain/consent';
 import {
   BranchActivitySchema,
@@ -113,6 +114,8 @@ export const ConsoleOverview = z.strictObject({
   activity: z.strictObject({ since: z.string(), branches: z.array(BranchActivitySchema) }),
   /** Four-eyes proposals waiting for a second administrator. */
   proposals: z.array(ProposalViewSchema),
+  /** Published model releases, newest first, with their fleet-wide withdrawal if any. */
+  modelReleases: z.array(ModelReleaseSummarySchema),
 });
 export type ConsoleOverview = z.infer<typeof ConsoleOverview>;
 
@@ -246,6 +249,12 @@ export const consoleChannels = defineChannels('console', {
     output: Proposal,
     access: ['admin'],
     summary: 'Proposes erasing an applicant at every branch; a second privacy officer approves it',
+  },
+  'console:withdrawModel': {
+    input: ModelWithdrawalInputSchema,
+    output: Proposal,
+    access: ['admin'],
+    summary: 'Proposes withdrawing a model release from every branch; a second release manager approves it',
   },
   'console:requestWithdrawal': {
     input: z.strictObject({ applicantId: PseudonymSchema, purpose: z.enum(CONSENT_PURPOSES) }),

@@ -1,5 +1,6 @@
 /** Admin endpoints behind the sync console (docs/server.md): requests the console sends and what it gets back. */
 import { z } from 'zod';
+import { DeviceHealthSchema } from './fleet';
 import { CONSENT_PURPOSES } from '../domain/consent';
 import { BranchIdSchema, DeviceIdSchema, HashSchema, IsoTimeSchema, PseudonymSchema } from './primitives';
 import { CountersignatureSchema } from './push';
@@ -49,6 +50,8 @@ export const DeviceSummarySchema = z.strictObject({
   openIssues: z.number().int().min(0),
   lastError: z.strictObject({ code: z.string(), at: IsoTimeSchema }).nullable(),
   lastCountersigned: CountersignatureSchema.nullable(),
+  /** What the device said about itself after its latest sync (fleet view); null before its first report. */
+  health: DeviceHealthSchema.nullable(),
 });
 export type DeviceSummary = z.infer<typeof DeviceSummarySchema>;
 

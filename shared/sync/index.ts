@@ -6,3 +6,4 @@ export * from './auth';
 export * from './push';
 export * from './pull';
 export * from './admin';
+export * from './fleet';

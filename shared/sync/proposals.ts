@@ -17,6 +17,7 @@ export const PROPOSAL_KINDS = [
   'admin.create',
   'app.release',
   'app.rollout',
+  'model.withdrawal',
 ] as const;
 export type ProposalKind = (typeof PROPOSAL_KINDS)[number];
 
@@ -35,6 +36,7 @@ export const PROPOSAL_ROLE: Record<ProposalKind, AdminRole> = {
   'admin.create': 'security-admin',
   'app.release': 'release-manager',
   'app.rollout': 'release-manager',
+  'model.withdrawal': 'release-manager',
 };
 
 export const PROPOSAL_KIND_LABELS: Record<ProposalKind, string> = {
@@ -47,6 +49,7 @@ export const PROPOSAL_KIND_LABELS: Record<ProposalKind, string> = {
   'admin.create': 'New administrator',
   'app.release': 'App release',
   'app.rollout': 'App rollout',
+  'model.withdrawal': 'Model withdrawal',
 };
 
 export const ProposalIdParamsSchema = z.strictObject({ proposalId: z.coerce.number().int().min(1) });

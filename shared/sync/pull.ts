@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { CONSENT_PURPOSES } from '../domain/consent';
 import { Base64Schema, DeviceIdSchema, IsoTimeSchema, PseudonymSchema, VersionSchema } from './primitives';
+import { ModelWithdrawalSchema } from './fleet';
 import { SignedOfficerGrantSchema, SignedPolicyReleaseSchema } from './signed-release';
 
 export { OfficerUpsertSchema, PolicyReleaseSchema, type OfficerUpsert, type PolicyRelease } from './release-bodies';
@@ -50,6 +51,12 @@ export const PullItemSchema = z.discriminatedUnion('kind', [
     at: IsoTimeSchema,
     kind: z.literal('model.release'),
     body: ModelReleaseSchema,
+  }),
+  z.strictObject({
+    id: z.number().int().min(1),
+    at: IsoTimeSchema,
+    kind: z.literal('model.withdrawal'),
+    body: ModelWithdrawalSchema,
   }),
   z.strictObject({
     id: z.number().int().min(1),

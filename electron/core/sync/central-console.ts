@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { ModelReleaseSummarySchema, type ModelWithdrawalInput } from '../../../shared/sync/fleet';
 import type { ConsoleConnection, ConsoleOverview, ConsoleSignIn } from '../../../shared/ipc/sync';
 import {
   BranchActivitySchema,
@@ -175,7 +176,7 @@ export class CentralConsole {
 
   async overview(session: ConsoleSession): Promise<ConsoleOverview> {
     const c = this.#require(session);
-    const [devices, issues, failures, activity, proposals] = await Promise.all([
+    const [devices, issues, failures, activity, proposals, models] = await Promise.all([
       this.#request(c, 'GET', '/v1/admin/devices', undefined, z.object({ devices: z.array(DeviceSummarySchema) })),
       this.#request(c, 'GET', '/v1/admin/chain-issues', undefined, z.object({ issues: z.array(ChainIssueSchema) })),
       this.#request(c, 'GET', '/v1/admin/failures', undefined, z.object({ failures: z.array(FailureSchema) })),
@@ -187,6 +188,13 @@ export class CentralConsole {
         z.object({ since: z.string(), branches: z.array(BranchActivitySchema) }),
       ),
       this.#request(c, 'GET', '/v1/admin/proposals?status=pending', undefined, AdminsSchema),
+      this.#request(
+        c,
+        'GET',
+        '/v1/admin/model-releases',
+        undefined,
+        z.object({ releases: z.array(ModelReleaseSummarySchema) }),
+      ),
     ]);
     return {
       serverUrl: c.serverUrl,
@@ -197,6 +205,7 @@ export class CentralConsole {
       failures: failures.failures,
       activity: { since: activity.since, branches: activity.branches },
       proposals: proposals.proposals,
+      modelReleases: models.releases,
     };
   }
 
@@ -276,6 +285,14 @@ export class CentralConsole {
       ProposalAnswerSchema,
     );
     this.#audit(session.officerId, 'console.device_revocation_proposed', deviceId, {});
+    return answer.proposal;
+  }
+
+  /** Proposes withdrawing a model release fleet-wide. The reason goes to the central API only, not to the local trail. */
+  async withdrawModel(session: ConsoleSession, input: ModelWithdrawalInput): Promise<ProposalView> {
+    const c = this.#require(session);
+    const answer = await this.#request(c, 'POST', '/v1/admin/model-releases/withdraw', input, ProposalAnswerSchema);
+    this.#audit(session.officerId, 'console.model_withdrawal_proposed', null, { version: input.version });
     return answer.proposal;
   }
 

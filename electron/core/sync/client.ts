@@ -10,6 +10,7 @@ import { pushAll, type PushReport } from './push-loop';
 import type { SyncState } from './state';
 import type { SyncResponse, SyncTransport } from './transport';
 import type { UpdateChannel } from '../../../shared/sync/release-bodies';
+import { DeviceReportAnswerSchema, DeviceReportSchema, type DeviceReport } from '../../../shared/sync/fleet';
 import { SyncError, type AttachmentFor, type ChainSource, type DeviceSigner, type PullHandlers } from './types';
 
 export interface SyncClientOptions {
@@ -24,6 +25,14 @@ export interface SyncClientOptions {
   readonly maxBatchBytes?: number;
   /** App updates: after each sync, the channel's signed offer goes to the update policy (electron/core/updates). */
   readonly updates?: UpdateOfferSink;
+  /** Fleet view: after each sync, the workstation's self-report (versions, sizes, error counts) goes to the server. */
+  readonly fleetReport?: FleetReportSource;
+}
+
+export interface FleetReportSource {
+  build(): DeviceReport;
+  /** The server stored the report: counters "since the last sync" start again from zero. */
+  delivered(report: DeviceReport): void;
 }
 
 export interface UpdateOfferSink {
@@ -101,6 +110,9 @@ export class SyncClient {
       if (this.#options.updates !== undefined) {
         await this.#checkForUpdate(this.#options.updates);
       }
+      if (this.#options.fleetReport !== undefined) {
+        await this.#sendReport(this.#options.fleetReport);
+      }
       return { push, pull };
     });
   }
@@ -132,6 +144,25 @@ export class SyncClient {
     const body = response.body as { signed?: unknown; rolloutPercent?: unknown } | null;
     const percent = typeof body?.rolloutPercent === 'number' ? body.rolloutPercent : 0;
     sink.offer(JSON.stringify(body?.signed ?? body), percent);
+  }
+
+  /**
+   * Never fails the sync it follows either: the report is for the console only. A report that does not pass its own
+   * schema is not sent (the server would refuse it); a server without the fleet route answers 404 and is left alone.
+   */
+  async #sendReport(source: FleetReportSource): Promise<void> {
+    const report = DeviceReportSchema.safeParse(source.build());
+    if (!report.success) {
+      return;
+    }
+    try {
+      const response = await this.#session.call('POST', '/v1/sync/report', report.data, { alsoAccept: [404] });
+      if (response.status !== 404 && DeviceReportAnswerSchema.safeParse(response.body).success) {
+        source.delivered(report.data);
+      }
+    } catch {
+      // Unreachable between push and report: the next round sends a fresh report.
+    }
   }
 
   async #guard<T>(work: () => Promise<T>): Promise<T> {

@@ -7,7 +7,7 @@
 import type { ApplicantService } from '../applicants/applicant-service';
 import type { ConsentService } from '../consent/consent-service';
 import { isNexisError } from '../errors';
-import { installModelRelease, type VerifyModelPackage } from './releases';
+import { applyModelWithdrawal, installModelRelease, type VerifyModelPackage } from './releases';
 import type { PullHandlers, PullOutcome, SyncStateStore } from './types';
 
 export interface CoreHandlerDeps {
@@ -41,6 +41,10 @@ export function coreSyncHandlers(deps: CoreHandlerDeps): PullHandlers {
     'policy.release': () => UNVERIFIED,
     'model.release': (item) =>
       installModelRelease(item.body, { modelsDir: deps.modelsDir, state: deps.state, verify: deps.verifyModel }),
+    'model.withdrawal': (item) => {
+      applyModelWithdrawal(deps.modelsDir, deps.state, item.body.version);
+      return 'applied';
+    },
     'consent.withdrawal': (item) =>
       idempotent(() => deps.consent.withdraw(SYSTEM_ACTOR, item.body.applicantId, item.body.purpose)),
     'applicant.erasure': (item) =>

@@ -55,6 +55,9 @@ export function createSyncHandlers(s: SyncServices): SyncHandlers {
     'console:requestErasure': async (ctx, input) => ({
       proposal: await s.centralConsole.requestErasure(sessionOf(ctx), input.applicantId),
     }),
+    'console:withdrawModel': async (ctx, input) => ({
+      proposal: await s.centralConsole.withdrawModel(sessionOf(ctx), input),
+    }),
     'console:requestWithdrawal': (ctx, input) =>
       s.centralConsole.requestWithdrawal(sessionOf(ctx), input.applicantId, input.purpose),
   };

@@ -66,6 +66,8 @@ function applyItem(handlers: PullHandlers, item: PullItem): PullOutcome | Promis
       return handlers['policy.release'](item);
     case 'model.release':
       return handlers['model.release'](item);
+    case 'model.withdrawal':
+      return handlers['model.withdrawal'](item);
     case 'consent.withdrawal':
       return handlers['consent.withdrawal'](item);
     case 'applicant.erasure':

@@ -4,11 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../testing/temp-workstation';
 import type { ModelRelease } from '../../../shared/sync/pull';
 import {
+  applyModelWithdrawal,
   currentPolicy,
   installModelRelease,
   installPolicyRelease,
   RELEASE_KEYS,
   rollbackModelRelease,
+  withdrawnModelReleases,
+  WITHDRAWN_REFUSAL,
 } from './releases';
 import { memoryStateStore } from './state';
 
@@ -43,6 +46,39 @@ describe('model and policy releases', () => {
     expect(readFileSync(join(modelsDir, '1.1.0', 'model.onnx'), 'utf8')).toBe('onnx 1.1.0');
     expect(rollbackModelRelease(modelsDir, state)).toBe(true);
     expect(state.get(RELEASE_KEYS.modelCurrent)).toBe('1.0.0');
+  });
+
+  it('a withdrawal falls back to the previous release, clears a withdrawn previous, and is final', () => {
+    const modelsDir = makeTempDir('nexis-models-');
+    dirs.push(modelsDir);
+    const state = memoryStateStore();
+    for (const version of ['1.0.0', '1.1.0', '1.2.0']) {
+      expect(installModelRelease(release(version), { modelsDir, state, verify })).toBe('applied');
+    }
+    // Withdrawing the previous release: nothing changes in use, but rollback can no longer reach it.
+    expect(applyModelWithdrawal(modelsDir, state, '1.1.0')).toEqual({ from: null, to: '1.2.0' });
+    expect(state.get(RELEASE_KEYS.modelPrevious)).toBe('');
+    expect(rollbackModelRelease(modelsDir, state)).toBe(false);
+    // Withdrawing the one in use with no usable previous: the shipped package (current '').
+    expect(applyModelWithdrawal(modelsDir, state, '1.2.0')).toEqual({ from: '1.2.0', to: null });
+    expect(state.get(RELEASE_KEYS.modelCurrent)).toBe('');
+    // Idempotent, and a withdrawn version is refused when it arrives again.
+    expect(applyModelWithdrawal(modelsDir, state, '1.2.0')).toEqual({ from: null, to: null });
+    expect(withdrawnModelReleases(state)).toEqual(['1.1.0', '1.2.0']);
+    expect(installModelRelease(release('1.2.0'), { modelsDir, state, verify })).toEqual({
+      rejected: WITHDRAWN_REFUSAL,
+    });
+    expect(installModelRelease(release('1.0.0'), { modelsDir, state, verify })).toBe('applied');
+    // The previous release is used when it is installed and not withdrawn itself.
+    expect(installModelRelease(release('1.3.0'), { modelsDir, state, verify })).toBe('applied');
+    expect(applyModelWithdrawal(modelsDir, state, '1.3.0')).toEqual({ from: '1.3.0', to: '1.0.0' });
+    // A previous release whose files are gone is not used: the shipped package is.
+    expect(installModelRelease(release('1.4.0'), { modelsDir, state, verify })).toBe('applied');
+    rmSync(join(modelsDir, '1.0.0'), { recursive: true });
+    expect(applyModelWithdrawal(modelsDir, state, '1.4.0')).toEqual({ from: '1.4.0', to: null });
+    // An unreadable list counts as empty rather than failing the pull.
+    state.set(RELEASE_KEYS.modelWithdrawn, '{not json');
+    expect(withdrawnModelReleases(state)).toEqual([]);
   });
 
   it('writes nothing for a release whose signature fails, and reports it', () => {

@@ -20,7 +20,51 @@ export const RELEASE_KEYS = {
   policySerial: 'sync.policy.serial',
   /** Serial of the signed grant in force per officer (`sync.officer.serial.<officerId>`). */
   officerSerialPrefix: 'sync.officer.serial.',
+  /** Model release versions withdrawn fleet-wide (JSON array): never current, previous or installed again. */
+  modelWithdrawn: 'sync.model.withdrawn',
 } as const;
+
+/** Versions withdrawn fleet-wide. An unreadable value counts as none (the feed item is applied again on retry). */
+export function withdrawnModelReleases(state: SyncStateStore): readonly string[] {
+  try {
+    const parsed: unknown = JSON.parse(state.get(RELEASE_KEYS.modelWithdrawn) ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export const WITHDRAWN_REFUSAL = 'withdrawn fleet-wide by the bank';
+
+export interface ModelWithdrawalChange {
+  /** The release that was in use, when it was the withdrawn one (null: the workstation was not using it). */
+  readonly from: string | null;
+  /** What is current now: a release version, or null for the package shipped with the app. */
+  readonly to: string | null;
+}
+
+/**
+ * Records a fleet-wide withdrawal. If the release is in use, the previous release becomes current (the shipped
+ * package when there is none, or when the previous was withdrawn too); if it is the previous one, rollback can no
+ * longer reach it. Idempotent: a repeated withdrawal changes nothing.
+ */
+export function applyModelWithdrawal(modelsDir: string, state: SyncStateStore, version: string): ModelWithdrawalChange {
+  const withdrawn = new Set(withdrawnModelReleases(state));
+  withdrawn.add(version);
+  state.set(RELEASE_KEYS.modelWithdrawn, JSON.stringify([...withdrawn].sort()));
+  const current = state.get(RELEASE_KEYS.modelCurrent) ?? '';
+  const previous = state.get(RELEASE_KEYS.modelPrevious) ?? '';
+  if (previous === version) {
+    state.set(RELEASE_KEYS.modelPrevious, '');
+  }
+  if (current !== version) {
+    return { from: null, to: current === '' ? null : current };
+  }
+  const usable = previous !== '' && !withdrawn.has(previous) && existsSync(join(modelsDir, previous));
+  state.set(RELEASE_KEYS.modelCurrent, usable ? previous : '');
+  state.set(RELEASE_KEYS.modelPrevious, '');
+  return { from: version, to: usable ? previous : null };
+}
 
 export interface ModelPackageFiles {
   readonly manifest: Uint8Array;
@@ -87,6 +131,9 @@ export function installModelRelease(
   if (state.get(RELEASE_KEYS.modelCurrent) === release.version) {
     return 'ignored';
   }
+  if (withdrawnModelReleases(state).includes(release.version)) {
+    return { rejected: WITHDRAWN_REFUSAL };
+  }
   const staged = stageModelRelease(release, options);
   if (!staged.ok) {
     recordRejectedRelease(state, release.version, staged.reason);
@@ -100,7 +147,12 @@ export function installModelRelease(
 export function rollbackModelRelease(modelsDir: string, state: SyncStateStore): boolean {
   const previous = state.get(RELEASE_KEYS.modelPrevious);
   const current = state.get(RELEASE_KEYS.modelCurrent);
-  if (previous === undefined || previous === '' || !existsSync(join(modelsDir, previous))) {
+  if (
+    previous === undefined ||
+    previous === '' ||
+    withdrawnModelReleases(state).includes(previous) ||
+    !existsSync(join(modelsDir, previous))
+  ) {
     return false;
   }
   state.set(RELEASE_KEYS.modelCurrent, previous);

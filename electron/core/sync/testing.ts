@@ -36,6 +36,7 @@ export function emptyChainClient(
       'officer.upsert': ignore,
       'policy.release': ignore,
       'model.release': ignore,
+      'model.withdrawal': ignore,
       'consent.withdrawal': ignore,
       'applicant.erasure': ignore,
       ...handlers,

@@ -12,7 +12,10 @@ import { verifyPackageBytes } from '../../../models/package/signing';
 import { coreSyncHandlers } from './core-handlers';
 import {
   RELEASE_KEYS,
+  WITHDRAWN_REFUSAL,
   activateModelRelease,
+  applyModelWithdrawal,
+  withdrawnModelReleases,
   installPolicyRelease,
   recordRejectedRelease,
   stageModelRelease,
@@ -117,6 +120,9 @@ export function workstationPullHandlers(ctx: WorkstationHandlerContext): PullHan
         });
         return 'rejected';
       };
+      if (withdrawnModelReleases(ctx.stateStore).includes(version)) {
+        return refuse(WITHDRAWN_REFUSAL, false);
+      }
       const staged = stageModelRelease(item.body, { modelsDir: ctx.modelsDir, verify: verifyModel });
       if (!staged.ok) {
         return refuse(staged.reason, false);
@@ -136,6 +142,36 @@ export function workstationPullHandlers(ctx: WorkstationHandlerContext): PullHan
           payload: { version, modelHash: loaded.modelHash },
         });
       });
+      return 'applied';
+    },
+    'model.withdrawal': async (item): Promise<PullOutcome> => {
+      const version = item.body.version;
+      const change = o.store.transaction(() => applyModelWithdrawal(ctx.modelsDir, ctx.stateStore, version));
+      if (change.from === null) {
+        o.store.transaction(() =>
+          o.store.audit.append({
+            actor: 'system',
+            action: 'model.release_withdrawn',
+            payload: { version, from: null, to: change.to, modelHash: null },
+          }),
+        );
+        return 'applied';
+      }
+      // Fall back to the previous release; if the model service refuses it, to the package shipped with the app.
+      let loaded = await o.loadModel(ctx.modelDir());
+      let to = change.to;
+      if (loaded.state !== 'verified' && to !== null) {
+        ctx.stateStore.set(RELEASE_KEYS.modelCurrent, '');
+        to = null;
+        loaded = await o.loadModel(ctx.modelDir());
+      }
+      o.store.transaction(() =>
+        o.store.audit.append({
+          actor: 'system',
+          action: 'model.release_withdrawn',
+          payload: { version, from: change.from, to, modelHash: loaded.state === 'verified' ? loaded.modelHash : null },
+        }),
+      );
       return 'applied';
     },
   };

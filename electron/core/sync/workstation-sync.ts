@@ -15,7 +15,11 @@ import type { ApplicantService } from '../applicants/applicant-service';
 import type { Clock } from '../clock';
 import type { ConsentService } from '../consent/consent-service';
 import type { DeviceKey } from '../crypto/device-key';
-import type { UpdateOfferSink } from './client';
+import type { FleetReportSource, UpdateOfferSink } from './client';
+import type { DeviceReport } from '../../../shared/sync/fleet';
+import { VersionSchema } from '../../../shared/sync/primitives';
+import type { DiagnosticsSummary } from '../../../shared/sync/diagnostics';
+import type { UpdateChannel } from '../../../shared/sync/release-bodies';
 import { NexisError } from '../errors';
 import type { Logger } from '../log';
 import type { OfficerService } from '../officers/officer-service';
@@ -68,7 +72,24 @@ export interface WorkstationSyncOptions {
   readonly transportFor?: (serverUrl: string) => SyncTransport;
   /** App updates (desktop app only): each successful sync hands the channel's signed offer to the update policy. */
   readonly updates?: UpdateOfferSink;
+  /** What this workstation tells the console's fleet view about itself after each sync (no report when absent). */
+  readonly selfReport?: SelfReportFacts;
 }
+
+/** The facts of a fleet report the sync module does not know itself. */
+export interface SelfReportFacts {
+  readonly appVersion: string;
+  /** The update channel of a packaged build; null in development. */
+  readonly channel: UpdateChannel | null;
+  readonly databaseBytes: () => number;
+  readonly freeDiskBytes: () => number | null;
+  /** Error counters and the last crash (electron/core/diagnostics); null when not kept. */
+  readonly diagnostics: () => DiagnosticsSummary | null;
+  /** The server stored a report: the counters "since the last sync" start again. */
+  readonly delivered: () => void;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 const UNREACHABLE_CODES = new Set(['NETWORK', 'SERVER', 'RATE_LIMITED', 'APPLY_FAILED']);
 
@@ -331,6 +352,32 @@ export class WorkstationSync {
       handlers: this.#handlers,
       clock: () => this.#o.clock.now(),
       ...(this.#o.updates === undefined ? {} : { updates: this.#o.updates }),
+      ...(this.#o.selfReport === undefined ? {} : { fleetReport: this.#fleetReport(this.#o.selfReport) }),
     });
+  }
+
+  #fleetReport(facts: SelfReportFacts): FleetReportSource {
+    return {
+      build: (): DeviceReport => {
+        const model = this.#o.modelStatus();
+        const release = this.#stateStore.get(RELEASE_KEYS.modelCurrent);
+        const hash = model.modelHash?.replace(/^sha256:/, '') ?? null;
+        return {
+          appVersion: facts.appVersion,
+          channel: facts.channel,
+          model: {
+            release: release === undefined || release === '' ? null : release,
+            modelVersion: VersionSchema.safeParse(model.modelVersion).success ? model.modelVersion : null,
+            modelHash: hash !== null && SHA256_HEX.test(hash) ? hash : null,
+            state: model.state,
+          },
+          policyVersion: currentPolicy(this.#stateStore)?.version ?? null,
+          databaseBytes: facts.databaseBytes(),
+          freeDiskBytes: facts.freeDiskBytes(),
+          diagnostics: facts.diagnostics(),
+        };
+      },
+      delivered: () => facts.delivered(),
+    };
   }
 }

@@ -96,6 +96,7 @@ export const INVALIDATES = {
   'console:publishModel': CONSOLE,
   'console:requestErasure': CONSOLE,
   'console:requestWithdrawal': CONSOLE,
+  'console:withdrawModel': CONSOLE,
   'system:updateOrganisation': ['system:getOrganisation', 'system:status', ...AUDIT],
   'system:updateSettings': ['system:getSettings', 'system:status', ...AUDIT],
   'system:backup': ['system:status', ...AUDIT],

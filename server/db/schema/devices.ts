@@ -1,4 +1,4 @@
-import { bigint, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Enrolled workstations: their Ed25519 key, branch, and how far the server has acknowledged their chain. */
 export const devices = pgTable(
@@ -42,3 +42,15 @@ export const authChallenges = pgTable(
   },
   (t) => [index('auth_challenges_expiry').on(t.expiresAt)],
 );
+
+/**
+ * Each device's latest self-report (fleet view, shared/sync/fleet.ts): versions, sizes and error counts, replaced at
+ * every sync. No personal data: the body is validated against DeviceReportSchema before it is stored.
+ */
+export const deviceReports = pgTable('device_reports', {
+  deviceId: text('device_id')
+    .primaryKey()
+    .references(() => devices.deviceId),
+  body: jsonb('body').notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+});

@@ -28,6 +28,8 @@ export const releases = pgTable(
     version: text('version').notNull(),
     feedItemId: bigint('feed_item_id', { mode: 'number' }).notNull(),
     publishedAt: timestamp('published_at', { withTimezone: true }).notNull(),
+    /** A model release withdrawn fleet-wide (four eyes): branches fall back to their previous release. */
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('releases_kind_version').on(t.kind, t.version)],
 );

@@ -29,7 +29,7 @@ function releaseKeyFiles(): { readonly privateKey: string; readonly publicKey: s
   if (keyFiles === undefined) {
     const dir = mkdtempSync(join(tmpdir(), 'nexis-e2e-keys-'));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    const privateKey = join(dir, 'release-private.pem');
+    const privateKey = join(dir, 'release-signing-key.pem');
     const publicKey = join(dir, 'release-public.pem');
     writeFileSync(privateKey, testReleaseKey().export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     writeFileSync(publicKey, testReleasePublicKeyPem());

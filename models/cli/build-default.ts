@@ -1,5 +1,5 @@
 /**
- * npm run model:build-default -- --key <private.pem> [--out resources/model] [--rows 20000] [--seed 42]
+ * npm run model:build-default -- --key <signing-key.pem> [--out resources/model] [--rows 20000] [--seed 42]
  * Rebuilds the default model package shipped with the app: synthetic data → train → sign with the given key. Fixed
  * seed and timestamp, so a rebuild reproduces the committed package files (the signature is the key's). `--key` is
  * required: the repository holds no private key (the committed development public key's private half was discarded,
@@ -19,7 +19,7 @@ import { numberFlag, parseArgs, runCli } from './args';
 import { ModelError } from '../core/errors';
 
 const USAGE =
-  'usage: npm run model:build-default -- --key <private.pem> [--out resources/model] [--rows 20000] [--seed 42]';
+  'usage: npm run model:build-default -- --key <signing-key.pem> [--out resources/model] [--rows 20000] [--seed 42]';
 export const DEFAULT_MODEL_CREATED_AT = '2026-11-25T00:00:00.000Z';
 
 runCli(() => {
@@ -28,7 +28,7 @@ runCli(() => {
   if (keyPath === undefined) {
     throw new ModelError(
       'USAGE',
-      '--key <private.pem> is required: the repository holds no private key to sign the default package with',
+      '--key <signing-key.pem> is required: the repository holds no private key to sign the default package with',
     );
   }
   let pem: string;

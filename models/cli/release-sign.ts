@@ -1,5 +1,5 @@
 /**
- * npm run release:sign -- <release.json> --key <private.pem> [--out <signed.json>]
+ * npm run release:sign -- <release.json> --key <signing-key.pem> [--out <signed.json>]
  * Signs a policy release or an officer grant offline with the bank's release key (the model signing key). The input
  * is `{ "kind": "policy" | "officer", "serial": N, "release": { … } }` (shared/sync/signed-release.ts); the output,
  * with format, issue time, key id and signature, is what the console proposes and every branch verifies.
@@ -12,7 +12,7 @@ import { loadPrivateKey } from '../package/signing';
 import { parseArgs, requireFlag, runCli } from './args';
 import { warnIfRefusedKey } from './dev-keys';
 
-const USAGE = 'usage: npm run release:sign -- <release.json> --key <private.pem> [--out <signed.json>]';
+const USAGE = 'usage: npm run release:sign -- <release.json> --key <signing-key.pem> [--out <signed.json>]';
 
 runCli(() => {
   const args = parseArgs(process.argv.slice(2));

@@ -1,5 +1,5 @@
 /**
- * npm run model:sign -- <packageDir> --key <private.pem>
+ * npm run model:sign -- <packageDir> --key <signing-key.pem>
  * The key comes from --key, else NEXIS_MODEL_SIGNING_KEY (a path); there is no fallback: the repository holds no
  * private key. Sign with the bank's own key (docs/trust.md), or, in tests, with a key made at run time.
  */
@@ -12,7 +12,7 @@ import { parseArgs, runCli } from './args';
 import { warnIfRefusedKey } from './dev-keys';
 
 const USAGE =
-  'usage: npm run model:sign -- <packageDir> --key <private.pem>   (or NEXIS_MODEL_SIGNING_KEY=<private.pem>)';
+  'usage: npm run model:sign -- <packageDir> --key <signing-key.pem>   (or NEXIS_MODEL_SIGNING_KEY=<signing-key.pem>)';
 
 runCli(() => {
   const args = parseArgs(process.argv.slice(2));
@@ -24,7 +24,7 @@ runCli(() => {
   if (keyPath === undefined) {
     throw new ModelError(
       'USAGE',
-      '--key <private.pem> (or NEXIS_MODEL_SIGNING_KEY) is required: the repository holds no private key to fall back to',
+      '--key <signing-key.pem> (or NEXIS_MODEL_SIGNING_KEY) is required: the repository holds no private key to fall back to',
     );
   }
   let pem: string;

@@ -1,10 +1,11 @@
-import { join } from 'node:path';
 import { BrowserWindow, session } from 'electron';
+import { APP_INDEX_URL, isAppUrl as isAppSchemeUrl } from '../core/app-protocol';
+import { serveAppScheme } from './protocol';
 import { hardenSession, hardenWebContents } from './security';
 
 export interface WindowOptions {
   readonly preloadPath: string;
-  /** Dev server URL (electron-vite dev) or undefined to load the built renderer from disk. */
+  /** Dev server URL (electron-vite dev) or undefined to load the built renderer through app://nexis/. */
   readonly devServerUrl: string | undefined;
   readonly rendererDir: string;
   readonly devTools: boolean;
@@ -35,17 +36,15 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
       devTools: options.devTools,
     },
   });
-  const indexFile = join(options.rendererDir, 'index.html');
+  const devServerUrl = options.devServerUrl;
+  // Built renderer: served from its folder on app://nexis/ (electron/main/protocol.ts), with the CSP as a header.
+  if (devServerUrl === undefined) {
+    serveAppScheme(appSession, options.rendererDir);
+  }
   const isAppUrl = (url: string): boolean =>
-    options.devServerUrl !== undefined
-      ? url.startsWith(options.devServerUrl)
-      : url.startsWith('file://') && decodeURI(new URL(url).pathname) === indexFile.replaceAll('\\', '/');
+    devServerUrl !== undefined ? url.startsWith(devServerUrl) : isAppSchemeUrl(url);
   hardenWebContents(window.webContents, isAppUrl);
   window.once('ready-to-show', () => window.show());
-  if (options.devServerUrl !== undefined) {
-    void window.loadURL(options.devServerUrl);
-  } else {
-    void window.loadFile(indexFile);
-  }
+  void window.loadURL(devServerUrl ?? APP_INDEX_URL);
   return window;
 }

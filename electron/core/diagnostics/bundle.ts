@@ -26,6 +26,8 @@ export interface BundleContext {
   readonly generatedAt: string;
   readonly dataDir: string;
   readonly summary: DiagnosticsSummary;
+  /** How many minidumps are kept locally (their contents never go in the bundle). */
+  readonly crashDumps: { readonly count: number; readonly newestAt: string | null };
   readonly logLines: readonly string[];
 }
 
@@ -129,6 +131,7 @@ export function buildDiagnosticsBundle(sources: BundleSources, context: BundleCo
           ? { state: update.state }
           : update,
     diagnostics: context.summary,
+    crashDumps: context.crashDumps,
     log: {
       lines: lines.filter((l): l is LogFields => l !== null),
       unreadableLines: lines.filter((l) => l === null).length,

@@ -9,6 +9,7 @@ import { countingLogger, createJsonLogger, teeLogger, type Logger } from '../log
 import { ErrorCounters, toCrashDetail, type RendererErrorReport } from './error-counters';
 import { logFilePath, RotatingFile, type RotatingFileOptions } from './rotating-file';
 import { BUNDLE_LOG_LINES, buildDiagnosticsBundle, type BundleSources } from './bundle';
+import { crashDumpStats, pruneCrashDumps } from './crash-dumps';
 
 export interface Diagnostics {
   /** The core's logger: stderr (or the caller's logger) and the log file; every `error` is counted. */
@@ -48,6 +49,10 @@ export function openDiagnostics(options: DiagnosticsOptions): { diagnostics: Dia
   );
   const counters = new ErrorCounters({ dataDir: options.dataDir, clock: options.clock, log: uncounted });
   const log = countingLogger(uncounted, () => counters.coreError());
+  const pruned = pruneCrashDumps(options.dataDir);
+  if (pruned > 0) {
+    log.info('diagnostics.crash_dumps_pruned', { count: pruned });
+  }
   const diagnostics: Diagnostics = {
     log,
     summary: () => counters.summary(),
@@ -68,6 +73,7 @@ export function openDiagnostics(options: DiagnosticsOptions): { diagnostics: Dia
         generatedAt: at.toISOString(),
         dataDir: options.dataDir,
         summary: counters.summary(),
+        crashDumps: crashDumpStats(options.dataDir),
         logLines: file.tail(BUNDLE_LOG_LINES),
       });
       const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);

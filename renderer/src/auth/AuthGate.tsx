@@ -5,14 +5,33 @@
  */
 import { Button, Center, Loader, Stack, Text } from '@mantine/core';
 import { modals } from '@mantine/modals';
-import { useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { AuthLayout } from '../components/auth-layout';
-import { ChangePasswordScreen } from '../screens/change-password';
-import { FirstRunScreen } from '../screens/first-run';
+import { retryableLazy } from '../components/error-boundary';
 import { LockedScreen } from '../screens/locked';
 import { SignInScreen } from '../screens/sign-in';
-import { WorkstationShell } from '../shell';
 import { useAuth } from './auth-context';
+
+// What shows before sign-in loads with the app (sign-in, and the lock screen, which must appear at once); the
+// workstation (it loads each screen lazily in turn) and the once-only screens are chunks of their own.
+const WorkstationShell = retryableLazy(() => import('../shell/WorkstationShell').then((m) => m.WorkstationShell));
+const FirstRunScreen = retryableLazy(() => import('../screens/first-run').then((m) => m.FirstRunScreen));
+const ChangePasswordScreen = retryableLazy(() =>
+  import('../screens/change-password').then((m) => m.ChangePasswordScreen),
+);
+
+function Opening() {
+  return (
+    <Center mih="100vh">
+      <Stack align="center" gap="sm">
+        <Loader />
+        <Text size="sm" c="dimmed">
+          Opening the workstation…
+        </Text>
+      </Stack>
+    </Center>
+  );
+}
 
 function Unavailable({ message, onRetry }: { message: string; onRetry(): void }) {
   return (
@@ -41,31 +60,32 @@ export function AuthGate() {
 
   switch (phase) {
     case 'loading':
-      return (
-        <Center mih="100vh">
-          <Stack align="center" gap="sm">
-            <Loader />
-            <Text size="sm" c="dimmed">
-              Opening the workstation…
-            </Text>
-          </Stack>
-        </Center>
-      );
+      return <Opening />;
     case 'unavailable':
       return <Unavailable message={loadError ?? 'Unknown error'} onRetry={() => void refresh()} />;
     case 'first-run':
-      return <FirstRunScreen />;
+      return (
+        <Suspense fallback={<Opening />}>
+          <FirstRunScreen />
+        </Suspense>
+      );
     case 'sign-in':
       return <SignInScreen />;
     case 'change-password':
-      return <ChangePasswordScreen />;
+      return (
+        <Suspense fallback={<Opening />}>
+          <ChangePasswordScreen />
+        </Suspense>
+      );
     case 'locked':
     case 'ready':
       return (
         <>
           {keepShell ? (
             <div key={sessionKey} hidden={phase === 'locked'} data-workstation-hidden={phase === 'locked' || undefined}>
-              <WorkstationShell />
+              <Suspense fallback={<Opening />}>
+                <WorkstationShell />
+              </Suspense>
             </div>
           ) : null}
           {phase === 'locked' ? <LockedScreen /> : null}

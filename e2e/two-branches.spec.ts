@@ -2,7 +2,8 @@
  * The sync issue's "done when", in the real renderer: two workstations (two harness processes, two data folders)
  * and one central API. Branch A's administrator enrols both from the console and sees both; a model release proposed
  * there by one central administrator and approved by a second is installed on both after verification; an erasure
- * requested at A (four eyes as well) is applied at B.
+ * requested at A (four eyes as well) is applied at B. The fleet view lists both with their versions, and a second
+ * release withdrawn fleet-wide rolls both back to the first.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +30,13 @@ const CHECKPOINTS = ['--checkpoint-every', '2'];
 test.use({ harnessArgs: CHECKPOINTS });
 
 const OFFICER: Account = { displayName: 'Neema Mwangi', username: 'neema', password: 'Temporary-Pass-07' };
+
+/** B syncs first so that its report is there when A syncs and reads the console again. */
+async function syncAndShowFleet(b: WorkstationPage, a: WorkstationPage): Promise<void> {
+  await syncNow(b.page);
+  await syncNow(a.page);
+  await a.page.getByRole('button', { name: 'Refresh', exact: true }).click();
+}
 
 test('two branches enrol, converge, install a release and apply an erasure raised at the other', async ({
   page,
@@ -99,6 +107,45 @@ test('two branches enrol, converge, install a release and apply an erasure raise
       await syncNow(app.page);
       await expect(workstationCard(app.page).getByTestId('workstation-model')).toContainText('2026.11-r1');
     }
+
+    // Fleet view: a second release reaches both; withdrawn fleet-wide (four eyes), both fall back to the first.
+    await proposeModel(a.page, MODEL_DIR, '2026.11-r2');
+    await switchConsoleAdmin(a.page, central, centralAdmin(central, 'amina'));
+    await approveProposal(a.page, 'Model release 2026.11-r2', 'Challenger validated on the hold-out month.');
+    await syncAndShowFleet(b, a);
+    const fleet = a.page.getByRole('table', { name: 'Fleet' });
+    for (const deviceId of [deviceA, deviceB]) {
+      const row = fleet.locator(`tr[data-fleet-device="${deviceId}"]`);
+      await expect(row).toHaveAttribute('data-model-release', '2026.11-r2');
+      await expect(row).toHaveAttribute('data-app-version', /^\d+\.\d+\.\d+/);
+    }
+    await expect(fleet).toContainText('Branch NBO-01 · 1 workstation');
+    await expect(fleet).toContainText('Branch MSA-01 · 1 workstation');
+    const releases = a.page.getByRole('table', { name: 'Model releases' });
+    await releases
+      .locator('tr[data-model-release-row="2026.11-r2"]')
+      .getByRole('button', { name: 'Withdraw…' })
+      .click();
+    const withdraw = a.page.getByRole('dialog', { name: 'Withdraw model release' });
+    await withdraw.getByRole('textbox', { name: 'Reason' }).fill('Approval rate drifted above the validated range.');
+    await withdraw.getByRole('button', { name: 'Review' }).click();
+    await withdraw.getByRole('button', { name: 'Propose withdrawal' }).click();
+    await expect(withdraw).toBeHidden();
+    await switchConsoleAdmin(a.page, central, centralAdmin(central, 'baraka'));
+    await approveProposal(a.page, 'Withdraw model release 2026.11-r2', 'Drift confirmed on the monitoring report.');
+    await syncAndShowFleet(b, a);
+    for (const [app, deviceId] of [
+      [a, deviceA],
+      [b, deviceB],
+    ] as const) {
+      await expect(workstationCard(app.page).getByTestId('workstation-model')).toContainText('2026.11-r1');
+      await expect(fleet.locator(`tr[data-fleet-device="${deviceId}"]`)).toHaveAttribute(
+        'data-model-release',
+        '2026.11-r1',
+      );
+    }
+    await expect(releases.locator('tr[data-model-release-row="2026.11-r2"]')).toContainText('withdrawn');
+    await a.screenshot('37-fleet-after-withdrawal', { hideNotifications: true });
 
     // An erasure proposed at A (by baraka, approved by amina) reaches B at its next sync.
     await a.page.getByRole('button', { name: 'Erasure request', exact: true }).click();

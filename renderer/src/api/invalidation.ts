@@ -49,7 +49,9 @@ type UncachedChannel =
   | 'auth:unlock'
   | 'auth:changePassword'
   | 'letters:applicant'
-  | 'letters:bankCopy';
+  | 'letters:bankCopy'
+  // Builds the "Report a problem" file: it reads, and changes nothing a screen shows.
+  | 'system:diagnosticsBundle';
 
 export type MutationChannel = Exclude<Channel, QueryChannel | UncachedChannel>;
 
@@ -100,6 +102,8 @@ export const INVALIDATES = {
   'system:updateOrganisation': ['system:getOrganisation', 'system:status', ...AUDIT],
   'system:updateSettings': ['system:getSettings', 'system:status', ...AUDIT],
   'system:backup': ['system:status', ...AUDIT],
+  // Counted for the fleet view and written to the log file; nothing a screen reads from the cache.
+  'system:reportError': [],
 } as const satisfies Record<MutationChannel, readonly QueryChannel[]>;
 
 /** The query channels a successful call of `channel` makes stale (none for reads and auth calls). */

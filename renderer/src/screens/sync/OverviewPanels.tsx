@@ -13,6 +13,7 @@ import { CardTitle } from './ConsoleHeadings';
 import { ConsoleActions } from './ConsoleActions';
 import { DevicesTable } from './DevicesTable';
 import { FailuresTable } from './FailuresTable';
+import { FleetPanel } from './FleetPanel';
 import { proposedMessage } from './proposal-labels';
 import { ProposalsPanel } from './ProposalsPanel';
 import { plural } from './sync-labels';
@@ -90,6 +91,7 @@ export function OverviewPanels({ overview, thisDeviceId, canSyncHere }: Overview
         </Box>
         <DevicesTable devices={overview.devices} thisDeviceId={thisDeviceId} onRevoke={confirmRevoke} />
       </Card>
+      <FleetPanel overview={overview} thisDeviceId={thisDeviceId} />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <Card component="section" aria-labelledby="activity-title" h="100%">

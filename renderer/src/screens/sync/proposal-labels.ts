@@ -57,4 +57,6 @@ export const APPROVAL_EFFECT: Record<ProposalKind, string> = {
   'app.release':
     "The update is offered on its channel at once, to the rollout share of workstations; each verifies the bank's signature before it downloads, and installs at sign-out or next start.",
   'app.rollout': 'The new share of workstations on the channel is offered the update with their next check.',
+  'model.withdrawal':
+    'The withdrawal is published at once; every branch using the release goes back to its previous release with its next sync, and none installs it again. This cannot be undone.',
 };

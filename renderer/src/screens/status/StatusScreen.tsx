@@ -2,12 +2,21 @@
 import { Button, DataList, Group, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
 import type { SystemStatus } from '../../../../shared/ipc/system';
 import { HashValue } from '../../components/hash-value';
-import { IconAudit, IconDatabase, IconKey, IconModel, IconRefresh, IconSync } from '../../components/icons';
+import {
+  IconAudit,
+  IconDatabase,
+  IconDownload,
+  IconKey,
+  IconModel,
+  IconRefresh,
+  IconSync,
+} from '../../components/icons';
 import { ScreenHeader } from '../../components/screen-header';
 import { formatBytes, formatCount, formatDateTime } from '../../format';
 import { useNexisQuery } from '../../hooks';
 import { StatusCard } from './StatusCard';
-import { chainLabel, MODEL_STATES, SYNC_STATES } from './status-labels';
+import { ReportProblemButton } from './ReportProblemButton';
+import { chainLabel, MODEL_STATES, SYNC_STATES, updateLabel } from './status-labels';
 
 const LABEL_WIDTH = 150;
 
@@ -25,6 +34,7 @@ function StatusCards({ status }: { status: SystemStatus }) {
   const chain = chainLabel(audit.lastVerification);
   const modelState = MODEL_STATES[model.state];
   const syncState = SYNC_STATES[sync.state];
+  const update = updateLabel(status.update);
   return (
     <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
       <StatusCard title="Database" icon={<IconDatabase size={20} />} state="Encrypted" color="teal">
@@ -59,6 +69,11 @@ function StatusCards({ status }: { status: SystemStatus }) {
       <StatusCard title="Sync" icon={<IconSync size={20} />} state={syncState.text} color={syncState.color}>
         <Text size="sm">{sync.detail}</Text>
       </StatusCard>
+      <StatusCard title="App update" icon={<IconDownload size={20} />} state={update.text} color={update.color}>
+        <Text size="sm" data-testid="update-detail">
+          {update.detail}
+        </Text>
+      </StatusCard>
       <StatusCard title="Device" icon={<IconKey size={20} />} state="Identified" color="teal">
         <DataList labelWidth={LABEL_WIDTH} withDivider>
           <Item label="Device id">
@@ -84,14 +99,17 @@ export function StatusScreen() {
         title="Status"
         description="The state of this workstation's encrypted store, audit trail, scoring model and synchronisation."
         actions={
-          <Button
-            variant="default"
-            leftSection={<IconRefresh size={16} />}
-            loading={status.loading}
-            onClick={status.refresh}
-          >
-            Refresh
-          </Button>
+          <Group gap="sm">
+            <ReportProblemButton />
+            <Button
+              variant="default"
+              leftSection={<IconRefresh size={16} />}
+              loading={status.loading}
+              onClick={status.refresh}
+            >
+              Refresh
+            </Button>
+          </Group>
         }
       />
       {status.data ? (

@@ -47,6 +47,10 @@ function main(): void {
       port: { type: 'string', default: '5174' },
       /** Signed audit checkpoints more often than every 500 entries: lets a short demo or test see countersigning. */
       'checkpoint-every': { type: 'string' },
+      /** The release public key (PEM file) to trust instead of the development key: the E2E suites' run-time key. */
+      'release-key': { type: 'string' },
+      /** The model package folder to start on (default resources/model): one signed with that key. */
+      model: { type: 'string' },
     },
   });
   const dataDir = resolve(values.data);
@@ -68,8 +72,13 @@ function main(): void {
       dataDir,
       dbKey: resolveNodeDbKey({ dataDir }),
       logger: log,
-      appVersion: 'harness',
+      // The version the repository would package, so the fleet view and the update logic see a real version.
+      appVersion: (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
       ...(checkpointEvery === undefined ? {} : { checkpointEvery }),
+      ...(values['release-key'] === undefined
+        ? {}
+        : { modelPublicKey: readFileSync(resolve(values['release-key']), 'utf8') }),
+      ...(values.model === undefined ? {} : { modelDir: resolve(values.model) }),
     });
   } catch (error) {
     process.stderr.write(

@@ -5,4 +5,4 @@ CREATE TABLE "device_reports" (
 );
 --> statement-breakpoint
 ALTER TABLE "releases" ADD COLUMN "withdrawn_at" timestamp with time zone;--> statement-breakpoint
-ALTER TABLE "device_reports" ADD CONSTRAINT "device_reports_device_id_devices_device_id_fk" FOREIGN KEY ("device_id") REFERENCES "public"."devices"("device_id") ON DELETE no action ON UPDATE no action;
+ALTER TABLE "device_reports" ADD CONSTRAINT "device_reports_device_id_devices_device_id_fk" FOREIGN KEY ("device_id") REFERENCES "devices"("device_id") ON DELETE no action ON UPDATE no action;

@@ -77,6 +77,11 @@ export interface WorkstationOptions {
   /** Tests: a sync transport other than plain HTTP. */
   readonly syncTransportFor?: (serverUrl: string) => SyncTransport;
   /**
+   * A bank build's baked central server (electron/core/system/trust-config.ts): prefilled and fixed in the enrolment
+   * and console forms. `syncTransportFor` is then the transport bound to it, used by sync and the console alike.
+   */
+  readonly trustedServerUrl?: string;
+  /**
    * App updates (the desktop app: electron/main/updater.ts adapts electron-updater): the channel this build follows
    * and the updater. Releases must be signed with the release key (`modelPublicKey`).
    */
@@ -240,6 +245,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
             unreadable: (code, reason) => updates.unreadable(code, reason),
           },
         }),
+    ...(options.trustedServerUrl === undefined ? {} : { trustedServerUrl: options.trustedServerUrl }),
     selfReport: {
       appVersion: options.appVersion ?? '0.0.0',
       channel: options.updates?.channel ?? null,
@@ -253,7 +259,10 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     store,
     clock,
     trustedModelKey,
-    enrolledServerUrl: () => sync.state.serverUrl,
+    // The console's administrator credentials go through the same transport as sync: a bank build's is bound to its
+    // baked server, CA and pins.
+    ...(options.syncTransportFor === undefined ? {} : { transportFor: options.syncTransportFor }),
+    enrolledServerUrl: () => sync.state.serverUrl ?? options.trustedServerUrl,
     sessionUsable: (s) => {
       const current = sessions.get(s.id);
       return (

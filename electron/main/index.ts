@@ -102,7 +102,9 @@ async function start(): Promise<void> {
       // The one release key: model packages, policy releases, officer grants and app releases.
       modelPublicKey: trust.releasePublicKeyPem,
       // A bank build talks to its baked central server only, over https with the baked CA and pins.
-      ...(trust.centralServer === null ? {} : { syncTransportFor: trustedTransportFor(trust.centralServer) }),
+      ...(trust.centralServer === null
+        ? {}
+        : { syncTransportFor: trustedTransportFor(trust.centralServer), trustedServerUrl: trust.centralServer.url }),
     });
     key.fill(0);
   } catch (error) {

@@ -43,6 +43,8 @@ export const ServerUrlSchema = z
 export const SyncStatusView = z.strictObject({
   enrolled: z.boolean(),
   serverUrl: z.string().nullable(),
+  /** The central server a bank build is bound to (its baked trust file); null in development. */
+  trustedServerUrl: z.string().nullable(),
   branchId: z.string().nullable(),
   deviceId: z.string(),
   revoked: z.boolean(),

@@ -28,6 +28,8 @@ import { readPackageBytes } from '../../../models/package/files';
 import { verifyPackageBytes } from '../../../models/package/signing';
 import type { Clock } from '../clock';
 import { NexisError } from '../errors';
+import { createHttpTransport, type SyncResponse, type SyncTransport } from './transport';
+import { SyncError } from './types';
 import type { Store } from '../store';
 
 interface Connection {
@@ -63,6 +65,12 @@ export interface CentralConsoleOptions {
   readonly enrolledServerUrl: () => string | undefined;
   /** Whether this sign-in is still the connection's session, and unlocked. */
   readonly sessionUsable: (session: ConsoleSession) => boolean;
+  /**
+   * How a central server is reached: a bank build passes the transport bound to its baked server, CA and key pins
+   * (trust-config.ts `trustedTransportFor`), so an administrator's password and TOTP code never go to another
+   * address or through an interception proxy. Default: plain HTTPS (or HTTP in development) to the address typed.
+   */
+  readonly transportFor?: (serverUrl: string) => SyncTransport;
 }
 
 export class CentralConsole {
@@ -71,9 +79,27 @@ export class CentralConsole {
   readonly #enrolments = new Map<string, PendingEnrolment>();
   /** Bumped by every `forget`: a sign-in that was in flight when its session locked or ended keeps nothing. */
   readonly #epochs = new Map<string, number>();
+  /** One transport (and its keep-alive agent) per server address. */
+  readonly #transports = new Map<string, SyncTransport>();
 
   constructor(options: CentralConsoleOptions) {
     this.#o = options;
+  }
+
+  #transport(serverUrl: string): SyncTransport {
+    let transport = this.#transports.get(serverUrl);
+    if (transport === undefined) {
+      try {
+        transport = (this.#o.transportFor ?? ((url: string) => createHttpTransport(url, TIMEOUT_MS)))(serverUrl);
+      } catch (error) {
+        throw new NexisError(
+          'CENTRAL_REFUSED',
+          error instanceof SyncError ? error.message : 'This central server address cannot be used.',
+        );
+      }
+      this.#transports.set(serverUrl, transport);
+    }
+    return transport;
   }
 
   connection(session: ConsoleSession): ConsoleConnection {
@@ -416,34 +442,27 @@ export class CentralConsole {
     body: unknown,
     schema: S,
   ): Promise<z.output<S>> {
-    let response: Response;
-    let text: string;
+    let response: SyncResponse;
     try {
-      response = await fetch(`${serverUrl}${path}`, {
-        method,
-        redirect: 'error',
-        headers: {
-          accept: 'application/json',
-          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? null : JSON.stringify(body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+      response = await this.#transport(serverUrl).request(method, path, {
+        ...(body === undefined ? {} : { body }),
+        ...(token === undefined ? {} : { token }),
       });
-      text = await response.text();
-    } catch {
+    } catch (error) {
+      if (error instanceof SyncError && !error.retryable) {
+        // Refused before anything was sent: another address than the bank's server, or a pinned server over http.
+        throw new NexisError('CENTRAL_REFUSED', error.message);
+      }
+      // An untrusted certificate or an oversized answer says so; any other failure is "cannot be reached".
+      const told = error instanceof SyncError && (error.code !== 'NETWORK' || /certificate/.test(error.message));
       throw new NexisError(
         'CENTRAL_UNREACHABLE',
-        `The central server at ${new URL(serverUrl).origin} cannot be reached.`,
+        told ? error.message : `The central server at ${new URL(serverUrl).origin} cannot be reached.`,
       );
     }
-    let json: unknown = null;
-    try {
-      json = text === '' ? null : JSON.parse(text);
-    } catch {
-      throw new NexisError('CENTRAL_UNREACHABLE', 'The central server sent an answer that is not JSON.');
-    }
-    if (!response.ok) {
+    const json = response.body;
+    const ok = response.status >= 200 && response.status < 300;
+    if (!ok) {
       const refusal = SyncErrorBodySchema.safeParse(json);
       const code = refusal.success ? refusal.data.error.code : `HTTP ${response.status}`;
       const message = refusal.success ? refusal.data.error.message : 'The request was refused.';

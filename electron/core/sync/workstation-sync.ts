@@ -72,6 +72,8 @@ export interface WorkstationSyncOptions {
   readonly transportFor?: (serverUrl: string) => SyncTransport;
   /** App updates (desktop app only): each successful sync hands the channel's signed offer to the update policy. */
   readonly updates?: UpdateOfferSink;
+  /** The central server a bank build is bound to (shown and prefilled; the transport refuses any other). */
+  readonly trustedServerUrl?: string;
   /** What this workstation tells the console's fleet view about itself after each sync (no report when absent). */
   readonly selfReport?: SelfReportFacts;
 }
@@ -287,6 +289,7 @@ export class WorkstationSync {
     return {
       enrolled: this.#state.enrolled,
       serverUrl: this.#state.serverUrl ?? null,
+      trustedServerUrl: this.#o.trustedServerUrl ?? null,
       branchId: this.#state.branchId ?? null,
       deviceId: this.#o.deviceKey.deviceId,
       revoked: this.#state.revoked,

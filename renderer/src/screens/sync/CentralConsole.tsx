@@ -16,7 +16,7 @@ const OVERVIEW_POLL_MS = 10_000;
 
 export interface CentralConsoleProps {
   /** This workstation's sync state; null while loading */
-  workstation: { enrolled: boolean; deviceId: string } | null;
+  workstation: { enrolled: boolean; deviceId: string; trustedServerUrl: string | null } | null;
 }
 
 function ConnectedConsole({
@@ -111,7 +111,8 @@ export function CentralConsole({ workstation }: CentralConsoleProps) {
               a field appearing under the administrator's typing would take the keystrokes elsewhere. */}
           {state && workstation !== null ? (
             <SignInCard
-              needsServerUrl={!workstation.enrolled}
+              // A bank build signs in to its baked server only; an enrolled workstation to the server it enrolled with.
+              needsServerUrl={!workstation.enrolled && workstation.trustedServerUrl === null}
               serverUrl={state.serverUrl}
               onConnected={connection.refresh}
             />

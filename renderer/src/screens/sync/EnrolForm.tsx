@@ -6,6 +6,7 @@ import { IconKey } from '../../components/icons';
 import { useNexisMutation } from '../../hooks';
 
 /** Where a development central API listens (`npm run server`). */
+/** Development only (`npm run server` on this machine); a bank build prefills its baked server instead. */
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
 
 const enrolInput = syncChannels['sync:enrol'].input.shape;
@@ -16,9 +17,14 @@ interface EnrolValues {
 }
 
 /** Enrols this workstation with a one-time code from the central console; sync starts on its own afterwards. */
-export function EnrolForm() {
+export interface EnrolFormProps {
+  /** A bank build's baked central server: prefilled and fixed (the core refuses any other); null in development. */
+  trustedServerUrl: string | null;
+}
+
+export function EnrolForm({ trustedServerUrl }: EnrolFormProps) {
   const form = useForm<EnrolValues>({
-    initialValues: { serverUrl: DEFAULT_SERVER_URL, code: '' },
+    initialValues: { serverUrl: trustedServerUrl ?? DEFAULT_SERVER_URL, code: '' },
     validate: {
       serverUrl: fromSchema(enrolInput.serverUrl),
       code: fromSchema(enrolInput.code),
@@ -47,8 +53,13 @@ export function EnrolForm() {
         <Group align="flex-start" gap="md" grow preventGrowOverflow={false} wrap="wrap">
           <TextInput
             label="Central server URL"
-            description="https:// (plain http only to this machine), without a user name or password"
+            description={
+              trustedServerUrl === null
+                ? 'https:// (plain http only to this machine), without a user name or password'
+                : "The bank's central server this build is bound to"
+            }
             withAsterisk
+            readOnly={trustedServerUrl !== null}
             miw={240}
             {...form.getInputProps('serverUrl')}
           />

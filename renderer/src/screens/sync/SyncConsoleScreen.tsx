@@ -24,7 +24,15 @@ export function SyncConsoleScreen() {
       <WorkstationSyncCard />
       <Divider />
       <CentralConsole
-        workstation={workstation ? { enrolled: workstation.enrolled, deviceId: workstation.deviceId } : null}
+        workstation={
+          workstation
+            ? {
+                enrolled: workstation.enrolled,
+                deviceId: workstation.deviceId,
+                trustedServerUrl: workstation.trustedServerUrl,
+              }
+            : null
+        }
       />
     </Stack>
   );

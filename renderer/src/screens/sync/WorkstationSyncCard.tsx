@@ -289,7 +289,7 @@ export function WorkstationSyncCard() {
               </Item>
               <Item label="Waiting to be sent">{plural(status.backlog, 'audit entry', 'audit entries')}</Item>
             </DataList>
-            <EnrolForm />
+            <EnrolForm trustedServerUrl={status.trustedServerUrl} />
           </Stack>
         )}
       </Stack>

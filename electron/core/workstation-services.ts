@@ -16,10 +16,13 @@ import type { DecisionService } from './decisions/decision-service';
 import type { LetterService } from './letters/letter-service';
 import type { WorkstationSync } from './sync/workstation-sync';
 import type { CentralConsole } from './sync/central-console';
+import type { Diagnostics } from './diagnostics/diagnostics';
 
 /** The services the IPC handlers reach. `createWorkstation` builds them; nothing here is a module singleton. */
 export interface WorkstationServices {
   readonly store: Store;
+  /** Log file, error counters, last crash and the "Report a problem" bundle (electron/core/diagnostics). */
+  readonly diagnostics: Diagnostics;
   readonly deviceKey: DeviceKey;
   readonly officers: OfficerService;
   readonly sessions: SessionManager;

@@ -2,7 +2,7 @@
  * Composition root of the core: opens the encrypted database and wires the services. Runs under plain Node
  * (tests, CLI, browser harness) and inside Electron's main process alike; it never imports 'electron'.
  */
-import { statSync, statfsSync, existsSync, readFileSync } from 'node:fs';
+import { statSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventName, EventPayload } from '../../shared/ipc/events';
 import type { SystemStatus } from '../../shared/ipc/system';
@@ -43,7 +43,7 @@ import type { SyncTransport } from './sync/transport';
 import type { UpdateChannel } from '../../shared/sync/release-bodies';
 import { UpdateService, updateStatePart, type UpdaterPort } from './updates/update-service';
 import { openDiagnostics } from './diagnostics/diagnostics';
-import type {} from './diagnostics/services';
+import { freeDiskBytes } from './diagnostics/bundle';
 
 export interface WorkstationOptions {
   /** Folder holding nexis.db and backups/. */
@@ -429,14 +429,4 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       }
     },
   };
-}
-
-/** Free space for the data folder's disk (what an unprivileged process may use); null where the OS cannot say. */
-function freeDiskBytes(dir: string): number | null {
-  try {
-    const fs = statfsSync(dir);
-    return Math.min(Number.MAX_SAFE_INTEGER, fs.bavail * fs.bsize);
-  } catch {
-    return null;
-  }
 }

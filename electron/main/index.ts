@@ -21,12 +21,17 @@ import {
   type WorkstationTrust,
 } from '../core/system/trust-config';
 import { registerIpc } from './ipc';
+import { installCrashHandlers, startCrashReporter } from './crash';
+import { registerAppScheme } from './protocol';
 
 const IDLE_SWEEP_MS = 5_000;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // Before app.whenReady(): Chromium fixes scheme privileges at start-up; an early crash still leaves a local dump.
+  registerAppScheme();
+  startCrashReporter(process.env.NEXIS_DATA_DIR ?? app.getPath('userData'));
   void start();
 }
 
@@ -115,6 +120,11 @@ async function start(): Promise<void> {
     return;
   }
 
+  installCrashHandlers({
+    crash: (kind, detail) => ws.diagnostics.crash(kind, detail),
+    flush: () => ws.diagnostics.flush(),
+    close: () => ws.close(),
+  });
   const window = createMainWindow({
     preloadPath: join(__dirname, '../preload/index.cjs'),
     devServerUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,

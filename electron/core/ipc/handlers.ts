@@ -9,7 +9,6 @@ import { toOfficerView } from '../officers/officer-service';
 import type { WorkstationServices } from '../workstation-services';
 import { createScoringHandlers } from '../scoring/handlers';
 import { createSyncHandlers } from '../sync/handlers';
-import type {} from '../diagnostics/services';
 
 export interface HandlerContext {
   /** The transport's connection (window or WebSocket); sessions are keyed by it. */

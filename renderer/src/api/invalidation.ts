@@ -49,9 +49,7 @@ type UncachedChannel =
   | 'auth:unlock'
   | 'auth:changePassword'
   | 'letters:applicant'
-  | 'letters:bankCopy'
-  // Builds the "Report a problem" file: it reads, and changes nothing a screen shows.
-  | 'system:diagnosticsBundle';
+  | 'letters:bankCopy';
 
 export type MutationChannel = Exclude<Channel, QueryChannel | UncachedChannel>;
 
@@ -104,6 +102,8 @@ export const INVALIDATES = {
   'system:backup': ['system:status', ...AUDIT],
   // Counted for the fleet view and written to the log file; nothing a screen reads from the cache.
   'system:reportError': [],
+  // Building the "Report a problem" file is audited.
+  'system:diagnosticsBundle': AUDIT,
 } as const satisfies Record<MutationChannel, readonly QueryChannel[]>;
 
 /** The query channels a successful call of `channel` makes stale (none for reads and auth calls). */

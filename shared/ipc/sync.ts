@@ -25,6 +25,8 @@ import { DeviceIdSchema, PseudonymSchema, VersionSchema } from '../sync/primitiv
 import { ProposalDecisionSchema, ProposalViewSchema } from '../sync/proposals';
 import { ServerAuditEntrySchema } from '../sync/server-audit';
 import { SignedPolicyReleaseSchema } from '../sync/signed-release';
+import { AppReleaseProposalSchema, AppRolloutProposalSchema, AppUpdateOfferSchema } from '../sync/app-updates';
+import { UPDATE_CHANNELS } from '../sync/release-bodies';
 import { Empty, IsoTimestamp } from './common';
 import { defineChannels } from './define';
 import { serverAddressProblem } from '../rules/server-address';
@@ -141,6 +143,12 @@ export const ConsoleSignIn = z.discriminatedUnion('status', [
 ]);
 export type ConsoleSignIn = z.infer<typeof ConsoleSignIn>;
 
+/** What each update channel offers now (GET /v1/admin/app-releases): the release in force and its rollout, or null. */
+export const ConsoleAppReleases = z.strictObject({
+  channels: z.array(z.strictObject({ channel: z.enum(UPDATE_CHANNELS), offer: AppUpdateOfferSchema.nullable() })),
+});
+export type ConsoleAppReleases = z.infer<typeof ConsoleAppReleases>;
+
 const FeedItem = z.strictObject({ feedItemId: z.number().int() });
 const Proposal = z.strictObject({ proposal: ProposalViewSchema });
 const CONSOLE_PASSWORD = z.string().min(1, 'Enter the password.').max(ADMIN_PASSWORD_MAX);
@@ -245,6 +253,25 @@ export const consoleChannels = defineChannels('console', {
     output: z.strictObject({ proposal: ProposalViewSchema, modelHash: z.string() }),
     access: ['admin'],
     summary: 'Verifies a signed model package and proposes it as a release; a second release manager approves it',
+  },
+  'console:appReleases': {
+    input: Empty,
+    output: ConsoleAppReleases,
+    access: ['admin'],
+    summary: 'The app release each update channel offers now, with its rollout percentage',
+  },
+  'console:publishAppRelease': {
+    /** An app release signed offline with the bank's release key (`npm run release:app`), and its first rollout. */
+    input: AppReleaseProposalSchema,
+    output: Proposal,
+    access: ['admin'],
+    summary: 'Verifies a bank-signed app release and proposes it for its channel; a second release manager approves it',
+  },
+  'console:changeRollout': {
+    input: AppRolloutProposalSchema,
+    output: Proposal,
+    access: ['admin'],
+    summary: "Proposes a new rollout percentage for a channel's app release; a second release manager approves it",
   },
   'console:requestErasure': {
     input: z.strictObject({ applicantId: PseudonymSchema }),

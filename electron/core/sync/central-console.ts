@@ -9,7 +9,13 @@ import { resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { ModelReleaseSummarySchema, type ModelWithdrawalInput } from '../../../shared/sync/fleet';
-import type { ConsoleConnection, ConsoleOverview, ConsoleSignIn } from '../../../shared/ipc/sync';
+import {
+  ConsoleAppReleases,
+  type ConsoleConnection,
+  type ConsoleOverview,
+  type ConsoleSignIn,
+} from '../../../shared/ipc/sync';
+import type { AppReleaseProposal, AppRolloutProposal } from '../../../shared/sync/app-updates';
 import {
   BranchActivitySchema,
   ChainIssueSchema,
@@ -333,6 +339,44 @@ export class CentralConsole {
     this.#audit(session.officerId, 'console.policy_proposed', null, {
       version: policy.release.version,
       serial: String(policy.serial),
+    });
+    return answer.proposal;
+  }
+
+  /** What each update channel offers now (the release in force and its rollout), or null. */
+  async appReleases(session: ConsoleSession): Promise<ConsoleAppReleases> {
+    const c = this.#require(session);
+    return await this.#request(c, 'GET', '/v1/admin/app-releases', undefined, ConsoleAppReleases);
+  }
+
+  /**
+   * Refuses an app release that does not verify with the bank's release key before anything is sent: every
+   * workstation would refuse it anyway, and a forged or altered release should not even reach a second reviewer.
+   */
+  async publishAppRelease(session: ConsoleSession, proposal: AppReleaseProposal): Promise<ProposalView> {
+    const c = this.#require(session);
+    const verdict = verifyRelease(proposal.signed, this.#o.trustedModelKey);
+    if (!verdict.ok) {
+      throw new NexisError('INVALID_INPUT', `The app release does not verify: ${verdict.reason}.`);
+    }
+    const answer = await this.#request(c, 'POST', '/v1/admin/app-releases', proposal, ProposalAnswerSchema);
+    this.#audit(session.officerId, 'console.app_release_proposed', null, {
+      channel: proposal.signed.release.channel,
+      version: proposal.signed.release.version,
+      serial: String(proposal.signed.serial),
+      rolloutPercent: String(proposal.rolloutPercent),
+    });
+    return answer.proposal;
+  }
+
+  /** Proposes a new rollout percentage for the release in force on a channel. */
+  async changeRollout(session: ConsoleSession, input: AppRolloutProposal): Promise<ProposalView> {
+    const c = this.#require(session);
+    const answer = await this.#request(c, 'POST', '/v1/admin/app-releases/rollout', input, ProposalAnswerSchema);
+    this.#audit(session.officerId, 'console.app_rollout_proposed', null, {
+      channel: input.channel,
+      version: input.version,
+      rolloutPercent: String(input.rolloutPercent),
     });
     return answer.proposal;
   }

@@ -52,6 +52,13 @@ export function createSyncHandlers(s: SyncServices): SyncHandlers {
     }),
     'console:publishModel': (ctx, input) =>
       s.centralConsole.publishModel(sessionOf(ctx), input.version, input.packageDir),
+    'console:appReleases': (ctx) => s.centralConsole.appReleases(sessionOf(ctx)),
+    'console:publishAppRelease': async (ctx, input) => ({
+      proposal: await s.centralConsole.publishAppRelease(sessionOf(ctx), input),
+    }),
+    'console:changeRollout': async (ctx, input) => ({
+      proposal: await s.centralConsole.changeRollout(sessionOf(ctx), input),
+    }),
     'console:requestErasure': async (ctx, input) => ({
       proposal: await s.centralConsole.requestErasure(sessionOf(ctx), input.applicantId),
     }),

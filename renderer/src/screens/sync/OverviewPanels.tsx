@@ -1,4 +1,7 @@
-/** The bank-wide overview once signed in: proposals, devices, activity and actions, issues, failures, central audit. */
+/**
+ * The bank-wide overview once signed in: proposals, devices, fleet, app releases, activity and actions, issues,
+ * failures, central audit.
+ */
 import { Box, Button, Card, Grid, Stack, Text } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { useMemo } from 'react';
@@ -7,6 +10,7 @@ import type { DeviceSummary } from '../../../../shared/sync/admin';
 import { IconSync } from '../../components/icons';
 import { useNexisMutation, useNexisQuery } from '../../hooks';
 import { ActivityChart } from './ActivityChart';
+import { AppReleasesPanel } from './AppReleasesPanel';
 import { CentralAuditPanel } from './CentralAuditPanel';
 import { ChainIssuesTable } from './ChainIssuesTable';
 import { CardTitle } from './ConsoleHeadings';
@@ -92,6 +96,7 @@ export function OverviewPanels({ overview, thisDeviceId, canSyncHere }: Overview
         <DevicesTable devices={overview.devices} thisDeviceId={thisDeviceId} onRevoke={confirmRevoke} />
       </Card>
       <FleetPanel overview={overview} thisDeviceId={thisDeviceId} />
+      <AppReleasesPanel roles={overview.admin.roles} />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <Card component="section" aria-labelledby="activity-title" h="100%">

@@ -83,7 +83,11 @@ function ErrorsCell({ health }: { health: DeviceHealth }) {
 
 function FleetTable({ devices, thisDeviceId }: { devices: readonly DeviceSummary[]; thisDeviceId: string | null }) {
   return (
-    <Table.ScrollContainer minWidth={1080}>
+    // The viewport takes focus so that keyboard users can scroll the wide table sideways (axe: scrollable-region-focusable).
+    <Table.ScrollContainer
+      minWidth={1080}
+      scrollAreaProps={{ viewportProps: { tabIndex: 0, 'aria-label': 'Fleet, one row per workstation' } }}
+    >
       <Table aria-label="Fleet" horizontalSpacing="sm" verticalSpacing="xs" style={{ whiteSpace: 'nowrap' }}>
         <Table.Thead>
           <Table.Tr>

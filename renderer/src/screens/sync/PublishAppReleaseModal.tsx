@@ -84,7 +84,7 @@ export function PublishAppReleaseModal({ opened, onClose }: PublishAppReleaseMod
   const { phase } = useAuth();
   const [review, setReview] = useState<AppReleaseProposal | null>(null);
   const form = useForm<Values>({
-    initialValues: { text: '', rollout: '10' },
+    initialValues: { text: '', rollout: '' },
     validate: { text: signedRule, rollout: rolloutRule },
   });
   const publish = useNexisMutation('console:publishAppRelease', {

@@ -202,6 +202,20 @@ test('an administrator enrols the workstation, watches the bank, proposes releas
   await expect(page.getByText('Model release 2026.11-m1 is current again.')).toBeVisible();
   await expect(model.locator('code').first()).toHaveText('2026.11-m1');
 
+  // App releases: nothing offered on either channel yet; the publish form reads only a signed app release.
+  const appReleases = page.getByRole('region', { name: 'App releases' });
+  await expect(appReleases.locator('[data-app-channel]')).toHaveCount(2);
+  await expect(appReleases.getByText(/^Nothing offered/)).toHaveCount(2);
+  await app.screenshotOf(appReleases, '33a-sync-app-releases');
+  await appReleases.getByRole('button', { name: 'Publish app release…' }).click();
+  const publishApp = page.getByRole('dialog', { name: 'Publish app release' });
+  await publishApp.getByRole('textbox', { name: 'Signed release', exact: true }).fill(toSign);
+  await publishApp.getByRole('button', { name: 'Review' }).click();
+  await expect(publishApp.getByText('This is a policy release, not an app release')).toBeVisible();
+  await app.screenshot('33b-sync-publish-app-release', { hideNotifications: true, fullPage: false });
+  await publishApp.getByRole('button', { name: 'Cancel' }).click();
+  await expect(publishApp).toBeHidden();
+
   // Revoking the device is proposed too; once approved the central API refuses it, and its next sync says so.
   await page.getByRole('button', { name: `Revoke ${deviceId}` }).click();
   const confirm = page.getByRole('dialog', { name: 'Propose revoking this device?' });

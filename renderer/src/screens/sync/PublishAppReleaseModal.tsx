@@ -22,7 +22,7 @@ import { ReviewFormActions } from './ReviewFormActions';
 import { ReviewStep } from './ReviewStep';
 
 /** The share of a channel's workstations (by device id) that install a release; the same range the server checks. */
-export const ROLLOUT_RULE: NumberFieldRule = { label: 'Rollout', unit: 'percent', min: 0, max: 100, integer: true };
+export const ROLLOUT_RULE: NumberFieldRule = { label: 'Rollout', unit: '', min: 0, max: 100, integer: true };
 
 export function rolloutRule(value: string): string | null {
   const parsed = parseNumberField(ROLLOUT_RULE, value, officerNumberSymbols());
@@ -180,7 +180,6 @@ export function PublishAppReleaseModal({ opened, onClose }: PublishAppReleaseMod
               description="Share of the channel's workstations that install it first; raise it later with a rollout change"
               inputMode="numeric"
               withAsterisk
-              w={220}
               {...form.getInputProps('rollout')}
             />
             <ReviewFormActions onCancel={close} />

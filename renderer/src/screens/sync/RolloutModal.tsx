@@ -77,7 +77,6 @@ export function RolloutModal({ target, onClose }: RolloutModalProps) {
               placeholder={String(target.offer.rolloutPercent)}
               data-autofocus
               withAsterisk
-              w={220}
               {...form.getInputProps('rollout')}
             />
             <ReviewFormActions onCancel={close} />

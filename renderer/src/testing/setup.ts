@@ -39,3 +39,10 @@ window.ResizeObserver = NoLayoutResizeObserver;
 
 // Combobox and focus management scroll options into view; jsdom does not implement scrolling.
 Element.prototype.scrollIntoView = function scrollIntoView(): void {};
+
+// Mantine's autosize Textarea re-measures when web fonts finish loading; jsdom has no FontFaceSet (no fonts load).
+if (!('fonts' in document)) {
+  Object.defineProperty(document, 'fonts', {
+    value: { addEventListener: () => undefined, removeEventListener: () => undefined, ready: Promise.resolve() },
+  });
+}

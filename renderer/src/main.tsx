@@ -4,7 +4,6 @@ import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import '@mantine/charts/styles.css';
 import './print.css';
-import './notifications.css';
 import { App } from './App';
 
 const root = document.getElementById('root');

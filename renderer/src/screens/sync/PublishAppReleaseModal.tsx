@@ -9,17 +9,13 @@ import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { parseNumberField, type NumberFieldRule } from '../../../../shared/rules/number-field';
 import type { AppReleaseProposal } from '../../../../shared/sync/app-updates';
-import {
-  ReleaseToSignSchema,
-  SignedAppReleaseSchema,
-  type SignedAppRelease,
-} from '../../../../shared/sync/signed-release';
 import { useAuth } from '../../auth';
 import { formatBytes, formatDateTime, officerNumberSymbols } from '../../format';
 import { useNexisMutation } from '../../hooks';
 import { proposedMessage } from './proposal-labels';
 import { ReviewFormActions } from './ReviewFormActions';
 import { ReviewStep } from './ReviewStep';
+import { parseSignedApp } from './signed-policy';
 
 /** The share of a channel's workstations (by device id) that install a release; the same range the server checks. */
 export const ROLLOUT_RULE: NumberFieldRule = { label: 'Rollout', unit: '', min: 0, max: 100, integer: true };
@@ -32,37 +28,6 @@ export function rolloutRule(value: string): string | null {
 export function rolloutValue(value: string): number | null {
   const parsed = parseNumberField(ROLLOUT_RULE, value, officerNumberSymbols());
   return parsed.ok ? parsed.value : null;
-}
-
-type SignedAppParse = { ok: true; value: SignedAppRelease } | { ok: false; message: string };
-
-/** The signed app release in the text, or what is wrong with it in words the release manager can act on. */
-export function parseSignedApp(text: string): SignedAppParse {
-  if (text.trim() === '') {
-    return { ok: false, message: 'Open the signed release file, or paste its contents' };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { ok: false, message: 'Not valid JSON' };
-  }
-  const parsed = SignedAppReleaseSchema.safeParse(json);
-  if (parsed.success) {
-    return { ok: true, value: parsed.data };
-  }
-  const toSign = ReleaseToSignSchema.safeParse(json);
-  if (toSign.success) {
-    return toSign.data.kind === 'app'
-      ? { ok: false, message: 'This release is not signed yet: sign it offline with npm run release:sign first' }
-      : {
-          ok: false,
-          message: `This is ${toSign.data.kind === 'policy' ? 'a policy release' : 'an officer grant'}, not an app release`,
-        };
-  }
-  const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` (${issue.path.map(String).join('.')}: ${issue.message})` : '';
-  return { ok: false, message: `Not a signed app release${where}` };
 }
 
 function signedRule(text: string): string | null {

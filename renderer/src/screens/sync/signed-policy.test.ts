@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeCutoffs, parseSignedPolicy } from './signed-policy';
+import { describeCutoffs, parseSignedApp, parseSignedPolicy } from './signed-policy';
 
 const RELEASE = { version: '2026.12-1', cutoffs: { approve: 620, refer: 560 }, reasonTexts: {} };
 const SIGNED = {
@@ -27,6 +27,32 @@ describe('reading a signed policy release', () => {
     expect(parseSignedPolicy('  ').ok).toBe(false);
     const other = parseSignedPolicy(JSON.stringify({ ...SIGNED, serial: 0 }));
     expect(other.ok ? '' : other.message).toMatch(/^Not a signed policy release \(serial: /);
+  });
+
+  it('reads app releases with the same rules, naming each kind as the reader expects it', () => {
+    expect(parseSignedApp(JSON.stringify(SIGNED))).toEqual({
+      ok: false,
+      message: 'This is a policy release, not an app release',
+    });
+    expect(
+      parseSignedPolicy(
+        JSON.stringify({
+          kind: 'officer',
+          serial: 2,
+          release: {
+            officerId: 'OFF-1',
+            username: 'neema',
+            role: 'officer',
+            status: 'active',
+          },
+        }),
+      ),
+    ).toEqual({
+      ok: false,
+      message: 'This is an officer grant, not a policy release',
+    });
+    const broken = parseSignedApp(JSON.stringify({ ...SIGNED, kind: 'app', release: {} }));
+    expect(broken.ok ? '' : broken.message).toMatch(/^Not a signed app release/);
   });
 
   it('lists the cut-offs', () => {

@@ -1,6 +1,10 @@
-/** Minimal flag parsing shared by the model CLIs: `--name value` pairs and positional arguments. */
+/** Minimal flag parsing shared by the model CLIs: `--name value` pairs and positional arguments; the signing key. */
+import { readFileSync } from 'node:fs';
+import type { KeyObject } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ModelError } from '../core/errors';
+import { loadPrivateKey } from '../package/signing';
+import { warnIfRefusedKey } from './dev-keys';
 
 export interface ParsedArgs {
   readonly flags: ReadonlyMap<string, string>;
@@ -73,4 +77,17 @@ export function runCli(main: () => Promise<void> | void, usage: string): void {
       }
       process.exitCode = 1;
     });
+}
+
+/** The Ed25519 private key at `keyPath` for signing, with a warning when it is a key packaged builds refuse. */
+export function readSigningKey(keyPath: string): KeyObject {
+  let pem: string;
+  try {
+    pem = readFileSync(keyPath, 'utf8');
+  } catch {
+    throw new ModelError('KEY_INVALID', `cannot read the private key ${keyPath}`);
+  }
+  const key = loadPrivateKey(pem);
+  warnIfRefusedKey(key);
+  return key;
 }

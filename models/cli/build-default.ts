@@ -6,16 +6,16 @@
  * resources/model/dev-keys/README.md), so a rebuild is signed with a new key, whose public half then replaces
  * dev-keys/public.pem and DEVELOPMENT_KEY_ID (models/cli/dev-keys.ts).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NEXIS_FEATURE_SPEC } from '../../shared/features';
 import { datasetFromCsv } from '../data/dataset';
 import { syntheticCsv } from '../data/synthetic';
 import { recommendedOptions } from '../ebm/options';
 import { SIGNATURE_FILE, writePackageFiles } from '../package/files';
-import { loadPrivateKey, signPackage } from '../package/signing';
+import { signPackage } from '../package/signing';
 import { buildModelPackage } from '../pipeline/build-package';
-import { numberFlag, parseArgs, runCli } from './args';
+import { numberFlag, parseArgs, readSigningKey, runCli } from './args';
 import { ModelError } from '../core/errors';
 
 const USAGE =
@@ -31,13 +31,7 @@ runCli(() => {
       '--key <signing-key.pem> is required: the repository holds no private key to sign the default package with',
     );
   }
-  let pem: string;
-  try {
-    pem = readFileSync(keyPath, 'utf8');
-  } catch {
-    throw new ModelError('KEY_INVALID', `cannot read the private key ${keyPath}`);
-  }
-  const key = loadPrivateKey(pem);
+  const key = readSigningKey(keyPath);
   const out = args.flags.get('out') ?? 'resources/model';
   const rows = numberFlag(args, 'rows', 20_000);
   const seed = numberFlag(args, 'seed', 42);

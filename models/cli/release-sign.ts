@@ -8,9 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { ReleaseToSignSchema } from '../../shared/sync/signed-release';
 import { ModelError } from '../core/errors';
 import { signRelease } from '../package/release-signing';
-import { loadPrivateKey } from '../package/signing';
-import { parseArgs, requireFlag, runCli } from './args';
-import { warnIfRefusedKey } from './dev-keys';
+import { parseArgs, readSigningKey, requireFlag, runCli } from './args';
 
 const USAGE = 'usage: npm run release:sign -- <release.json> --key <signing-key.pem> [--out <signed.json>]';
 
@@ -32,14 +30,7 @@ runCli(() => {
     const issue = parsed.error.issues[0];
     throw new ModelError('USAGE', `${file}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'is not a release'}`);
   }
-  let pem: string;
-  try {
-    pem = readFileSync(keyPath, 'utf8');
-  } catch {
-    throw new ModelError('KEY_INVALID', `cannot read the private key ${keyPath}`);
-  }
-  const key = loadPrivateKey(pem);
-  warnIfRefusedKey(key);
+  const key = readSigningKey(keyPath);
   const release = parsed.data;
   const signed =
     release.kind === 'policy'

@@ -3,13 +3,12 @@
  * The key comes from --key, else NEXIS_MODEL_SIGNING_KEY (a path); there is no fallback: the repository holds no
  * private key. Sign with the bank's own key (docs/trust.md), or, in tests, with a key made at run time.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelError } from '../core/errors';
 import { readSignableFiles, SIGNATURE_FILE } from '../package/files';
-import { loadPrivateKey, signPackage } from '../package/signing';
-import { parseArgs, runCli } from './args';
-import { warnIfRefusedKey } from './dev-keys';
+import { signPackage } from '../package/signing';
+import { parseArgs, readSigningKey, runCli } from './args';
 
 const USAGE =
   'usage: npm run model:sign -- <packageDir> --key <signing-key.pem>   (or NEXIS_MODEL_SIGNING_KEY=<signing-key.pem>)';
@@ -27,14 +26,7 @@ runCli(() => {
       '--key <signing-key.pem> (or NEXIS_MODEL_SIGNING_KEY) is required: the repository holds no private key to fall back to',
     );
   }
-  let pem: string;
-  try {
-    pem = readFileSync(keyPath, 'utf8');
-  } catch {
-    throw new ModelError('KEY_INVALID', `cannot read the private key ${keyPath}`);
-  }
-  const key = loadPrivateKey(pem);
-  warnIfRefusedKey(key);
+  const key = readSigningKey(keyPath);
   const signature = signPackage(readSignableFiles(dir), key);
   writeFileSync(join(dir, SIGNATURE_FILE), `${JSON.stringify(signature, null, 2)}\n`);
   process.stdout.write(`signed ${Object.keys(signature.document.files).join(', ')} with key ${signature.keyId}\n`);

@@ -205,6 +205,14 @@ describe('fleet view and fleet-wide model withdrawal (PGlite)', () => {
       reason: 'no such release',
     });
     expect(unknown.status).toBe(404);
+    // Only a release manager may propose a withdrawal; an auditor may read the releases but not withdraw one.
+    const auditor = await server.addAdmin('zawadi', ['auditor']);
+    expect((await auditor.request('GET', '/v1/admin/model-releases')).status).toBe(200);
+    const refused = await auditor.request('POST', '/v1/admin/model-releases/withdraw', {
+      version: '2026.12.1',
+      reason: 'not mine to decide',
+    });
+    expect(refused.status).toBe(403);
   });
 
   it('refuses malformed, oversized and personal-data-shaped reports and stores nothing from them', async () => {

@@ -22,8 +22,9 @@ const NODE_BUILTINS = [
 ];
 
 /** Import zones: the process boundaries of ARCHITECTURE.md, enforced. */
-const zone = (files, patterns, paths = []) => ({
+const zone = (files, patterns, paths = [], ignores = []) => ({
   files,
+  ignores,
   rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
 });
 const electronModule = { name: 'electron', message: 'Only electron/main and electron/preload may import Electron.' };
@@ -32,7 +33,7 @@ export default tseslint.config(
   {
     ignores: [
       'out/**',
-      'dist/**',
+      '**/dist/**',
       'node_modules/**',
       'coverage/**',
       'test-results/**',
@@ -116,6 +117,7 @@ export default tseslint.config(
         group: ['**/electron/main/**', '**/main/**', '**/preload/**', '**/renderer/**'],
         message: 'The core never depends on the shell or the UI.',
       },
+      { group: ['**/server/**'], message: 'The desktop app never ships the central API or its database engines.' },
     ],
     [electronModule],
   ),
@@ -137,6 +139,30 @@ export default tseslint.config(
       },
     ],
     [electronModule],
+  ),
+  zone(
+    ['models/**'],
+    [
+      {
+        group: ['**/electron/main/**', '**/electron/preload/**', '**/renderer/**'],
+        message: 'No UI or shell code here.',
+      },
+      { group: ['**/server/**'], message: 'Model tooling does not depend on the central API.' },
+    ],
+    [electronModule],
+  ),
+  zone(
+    ['server/**'],
+    [
+      {
+        group: ['**/electron/**', '**/models/**', '**/renderer/**'],
+        message:
+          'The central API is its own package (server/package.json): it shares only shared/ and audit-chain/ with the app.',
+      },
+    ],
+    [electronModule],
+    // Tests and their fixtures drive real workstations against the server.
+    ['server/**/*.test.ts', 'server/testing/**'],
   ),
   {
     // Command-line entry points, the harness, benchmarks and scripts talk to a terminal.

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
+
 /** The central API's settings, from the environment (documented in docs/server.md). */
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
-  /** PostgreSQL URL; absent: embedded PGlite in `pgliteDir`. */
+  /** PostgreSQL URL (DATABASE_URL, or read from the file DATABASE_URL_FILE); absent: embedded PGlite in `pgliteDir`. */
   readonly databaseUrl: string | undefined;
   readonly pgliteDir: string;
   readonly poolSize: number;
@@ -52,19 +54,53 @@ function proxies(env: NodeJS.ProcessEnv): string[] {
   return list;
 }
 
+/**
+ * A secret given either inline (`NAME`) or, as container orchestrators mount them, in a file (`NAME_FILE`); never
+ * both. The file's trailing newline is dropped.
+ */
+function secret(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const inline = env[name] === '' ? undefined : env[name];
+  const file = env[`${name}_FILE`] === '' ? undefined : env[`${name}_FILE`];
+  if (inline !== undefined && file !== undefined) {
+    throw new ConfigError(`${name} and ${name}_FILE are both set: give one`);
+  }
+  if (file === undefined) {
+    return inline;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(`${name}_FILE: ${file} cannot be read`);
+  }
+  const value = text.replace(/\r?\n$/, '');
+  if (value === '') {
+    throw new ConfigError(`${name}_FILE: ${file} is empty`);
+  }
+  return value;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (env.NEXIS_ADMIN_TOKEN !== undefined && env.NEXIS_ADMIN_TOKEN !== '') {
     throw new ConfigError(
       'NEXIS_ADMIN_TOKEN is no longer accepted: administrators are named accounts (npm run server -- create-admin)',
     );
   }
+  const production = env.NODE_ENV === 'production';
+  const databaseUrl = secret(env, 'DATABASE_URL');
+  if (production && databaseUrl === undefined && env.NEXIS_ALLOW_EMBEDDED_DB !== '1') {
+    throw new ConfigError(
+      'NODE_ENV=production needs PostgreSQL: set DATABASE_URL or DATABASE_URL_FILE ' +
+        '(NEXIS_ALLOW_EMBEDDED_DB=1 runs on the embedded single-process database instead, for a trial only)',
+    );
+  }
   return {
     host: env.NEXIS_SERVER_HOST ?? '127.0.0.1',
     port: integer(env, 'NEXIS_SERVER_PORT', 8787, 0, 65535),
-    databaseUrl: env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
+    databaseUrl,
     pgliteDir: env.NEXIS_SERVER_DATA ?? '.nexis-data/server',
     poolSize: integer(env, 'NEXIS_DB_POOL_SIZE', 10, 1, 200),
-    production: env.NODE_ENV === 'production',
+    production,
     accessTokenTtlSeconds: integer(env, 'NEXIS_ACCESS_TOKEN_TTL_SECONDS', 600, 30, 3600),
     rateLimitPerIpPerMinute: integer(env, 'NEXIS_RATE_LIMIT_IP_PER_MINUTE', 1200, 1, 10_000_000),
     rateLimitPerDevicePerMinute: integer(env, 'NEXIS_RATE_LIMIT_DEVICE_PER_MINUTE', 600, 1, 10_000_000),

@@ -5,7 +5,7 @@
  * reports the first bad sequence once a row is changed through SQL; production refuses to start without keys.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,16 @@ function env(dataDir: string, extra: Record<string, string> = {}): NodeJS.Proces
     NODE_ENV: 'development',
     ...extra,
   };
+}
+
+/** A keyring made with the CLI's own `keys:init`, as an operator would. */
+function keysFile(dataDir: string): string {
+  const file = join(dataDir, 'keys.json');
+  const made = spawnSync(process.execPath, [...CLI, 'keys:init', '--out', file], { encoding: 'utf8', timeout: 60_000 });
+  if (made.status !== 0) {
+    throw new Error(made.stderr);
+  }
+  return file;
 }
 
 const run = (dataDir: string, args: string[], extra: Record<string, string> = {}) =>
@@ -107,10 +117,72 @@ describe('server process', () => {
     },
   );
 
+  it(
+    'the production build runs with plain node, reads DATABASE_URL from a file, and refuses two sources',
+    { timeout: 120_000 },
+    async () => {
+      const dataDir = makeTempDir('nexis-server-build-');
+      dirs.push(dataDir);
+      const dist = join(dataDir, 'dist');
+      const build = spawnSync(process.execPath, ['server/scripts/build.mjs', '--outdir', dist], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(build.status, build.stderr).toBe(0);
+      // The bundle resolves its packages from a node_modules beside it, as in the container image.
+      symlinkSync(join(process.cwd(), 'node_modules'), join(dataDir, 'node_modules'), 'dir');
+      expect(readFileSync(join(dist, 'main.js'), 'utf8')).not.toMatch(/from ["'](\.\.\/)+(electron|models)\//);
+      expect(readdirSync(join(dist, 'migrations')).filter((f) => f.endsWith('.sql')).length).toBeGreaterThan(0);
+
+      const urlFile = join(dataDir, 'database-url');
+      writeFileSync(urlFile, 'postgres://nexis:secret@127.0.0.1:1/none\n');
+      const both = spawnSync(process.execPath, [join(dist, 'main.js'), 'serve'], {
+        env: env(dataDir, { DATABASE_URL: 'postgres://a@127.0.0.1/b', DATABASE_URL_FILE: urlFile }),
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(both.status).toBe(2);
+      expect(both.stderr).toContain('DATABASE_URL and DATABASE_URL_FILE are both set');
+      // The URL from the file is used (nothing listens on port 1) and its password never reaches the output.
+      const fromFile = spawnSync(process.execPath, [join(dist, 'main.js'), 'verify-audit'], {
+        env: env(dataDir, { DATABASE_URL_FILE: urlFile }),
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(fromFile.status).toBe(2);
+      expect(fromFile.stderr).toMatch(/ECONNREFUSED/);
+      expect(fromFile.stdout + fromFile.stderr).not.toContain('secret');
+
+      const output = { text: '' };
+      const child = spawn(process.execPath, [join(dist, 'main.js'), 'serve'], {
+        env: env(dataDir, {
+          NODE_ENV: 'production',
+          NEXIS_ALLOW_EMBEDDED_DB: '1',
+          NEXIS_SERVER_KEYS_FILE: keysFile(dataDir),
+        }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+      try {
+        const [, port] = await waitFor(child, output, /NEXIS central API on http:\/\/127\.0\.0\.1:(\d+) \(pglite\)/);
+        const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+        expect(ready.status).toBe(200);
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+    },
+  );
+
   it('refuses to start in production without server keys or with the retired admin token', () => {
     const dataDir = makeTempDir('nexis-server-');
     dirs.push(dataDir);
-    const noKeys = run(dataDir, ['serve'], { NODE_ENV: 'production' });
+    const noDatabase = run(dataDir, ['serve'], { NODE_ENV: 'production' });
+    expect(noDatabase.status).toBe(2);
+    expect(noDatabase.stderr).toContain('NODE_ENV=production needs PostgreSQL');
+    expect(existsSync(join(dataDir, 'server'))).toBe(false);
+    const noKeys = run(dataDir, ['serve'], { NODE_ENV: 'production', NEXIS_ALLOW_EMBEDDED_DB: '1' });
     expect(noKeys.status).toBe(2);
     expect(noKeys.stderr).toContain('No server keys');
     expect(existsSync(join(dataDir, 'server-keys.json'))).toBe(false);

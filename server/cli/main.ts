@@ -7,87 +7,20 @@
  *   keys:init --out <file>   write a new keyring (for NEXIS_SERVER_KEYS_FILE)
  *   rotate-keys      add a fresh key of each kind to the keyring file (earlier keys stay for verification)
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { buildServer, LOG_REDACT } from '../app';
 import { ADMIN_ROLES, AdminRolesSchema, AdminUsernameSchema } from '../../shared/sync/admin-auth';
 import { createAdminAccount } from '../admin/accounts';
 import { appendServerAudit } from '../audit/server-audit';
 import { ConfigError, readConfig, type ServerConfig } from '../config';
-import { openDatabase, type Database } from '../db/database';
-import {
-  generateKeyring,
-  KeyringError,
-  loadKeyring,
-  parseKeyring,
-  rotateKeyring,
-  writeKeyringFile,
-  type KeyringSource,
-} from '../security/keyring';
+import { generateKeyring, KeyringError, parseKeyring, rotateKeyring, writeKeyringFile } from '../security/keyring';
 import { OWASP_SCRYPT } from '../security/passwords';
 import { secretsFromKeyring } from '../security/secrets';
+import { keyringFor, open } from './runtime';
+import { serve } from './serve';
 import { runVerifyAudit } from './verify-audit';
 
-const SHUTDOWN_GRACE_MS = 10_000;
-
 class UsageError extends Error {}
-
-function keyringFor(config: ServerConfig): KeyringSource {
-  return loadKeyring(process.env, {
-    production: config.production,
-    developmentFile: join(dirname(config.pgliteDir), 'server-keys.json'),
-  });
-}
-
-async function open(config: ServerConfig): Promise<Database> {
-  if (config.databaseUrl === undefined) {
-    mkdirSync(config.pgliteDir, { recursive: true });
-  }
-  return openDatabase(
-    config.databaseUrl === undefined
-      ? { kind: 'pglite', dataDir: config.pgliteDir }
-      : { kind: 'postgres', url: config.databaseUrl, poolSize: config.poolSize },
-  );
-}
-
-async function serve(config: ServerConfig): Promise<void> {
-  const keys = keyringFor(config);
-  const database = await open(config);
-  const app = await buildServer({
-    database,
-    keyring: keys.ring,
-    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
-    rateLimitPerIpPerMinute: config.rateLimitPerIpPerMinute,
-    rateLimitPerDevicePerMinute: config.rateLimitPerDevicePerMinute,
-    rateLimitEnrolPerIpPerMinute: config.rateLimitEnrolPerIpPerMinute,
-    trustedProxies: config.trustedProxies,
-    updatesDir: config.updatesDir,
-    logger: { level: config.logLevel, redact: LOG_REDACT },
-  });
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) {
-      return;
-    }
-    stopping = true;
-    app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
-    force.unref();
-    app
-      .close()
-      .then(() => database.close())
-      .then(() => process.exit(0))
-      .catch(() => process.exit(1));
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  await app.listen({ host: config.host, port: config.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  console.log(`Server keys from ${keys.source}`);
-  console.log(`NEXIS central API on http://${config.host}:${port} (${database.kind})`);
-}
 
 async function createAdmin(config: ServerConfig, args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { username: { type: 'string' }, roles: { type: 'string' } } });

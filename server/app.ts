@@ -97,7 +97,7 @@ export async function buildApi(options: AppOptions): Promise<CentralApi> {
     secrets,
     tokens: createAccessTokens(secrets.tokenKeys, options.accessTokenTtlSeconds ?? 600),
     adminPolicy: { ...DEFAULT_ADMIN_POLICY, scryptCost: OWASP_SCRYPT, ...options.adminPolicy },
-    deviceLimiter: createDeviceLimiter(options.rateLimitPerDevicePerMinute ?? 600),
+    deviceLimiter: createDeviceLimiter(options.rateLimitPerDevicePerMinute ?? 600, options.database),
     enrolPerIpPerMinute: options.rateLimitEnrolPerIpPerMinute ?? 20,
     updatesDir: options.updatesDir ?? join('.nexis-data', 'updates'),
     now: options.now ?? (() => new Date()),

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { MigrationMode } from './db/database';
 
 /** The central API's settings, from the environment (documented in docs/server.md). */
 export interface ServerConfig {
@@ -9,6 +10,11 @@ export interface ServerConfig {
   readonly pgliteDir: string;
   readonly poolSize: number;
   readonly production: boolean;
+  /**
+   * NEXIS_MIGRATE: `apply` migrates on open; `verify` refuses a database with pending migrations (run `migrate`).
+   * Default `verify` in production, where migrating is a separate, backed-up step, and `apply` elsewhere.
+   */
+  readonly migrations: MigrationMode;
   readonly accessTokenTtlSeconds: number;
   readonly rateLimitPerIpPerMinute: number;
   readonly rateLimitPerDevicePerMinute: number;
@@ -94,6 +100,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
         '(NEXIS_ALLOW_EMBEDDED_DB=1 runs on the embedded single-process database instead, for a trial only)',
     );
   }
+  const migrate = env.NEXIS_MIGRATE === undefined || env.NEXIS_MIGRATE === '' ? undefined : env.NEXIS_MIGRATE;
+  if (migrate !== undefined && migrate !== 'apply' && migrate !== 'verify') {
+    throw new ConfigError('NEXIS_MIGRATE must be apply or verify');
+  }
   return {
     host: env.NEXIS_SERVER_HOST ?? '127.0.0.1',
     port: integer(env, 'NEXIS_SERVER_PORT', 8787, 0, 65535),
@@ -101,6 +111,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     pgliteDir: env.NEXIS_SERVER_DATA ?? '.nexis-data/server',
     poolSize: integer(env, 'NEXIS_DB_POOL_SIZE', 10, 1, 200),
     production,
+    migrations: migrate ?? (production ? 'verify' : 'apply'),
     accessTokenTtlSeconds: integer(env, 'NEXIS_ACCESS_TOKEN_TTL_SECONDS', 600, 30, 3600),
     rateLimitPerIpPerMinute: integer(env, 'NEXIS_RATE_LIMIT_IP_PER_MINUTE', 1200, 1, 10_000_000),
     rateLimitPerDevicePerMinute: integer(env, 'NEXIS_RATE_LIMIT_DEVICE_PER_MINUTE', 600, 1, 10_000_000),

@@ -153,15 +153,26 @@ describe('server process', () => {
       expect(fromFile.stderr).toMatch(/ECONNREFUSED/);
       expect(fromFile.stdout + fromFile.stderr).not.toContain('secret');
 
+      // Production never migrates as a side effect of starting: a pending migration is the `migrate` step's.
+      const production = {
+        NODE_ENV: 'production',
+        NEXIS_ALLOW_EMBEDDED_DB: '1',
+        NEXIS_SERVER_KEYS_FILE: keysFile(dataDir),
+      };
+      const pending = spawnSync(process.execPath, [join(dist, 'main.js'), 'serve'], {
+        env: env(dataDir, production),
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(pending.status).toBe(2);
+      expect(pending.stderr).toMatch(/needs \d+ migration\(s\) this build ships: run `migrate` first/);
+
       const output = { text: '' };
       const child = spawn(process.execPath, [join(dist, 'main.js'), 'serve'], {
-        env: env(dataDir, {
-          NODE_ENV: 'production',
-          NEXIS_ALLOW_EMBEDDED_DB: '1',
-          NEXIS_SERVER_KEYS_FILE: keysFile(dataDir),
-        }),
+        env: env(dataDir, { ...production, NEXIS_MIGRATE: 'apply' }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       child.stdout.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
       try {
@@ -170,7 +181,7 @@ describe('server process', () => {
         expect(ready.status).toBe(200);
       } finally {
         child.kill('SIGTERM');
-        await new Promise((resolve) => child.once('exit', resolve));
+        await exited;
       }
     },
   );

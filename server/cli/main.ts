@@ -16,6 +16,7 @@ import { ConfigError, readConfig, type ServerConfig } from '../config';
 import { generateKeyring, KeyringError, parseKeyring, rotateKeyring, writeKeyringFile } from '../security/keyring';
 import { OWASP_SCRYPT } from '../security/passwords';
 import { secretsFromKeyring } from '../security/secrets';
+import { SchemaVersionError } from '../db/database';
 import { keyringFor, open } from './runtime';
 import { serve } from './serve';
 import { runVerifyAudit } from './verify-audit';
@@ -146,7 +147,11 @@ main(process.argv.slice(2)).then(
     }
   },
   (error: unknown) => {
-    const known = error instanceof ConfigError || error instanceof KeyringError || error instanceof UsageError;
+    const known =
+      error instanceof ConfigError ||
+      error instanceof KeyringError ||
+      error instanceof UsageError ||
+      error instanceof SchemaVersionError;
     console.error(known ? error.message : error);
     process.exit(2);
   },

@@ -12,7 +12,8 @@ export function keyringFor(config: ServerConfig): KeyringSource {
   });
 }
 
-export async function open(config: ServerConfig): Promise<Database> {
+/** Opens the database in the configured migration mode, or `apply` for the `migrate` command. */
+export async function open(config: ServerConfig, migrations = config.migrations): Promise<Database> {
   if (config.databaseUrl === undefined) {
     mkdirSync(config.pgliteDir, { recursive: true });
   }
@@ -20,5 +21,6 @@ export async function open(config: ServerConfig): Promise<Database> {
     config.databaseUrl === undefined
       ? { kind: 'pglite', dataDir: config.pgliteDir }
       : { kind: 'postgres', url: config.databaseUrl, poolSize: config.poolSize },
+    { migrations },
   );
 }

@@ -18,6 +18,40 @@ import * as schema from './schema';
 export type Schema = typeof schema;
 export type ServerDb = PgDatabase<PgQueryResultHKT, Schema>;
 
+/**
+ * `apply` (development, tests, the `migrate` command): pending migrations are applied on open. `verify` (a production
+ * `serve`): a pending migration is refused, because migrating is a separate, backed-up step (`migrate`,
+ * docs/backup-restore.md) that must not happen as a side effect of one instance of several starting. Either way a
+ * schema newer than this build is refused: an older server never runs on a database a newer one migrated.
+ */
+export type MigrationMode = 'apply' | 'verify';
+
+export interface OpenOptions {
+  readonly migrations?: MigrationMode;
+  /** Another migrations folder (tests of older and newer builds); default: the shipped one. */
+  readonly migrationsFolder?: string;
+}
+
+/** The database's schema does not match this build; nothing was changed. */
+export class SchemaVersionError extends Error {
+  readonly code: 'SCHEMA_NEWER' | 'SCHEMA_PENDING';
+  constructor(code: 'SCHEMA_NEWER' | 'SCHEMA_PENDING', message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export interface SchemaState {
+  /** Migrations recorded in the database. */
+  readonly applied: number;
+  /** Migrations this build ships. */
+  readonly shipped: number;
+  /** Shipped migrations the database has not had (drizzle applies those newer than its last recorded one). */
+  readonly pending: number;
+  /** Recorded migrations newer than anything this build ships: the database was migrated by a newer server. */
+  readonly newer: number;
+}
+
 export type DatabaseTarget =
   | { readonly kind: 'pglite'; /** Folder, or undefined for in-memory. */ readonly dataDir?: string }
   | {
@@ -33,32 +67,87 @@ export interface Database {
   readonly kind: DatabaseTarget['kind'];
   /** Database reachable and every shipped migration applied. */
   ready(): Promise<{ ok: boolean; detail: string }>;
+  /** Applied, shipped, pending and newer migrations, read now. */
+  schemaState(): Promise<SchemaState>;
   close(): Promise<void>;
 }
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
-/** Tags of the migrations shipped with this build, from drizzle-kit's journal. */
+/** Creation times of the migrations shipped with this build, from drizzle-kit's journal (what drizzle records). */
+function shippedTimes(dir: string): number[] {
+  const journal = JSON.parse(readFileSync(`${dir}/meta/_journal.json`, 'utf8')) as { entries: { when: number }[] };
+  return journal.entries.map((entry) => entry.when);
+}
+
+/** How many migrations this build ships. */
 export function shippedMigrations(dir = MIGRATIONS_DIR): number {
-  const journal = JSON.parse(readFileSync(`${dir}/meta/_journal.json`, 'utf8')) as { entries: unknown[] };
-  return journal.entries.length;
+  return shippedTimes(dir).length;
+}
+
+async function schemaState(db: ServerDb, migrationsSchema: string, dir: string): Promise<SchemaState> {
+  const shipped = shippedTimes(dir);
+  const exists = rowsOf<{ present: boolean }>(
+    await db.execute(sql`SELECT to_regclass(${`${migrationsSchema}.__drizzle_migrations`}) IS NOT NULL AS present`),
+  )[0]?.present;
+  const recorded =
+    exists === true
+      ? rowsOf<{ created_at: string | number }>(
+          await db.execute(
+            sql`SELECT created_at FROM ${sql.identifier(migrationsSchema)}.__drizzle_migrations ORDER BY created_at`,
+          ),
+        ).map((row) => Number(row.created_at))
+      : [];
+  const last = recorded.at(-1) ?? -Infinity;
+  const newest = shipped.at(-1) ?? -Infinity;
+  return {
+    applied: recorded.length,
+    shipped: shipped.length,
+    pending: shipped.filter((when) => when > last).length,
+    newer: recorded.filter((when) => when > newest).length,
+  };
+}
+
+/** Refuses a newer schema always, and a pending migration when migrating is not this open's job. */
+async function checkSchema(db: ServerDb, migrationsSchema: string, dir: string, mode: MigrationMode): Promise<void> {
+  const state = await schemaState(db, migrationsSchema, dir);
+  if (state.newer > 0) {
+    throw new SchemaVersionError(
+      'SCHEMA_NEWER',
+      `The database schema is newer than this server: it has ${state.applied} migrations, this build knows ` +
+        `${state.shipped}. Run the server version that migrated it, or roll back by restoring the backup taken ` +
+        'before that migration (docs/backup-restore.md).',
+    );
+  }
+  if (mode === 'verify' && state.pending > 0) {
+    throw new SchemaVersionError(
+      'SCHEMA_PENDING',
+      `The database needs ${state.pending} migration(s) this build ships: run \`migrate\` first (it takes a ` +
+        'verified backup before changing anything; docs/backup-restore.md).',
+    );
+  }
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Serialises migrations when several server processes start against one PostgreSQL. */
 const MIGRATION_LOCK = 7_261_842;
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
+  const mode = options.migrations ?? 'apply';
+  const migrationsFolder = options.migrationsFolder ?? MIGRATIONS_DIR;
   if (target.kind === 'pglite') {
     const client = new PGlite(target.dataDir);
     const db = drizzlePglite({ client, schema });
     try {
-      await migratePglite(db, { migrationsFolder: MIGRATIONS_DIR });
+      await checkSchema(db, 'drizzle', migrationsFolder, mode);
+      if (mode === 'apply') {
+        await migratePglite(db, { migrationsFolder });
+      }
     } catch (error) {
       await client.close();
       throw error;
     }
-    return wrap(db, 'pglite', 'drizzle', () => client.close());
+    return wrap(db, 'pglite', 'drizzle', migrationsFolder, () => client.close());
   }
   const schemaName = target.schemaName;
   if (schemaName !== undefined && !SCHEMA_NAME.test(schemaName)) {
@@ -82,7 +171,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       if (schemaName !== undefined) {
         await lock.query(`CREATE SCHEMA IF NOT EXISTS ${schemaName}`);
       }
-      await migratePg(db, { migrationsFolder: MIGRATIONS_DIR, migrationsSchema });
+      await checkSchema(db, migrationsSchema, migrationsFolder, mode);
+      if (mode === 'apply') {
+        await migratePg(db, { migrationsFolder, migrationsSchema });
+      }
     } finally {
       await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
       lock.release();
@@ -91,16 +183,17 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     await pool.end();
     throw error;
   }
-  return wrap(db, 'postgres', migrationsSchema, () => pool.end());
+  return wrap(db, 'postgres', migrationsSchema, migrationsFolder, () => pool.end());
 }
 
 function wrap(
   db: ServerDb,
   kind: DatabaseTarget['kind'],
   migrationsSchema: string,
+  migrationsFolder: string,
   close: () => Promise<void>,
 ): Database {
-  const expected = shippedMigrations();
+  const expected = shippedMigrations(migrationsFolder);
   let closed = false;
   return {
     db,
@@ -118,6 +211,7 @@ function wrap(
         return { ok: false, detail: 'database unreachable' };
       }
     },
+    schemaState: () => schemaState(db, migrationsSchema, migrationsFolder),
     close: async () => {
       if (!closed) {
         closed = true;

@@ -73,6 +73,18 @@ for (const target of TEST_DATABASES) {
       expect((await request(server.url, 'GET', '/health')).status).toBe(200);
     });
 
+    it('says not-ready while draining and keeps serving every other route', async () => {
+      const draining = await startTestServer(await target.open());
+      expect((await request(draining.url, 'GET', '/health/ready')).status).toBe(200);
+      draining.startDraining();
+      const ready = await request(draining.url, 'GET', '/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body).toEqual({ status: 'not-ready', detail: 'draining: this instance is stopping' });
+      expect((await request(draining.url, 'GET', '/health')).status).toBe(200);
+      expect((await request(draining.url, 'GET', '/v1/sync/pull')).status).toBe(401);
+      await draining.close();
+    });
+
     it('reports not-ready once the database is gone', async () => {
       const other = await target.open();
       const doomed = await startTestServer(other);

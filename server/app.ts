@@ -72,6 +72,11 @@ export interface CentralApi {
   readonly app: FastifyInstance;
   /** Every route with its declared access, for the classification test. */
   readonly routes: readonly RegisteredRoute[];
+  /**
+   * Begins a graceful stop: `/health/ready` answers 503 (`draining`) while every other route keeps serving, so a
+   * proxy that polls readiness, or retries a 503 on the next upstream, moves traffic away before `close()`.
+   */
+  startDraining(): void;
 }
 
 export async function buildApi(options: AppOptions): Promise<CentralApi> {
@@ -101,6 +106,7 @@ export async function buildApi(options: AppOptions): Promise<CentralApi> {
     enrolPerIpPerMinute: options.rateLimitEnrolPerIpPerMinute ?? 20,
     updatesDir: options.updatesDir ?? join('.nexis-data', 'updates'),
     now: options.now ?? (() => new Date()),
+    lifecycle: { draining: false },
   };
   await harden(app, {
     perIpPerMinute: options.rateLimitPerIpPerMinute ?? 1200,
@@ -123,7 +129,13 @@ export async function buildApi(options: AppOptions): Promise<CentralApi> {
   await app.register(deviceRoutes, { ctx, prefix: '/v1/sync' });
   await app.register(adminRoutes, { ctx, prefix: '/v1/admin' });
   await app.register(updateRoutes, { ctx, prefix: '/v1/sync/updates' });
-  return { app, routes };
+  return {
+    app,
+    routes,
+    startDraining: () => {
+      ctx.lifecycle.draining = true;
+    },
+  };
 }
 
 export async function buildServer(options: AppOptions): Promise<FastifyInstance> {

@@ -22,6 +22,11 @@ export interface ServerConfig {
   /** Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; empty: none. */
   readonly trustedProxies: readonly string[];
   readonly logLevel: string;
+  /**
+   * NEXIS_DRAIN_SECONDS: after SIGTERM, how long readiness says not-ready while requests are still served, before
+   * the listener closes (default 0 in development, 5 in production: longer than the proxy's readiness poll).
+   */
+  readonly drainSeconds: number;
   /** App release files, a folder per update channel (NEXIS_UPDATES_DIR). */
   readonly updatesDir: string;
 }
@@ -118,6 +123,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     rateLimitEnrolPerIpPerMinute: integer(env, 'NEXIS_RATE_LIMIT_ENROL_PER_MINUTE', 20, 1, 10_000_000),
     trustedProxies: proxies(env),
     logLevel: env.NEXIS_LOG_LEVEL ?? 'info',
+    drainSeconds: integer(env, 'NEXIS_DRAIN_SECONDS', production ? 5 : 0, 0, 120),
     updatesDir: env.NEXIS_UPDATES_DIR ?? '.nexis-data/updates',
   };
 }

@@ -1,8 +1,11 @@
 /**
- * `serve`: the API process. Migrations are applied before listening; SIGINT/SIGTERM stop taking new connections,
- * drain the ones in flight (at most SHUTDOWN_GRACE_MS) and close the database.
+ * `serve`: the API process. The schema is checked (or migrated, NEXIS_MIGRATE) before listening. SIGINT/SIGTERM
+ * first drain (readiness says not-ready for NEXIS_DRAIN_SECONDS while requests are still served, so the proxy moves
+ * traffic away), then stop taking connections, finish the ones in flight (at most SHUTDOWN_GRACE_MS) and close the
+ * database.
  */
-import { buildServer, LOG_REDACT } from '../app';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildApi, LOG_REDACT } from '../app';
 import type { ServerConfig } from '../config';
 import { keyringFor, open } from './runtime';
 
@@ -11,7 +14,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export async function serve(config: ServerConfig): Promise<void> {
   const keys = keyringFor(config);
   const database = await open(config);
-  const app = await buildServer({
+  const api = await buildApi({
     database,
     keyring: keys.ring,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
@@ -22,17 +25,19 @@ export async function serve(config: ServerConfig): Promise<void> {
     updatesDir: config.updatesDir,
     logger: { level: config.logLevel, redact: LOG_REDACT },
   });
+  const app = api.app;
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) {
       return;
     }
     stopping = true;
-    app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
+    app.log.info({ signal, drainSeconds: config.drainSeconds }, 'draining, then shutting down');
+    api.startDraining();
+    const force = setTimeout(() => process.exit(1), config.drainSeconds * 1000 + SHUTDOWN_GRACE_MS);
     force.unref();
-    app
-      .close()
+    sleep(config.drainSeconds * 1000)
+      .then(() => app.close())
       .then(() => database.close())
       .then(() => process.exit(0))
       .catch(() => process.exit(1));

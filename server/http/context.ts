@@ -36,6 +36,8 @@ export interface ServerContext {
   /** Where operations place app release files, one folder per update channel (server/updates/app-releases.ts). */
   readonly updatesDir: string;
   readonly now: () => Date;
+  /** Set when the process has been asked to stop: readiness answers 503 so the proxy stops sending new work. */
+  readonly lifecycle: { draining: boolean };
 }
 
 export function bearer(request: FastifyRequest): string | undefined {

@@ -1,4 +1,7 @@
-/** Public surface: liveness answers from memory; readiness asks the database and checks the migrations. */
+/**
+ * Public surface: liveness answers from memory; readiness asks the database and checks the migrations, and says
+ * not-ready while the instance drains before a stop.
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { enforceSurface } from '../http/access';
@@ -15,6 +18,9 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
     '/health/ready',
     { config: open, schema: { response: { 200: Readiness, 503: Readiness } } },
     async (_request, reply) => {
+      if (ctx.lifecycle.draining) {
+        return reply.code(503).send({ status: 'not-ready' as const, detail: 'draining: this instance is stopping' });
+      }
       const ready = await ctx.database.ready();
       return reply
         .code(ready.ok ? 200 : 503)

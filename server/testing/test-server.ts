@@ -41,6 +41,8 @@ export interface TestServer {
   readonly app: FastifyInstance;
   readonly routes: readonly RegisteredRoute[];
   readonly keyring: Keyring;
+  /** As SIGTERM does in `serve`: readiness turns not-ready, everything else keeps serving. */
+  startDraining(): void;
   readonly url: string;
   readonly port: number;
   /** alice's session token. */
@@ -115,7 +117,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const keyring = options.keyring ?? generateKeyring();
   const now = options.now ?? (() => new Date());
-  const { app, routes } = await buildApi({
+  const { app, routes, startDraining } = await buildApi({
     database,
     keyring,
     rateLimitPerIpPerMinute: 1_000_000,
@@ -200,6 +202,7 @@ export async function startTestServer(
   return {
     app,
     routes,
+    startDraining,
     keyring,
     url,
     port,

@@ -4,3 +4,4 @@ export * from './feed';
 export * from './admins';
 export * from './server-audit';
 export * from './app-releases';
+export * from './limits';

@@ -8,6 +8,23 @@ import { HashSchema, IsoTimeSchema, VersionSchema } from './primitives';
 import { SemverSchema, UPDATE_CHANNELS } from './release-bodies';
 
 const Bytes = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const Count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** Ten minutes: no single score takes longer, so a larger figure is a broken clock or a forged report. */
+const Millis = z.number().finite().nonnegative().max(600_000);
+
+/**
+ * Scoring performance since the last report the server stored (the workstation resets these figures then). Optional:
+ * workstations built before it do not send it, and the strict report must still accept theirs.
+ */
+export const DevicePerformanceSchema = z.strictObject({
+  scoresSinceSync: Count,
+  /** Latency of an applicant's score; null when nothing was scored since the last stored report. */
+  scoreP50Ms: Millis.nullable(),
+  scoreP95Ms: Millis.nullable(),
+  /** Model packages refused or failing to load since the last stored report. */
+  modelLoadFailures: Count,
+});
+export type DevicePerformance = z.infer<typeof DevicePerformanceSchema>;
 
 export const DeviceReportSchema = z.strictObject({
   appVersion: SemverSchema,
@@ -27,6 +44,7 @@ export const DeviceReportSchema = z.strictObject({
   /** Free space on the data folder's disk; null where the platform cannot say. */
   freeDiskBytes: Bytes.nullable(),
   diagnostics: DiagnosticsSummary.nullable(),
+  performance: DevicePerformanceSchema.optional(),
 });
 export type DeviceReport = z.infer<typeof DeviceReportSchema>;
 

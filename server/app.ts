@@ -16,6 +16,8 @@ import { trackRoutes, type RegisteredRoute } from './http/access';
 import type { ServerContext } from './http/context';
 import { createDeviceLimiter } from './http/device-limiter';
 import { harden } from './http/hardening';
+import { instrumentHttp } from './metrics/http';
+import { createApiMetrics, type ApiMetrics } from './metrics/metrics';
 import { adminAuthRoutes } from './routes/admin-auth-routes';
 import { adminRoutes } from './routes/admin-routes';
 import { deviceAuthRoutes } from './routes/device-auth-routes';
@@ -43,6 +45,10 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** App release files, a folder per channel (NEXIS_UPDATES_DIR); default `.nexis-data/updates`. */
   readonly updatesDir?: string;
+  /** The server's data folder (NEXIS_SERVER_DATA): its filesystem's headroom is a metric. */
+  readonly dataDir?: string;
+  /** prom-client's process metrics (CPU, memory, event loop, GC) on this API's registry; default on. */
+  readonly processMetrics?: boolean;
   readonly now?: () => Date;
 }
 
@@ -77,6 +83,8 @@ export interface CentralApi {
    * proxy that polls readiness, or retries a 503 on the next upstream, moves traffic away before `close()`.
    */
   startDraining(): void;
+  /** This API's metrics registry and recorders (served by server/metrics/listener.ts, never on the API port). */
+  readonly metrics: ApiMetrics;
 }
 
 export async function buildApi(options: AppOptions): Promise<CentralApi> {
@@ -95,6 +103,20 @@ export async function buildApi(options: AppOptions): Promise<CentralApi> {
   app.decorateRequest('device', null);
   app.decorateRequest('admin', null);
   const routes = trackRoutes(app);
+  const now = options.now ?? (() => new Date());
+  const updatesDir = options.updatesDir ?? join('.nexis-data', 'updates');
+  const metrics = createApiMetrics({
+    database: options.database,
+    volumes: [
+      ...(options.dataDir === undefined ? [] : [{ name: 'data', path: options.dataDir }]),
+      { name: 'updates', path: updatesDir },
+    ],
+    now,
+    ...(options.processMetrics === undefined ? {} : { processMetrics: options.processMetrics }),
+  });
+  app.addHook('onClose', async () => metrics.close());
+  const http = instrumentHttp(metrics);
+  http.measure(app);
 
   const secrets = secretsFromKeyring(options.keyring);
   const ctx: ServerContext = {
@@ -104,9 +126,10 @@ export async function buildApi(options: AppOptions): Promise<CentralApi> {
     adminPolicy: { ...DEFAULT_ADMIN_POLICY, scryptCost: OWASP_SCRYPT, ...options.adminPolicy },
     deviceLimiter: createDeviceLimiter(options.rateLimitPerDevicePerMinute ?? 600, options.database),
     enrolPerIpPerMinute: options.rateLimitEnrolPerIpPerMinute ?? 20,
-    updatesDir: options.updatesDir ?? join('.nexis-data', 'updates'),
-    now: options.now ?? (() => new Date()),
+    updatesDir,
+    now,
     lifecycle: { draining: false },
+    metrics,
   };
   await harden(app, {
     perIpPerMinute: options.rateLimitPerIpPerMinute ?? 1200,
@@ -123,6 +146,7 @@ export async function buildApi(options: AppOptions): Promise<CentralApi> {
       }
     },
   });
+  http.markPastIpBudget(app);
   await app.register(healthRoutes, { ctx });
   await app.register(deviceAuthRoutes, { ctx, prefix: '/v1' });
   await app.register(adminAuthRoutes, { ctx, prefix: '/v1/auth/admin' });
@@ -135,6 +159,7 @@ export async function buildApi(options: AppOptions): Promise<CentralApi> {
     startDraining: () => {
       ctx.lifecycle.draining = true;
     },
+    metrics,
   };
 }
 

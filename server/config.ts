@@ -29,6 +29,11 @@ export interface ServerConfig {
   readonly drainSeconds: number;
   /** App release files, a folder per update channel (NEXIS_UPDATES_DIR). */
   readonly updatesDir: string;
+  /**
+   * The Prometheus listener (NEXIS_METRICS_HOST, NEXIS_METRICS_PORT; `off` disables it), separate from the API's
+   * port; `token` (NEXIS_METRICS_TOKEN_FILE) is the bearer token a scrape must present.
+   */
+  readonly metrics: { readonly host: string; readonly port: number; readonly token: string | undefined } | null;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +96,49 @@ function secret(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return value;
 }
 
+/** A scrape token shorter than this is refused: it would be guessable. */
+export const METRICS_TOKEN_MIN_LENGTH = 16;
+const TOKEN = /^[\x21-\x7e]+$/;
+
+function metrics(env: NodeJS.ProcessEnv): ServerConfig['metrics'] {
+  const port = env.NEXIS_METRICS_PORT ?? '';
+  if (port === 'off') {
+    return null;
+  }
+  if (port !== '' && !/^\d{1,5}$/.test(port)) {
+    throw new ConfigError('NEXIS_METRICS_PORT must be a port number (0: any free port) or off');
+  }
+  if (env.NEXIS_METRICS_TOKEN !== undefined && env.NEXIS_METRICS_TOKEN !== '') {
+    throw new ConfigError(
+      'NEXIS_METRICS_TOKEN is not read: put the scrape token in a file named by NEXIS_METRICS_TOKEN_FILE',
+    );
+  }
+  const file = env.NEXIS_METRICS_TOKEN_FILE ?? '';
+  let token: string | undefined;
+  if (file !== '') {
+    try {
+      token = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch {
+      throw new ConfigError(`NEXIS_METRICS_TOKEN_FILE: ${file} cannot be read`);
+    }
+    if (token.length < METRICS_TOKEN_MIN_LENGTH || !TOKEN.test(token)) {
+      throw new ConfigError(
+        `NEXIS_METRICS_TOKEN_FILE: the token must be at least ${METRICS_TOKEN_MIN_LENGTH} printable characters ` +
+          'without spaces (e.g. openssl rand -hex 32)',
+      );
+    }
+  }
+  const host =
+    env.NEXIS_METRICS_HOST === undefined || env.NEXIS_METRICS_HOST === '' ? '127.0.0.1' : env.NEXIS_METRICS_HOST;
+  const parsed = integer(env, 'NEXIS_METRICS_PORT', 9464, 0, 65535);
+  if (env.NEXIS_SERVER_PORT === String(parsed) && parsed !== 0) {
+    throw new ConfigError(
+      'NEXIS_METRICS_PORT must differ from NEXIS_SERVER_PORT: metrics are never served on the API port',
+    );
+  }
+  return { host, port: parsed, token };
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (env.NEXIS_ADMIN_TOKEN !== undefined && env.NEXIS_ADMIN_TOKEN !== '') {
     throw new ConfigError(
@@ -125,5 +173,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel: env.NEXIS_LOG_LEVEL ?? 'info',
     drainSeconds: integer(env, 'NEXIS_DRAIN_SECONDS', production ? 5 : 0, 0, 120),
     updatesDir: env.NEXIS_UPDATES_DIR ?? '.nexis-data/updates',
+    metrics: metrics(env),
   };
 }

@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApi, LOG_REDACT } from '../app';
 import type { ServerConfig } from '../config';
+import { startMetricsListener, type MetricsListener } from '../metrics/listener';
 import { keyringFor, open } from './runtime';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -23,9 +24,11 @@ export async function serve(config: ServerConfig): Promise<void> {
     rateLimitEnrolPerIpPerMinute: config.rateLimitEnrolPerIpPerMinute,
     trustedProxies: config.trustedProxies,
     updatesDir: config.updatesDir,
+    dataDir: config.pgliteDir,
     logger: { level: config.logLevel, redact: LOG_REDACT },
   });
   const app = api.app;
+  let metrics: MetricsListener | undefined;
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) {
@@ -38,6 +41,8 @@ export async function serve(config: ServerConfig): Promise<void> {
     force.unref();
     sleep(config.drainSeconds * 1000)
       .then(() => app.close())
+      // Scraped until the API has closed, so the drain itself is visible; then closed before the database.
+      .then(() => metrics?.close())
       .then(() => database.close())
       .then(() => process.exit(0))
       .catch(() => process.exit(1));
@@ -49,4 +54,8 @@ export async function serve(config: ServerConfig): Promise<void> {
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   console.log(`Server keys from ${keys.source}`);
   console.log(`NEXIS central API on http://${config.host}:${port} (${database.kind})`);
+  if (config.metrics !== null) {
+    metrics = await startMetricsListener(api.metrics.registry, config.metrics);
+    console.log(`NEXIS metrics on ${metrics.url}${config.metrics.token === undefined ? '' : ' (bearer token)'}`);
+  }
 }

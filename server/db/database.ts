@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -62,9 +62,23 @@ export type DatabaseTarget =
       readonly schemaName?: string;
     };
 
+/** Connections of the pool now: open, idle, and requests waiting for one. */
+export interface PoolStats {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
+/** Told the duration of every query the driver ran (server/metrics), and whether it succeeded. */
+export type QueryListener = (seconds: number, ok: boolean) => void;
+
 export interface Database {
   readonly db: ServerDb;
   readonly kind: DatabaseTarget['kind'];
+  /** PostgreSQL: the pg.Pool's counters. PGlite: its one in-process connection, always open, never waited for. */
+  poolStats(): PoolStats;
+  /** Calls `listener` after every query (transactions included); returns the unsubscribe. */
+  onQuery(listener: QueryListener): () => void;
   /** Database reachable and every shipped migration applied. */
   ready(): Promise<{ ok: boolean; detail: string }>;
   /** Applied, shipped, pending and newer migrations, read now. */
@@ -128,6 +142,79 @@ async function checkSchema(db: ServerDb, migrationsSchema: string, dir: string, 
   }
 }
 
+/**
+ * Query timing at the driver, below drizzle: drizzle's logger is told a query before it runs, never how long it took,
+ * so the clients' `query` is wrapped instead. pg's Pool.query calls the client's with a callback, drizzle with a
+ * promise; both are timed. A listener that throws never disturbs the query.
+ */
+function queryListeners(): { add: (l: QueryListener) => () => void; emit: (started: bigint, ok: boolean) => void } {
+  const listeners = new Set<QueryListener>();
+  return {
+    add: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit: (started, ok) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      for (const listener of listeners) {
+        try {
+          listener(seconds, ok);
+        } catch {
+          // Measurement must never fail a query.
+        }
+      }
+    },
+  };
+}
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+function timed(query: AnyFunction, emit: (started: bigint, ok: boolean) => void): AnyFunction {
+  return (...args: unknown[]) => {
+    const started = process.hrtime.bigint();
+    const last = args.at(-1);
+    if (typeof last === 'function') {
+      const callback = last as AnyFunction;
+      args[args.length - 1] = (error: unknown, result: unknown) => {
+        emit(started, error === null || error === undefined);
+        return callback(error, result);
+      };
+      return query(...args);
+    }
+    const result = query(...args);
+    if (result instanceof Promise) {
+      result.then(
+        () => emit(started, true),
+        () => emit(started, false),
+      );
+    }
+    return result;
+  };
+}
+
+function timePglite(client: PGlite, emit: (started: bigint, ok: boolean) => void): void {
+  const query = timed(client.query.bind(client) as AnyFunction, emit);
+  const transaction = client.transaction.bind(client);
+  Object.assign(client, {
+    query,
+    transaction: <T>(callback: (tx: Transaction) => Promise<T>) =>
+      transaction((tx) => {
+        const txQuery = timed(tx.query.bind(tx) as AnyFunction, emit);
+        return callback(
+          new Proxy(tx, {
+            get: (target, property) => {
+              if (property === 'query') {
+                return txQuery;
+              }
+              const value: unknown = Reflect.get(target, property, target);
+              return typeof value === 'function' ? (value as AnyFunction).bind(target) : value;
+            },
+          }),
+        );
+      }),
+  });
+}
+
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Serialises migrations when several server processes start against one PostgreSQL. */
 const MIGRATION_LOCK = 7_261_842;
@@ -137,6 +224,8 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   const migrationsFolder = options.migrationsFolder ?? MIGRATIONS_DIR;
   if (target.kind === 'pglite') {
     const client = new PGlite(target.dataDir);
+    const listeners = queryListeners();
+    timePglite(client, listeners.emit);
     const db = drizzlePglite({ client, schema });
     try {
       await checkSchema(db, 'drizzle', migrationsFolder, mode);
@@ -147,7 +236,10 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       await client.close();
       throw error;
     }
-    return wrap(db, 'pglite', 'drizzle', migrationsFolder, () => client.close());
+    return wrap(db, 'pglite', 'drizzle', migrationsFolder, () => client.close(), {
+      poolStats: () => ({ total: 1, idle: 0, waiting: 0 }),
+      onQuery: listeners.add,
+    });
   }
   const schemaName = target.schemaName;
   if (schemaName !== undefined && !SCHEMA_NAME.test(schemaName)) {
@@ -162,6 +254,10 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   });
   // An idle client that loses its server must not crash the process; the next query reports the failure.
   pool.on('error', () => undefined);
+  const listeners = queryListeners();
+  pool.on('connect', (client) => {
+    Object.assign(client, { query: timed(client.query.bind(client) as AnyFunction, listeners.emit) });
+  });
   const db = drizzlePg({ client: pool, schema });
   const migrationsSchema = schemaName ?? 'drizzle';
   try {
@@ -183,7 +279,10 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     await pool.end();
     throw error;
   }
-  return wrap(db, 'postgres', migrationsSchema, migrationsFolder, () => pool.end());
+  return wrap(db, 'postgres', migrationsSchema, migrationsFolder, () => pool.end(), {
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    onQuery: listeners.add,
+  });
 }
 
 function wrap(
@@ -192,12 +291,14 @@ function wrap(
   migrationsSchema: string,
   migrationsFolder: string,
   close: () => Promise<void>,
+  instruments: Pick<Database, 'poolStats' | 'onQuery'>,
 ): Database {
   const expected = shippedMigrations(migrationsFolder);
   let closed = false;
   return {
     db,
     kind,
+    ...instruments,
     ready: async () => {
       try {
         const result = await db.execute(

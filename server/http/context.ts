@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { eq } from 'drizzle-orm';
 import type { AdminPrincipal } from '../../shared/sync/admin-auth';
 import type { AdminAuthPolicy } from '../admin/accounts';
+import type { ApiMetrics } from '../metrics/metrics';
 import type { Database } from '../db/database';
 import { devices } from '../db/schema';
 import type { AccessTokens } from '../security/access-tokens';
@@ -38,6 +39,8 @@ export interface ServerContext {
   readonly now: () => Date;
   /** Set when the process has been asked to stop: readiness answers 503 so the proxy stops sending new work. */
   readonly lifecycle: { draining: boolean };
+  /** The API's metrics (server/metrics): recorders for what hooks cannot see, such as stored push entries. */
+  readonly metrics: ApiMetrics;
 }
 
 export function bearer(request: FastifyRequest): string | undefined {

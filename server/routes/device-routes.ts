@@ -1,4 +1,5 @@
 /** Device surface (`/v1/sync`): every route needs a device access token, checked before the body is read. */
+import { Transform, type Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ServerKeysResponseSchema } from '../../shared/sync/auth';
 import { PullPageSchema, PullQuerySchema } from '../../shared/sync/pull';
@@ -9,6 +10,23 @@ import { enforceSurface } from '../http/access';
 import { authenticateDevice, deviceOf, type ServerContext } from '../http/context';
 import { ingestPush } from '../sync/ingest';
 import { readFeed } from '../sync/feed';
+
+/** Bytes of each push body as it is parsed, for the ingest metrics (a stream may arrive without a length). */
+const bodyBytes = new WeakMap<object, number>();
+
+function countBytes(request: object, payload: Readable): Readable {
+  bodyBytes.set(request, 0);
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bodyBytes.set(request, (bodyBytes.get(request) ?? 0) + chunk.length);
+      done(null, chunk);
+    },
+  });
+  // Fastify compares the received length with Content-Length; a pass-through keeps both equal, but say so.
+  const received = (payload as Readable & { receivedEncodedLength?: number }).receivedEncodedLength;
+  payload.on('error', (error) => counted.destroy(error));
+  return Object.assign(payload.pipe(counted), received === undefined ? {} : { receivedEncodedLength: received });
+}
 
 /** A full batch of 1,000 entries with attachments fits comfortably. */
 export const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
@@ -26,8 +44,28 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
       bodyLimit: PUSH_BODY_LIMIT,
       config: { access: 'device' },
       schema: { body: PushRequestSchema, response: { 200: PushResponseSchema } },
+      preParsing: async (request, _reply, payload) => countBytes(request, payload),
     },
-    async (request) => ingestPush(db, ctx.secrets, deviceOf(request).deviceId, request.body, ctx.now()),
+    async (request) => {
+      const device = deviceOf(request);
+      try {
+        const response = await ingestPush(db, ctx.secrets, device.deviceId, request.body, ctx.now(), {
+          countersignFailed: () => ctx.metrics.recordCountersignFailure(),
+        });
+        const newest = request.body.entries.at(-1);
+        const newestAt = newest === undefined ? Number.NaN : Date.parse(newest.ts);
+        ctx.metrics.recordIngest({
+          branchId: device.branchId,
+          stored: response.stored,
+          bytes: bodyBytes.get(request) ?? 0,
+          newestEventAt: Number.isNaN(newestAt) ? undefined : new Date(newestAt),
+        });
+        return response;
+      } catch (error) {
+        ctx.metrics.recordIngestRefused();
+        throw error;
+      }
+    },
   );
 
   // The device's self-report for the fleet view, sent after each sync round (a few hundred bytes).

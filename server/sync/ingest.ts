@@ -38,12 +38,19 @@ const conflict = (issue: Issue): Refusal => ({
   issues: [issue],
 });
 
+/** Told what metrics need from inside ingestion (server/metrics); every method optional. */
+export interface IngestObserver {
+  /** The server's key failed to countersign a checkpoint (the push is refused with a 500). */
+  readonly countersignFailed?: () => void;
+}
+
 export async function ingestPush(
   db: ServerDb,
   secrets: ServerSecrets,
   deviceId: string,
   push: PushRequest,
   now: Date,
+  observer: IngestObserver = {},
 ): Promise<PushResponse> {
   const outcome = await db.transaction(async (tx) => {
     const device = (await tx.select().from(devices).where(eq(devices.deviceId, deviceId)).for('update'))[0];
@@ -60,7 +67,7 @@ export async function ingestPush(
       )
       .where(eq(devices.deviceId, deviceId));
     const lastPushId = Math.max(push.pushId, device.lastPushId);
-    const result = await checkAndAppend(tx, secrets, device, push, fresh, lastPushId, now);
+    const result = await checkAndAppend(tx, secrets, device, push, fresh, lastPushId, now, observer);
     for (const issue of result.ok ? [] : result.issues) {
       await flagChainIssue(tx, deviceId, issue.kind, issue.seq, issue.detail, now);
     }
@@ -80,6 +87,7 @@ async function checkAndAppend(
   fresh: boolean,
   lastPushId: number,
   now: Date,
+  observer: IngestObserver,
 ): Promise<Outcome> {
   const deviceId = device.deviceId;
   const lastCountersigned = (
@@ -197,7 +205,7 @@ async function checkAndAppend(
       ]);
     }
   }
-  const countersigned = await countersign(tx, secrets, device, push, ackedSeq, entries, now);
+  const countersigned = await countersign(tx, secrets, device, push, ackedSeq, entries, now, observer);
   if (!countersigned.ok) {
     return countersigned;
   }
@@ -256,6 +264,7 @@ async function countersign(
   ackedSeq: number,
   entries: readonly PushEntry[],
   now: Date,
+  observer: IngestObserver,
 ): Promise<{ ok: true; value: Countersignature[] } | Refusal> {
   const covered = push.checkpoints.filter((c) => c.seq <= ackedSeq);
   if (covered.length === 0) {
@@ -306,14 +315,21 @@ async function countersign(
         detail: "a checkpoint is not signed by the device's key",
       });
     }
+    let serverSignature: string;
+    try {
+      serverSignature = secrets.signCountersignature(
+        countersignatureMessage(device.deviceId, checkpoint.seq, checkpoint.headHash),
+      );
+    } catch (error) {
+      observer.countersignFailed?.();
+      throw error;
+    }
     const record = {
       deviceId: device.deviceId,
       seq: checkpoint.seq,
       headHash: checkpoint.headHash,
       deviceSignature: checkpoint.signature,
-      serverSignature: secrets.signCountersignature(
-        countersignatureMessage(device.deviceId, checkpoint.seq, checkpoint.headHash),
-      ),
+      serverSignature,
       countersignedAt: now,
       keyId: secrets.signing.keyId,
     };

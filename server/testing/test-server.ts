@@ -123,6 +123,8 @@ export async function startTestServer(
     rateLimitPerIpPerMinute: 1_000_000,
     rateLimitPerDevicePerMinute: 1_000_000,
     rateLimitEnrolPerIpPerMinute: 1_000_000,
+    // Tests start many servers in one process: each would add its own GC and event-loop observers.
+    processMetrics: false,
     ...options,
     adminPolicy: {
       scryptCost: TEST_SCRYPT,

@@ -11,7 +11,7 @@ export interface ServerConfig {
   readonly poolSize: number;
   readonly production: boolean;
   /**
-   * NEXIS_MIGRATE: `apply` migrates on open; `verify` refuses a database with pending migrations (run `migrate`).
+   * NEXIS_MIGRATE: `apply` migrates on open; `verify` refuses a database with pending migrations.
    * Default `verify` in production, where migrating is a separate, backed-up step, and `apply` elsewhere.
    */
   readonly migrations: MigrationMode;

@@ -153,7 +153,7 @@ describe('server process', () => {
       expect(fromFile.stderr).toMatch(/ECONNREFUSED/);
       expect(fromFile.stdout + fromFile.stderr).not.toContain('secret');
 
-      // Production never migrates as a side effect of starting: a pending migration is the `migrate` step's.
+      // Production never migrates as a side effect of starting: migrating is a separate, backed-up step.
       const production = {
         NODE_ENV: 'production',
         NEXIS_ALLOW_EMBEDDED_DB: '1',
@@ -165,7 +165,7 @@ describe('server process', () => {
         timeout: 30_000,
       });
       expect(pending.status).toBe(2);
-      expect(pending.stderr).toMatch(/needs \d+ migration\(s\) this build ships: run `migrate` first/);
+      expect(pending.stderr).toMatch(/needs \d+ migration\(s\) this build ships: back it up .*NEXIS_MIGRATE=apply/);
 
       const output = { text: '' };
       const child = spawn(process.execPath, [join(dist, 'main.js'), 'serve'], {

@@ -12,7 +12,7 @@ export function keyringFor(config: ServerConfig): KeyringSource {
   });
 }
 
-/** Opens the database in the configured migration mode, or `apply` for the `migrate` command. */
+/** Opens the database in the configured migration mode (NEXIS_MIGRATE), or the one given. */
 export async function open(config: ServerConfig, migrations = config.migrations): Promise<Database> {
   if (config.databaseUrl === undefined) {
     mkdirSync(config.pgliteDir, { recursive: true });

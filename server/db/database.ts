@@ -19,10 +19,10 @@ export type Schema = typeof schema;
 export type ServerDb = PgDatabase<PgQueryResultHKT, Schema>;
 
 /**
- * `apply` (development, tests, the `migrate` command): pending migrations are applied on open. `verify` (a production
- * `serve`): a pending migration is refused, because migrating is a separate, backed-up step (`migrate`,
- * docs/backup-restore.md) that must not happen as a side effect of one instance of several starting. Either way a
- * schema newer than this build is refused: an older server never runs on a database a newer one migrated.
+ * `apply` (development, tests, a deliberate migration run): pending migrations are applied on open. `verify` (a
+ * production `serve`): a pending migration is refused, because migrating is a separate step, taken after a backup,
+ * that must not happen as a side effect of one instance of several starting. Either way a schema newer than this
+ * build is refused: an older server never runs on a database a newer one migrated.
  */
 export type MigrationMode = 'apply' | 'verify';
 
@@ -130,14 +130,14 @@ async function checkSchema(db: ServerDb, migrationsSchema: string, dir: string, 
       'SCHEMA_NEWER',
       `The database schema is newer than this server: it has ${state.applied} migrations, this build knows ` +
         `${state.shipped}. Run the server version that migrated it, or roll back by restoring the backup taken ` +
-        'before that migration (docs/backup-restore.md).',
+        'before that migration (pg_restore) and running this version on it.',
     );
   }
   if (mode === 'verify' && state.pending > 0) {
     throw new SchemaVersionError(
       'SCHEMA_PENDING',
-      `The database needs ${state.pending} migration(s) this build ships: run \`migrate\` first (it takes a ` +
-        'verified backup before changing anything; docs/backup-restore.md).',
+      `The database needs ${state.pending} migration(s) this build ships: back it up (pg_dump --format=custom), ` +
+        'then start one instance once with NEXIS_MIGRATE=apply; the others start after it is ready.',
     );
   }
 }

@@ -11,6 +11,7 @@ import { buildApi, type AppOptions } from '../app';
 import { createAdminAccount } from '../admin/accounts';
 import type { Database } from '../db/database';
 import type { RegisteredRoute } from '../http/access';
+import type { ApiMetrics } from '../metrics/metrics';
 import { generateKeyring, type Keyring } from '../security/keyring';
 import type { ScryptCost } from '../security/passwords';
 import { secretsFromKeyring } from '../security/secrets';
@@ -43,6 +44,8 @@ export interface TestServer {
   readonly keyring: Keyring;
   /** As SIGTERM does in `serve`: readiness turns not-ready, everything else keeps serving. */
   startDraining(): void;
+  /** The API's Prometheus registry (what `serve` exposes on its metrics listener). */
+  readonly metrics: ApiMetrics;
   readonly url: string;
   readonly port: number;
   /** alice's session token. */
@@ -117,7 +120,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const keyring = options.keyring ?? generateKeyring();
   const now = options.now ?? (() => new Date());
-  const { app, routes, startDraining } = await buildApi({
+  const { app, routes, startDraining, metrics } = await buildApi({
     database,
     keyring,
     rateLimitPerIpPerMinute: 1_000_000,
@@ -205,6 +208,7 @@ export async function startTestServer(
     app,
     routes,
     startDraining,
+    metrics,
     keyring,
     url,
     port,

@@ -39,6 +39,8 @@ function serverEnv(dataDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NEXIS_SERVER_PORT: '0',
+    // Tests run servers side by side: the metrics listener's default port (9464) would be taken by the second.
+    NEXIS_METRICS_PORT: '0',
     NEXIS_SERVER_HOST: '127.0.0.1',
     NEXIS_SERVER_DATA: dataDir,
     NEXIS_LOG_LEVEL: 'warn',

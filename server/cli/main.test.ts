@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -35,6 +36,8 @@ function env(dataDir: string, extra: Record<string, string> = {}): NodeJS.Proces
     ...process.env,
     NEXIS_SERVER_DATA: join(dataDir, 'server'),
     NEXIS_SERVER_PORT: '0',
+    // Tests run servers side by side: the metrics listener's default port (9464) would be taken by the second.
+    NEXIS_METRICS_PORT: '0',
     NEXIS_SERVER_KEYS_FILE: '',
     NEXIS_SERVER_KEYS: '',
     DATABASE_URL: '',
@@ -185,6 +188,32 @@ describe('server process', () => {
       }
     },
   );
+
+  it('does not announce itself when its metrics port is taken, and exits', async () => {
+    const dataDir = makeTempDir('nexis-server-');
+    dirs.push(dataDir);
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const address = taken.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const started = await new Promise<{ code: number | null; text: string }>((resolve) => {
+        const child = spawn(process.execPath, [...CLI, 'serve'], {
+          env: env(dataDir, { NEXIS_METRICS_PORT: String(port) }),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let text = '';
+        child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        child.once('exit', (code) => resolve({ code, text }));
+      });
+      expect(started.code).toBe(2);
+      expect(started.text).toContain('EADDRINUSE');
+      expect(started.text).not.toContain('NEXIS central API on');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
 
   it('refuses to start in production without server keys or with the retired admin token', () => {
     const dataDir = makeTempDir('nexis-server-');

@@ -49,13 +49,24 @@ export async function serve(config: ServerConfig): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  await app.listen({ host: config.host, port: config.port });
+  // Both listeners are bound before the process says it serves: a metrics port already taken must stop the start,
+  // not kill an instance that a supervisor or test has already been told is up.
+  try {
+    if (config.metrics !== null) {
+      metrics = await startMetricsListener(api.metrics.registry, config.metrics);
+    }
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await metrics?.close();
+    await app.close();
+    await database.close();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   console.log(`Server keys from ${keys.source}`);
-  console.log(`NEXIS central API on http://${config.host}:${port} (${database.kind})`);
-  if (config.metrics !== null) {
-    metrics = await startMetricsListener(api.metrics.registry, config.metrics);
+  if (metrics !== undefined && config.metrics !== null) {
     console.log(`NEXIS metrics on ${metrics.url}${config.metrics.token === undefined ? '' : ' (bearer token)'}`);
   }
+  console.log(`NEXIS central API on http://${config.host}:${port} (${database.kind})`);
 }

@@ -73,7 +73,7 @@ for (const target of TEST_DATABASES) {
       expect((await request(server.url, 'GET', '/health')).status).toBe(200);
     });
 
-    it('says not-ready while draining and keeps serving every other route', async () => {
+    it('while draining, says not-ready and refuses every other route before it runs, whatever the spelling', async () => {
       const draining = await startTestServer(await target.open());
       expect((await request(draining.url, 'GET', '/health/ready')).status).toBe(200);
       draining.startDraining();
@@ -81,7 +81,27 @@ for (const target of TEST_DATABASES) {
       expect(ready.status).toBe(503);
       expect(ready.body).toEqual({ status: 'not-ready', detail: 'draining: this instance is stopping' });
       expect((await request(draining.url, 'GET', '/health')).status).toBe(200);
-      expect((await request(draining.url, 'GET', '/v1/sync/pull')).status).toBe(401);
+      // Refused before authentication or rate limiting: an unauthenticated pull gets 503, not 401, and the answer
+      // closes the connection so a proxy's keep-alive pool lets go of this instance. Spellings of the health paths
+      // that are not those routes are refused too (the check is on the matched route, not the raw URL).
+      for (const [method, path] of [
+        ['GET', '/v1/sync/pull'],
+        ['POST', '/v1/enrol'],
+        ['POST', '/v1/sync/push'],
+        ['GET', '/health/../v1/sync/pull'],
+        ['GET', '/health%2Fready'],
+        ['GET', '/v1/admin/devices'],
+        ['GET', '/no-such-route'],
+      ] as const) {
+        const refused = await request(draining.url, method, path, method === 'POST' ? { body: {} } : {});
+        expect({ path, status: refused.status, code: errorCode(refused.body) }).toEqual({
+          path,
+          status: 503,
+          code: 'UNAVAILABLE',
+        });
+        expect(refused.headers.get('connection')).toBe('close');
+        expect(refused.headers.get('retry-after')).toBe('1');
+      }
       await draining.close();
     });
 

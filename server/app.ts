@@ -14,6 +14,7 @@ import { DEFAULT_ADMIN_POLICY, type AdminAuthPolicy } from './admin/accounts';
 import type { Database } from './db/database';
 import { trackRoutes, type RegisteredRoute } from './http/access';
 import type { ServerContext } from './http/context';
+import { refuseWhileDraining } from './http/draining';
 import { createDeviceLimiter } from './http/device-limiter';
 import { harden } from './http/hardening';
 import { instrumentHttp } from './metrics/http';
@@ -79,8 +80,9 @@ export interface CentralApi {
   /** Every route with its declared access, for the classification test. */
   readonly routes: readonly RegisteredRoute[];
   /**
-   * Begins a graceful stop: `/health/ready` answers 503 (`draining`) while every other route keeps serving, so a
-   * proxy that polls readiness, or retries a 503 on the next upstream, moves traffic away before `close()`.
+   * Begins a graceful stop: `/health/ready` answers 503 (`draining`) and every other route 503 `UNAVAILABLE` before
+   * anything runs (server/http/draining.ts), so a proxy that polls readiness, or retries a 503 on the next upstream,
+   * moves traffic away before `close()`.
    */
   startDraining(): void;
   /** This API's metrics registry and recorders (served by server/metrics/listener.ts, never on the API port). */
@@ -131,6 +133,7 @@ export async function buildApi(options: AppOptions): Promise<CentralApi> {
     lifecycle: { draining: false },
     metrics,
   };
+  refuseWhileDraining(app, ctx);
   await harden(app, {
     perIpPerMinute: options.rateLimitPerIpPerMinute ?? 1200,
     onRefused: async (request, error) => {

@@ -1,0 +1,49 @@
+-- Least-privilege roles for the NEXIS central API (docs/deployment.md, "PostgreSQL hardening").
+--
+--   nexis_owner  owns the schema; runs migrations (`migrate`) and backups. Used by no API instance.
+--   nexis_app    what every API instance connects as: reads and writes rows, never changes the schema, never
+--                rewrites or deletes the append-only records (the server's own audit chain and its checkpoints; the
+--                devices' audit entries may be updated only by erasure, never deleted).
+--
+-- Idempotent: run it as the owner when the database is created (the compose file's init script does) and again after
+-- every `migrate` (new tables get the default privileges below; the revocations are re-applied):
+--   psql "$OWNER_URL" -v ON_ERROR_STOP=1 -v app_password="$(cat app-password)" -f deployment/postgres/roles.sql
+-- Without `app_password` the role keeps the password it has.
+\set ON_ERROR_STOP on
+SET client_min_messages = warning;
+
+SELECT format('CREATE ROLE nexis_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION')
+WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'nexis_app') \gexec
+
+\if :{?app_password}
+SELECT format('ALTER ROLE nexis_app PASSWORD %L', :'app_password') \gexec
+\endif
+
+-- A connection budget per role, so a runaway pool cannot take the owner's (and the operators') connections.
+ALTER ROLE nexis_app CONNECTION LIMIT 60;
+-- A hung query is cut off rather than holding a pool connection for ever.
+ALTER ROLE nexis_app SET statement_timeout = '30s';
+ALTER ROLE nexis_app SET idle_in_transaction_session_timeout = '60s';
+
+REVOKE ALL ON DATABASE :"DBNAME" FROM PUBLIC;
+GRANT CONNECT ON DATABASE :"DBNAME" TO nexis_app;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO nexis_app;
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO nexis_app;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO nexis_app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO nexis_app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO nexis_app;
+
+-- The migrations journal: instances read it to refuse a schema they do not match (NEXIS_MIGRATE=verify).
+CREATE SCHEMA IF NOT EXISTS drizzle;
+GRANT USAGE ON SCHEMA drizzle TO nexis_app;
+GRANT SELECT ON ALL TABLES IN SCHEMA drizzle TO nexis_app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA drizzle GRANT SELECT ON TABLES TO nexis_app;
+
+-- Append-only records (present once the first migration ran).
+SELECT format('REVOKE UPDATE, DELETE, TRUNCATE ON %I FROM nexis_app', t)
+FROM unnest(ARRAY['server_audit', 'server_audit_checkpoints', 'countersigned_checkpoints']) AS t
+WHERE to_regclass(format('public.%I', t)) IS NOT NULL \gexec
+SELECT 'REVOKE DELETE, TRUNCATE ON audit_entries FROM nexis_app'
+WHERE to_regclass('public.audit_entries') IS NOT NULL \gexec

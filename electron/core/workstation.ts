@@ -43,6 +43,7 @@ import type { SyncTransport } from './sync/transport';
 import type { UpdateChannel } from '../../shared/sync/release-bodies';
 import { UpdateService, updateStatePart, type UpdaterPort } from './updates/update-service';
 import { openDiagnostics } from './diagnostics/diagnostics';
+import { ScoringPerformance } from './diagnostics/scoring-performance';
 import { freeDiskBytes } from './diagnostics/bundle';
 
 export interface WorkstationOptions {
@@ -149,12 +150,23 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const behaviour = new BehaviourService(store, clock, applicants, consent);
   const modelDir = options.modelDir === undefined ? defaultModelDir() : options.modelDir;
   const trustedModelPem = options.modelPublicKey ?? readFileSync(developmentPublicKeyPath(), 'utf8');
+  // Score latencies and model load failures for the fleet report (in memory: since the last report or restart).
+  const scoringPerformance = new ScoringPerformance();
   const model = new ModelService({
     trustedPublicKey: trustedModelPem,
     clock,
     policyByVersion: (version: string): PolicyDefaults | undefined => sync.policyCutoffsFor(version),
+    recorder: scoringPerformance,
   });
-  const scoring = new ScoringService({ store, clock, applicants, consent, behaviour, model });
+  const scoring = new ScoringService({
+    store,
+    clock,
+    applicants,
+    consent,
+    behaviour,
+    model,
+    recorder: scoringPerformance,
+  });
   const decisions = new DecisionService(store, clock, applicants);
   const letters = new LetterService({
     store,
@@ -252,7 +264,13 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       databaseBytes: () => databaseBytes(),
       freeDiskBytes: () => freeDiskBytes(options.dataDir),
       diagnostics: () => diagnostics.summary(),
-      delivered: () => diagnostics.markSynced(),
+      performance: () => scoringPerformance.snapshot(),
+      delivered: (report) => {
+        diagnostics.markSynced();
+        if (report.performance !== undefined) {
+          scoringPerformance.markDelivered(report.performance);
+        }
+      },
     },
   });
   const centralConsole = new CentralConsole({
@@ -280,6 +298,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       : sync.loadInstalledModel().then(
           (status) =>
             log.info('model.loaded', { state: status.state, refusal: status.refusal, modelHash: status.modelHash }),
+          // The model service counted the failure for the fleet report already (scoring-performance.ts).
           (error: unknown) =>
             log.error('model.load_failed', { error: error instanceof Error ? error.name : 'unknown' }),
         );

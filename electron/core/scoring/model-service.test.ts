@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,8 @@ import { ModelStatusView } from '../../../shared/ipc/scoring';
 import { readSignableFiles, writePackageFiles } from '../../../models/package/files';
 import { loadPrivateKey, signPackage } from '../../../models/package/signing';
 import { createModelScorer, type VerifiedPackage } from '../../../models/runtime';
+import { readPackageBytes } from '../../../models/package/files';
+import { ScoringPerformance } from '../diagnostics/scoring-performance';
 import { defaultModelDir, ModelService } from './model-service';
 import { APPROVE_VALUES, DEV_PUBLIC_KEY } from './scoring-fixtures';
 
@@ -156,5 +158,41 @@ describe('ModelService', () => {
     await service.loadDirectory(dir);
     expect(service.status().state).toBe('refused');
     expect(() => service.active()).toThrow(/not signed/);
+  });
+
+  it('counts each refused or failing load once for the fleet report, and a missing package not at all', async () => {
+    const recorder = new ScoringPerformance();
+    const failures = (): number => recorder.snapshot().modelLoadFailures;
+    let sessionFails = false;
+    const service = new ModelService({
+      trustedPublicKey: DEV_PUBLIC_KEY,
+      recorder,
+      createScorer: (verified) =>
+        sessionFails ? Promise.reject(new Error('session could not start')) : createModelScorer(verified),
+    });
+    services.push(service);
+    expect((await service.loadDirectory(defaultModelDir())).state).toBe('verified');
+    expect((await service.loadDirectory(join(tmpdir(), 'nexis-no-such-model'))).state).toBe('not-installed');
+    expect(failures()).toBe(0);
+
+    const unsigned = packageCopy();
+    unlinkSync(join(unsigned, 'signature.json'));
+    expect((await service.loadDirectory(unsigned)).refusal).toBe('unsigned');
+    expect(failures()).toBe(1);
+
+    sessionFails = true;
+    expect((await service.loadBytes(readPackageBytes(defaultModelDir()), 'bytes')).refusal).toBe('runtime-error');
+    expect(failures()).toBe(2);
+    sessionFails = false;
+
+    // Not a refusal but an error thrown out of the load (a signature "file" that is a folder): counted as well.
+    const unreadable = packageCopy();
+    unlinkSync(join(unreadable, 'signature.json'));
+    mkdirSync(join(unreadable, 'signature.json'));
+    await expect(service.loadDirectory(unreadable)).rejects.toThrow();
+    expect(failures()).toBe(3);
+
+    expect((await service.loadBytes(readPackageBytes(defaultModelDir()), 'bytes')).state).toBe('verified');
+    expect(failures()).toBe(3);
   });
 });

@@ -22,6 +22,7 @@ import {
 } from '../../../models/runtime';
 import type { Clock } from '../clock';
 import { systemClock } from '../clock';
+import type { ScoringPerformance } from '../diagnostics/scoring-performance';
 import { NexisError } from '../errors';
 import { createExplainer, type Explainer } from './explainer';
 
@@ -58,6 +59,8 @@ export interface ModelServiceOptions {
   readonly policyByVersion?: (version: string) => PolicyDefaults | undefined;
   /** Seam for tests: how a session is made from verified bytes. */
   readonly createScorer?: (verified: VerifiedPackage) => Promise<ModelScorer>;
+  /** Where each refused or failed load is counted for the fleet report (none counted when absent). */
+  readonly recorder?: Pick<ScoringPerformance, 'recordModelLoadFailure'>;
 }
 
 const EMPTY_STATUS: Omit<ModelStatusView, 'state' | 'refusal' | 'detail' | 'source' | 'trustedKeyId'> = {
@@ -78,6 +81,7 @@ export class ModelService {
   readonly #clock: Clock;
   readonly #createScorer: (verified: VerifiedPackage) => Promise<ModelScorer>;
   readonly #policyByVersion: ((version: string) => PolicyDefaults | undefined) | undefined;
+  readonly #recorder: Pick<ScoringPerformance, 'recordModelLoadFailure'> | undefined;
   #active: ActiveModel | null = null;
   /** The cut-offs of a central policy release, in force over the package's defaults (null: the package's own). */
   #policyOverride: PolicyDefaults | null = null;
@@ -92,6 +96,7 @@ export class ModelService {
     this.#clock = options.clock ?? systemClock;
     this.#createScorer = options.createScorer ?? createModelScorer;
     this.#policyByVersion = options.policyByVersion;
+    this.#recorder = options.recorder;
     this.#status = {
       ...EMPTY_STATUS,
       state: 'not-installed',
@@ -142,7 +147,30 @@ export class ModelService {
   }
 
   /** Reads a package directory once, then verifies and loads those bytes. */
-  async loadDirectory(dir: string): Promise<ModelStatusView> {
+  loadDirectory(dir: string): Promise<ModelStatusView> {
+    return this.#counted(() => this.#loadDirectory(dir));
+  }
+
+  /** Verifies package bytes already in memory (e.g. an installed release) and loads them on success. */
+  loadBytes(bytes: PackageBytes, source: string): Promise<ModelStatusView> {
+    return this.#counted(() => this.#loadBytes(bytes, source));
+  }
+
+  /**
+   * A load that throws (an unreadable folder, a failing release of the previous session) is a failed load too.
+   * Refusals are counted where the refused status is set (`#set`), once each; a load superseded by a newer one is
+   * neither (it hands back the newer load's status, which was counted already if it was refused).
+   */
+  async #counted(load: () => Promise<ModelStatusView>): Promise<ModelStatusView> {
+    try {
+      return await load();
+    } catch (error) {
+      this.#recorder?.recordModelLoadFailure();
+      throw error;
+    }
+  }
+
+  async #loadDirectory(dir: string): Promise<ModelStatusView> {
     let bytes: PackageBytes;
     try {
       bytes = readPackageBytes(dir);
@@ -156,11 +184,10 @@ export class ModelService {
       }
       throw error;
     }
-    return this.loadBytes(bytes, dir);
+    return this.#loadBytes(bytes, dir);
   }
 
-  /** Verifies package bytes already in memory (e.g. an installed release) and loads them on success. */
-  async loadBytes(bytes: PackageBytes, source: string): Promise<ModelStatusView> {
+  async #loadBytes(bytes: PackageBytes, source: string): Promise<ModelStatusView> {
     const started = performance.now();
     const verified = verifyModelPackage(bytes, this.#trustedKey);
     if (!verified.ok) {
@@ -281,6 +308,9 @@ export class ModelService {
   }
 
   #set(state: ModelStatusView['state'], refusal: Refusal | null, detail: string, source: string): ModelStatusView {
+    if (state === 'refused') {
+      this.#recorder?.recordModelLoadFailure();
+    }
     this.#status = { ...EMPTY_STATUS, state, refusal, detail, source, trustedKeyId: this.#trustedKeyId() };
     return this.#status;
   }

@@ -6,7 +6,9 @@ import { scoreWithTs } from '../../../models/runtime';
 import { verifyAuditChain } from '../audit/verify';
 import { NexisError } from '../errors';
 import { consentFor, PERSON } from '../testing/intake-fixtures';
+import { ScoringPerformance } from '../diagnostics/scoring-performance';
 import { MODEL_UNAVAILABLE } from './model-service';
+import { ScoringService } from './scoring-service';
 import { APPROVE_VALUES, createScoringHarness, DECLINE_VALUES, type ScoringHarness } from './scoring-fixtures';
 
 let h: ScoringHarness | undefined;
@@ -128,6 +130,38 @@ describe('ScoringService.score', () => {
     await expectCode(hh.scoring.score(hh.officerId, erased), 'CONFLICT', /erased/);
     await expectCode(hh.scoring.score(hh.officerId, 'NEX-00000-00000-0'), 'NOT_FOUND');
     expect(countScores(hh)).toBe(0);
+  });
+
+  it('records the latency of each stored score for the fleet report, and nothing for a refusal or a what-if', async () => {
+    const hh = await harness();
+    const ws = hh.t.ws;
+    const recorder = new ScoringPerformance();
+    const scoring = new ScoringService({
+      store: ws.store,
+      clock: hh.t.clock,
+      applicants: ws.applicants,
+      consent: ws.consent,
+      behaviour: ws.behaviour,
+      model: hh.model,
+      recorder,
+    });
+    const applicantId = await hh.register();
+    const started = performance.now();
+    await scoring.score(hh.officerId, applicantId);
+    await scoring.score(hh.officerId, applicantId);
+    const elapsed = performance.now() - started;
+    const after = recorder.snapshot();
+    expect(after.scoresSinceSync).toBe(2);
+    expect(after.scoreP95Ms).toBeGreaterThan(0);
+    // Each score took part of the time both took together, measured around them from outside.
+    expect((after.scoreP50Ms ?? 0) + (after.scoreP95Ms ?? 0)).toBeLessThanOrEqual(elapsed);
+
+    await scoring.whatIf(APPROVE_VALUES);
+    const bare = ws.applicants.register(hh.officerId, PERSON, consentFor(ws)).applicantId;
+    await expectCode(scoring.score(hh.officerId, bare), 'CONFLICT', /behavioural data/);
+    ws.consent.withdraw(hh.officerId, applicantId, 'credit-scoring');
+    await expectCode(scoring.score(hh.officerId, applicantId), 'CONSENT_REQUIRED');
+    expect(recorder.snapshot()).toEqual(after);
   });
 
   it('refuses to score when no verified model is loaded', async () => {

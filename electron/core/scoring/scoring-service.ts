@@ -24,6 +24,7 @@ import type { ApplicantService } from '../applicants/applicant-service';
 import type { BehaviourService } from '../behaviour/behaviour-service';
 import type { Clock } from '../clock';
 import type { ConsentService } from '../consent/consent-service';
+import type { ScoringPerformance } from '../diagnostics/scoring-performance';
 import { scores } from '../db/schema';
 import { NexisError } from '../errors';
 import type { Store } from '../store';
@@ -40,6 +41,8 @@ export interface ScoringServiceDeps {
   readonly consent: ConsentService;
   readonly behaviour: BehaviourService;
   readonly model: ModelService;
+  /** Where each stored score's latency goes for the fleet report (none kept when absent). */
+  readonly recorder?: Pick<ScoringPerformance, 'recordScore'>;
 }
 
 /** Only the fields of the explanation (the runtime result may grow; the stored JSON must not). */
@@ -106,6 +109,9 @@ export class ScoringService {
   }
 
   async score(officerId: string, applicantId: string): Promise<ScoreView> {
+    // The whole wait an officer sees (checks, model, plan, commit), on a monotonic clock: `clock` is wall time and
+    // may jump. Only stored scores count; a refusal (no consent, no model) is not a score and would flatter the p50.
+    const started = performance.now();
     const { store, clock, model } = this.#d;
     const { record, values } = this.#currentValues(applicantId);
     const active = model.active();
@@ -151,6 +157,7 @@ export class ScoringService {
         payload: { scoreId: row.id, modelHash: row.modelHash, band: row.band, outcome: row.outcome },
       });
     });
+    this.#d.recorder?.recordScore(performance.now() - started);
     return viewOf(row);
   }
 

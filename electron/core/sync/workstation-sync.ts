@@ -16,7 +16,7 @@ import type { Clock } from '../clock';
 import type { ConsentService } from '../consent/consent-service';
 import type { DeviceKey } from '../crypto/device-key';
 import type { FleetReportSource, UpdateOfferSink } from './client';
-import type { DeviceReport } from '../../../shared/sync/fleet';
+import type { DevicePerformance, DeviceReport } from '../../../shared/sync/fleet';
 import { VersionSchema } from '../../../shared/sync/primitives';
 import type { DiagnosticsSummary } from '../../../shared/sync/diagnostics';
 import type { UpdateChannel } from '../../../shared/sync/release-bodies';
@@ -87,8 +87,13 @@ export interface SelfReportFacts {
   readonly freeDiskBytes: () => number | null;
   /** Error counters and the last crash (electron/core/diagnostics); null when not kept. */
   readonly diagnostics: () => DiagnosticsSummary | null;
-  /** The server stored a report: the counters "since the last sync" start again. */
-  readonly delivered: () => void;
+  /** Scoring latency and model load failures since the last stored report (not sent when absent). */
+  readonly performance?: () => DevicePerformance;
+  /**
+   * The server stored `report` (as sent): the counters "since the last sync" start again. Given the report so that
+   * figures recorded after it was built stay for the next one.
+   */
+  readonly delivered: (report: DeviceReport) => void;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -378,9 +383,10 @@ export class WorkstationSync {
           databaseBytes: facts.databaseBytes(),
           freeDiskBytes: facts.freeDiskBytes(),
           diagnostics: facts.diagnostics(),
+          ...(facts.performance === undefined ? {} : { performance: facts.performance() }),
         };
       },
-      delivered: () => facts.delivered(),
+      delivered: (report) => facts.delivered(report),
     };
   }
 }

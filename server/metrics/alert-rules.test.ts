@@ -4,6 +4,8 @@
  * The unit tests must be able to fail: a copy of the rules with one threshold loosened fails them. Every metric an
  * alert reads is one the server exports, so no alert silently watches a series that never exists.
  * Debian's prometheus and prometheus-alertmanager packages ship promtool and amtool; CI installs them (.ci/run).
+ * Every alert links its section of docs/runbook.md, and that link must resolve: the on-call engineer paged at night
+ * follows it, so a renamed heading fails here (no promtool needed), not in the middle of an incident.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,11 +24,105 @@ const run = (tool: string, args: string[], cwd = DIR) =>
 interface Rule {
   readonly alert: string;
   readonly expr: string;
+  readonly annotations?: Readonly<Record<string, string>>;
 }
-const rules = (): Rule[] =>
-  (parse(readFileSync(join(DIR, 'alerts.yml'), 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap(
-    (g) => g.rules,
-  );
+const rulesOf = (yaml: string): Rule[] =>
+  (parse(yaml) as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules);
+const rules = (): Rule[] => rulesOf(readFileSync(join(DIR, 'alerts.yml'), 'utf8'));
+
+const RUNBOOK = join(process.cwd(), 'docs', 'runbook.md');
+const RUNBOOK_URL = /^docs\/runbook\.md#([a-z0-9-]+)$/;
+
+/**
+ * The anchor GitHub gives a heading (github-slugger's rule): lower case, every character that is not a letter, digit,
+ * combining mark, connector (`_`), space or hyphen dropped, spaces turned into hyphens; a repeated slug gets `-1`,
+ * `-2`, … Headings inside fenced code blocks are not headings.
+ */
+function headingAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  let fence: string | undefined;
+  for (const line of markdown.split('\n')) {
+    const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker !== undefined) {
+      if (fence === undefined) {
+        fence = marker;
+      } else if (marker.startsWith(fence)) {
+        fence = undefined;
+      }
+      continue;
+    }
+    const heading = fence === undefined ? /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line)?.[1] : undefined;
+    if (heading === undefined) {
+      continue;
+    }
+    const base = heading
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+      .replace(/ /g, '-');
+    const count = seen.get(base) ?? 0;
+    seen.set(base, count + 1);
+    anchors.add(count === 0 ? base : `${base}-${count}`);
+  }
+  return anchors;
+}
+
+/** Alerts whose runbook_url is missing, malformed, or names an anchor that is not a heading of the runbook. */
+function unresolvedRunbookLinks(alertsYaml: string, runbook: string): string[] {
+  const anchors = headingAnchors(runbook);
+  return rulesOf(alertsYaml)
+    .filter((rule) => {
+      const anchor = RUNBOOK_URL.exec(rule.annotations?.runbook_url ?? '')?.[1];
+      return anchor === undefined || !anchors.has(anchor);
+    })
+    .map((rule) => rule.alert);
+}
+
+describe('runbook links of the alert rules', () => {
+  const alertsYaml = readFileSync(join(DIR, 'alerts.yml'), 'utf8');
+  const runbook = readFileSync(RUNBOOK, 'utf8');
+
+  it('computes the anchors GitHub gives headings', () => {
+    const anchors = headingAnchors(
+      [
+        '# Runbook',
+        '## Rate-limit violations',
+        '## `NexisDeviceSilent`: a device (or two) cannot sync!',
+        '## Disk full',
+        '## Disk full',
+        '```sh',
+        '# not a heading',
+        '```',
+        '### Trailing hashes ##',
+      ].join('\n'),
+    );
+    expect([...anchors]).toEqual([
+      'runbook',
+      'rate-limit-violations',
+      'nexisdevicesilent-a-device-or-two-cannot-sync',
+      'disk-full',
+      'disk-full-1',
+      'trailing-hashes',
+    ]);
+  });
+
+  it('every alert has a runbook_url whose anchor is a heading of docs/runbook.md', () => {
+    const all = rules();
+    expect(all.length).toBeGreaterThan(0);
+    for (const rule of all) {
+      expect(rule.annotations?.runbook_url, `${rule.alert} has no runbook_url`).toMatch(RUNBOOK_URL);
+    }
+    expect(unresolvedRunbookLinks(alertsYaml, runbook)).toEqual([]);
+  });
+
+  it('fails when a heading an alert links to is renamed', () => {
+    const anchor = RUNBOOK_URL.exec(rules()[0]?.annotations?.runbook_url ?? '')?.[1] ?? '';
+    const heading = runbook.split('\n').find((line) => line.startsWith('## ') && headingAnchors(line).has(anchor));
+    expect(heading, `no heading for #${anchor}`).toBeDefined();
+    const renamed = runbook.replace(`${heading ?? ''}\n`, `${heading ?? ''} (renamed)\n`);
+    expect(unresolvedRunbookLinks(alertsYaml, renamed)).toEqual([rules()[0]?.alert]);
+  });
+});
 
 describe.skipIf(!has('promtool'))('alert rules (promtool; skipped: promtool is not installed)', () => {
   const dirs: string[] = [];

@@ -6,6 +6,10 @@
  *   verify-audit     verify the server's own audit chain; exit 0 sound, 1 broken (first bad sequence), 2 error
  *   keys:init --out <file>   write a new keyring (for NEXIS_SERVER_KEYS_FILE)
  *   rotate-keys      add a fresh key of each kind to the keyring file (earlier keys stay for verification)
+ *   migrate [--backup-dir <dir> | --no-backup]   back up (PostgreSQL), then apply pending migrations
+ *   backup --out <file>          verified pg_dump (custom format) with <file>.sha256 beside it
+ *   restore --from <file> [--clean]   verified restore, schema and audit check, feed gap, audit entry
+ *                    (docs/backup-restore.md)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -17,6 +21,8 @@ import { generateKeyring, KeyringError, parseKeyring, rotateKeyring, writeKeyrin
 import { OWASP_SCRYPT } from '../security/passwords';
 import { secretsFromKeyring } from '../security/secrets';
 import { SchemaVersionError } from '../db/database';
+import { OpsError } from '../ops/pg-tools';
+import { runBackup, runMigrate, runRestore } from './ops-commands';
 import { keyringFor, open } from './runtime';
 import { serve } from './serve';
 import { runVerifyAudit } from './verify-audit';
@@ -135,8 +141,18 @@ async function main(argv: string[]): Promise<number> {
     case 'rotate-keys':
       await rotateKeys(config);
       return 0;
+    case 'migrate':
+      await runMigrate({ config, out: (line) => console.log(line) }, args);
+      return 0;
+    case 'backup':
+      await runBackup({ config, out: (line) => console.log(line) }, args);
+      return 0;
+    case 'restore':
+      return (await runRestore({ config, out: (line) => console.log(line) }, args)).exitCode;
     default:
-      throw new UsageError(`unknown command ${command}: serve, create-admin, verify-audit, keys:init, rotate-keys`);
+      throw new UsageError(
+        `unknown command ${command}: serve, create-admin, verify-audit, keys:init, rotate-keys, migrate, backup, restore`,
+      );
   }
 }
 
@@ -151,7 +167,8 @@ main(process.argv.slice(2)).then(
       error instanceof ConfigError ||
       error instanceof KeyringError ||
       error instanceof UsageError ||
-      error instanceof SchemaVersionError;
+      error instanceof SchemaVersionError ||
+      error instanceof OpsError;
     console.error(known ? error.message : error);
     process.exit(2);
   },

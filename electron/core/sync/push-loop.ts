@@ -41,7 +41,10 @@ export async function pushAll(
     const entries = batch(source, attachmentFor, acked, options);
     const upTo = entries.at(-1)?.seq ?? acked;
     const countersigned = state.countersigned;
-    const checkpoints = source.checkpointsBetween(countersigned?.seq ?? 0, upTo).slice(0, MAX_PUSH_CHECKPOINTS);
+    // Normally every countersigned checkpoint is at or below the ack. A server restored from a backup acknowledges
+    // less than it once countersigned: the checkpoints above its ack are offered again so it countersigns them anew.
+    const checkpointsFrom = Math.min(countersigned?.seq ?? 0, acked);
+    const checkpoints = source.checkpointsBetween(checkpointsFrom, upTo).slice(0, MAX_PUSH_CHECKPOINTS);
     if (reported && entries.length === 0 && checkpoints.length === 0) {
       break;
     }
@@ -83,7 +86,9 @@ export async function pushAll(
     sent += entries.length;
     stored += result.stored;
     state.ackedSeq = result.ackedSeq;
-    if (entries.length === 0 && checkpoints.length === 0) {
+    // An empty push answered with a lower ack: the server holds less than it acknowledged (restored from a backup).
+    // Its ack is the truth; the entries it lost are pushed again from this device's own chain, in this same run.
+    if (entries.length === 0 && checkpoints.length === 0 && result.ackedSeq >= acked) {
       break;
     }
   }

@@ -101,6 +101,38 @@ describe('FleetPanel', () => {
     expect(within(withdrawn ?? document.body).queryByRole('button')).toBeNull();
   });
 
+  it('shows each workstation’s scoring p95 and model load failures, and a dash where none were reported', () => {
+    const devices = [
+      device('DEV-AAAAAAAAAAAAAAAA', 'NBO-01', health()),
+      device(
+        'DEV-BBBBBBBBBBBBBBBB',
+        'NBO-01',
+        health({ performance: { scoresSinceSync: 12, scoreP50Ms: 41, scoreP95Ms: 184.4, modelLoadFailures: 2 } }),
+      ),
+      device(
+        'DEV-DDDDDDDDDDDDDDDD',
+        'NBO-01',
+        health({ performance: { scoresSinceSync: 0, scoreP50Ms: null, scoreP95Ms: null, modelLoadFailures: 0 } }),
+      ),
+    ];
+    renderWithProviders(<FleetPanel overview={{ ...overview(['auditor']), devices }} thisDeviceId={null} />, {
+      session: testSession('admin'),
+    });
+    const fleet = screen.getByRole('table', { name: 'Fleet' });
+    expect(within(fleet).getByRole('columnheader', { name: 'Scoring p95' })).toBeInTheDocument();
+    expect(within(fleet).getByRole('columnheader', { name: 'Load failures' })).toBeInTheDocument();
+    const cell = (deviceId: string, name: string): HTMLElement | null =>
+      fleet.querySelector(`tr[data-fleet-device="${deviceId}"] [data-fleet-cell="${name}"]`);
+    // An older build sends no performance: nothing is made up for it.
+    expect(cell('DEV-AAAAAAAAAAAAAAAA', 'scoring')).toHaveTextContent(/^—$/);
+    expect(cell('DEV-AAAAAAAAAAAAAAAA', 'load-failures')).toHaveTextContent(/^—$/);
+    expect(cell('DEV-BBBBBBBBBBBBBBBB', 'scoring')).toHaveTextContent('184 ms12 scores');
+    expect(cell('DEV-BBBBBBBBBBBBBBBB', 'load-failures')).toHaveTextContent(/^2$/);
+    // Nothing scored since the last sync: no latency, but the count (zero) and the failures are real figures.
+    expect(cell('DEV-DDDDDDDDDDDDDDDD', 'scoring')).toHaveTextContent('—0 scores');
+    expect(cell('DEV-DDDDDDDDDDDDDDDD', 'load-failures')).toHaveTextContent(/^0$/);
+  });
+
   it('proposes a withdrawal with a reason after a review step, and only for a release manager', async () => {
     const rendered = renderWithProviders(<FleetPanel overview={overview(['auditor'])} thisDeviceId={null} />, {
       session: testSession('admin'),

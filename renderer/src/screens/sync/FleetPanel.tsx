@@ -1,14 +1,14 @@
 /**
  * The fleet view: per branch, each workstation's app version and channel, model release and hash, policy, database
- * size, free disk and errors, as it reported them after its latest sync; and the published model releases, which a
- * release manager can propose withdrawing from every branch.
+ * size, free disk, errors, scoring p95 and model load failures, as it reported them after its latest sync; and the
+ * published model releases, which a release manager can propose withdrawing from every branch.
  */
 import { Badge, Box, Button, Card, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import type { ConsoleOverview } from '../../../../shared/ipc/sync';
 import type { DeviceSummary } from '../../../../shared/sync/admin';
 import type { DeviceHealth, ModelReleaseSummary } from '../../../../shared/sync/fleet';
-import { formatBytes, formatCount, formatDateTime } from '../../format';
+import { formatBytes, formatCount, formatDateTime, formatDuration } from '../../format';
 import { CardTitle } from './ConsoleHeadings';
 import { RelativeTime } from './RelativeTime';
 import { plural } from './sync-labels';
@@ -81,11 +81,47 @@ function ErrorsCell({ health }: { health: DeviceHealth }) {
   );
 }
 
+/** Shown where a workstation built before performance reports sent none, or scored nothing since its last sync. */
+function Absent() {
+  return (
+    <Text size="sm" c="dimmed">
+      —
+    </Text>
+  );
+}
+
+function ScoringCell({ health }: { health: DeviceHealth }) {
+  const performance = health.performance;
+  if (performance === undefined) {
+    return <Absent />;
+  }
+  return (
+    <Stack gap={2} align="flex-end">
+      {performance.scoreP95Ms === null ? <Absent /> : <Text size="sm">{formatDuration(performance.scoreP95Ms)}</Text>}
+      <Text size="xs" c="dimmed">
+        {plural(performance.scoresSinceSync, 'score')}
+      </Text>
+    </Stack>
+  );
+}
+
+function LoadFailuresCell({ health }: { health: DeviceHealth }) {
+  const failures = health.performance?.modelLoadFailures;
+  if (failures === undefined) {
+    return <Absent />;
+  }
+  return (
+    <Text size="sm" c={failures > 0 ? 'red' : undefined} fw={failures > 0 ? 600 : undefined}>
+      {formatCount(failures)}
+    </Text>
+  );
+}
+
 function FleetTable({ devices, thisDeviceId }: { devices: readonly DeviceSummary[]; thisDeviceId: string | null }) {
   return (
     // The viewport takes focus so that keyboard users can scroll the wide table sideways (axe: scrollable-region-focusable).
     <Table.ScrollContainer
-      minWidth={1080}
+      minWidth={1240}
       scrollAreaProps={{ viewportProps: { tabIndex: 0, 'aria-label': 'Fleet, one row per workstation' } }}
     >
       <Table aria-label="Fleet" horizontalSpacing="sm" verticalSpacing="xs" style={{ whiteSpace: 'nowrap' }}>
@@ -98,6 +134,16 @@ function FleetTable({ devices, thisDeviceId }: { devices: readonly DeviceSummary
             <Table.Th ta="right">Database</Table.Th>
             <Table.Th ta="right">Free disk</Table.Th>
             <Table.Th>Errors</Table.Th>
+            <Table.Th ta="right">
+              <Tooltip label="95th percentile of the time to score an applicant, over the scores since the last sync">
+                <span>Scoring p95</span>
+              </Tooltip>
+            </Table.Th>
+            <Table.Th ta="right">
+              <Tooltip label="Model packages refused or failing to load since the last sync">
+                <span>Load failures</span>
+              </Tooltip>
+            </Table.Th>
             <Table.Th>Reported</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -107,7 +153,7 @@ function FleetTable({ devices, thisDeviceId }: { devices: readonly DeviceSummary
               key={`branch:${branchId}`}
               bg="light-dark(var(--mantine-color-gray-0), var(--mantine-color-dark-6))"
             >
-              <Table.Th colSpan={8} scope="colgroup">
+              <Table.Th colSpan={10} scope="colgroup">
                 Branch {branchId} · {plural(members.length, 'workstation')}
               </Table.Th>
             </Table.Tr>,
@@ -139,7 +185,7 @@ function FleetTable({ devices, thisDeviceId }: { devices: readonly DeviceSummary
                     </Group>
                   </Table.Td>
                   {health === null ? (
-                    <Table.Td colSpan={7}>
+                    <Table.Td colSpan={9}>
                       <Text size="sm" c="dimmed">
                         No report yet: it arrives with the workstation's next sync.
                       </Text>
@@ -181,6 +227,12 @@ function FleetTable({ devices, thisDeviceId }: { devices: readonly DeviceSummary
                       </Table.Td>
                       <Table.Td>
                         <ErrorsCell health={health} />
+                      </Table.Td>
+                      <Table.Td ta="right" data-fleet-cell="scoring">
+                        <ScoringCell health={health} />
+                      </Table.Td>
+                      <Table.Td ta="right" data-fleet-cell="load-failures">
+                        <LoadFailuresCell health={health} />
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm">
@@ -288,7 +340,7 @@ export function FleetPanel({ overview, thisDeviceId }: { overview: ConsoleOvervi
         <CardTitle
           id="fleet-title"
           title="Fleet"
-          description={`${plural(reported, 'workstation')} reported after their latest sync, running ${plural(versions.size, 'app version')}. Versions, sizes and error counts only; no applicant data.`}
+          description={`${plural(reported, 'workstation')} reported after their latest sync, running ${plural(versions.size, 'app version')}. Versions, sizes, error counts and scoring times only; no applicant data.`}
         />
       </Box>
       <FleetTable devices={overview.devices} thisDeviceId={thisDeviceId} />

@@ -15,6 +15,7 @@ import type { Database } from './db/database';
 import { trackRoutes, type RegisteredRoute } from './http/access';
 import type { ServerContext } from './http/context';
 import { refuseWhileDraining } from './http/draining';
+import { registerCompression } from './http/compression';
 import { createDeviceLimiter } from './http/device-limiter';
 import { harden } from './http/hardening';
 import { instrumentHttp } from './metrics/http';
@@ -150,6 +151,7 @@ export async function buildApi(options: AppOptions): Promise<CentralApi> {
     },
   });
   http.markPastIpBudget(app);
+  await registerCompression(app);
   await app.register(healthRoutes, { ctx });
   await app.register(deviceAuthRoutes, { ctx, prefix: '/v1' });
   await app.register(adminAuthRoutes, { ctx, prefix: '/v1/auth/admin' });

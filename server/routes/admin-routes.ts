@@ -155,6 +155,8 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
   app.post(
     '/proposals/:proposalId/approve',
     {
+      // May carry a new administrator's one-time password next to the approver's reason: never compressed (BREACH).
+      compress: false,
       config: as('security-admin', 'release-manager', 'privacy-officer'),
       schema: {
         params: ProposalIdParamsSchema,
@@ -202,6 +204,8 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
   app.post(
     '/enrolment-codes',
     {
+      // The answer is a one-time enrolment code: never compressed (BREACH).
+      compress: false,
       config: as('security-admin'),
       schema: { body: CreateEnrolmentCodeSchema, response: { 201: EnrolmentCodeCreatedSchema } },
     },

@@ -19,10 +19,15 @@ import { createChallenge, enrolDevice, exchangeChallenge } from '../sync/enrolme
 /** The largest of these bodies (an enrolment) is about 300 bytes. */
 export const PUBLIC_BODY_LIMIT = 4 * 1024;
 
-/** Options of every unauthenticated authentication route: a small body and a tight per-IP budget of its own. */
+/**
+ * Options of every unauthenticated authentication route: a small body, a tight per-IP budget of its own, and answers
+ * that are never compressed.
+ */
 export function publicAuthRoute(ctx: ServerContext) {
   return {
     bodyLimit: PUBLIC_BODY_LIMIT,
+    // Their answers carry credentials: never compressed, so their length says nothing about them (BREACH).
+    compress: false,
     config: { access: 'public', rateLimit: { max: ctx.enrolPerIpPerMinute, timeWindow: 60_000 } },
   } as const;
 }

@@ -22,10 +22,14 @@ function countBytes(request: object, payload: Readable): Readable {
       done(null, chunk);
     },
   });
-  // Fastify compares the received length with Content-Length; a pass-through keeps both equal, but say so.
-  const received = (payload as Readable & { receivedEncodedLength?: number }).receivedEncodedLength;
+  // Fastify compares the bytes received on the wire with Content-Length: a decoding stream before this one
+  // (server/http/compression.ts) counts them as they arrive, so the count is read through, not copied.
+  const source = payload as Readable & { receivedEncodedLength?: number };
   payload.on('error', (error) => counted.destroy(error));
-  return Object.assign(payload.pipe(counted), received === undefined ? {} : { receivedEncodedLength: received });
+  if (source.receivedEncodedLength !== undefined) {
+    Object.defineProperty(counted, 'receivedEncodedLength', { get: () => source.receivedEncodedLength });
+  }
+  return payload.pipe(counted);
 }
 
 /** A full batch of 1,000 entries with attachments fits comfortably. */

@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const SYNC_ERROR_CODES = [
   'INVALID_INPUT',
   'PAYLOAD_TOO_LARGE',
+  /** 415: a request body in a Content-Encoding other than gzip (or stacked codings). */
+  'UNSUPPORTED_ENCODING',
   'NOT_FOUND',
   'UNAUTHENTICATED',
   'TOKEN_EXPIRED',

@@ -1,11 +1,14 @@
 /**
- * HTTP for the sync client: JSON in, `{ status, body }` out, every network failure a retryable SyncError.
+ * HTTP for the sync client: JSON in, `{ status, body }` out, every network failure a retryable SyncError. Bodies of
+ * 1 KiB or more (push batches) go gzipped; answers may come gzipped and are inflated within the same cap as plain ones.
  *
  * Built on node:http / node:https rather than fetch because a bank build pins its central server: the baked CA
  * replaces the system roots (`ca`) and the server's key must match a baked SPKI pin (`checkServerIdentity`), and
  * Node's fetch takes neither without the undici package. One code path serves pinned and plain servers alike.
  */
 import { createHash, X509Certificate } from 'node:crypto';
+import { promisify } from 'node:util';
+import { createGunzip, gzip } from 'node:zlib';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import {
@@ -46,6 +49,11 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 96 * 1024 * 1024;
 
 const TOO_LARGE = (maxBytes: number): SyncError =>
   new SyncError('RESPONSE_TOO_LARGE', `The central server's answer is larger than ${maxBytes} bytes.`, false);
+
+/** Request bodies from this size on are sent gzipped: below it gzip's framing costs more than it saves. */
+export const COMPRESS_BODIES_FROM_BYTES = 1024;
+
+const gzipAsync = promisify(gzip);
 
 /** base64 SHA-256 of a certificate's SubjectPublicKeyInfo (DER): the form `spkiPins` are written in. */
 export function spkiPinOf(certificate: X509Certificate | string | Uint8Array): string {
@@ -122,29 +130,74 @@ function networkError(error: unknown): SyncError {
   return new SyncError('NETWORK', 'The central server could not be reached; work continues offline.', true);
 }
 
-/** Reads a body up to `maxBytes`, so a hostile or broken server cannot make the workstation buffer without end. */
+const CORRUPT = (): SyncError =>
+  new SyncError('NETWORK', 'The central server sent a compressed answer that is corrupt or cut short.', true);
+
+/**
+ * Reads a body up to `maxBytes`, so a hostile or broken server cannot make the workstation buffer without end. A
+ * gzip answer is inflated as it arrives and the cap holds for both the bytes received and the bytes inflated: a
+ * small bomb stops at the cap, and so does a gzip header that never ends.
+ */
 function readCapped(response: IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const fail = (error: Error): void => {
+      reject(error);
+      response.destroy(error);
+    };
     const declared = Number(response.headers['content-length'] ?? '0');
     if (declared > maxBytes) {
-      response.destroy();
-      reject(TOO_LARGE(maxBytes));
+      fail(TOO_LARGE(maxBytes));
+      return;
+    }
+    const encoding = (response.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    const gzipped = encoding === 'gzip' || encoding === 'x-gzip';
+    if (!gzipped && encoding !== 'identity') {
+      fail(
+        new SyncError('NETWORK', 'The central server answered in an encoding this workstation did not ask for.', true),
+      );
       return;
     }
     const chunks: Buffer[] = [];
+    let received = 0;
     let total = 0;
+    const gunzip = gzipped ? createGunzip() : undefined;
+    const decoded = gunzip ?? response;
     response.on('data', (chunk: Buffer) => {
+      received += chunk.byteLength;
+      if (received > maxBytes) {
+        gunzip?.destroy();
+        fail(TOO_LARGE(maxBytes));
+      }
+    });
+    decoded.on('data', (chunk: Buffer) => {
       total += chunk.byteLength;
       if (total > maxBytes) {
-        response.destroy(TOO_LARGE(maxBytes));
+        gunzip?.destroy();
+        fail(TOO_LARGE(maxBytes));
         return;
       }
       chunks.push(chunk);
     });
     response.on('error', reject);
     response.on('aborted', () => reject(new Error('aborted')));
-    response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    if (gunzip !== undefined) {
+      gunzip.on('error', () => fail(CORRUPT()));
+      response.pipe(gunzip);
+    }
+    decoded.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
   });
+}
+
+/** True when the server refused a compressed body for its encoding (an older server or a proxy in the way). */
+function encodingRefused(status: number, text: string): boolean {
+  if (status !== 415) {
+    return false;
+  }
+  try {
+    return (JSON.parse(text) as { error?: { code?: unknown } }).error?.code === 'UNSUPPORTED_ENCODING';
+  } catch {
+    return false;
+  }
 }
 
 export function createHttpTransport(baseUrl: string, timeoutMs = 30_000, tls: TlsTrust = {}): SyncTransport {
@@ -163,29 +216,37 @@ export function createHttpTransport(baseUrl: string, timeoutMs = 30_000, tls: Tl
   const prefix = base.href.replace(/\/+$/, '');
   return {
     async request(method, path, options = {}) {
-      const headers: Record<string, string> = { accept: 'application/json' };
-      const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body), 'utf8');
-      if (payload !== undefined) {
+      const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': 'gzip' };
+      const json = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body), 'utf8');
+      if (json !== undefined) {
         headers['content-type'] = 'application/json';
-        headers['content-length'] = String(payload.byteLength);
       }
       if (options.token !== undefined) {
         headers.authorization = `Bearer ${options.token}`;
       }
       const maxBytes = options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-      let status: number;
-      let text: string;
-      try {
-        ({ status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const send = (payload: Buffer | undefined, encoding: 'gzip' | undefined) =>
+        new Promise<{ status: number; text: string }>((resolve, reject) => {
           const target = new URL(`${prefix}${path}`);
           const req = (secure ? httpsRequest : httpRequest)(target, {
             method,
-            headers,
+            headers: {
+              ...headers,
+              ...(payload === undefined ? {} : { 'content-length': String(payload.byteLength) }),
+              ...(encoding === undefined ? {} : { 'content-encoding': encoding }),
+            },
             signal: AbortSignal.timeout(timeoutMs),
             ...(agent === undefined ? {} : { agent }),
           });
-          req.on('error', reject);
+          let answered = false;
+          // Once the answer is being read, its reader reports failures (its own refusal, not a hang-up it caused).
+          req.on('error', (error) => {
+            if (!answered) {
+              reject(error);
+            }
+          });
           req.on('response', (response) => {
+            answered = true;
             const code = response.statusCode ?? 0;
             if (code >= 300 && code < 400) {
               // A redirect could carry the device's token to another host: the sync client never follows one.
@@ -196,7 +257,19 @@ export function createHttpTransport(baseUrl: string, timeoutMs = 30_000, tls: Tl
             readCapped(response, maxBytes).then((body) => resolve({ status: code, text: body }), reject);
           });
           req.end(payload);
-        }));
+        });
+      let status: number;
+      let text: string;
+      try {
+        if (json !== undefined && json.byteLength >= COMPRESS_BODIES_FROM_BYTES) {
+          ({ status, text } = await send(await gzipAsync(json), 'gzip'));
+          if (encodingRefused(status, text)) {
+            // Refused before the body was read: sending it again uncompressed cannot apply it twice.
+            ({ status, text } = await send(json, undefined));
+          }
+        } else {
+          ({ status, text } = await send(json, undefined));
+        }
       } catch (error) {
         throw networkError(error);
       }

@@ -1,7 +1,9 @@
 /**
  * Scoring performance for the fleet report (shared/sync/fleet.ts `DevicePerformance`): how many applicants were
  * scored since the last report the server stored, the p50/p95 latency of those scores, and how many model packages
- * were refused or failed to load. Numbers only: no applicant, officer, score or model detail is kept.
+ * were refused or failed to load. Numbers only: no applicant, officer, score or model detail is kept. Only applicant
+ * scores that were stored count (ScoringService.score): what-if rows store nothing, and an admin batch of thousands of
+ * anonymous rows would drown the latency officers see.
  *
  * Held in memory only: the figures are "since the last stored report or the last restart". They feed a dashboard and
  * an alert, not an audit; writing a file on every score would cost more than losing a few minutes of latencies on a

@@ -1,19 +1,21 @@
 /**
- * The sync transport never follows a redirect (a 30x could hand the device's token to another host), caps answers,
- * and, for a bank build, talks only to the baked server: its CA instead of the system roots, its SPKI pins, its
- * address. The TLS cases run real loopback https servers with certificates made for the run by `openssl`.
+ * The sync transport never follows a redirect (a 30x could hand the device's token to another host), caps answers
+ * (inflated gzip ones too: a hostile server's bomb stops at the cap), gzips large bodies, and, for a bank build,
+ * talks only to the baked server: its CA instead of the system roots, its SPKI pins, its address. The TLS cases run
+ * real loopback https servers with certificates made for the run by `openssl`.
  */
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trustedTransportFor } from '../system/trust-config';
-import { createHttpTransport, spkiPinOf } from './transport';
+import { COMPRESS_BODIES_FROM_BYTES, createHttpTransport, spkiPinOf } from './transport';
 
 describe('sync transport', () => {
   let target: Server;
@@ -293,5 +295,156 @@ describe('sync transport to a pinned central server', () => {
     }
     expect(hits.impostor).toBe(before.impostor);
     expect(hits.misissued).toBe(before.misissued);
+  });
+});
+
+describe('sync transport compression', () => {
+  const servers: Server[] = [];
+  const serve = async (handler: Parameters<typeof createServer>[1]): Promise<string> => {
+    const server = createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  const bodyOf = async (req: IncomingMessage): Promise<Buffer> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) {
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  };
+  afterAll(async () => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('sends bodies of 1 KiB or more gzipped and smaller ones as they are, and inflates a gzip answer', async () => {
+    const seen: { encoding: string | undefined; accept: string | undefined; body: unknown }[] = [];
+    const url = await serve((req, res) => {
+      void bodyOf(req).then((bytes) => {
+        const encoding = req.headers['content-encoding'];
+        const text = (encoding === 'gzip' ? gunzipSync(bytes) : bytes).toString('utf8');
+        seen.push({ encoding, accept: req.headers['accept-encoding'], body: JSON.parse(text) });
+        res.setHeader('content-type', 'application/json');
+        res.setHeader('content-encoding', 'gzip');
+        res.end(gzipSync(Buffer.from(JSON.stringify({ echoed: JSON.parse(text) as unknown }))));
+      });
+    });
+    const transport = createHttpTransport(url, 5_000);
+    const small = { entries: ['a'] };
+    const large = { entries: Array.from({ length: 200 }, (_, i) => `entry-${i}`) };
+    expect(Buffer.byteLength(JSON.stringify(large))).toBeGreaterThanOrEqual(COMPRESS_BODIES_FROM_BYTES);
+    expect(await transport.request('POST', '/v1/sync/push', { body: small })).toEqual({
+      status: 200,
+      body: { echoed: small },
+    });
+    expect(await transport.request('POST', '/v1/sync/push', { body: large })).toEqual({
+      status: 200,
+      body: { echoed: large },
+    });
+    expect(seen).toEqual([
+      { encoding: undefined, accept: 'gzip', body: small },
+      { encoding: 'gzip', accept: 'gzip', body: large },
+    ]);
+  });
+
+  it('sends a body again uncompressed when the server refuses the encoding (415 UNSUPPORTED_ENCODING)', async () => {
+    const encodings: (string | undefined)[] = [];
+    const url = await serve((req, res) => {
+      encodings.push(req.headers['content-encoding']);
+      res.setHeader('content-type', 'application/json');
+      if (req.headers['content-encoding'] !== undefined) {
+        // Answers before reading the body, as the central API does.
+        res.statusCode = 415;
+        res.end(JSON.stringify({ error: { code: 'UNSUPPORTED_ENCODING', message: 'gzip only' } }));
+        return;
+      }
+      void bodyOf(req).then((bytes) => res.end(JSON.stringify({ length: bytes.byteLength })));
+    });
+    const body = { entries: 'x'.repeat(4096) };
+    const answer = await createHttpTransport(url, 5_000).request('POST', '/v1/sync/push', { body });
+    expect(answer).toEqual({ status: 200, body: { length: Buffer.byteLength(JSON.stringify(body)) } });
+    expect(encodings).toEqual(['gzip', undefined]);
+  });
+
+  it('refuses a gzip bomb from a hostile server once the inflated answer passes the cap', async () => {
+    // An endless answer: 1 MiB of zeros per gzip member (about 1 KiB each), written as fast as it is read.
+    const member = gzipSync(Buffer.alloc(1024 * 1024), { level: 9 });
+    let written = 0;
+    let answered = 0;
+    let closed = 0;
+    const url = await serve((_req, res) => {
+      answered += 1;
+      let gone = false;
+      res.setHeader('content-type', 'application/json');
+      res.setHeader('content-encoding', 'gzip');
+      res.on('close', () => {
+        gone = true;
+        closed += 1;
+      });
+      const pump = (): void => {
+        while (!gone && res.write(member)) {
+          written += 1;
+        }
+        if (!gone) {
+          res.once('drain', pump);
+        }
+      };
+      pump();
+    });
+    const transport = createHttpTransport(url, 10_000);
+    await expect(transport.request('GET', '/v1/sync/pull', { maxBytes: 4 * 1024 * 1024 })).rejects.toMatchObject({
+      code: 'RESPONSE_TOO_LARGE',
+    });
+    // And at the default cap (96 MiB): the workstation stops reading, it does not inflate the stream to its end.
+    await expect(transport.request('GET', '/v1/sync/pull')).rejects.toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
+    // Both endless answers ended because the workstation hung up.
+    await expect.poll(() => closed).toBe(2);
+    expect(answered).toBe(2);
+    expect(written).toBeGreaterThan(4);
+  });
+
+  it('refuses a compressed answer whose own size passes the cap, declared or streamed', async () => {
+    // A gzip header whose comment never ends inflates to nothing: only the received bytes can stop it.
+    const header = Buffer.from([0x1f, 0x8b, 0x08, 0x10, 0, 0, 0, 0, 0, 0xff]);
+    const url = await serve((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.setHeader('content-encoding', 'gzip');
+      if (req.url === '/declared') {
+        res.setHeader('content-length', String(header.byteLength + 100_000));
+      }
+      res.write(header);
+      for (let i = 0; i < 100; i += 1) {
+        res.write(Buffer.alloc(1000, 0x61));
+      }
+      res.end();
+    });
+    const transport = createHttpTransport(url, 5_000);
+    for (const path of ['/declared', '/streamed']) {
+      await expect(transport.request('GET', path, { maxBytes: 64 * 1024 })).rejects.toMatchObject({
+        code: 'RESPONSE_TOO_LARGE',
+      });
+    }
+  });
+
+  it('treats a corrupt gzip answer, or an encoding it did not ask for, as a failed exchange to retry', async () => {
+    const json = Buffer.from(JSON.stringify({ items: Array.from({ length: 100 }, (_, i) => i) }));
+    const url = await serve((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/brotli') {
+        res.setHeader('content-encoding', 'br');
+        res.end(brotliCompressSync(json));
+        return;
+      }
+      res.setHeader('content-encoding', 'gzip');
+      const gz = gzipSync(json);
+      res.end(req.url === '/cut' ? gz.subarray(0, gz.byteLength - 10) : Buffer.from(json));
+    });
+    const transport = createHttpTransport(url, 5_000);
+    for (const path of ['/brotli', '/cut', '/not-gzip']) {
+      await expect(transport.request('GET', path)).rejects.toMatchObject({ code: 'NETWORK', retryable: true });
+    }
   });
 });

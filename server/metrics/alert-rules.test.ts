@@ -5,7 +5,8 @@
  * alert reads is one the server exports, so no alert silently watches a series that never exists.
  * Debian's prometheus and prometheus-alertmanager packages ship promtool and amtool; CI installs them (.ci/run).
  * Every alert links its section of docs/runbook.md, and that link must resolve: the on-call engineer paged at night
- * follows it, so a renamed heading fails here (no promtool needed), not in the middle of an incident.
+ * follows it, so a renamed heading fails here (no promtool needed), not in the middle of an incident; and every
+ * metric the runbook and the incident-response page name is one the server exports.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -113,6 +114,29 @@ describe('runbook links of the alert rules', () => {
       expect(rule.annotations?.runbook_url, `${rule.alert} has no runbook_url`).toMatch(RUNBOOK_URL);
     }
     expect(unresolvedRunbookLinks(alertsYaml, runbook)).toEqual([]);
+  });
+
+  it('name only metrics the server exports (runbook and incident response)', async () => {
+    const database = await openDatabase({ kind: 'pglite' });
+    const server = await startTestServer(database, { processMetrics: true });
+    try {
+      const exported = [...new Set((await server.metrics.registry.getMetricsAsJSON()).map((m) => m.name))];
+      const docs = ['runbook.md', 'incident-response.md'].map((name) =>
+        readFileSync(join(process.cwd(), 'docs', name), 'utf8'),
+      );
+      const named = new Set(docs.flatMap((text) => [...text.matchAll(/\bnexis_[a-z0-9_]+/g)].map(([name]) => name)));
+      expect(named.size).toBeGreaterThan(10);
+      for (const name of named) {
+        // `nexis_fleet_*` in prose names a family: a prefix of at least one exported metric.
+        const known = name.endsWith('_')
+          ? exported.some((metric) => metric.startsWith(name))
+          : exported.includes(name) || exported.includes(name.replace(/_(bucket|sum|count)$/, ''));
+        expect(known, `the docs name ${name}`).toBe(true);
+      }
+    } finally {
+      await server.close();
+      await database.close();
+    }
   });
 
   it('fails when a heading an alert links to is renamed', () => {

@@ -4,5 +4,5 @@
 # operator's: docs/deployment.md.
 set -eu
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
-  -v app_password="$(cat /run/secrets/postgres-app-password)" \
+  -v app_password_file=/run/secrets/postgres-app-password \
   -f /etc/nexis/roles.sql

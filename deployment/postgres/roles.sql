@@ -7,16 +7,19 @@
 --
 -- Idempotent: run it as the owner when the database is created (the compose file's init script does) and again after
 -- every `migrate` (new tables get the default privileges below; the revocations are re-applied):
---   psql "$OWNER_URL" -v ON_ERROR_STOP=1 -v app_password="$(cat app-password)" -f deployment/postgres/roles.sql
--- Without `app_password` the role keeps the password it has.
+--   psql "$OWNER_URL" -v app_password_file=/run/secrets/postgres-app-password -f deployment/postgres/roles.sql
+-- psql reads the password from the file (never on a command line, where `ps` would show it). Without
+-- `app_password_file` the role keeps the password it has.
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 
 SELECT format('CREATE ROLE nexis_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION')
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'nexis_app') \gexec
 
-\if :{?app_password}
+\if :{?app_password_file}
+\set app_password `cat :app_password_file`
 SELECT format('ALTER ROLE nexis_app PASSWORD %L', :'app_password') \gexec
+\unset app_password
 \endif
 
 -- A connection budget per role, so a runaway pool cannot take the owner's (and the operators') connections.

@@ -46,9 +46,8 @@ import {
 const run = promisify(execFile);
 const SUPERUSER_URL = process.env.DATABASE_URL;
 const available = nginxBinary() !== undefined && SUPERUSER_URL !== undefined && SUPERUSER_URL !== '';
-if (!available) {
-  console.warn('deployment test skipped: it needs nginx (apt-get install nginx) and DATABASE_URL (a PostgreSQL)');
-}
+/** The suite's title says why it is skipped, where it is. */
+const SKIPPED = available ? '' : ' (skipped: it needs nginx and DATABASE_URL, a PostgreSQL superuser URL)';
 
 /** A request's status over https with this run's CA (nginx's own refusals are HTML, not the API's JSON). */
 function httpsStatus(base: string, path: string, caPem: string): Promise<number> {
@@ -72,299 +71,302 @@ async function ok<T>(
   return settled.value;
 }
 
-describe.skipIf(!available)('deployment: nginx with TLS, two production-bundle instances, one PostgreSQL', () => {
-  let dir: string;
-  let tls: CertificateAuthority;
-  let stranger: CertificateAuthority;
-  let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
-  let owner: Database;
-  let instances: [Instance, Instance];
-  let proxy: NginxProxy;
-  let metricsToken: string;
-  const enrolmentCode = async (branchId: string): Promise<string> =>
-    (await createEnrolmentCode(owner.db, branchId, 30, new Date())).code;
+describe.skipIf(!available)(
+  `deployment: nginx with TLS, two production-bundle instances, one PostgreSQL${SKIPPED}`,
+  () => {
+    let dir: string;
+    let tls: CertificateAuthority;
+    let stranger: CertificateAuthority;
+    let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
+    let owner: Database;
+    let instances: [Instance, Instance];
+    let proxy: NginxProxy;
+    let metricsToken: string;
+    const enrolmentCode = async (branchId: string): Promise<string> =>
+      (await createEnrolmentCode(owner.db, branchId, 30, new Date())).code;
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'nexis-deploy-'));
-    const root = await buildBundle(join(dir, 'app'));
-    tls = await makeCertificateAuthority(join(dir, 'tls'), 'bank');
-    stranger = await makeCertificateAuthority(join(dir, 'tls'), 'stranger');
-    scratch = await scratchDatabase(SUPERUSER_URL ?? '', 'nexis_deploy');
-    // The owner migrates (the `migrate` step of the compose file); the instances only verify.
-    owner = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 2 }, { migrations: 'apply' });
-    const secrets = join(dir, 'secrets');
-    mkdirSync(secrets, { mode: 0o700 });
-    const appUrl = await applyRoles(scratch.url, randomBytes(18).toString('base64url'), secrets);
-    writeFileSync(join(secrets, 'database-url'), `${appUrl}\n`, { mode: 0o600 });
-    metricsToken = randomBytes(24).toString('base64url');
-    writeFileSync(join(secrets, 'metrics-token'), `${metricsToken}\n`, { mode: 0o600 });
-    await run(process.execPath, [
-      join(root, 'server', 'dist', 'main.js'),
-      'keys:init',
-      '--out',
-      join(secrets, 'server-keys.json'),
-    ]);
-    const env = {
-      DATABASE_URL_FILE: join(secrets, 'database-url'),
-      NEXIS_SERVER_KEYS_FILE: join(secrets, 'server-keys.json'),
-      NEXIS_METRICS_TOKEN_FILE: join(secrets, 'metrics-token'),
-      NEXIS_TRUSTED_PROXIES: '127.0.0.1',
-      NEXIS_DRAIN_SECONDS: '2',
-      NEXIS_DB_POOL_SIZE: '5',
-      NEXIS_LOG_LEVEL: 'warn',
-      // Every simulated device is on 127.0.0.1 here; a branch's few workstations are not.
-      NEXIS_RATE_LIMIT_IP_PER_MINUTE: '100000',
-    };
-    instances = [
-      apiInstance({ name: 'api-1', root, port: await freePort(), env }),
-      apiInstance({ name: 'api-2', root, port: await freePort(), env }),
-    ];
-    await Promise.all(instances.map((i) => i.start()));
-    proxy = await startNginx(join(dir, 'nginx'), {
-      tls,
-      upstreams: [`127.0.0.1:${instances[0].port}`, `127.0.0.1:${instances[1].port}`],
-      port: await freePort(),
-      perIp: { rate: '2000r/s', burst: 2000 },
-    });
-  }, 240_000);
-
-  afterAll(async () => {
-    await proxy?.stop();
-    await Promise.all((instances ?? []).map((i) => i.stop()));
-    await owner?.close();
-    await scratch?.drop();
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
-
-  it('serves only over TLS from the bank CA, and the instances run as the least-privileged role', async () => {
-    const health = await createHttpTransport(proxy.url, 5_000, { caPem: tls.caPem }).request('GET', '/health/ready');
-    expect(health).toMatchObject({ status: 200, body: { status: 'ready' } });
-    // A workstation that trusts another CA does not talk to this proxy.
-    await expect(
-      createHttpTransport(proxy.url, 5_000, { caPem: stranger.caPem }).request('GET', '/health'),
-    ).rejects.toMatchObject({ code: 'NETWORK', message: expect.stringMatching(/not one this workstation trusts/) });
-    // Plain http on the TLS port is not served.
-    const plain = await fetch(proxy.url.replace('https:', 'http:') + '/health').catch(() => null);
-    expect(plain === null || plain.status === 400).toBe(true);
-
-    const roles = rowsOf<{ usename: string }>(
-      await owner.db.execute(
-        sql`SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = current_database() AND usename <> current_user`,
-      ),
-    );
-    expect(roles.map((r) => r.usename)).toEqual(['nexis_app']);
-    // What the instances' role cannot do: change the schema or rewrite the append-only records.
-    const appUrl = readFileSync(join(dir, 'secrets', 'database-url'), 'utf8').trim();
-    for (const statement of [
-      'CREATE TABLE intruder (x int)',
-      'UPDATE server_audit SET actor = actor',
-      'DELETE FROM audit_entries',
-      'DROP TABLE devices',
-    ]) {
-      await expect(run('psql', [appUrl, '-v', 'ON_ERROR_STOP=1', '-c', statement])).rejects.toMatchObject({
-        stderr: expect.stringMatching(/permission denied|must be owner/),
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'nexis-deploy-'));
+      const root = await buildBundle(join(dir, 'app'));
+      tls = await makeCertificateAuthority(join(dir, 'tls'), 'bank');
+      stranger = await makeCertificateAuthority(join(dir, 'tls'), 'stranger');
+      scratch = await scratchDatabase(SUPERUSER_URL ?? '', 'nexis_deploy');
+      // The owner migrates (the `migrate` step of the compose file); the instances only verify.
+      owner = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 2 }, { migrations: 'apply' });
+      const secrets = join(dir, 'secrets');
+      mkdirSync(secrets, { mode: 0o700 });
+      const appUrl = await applyRoles(scratch.url, randomBytes(18).toString('base64url'), secrets);
+      writeFileSync(join(secrets, 'database-url'), `${appUrl}\n`, { mode: 0o600 });
+      metricsToken = randomBytes(24).toString('base64url');
+      writeFileSync(join(secrets, 'metrics-token'), `${metricsToken}\n`, { mode: 0o600 });
+      await run(process.execPath, [
+        join(root, 'server', 'dist', 'main.js'),
+        'keys:init',
+        '--out',
+        join(secrets, 'server-keys.json'),
+      ]);
+      const env = {
+        DATABASE_URL_FILE: join(secrets, 'database-url'),
+        NEXIS_SERVER_KEYS_FILE: join(secrets, 'server-keys.json'),
+        NEXIS_METRICS_TOKEN_FILE: join(secrets, 'metrics-token'),
+        NEXIS_TRUSTED_PROXIES: '127.0.0.1',
+        NEXIS_DRAIN_SECONDS: '2',
+        NEXIS_DB_POOL_SIZE: '5',
+        NEXIS_LOG_LEVEL: 'warn',
+        // Every simulated device is on 127.0.0.1 here; a branch's few workstations are not.
+        NEXIS_RATE_LIMIT_IP_PER_MINUTE: '100000',
+      };
+      instances = [
+        apiInstance({ name: 'api-1', root, port: await freePort(), env }),
+        apiInstance({ name: 'api-2', root, port: await freePort(), env }),
+      ];
+      await Promise.all(instances.map((i) => i.start()));
+      proxy = await startNginx(join(dir, 'nginx'), {
+        tls,
+        upstreams: [`127.0.0.1:${instances[0].port}`, `127.0.0.1:${instances[1].port}`],
+        port: await freePort(),
+        perIp: { rate: '2000r/s', burst: 2000 },
       });
-    }
-  });
+    }, 240_000);
 
-  it('a workstation core with the CA pinned enrols and syncs through https; a proxy with a stranger CA is refused', async () => {
-    const pinned = trustedTransportFor({ url: proxy.url, caPem: tls.caPem }, 10_000);
-    const t: TempWorkstation = createTempWorkstation({ syncTransportFor: pinned, trustedServerUrl: proxy.url });
-    const impostor = await startNginx(join(dir, 'impostor'), {
-      tls: stranger,
-      upstreams: [`127.0.0.1:${instances[0].port}`, `127.0.0.1:${instances[1].port}`],
-      port: await freePort(),
-      perIp: { rate: '50r/s', burst: 200 },
+    afterAll(async () => {
+      await proxy?.stop();
+      await Promise.all((instances ?? []).map((i) => i.stop()));
+      await owner?.close();
+      await scratch?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }, 60_000);
+
+    it('serves only over TLS from the bank CA, and the instances run as the least-privileged role', async () => {
+      const health = await createHttpTransport(proxy.url, 5_000, { caPem: tls.caPem }).request('GET', '/health/ready');
+      expect(health).toMatchObject({ status: 200, body: { status: 'ready' } });
+      // A workstation that trusts another CA does not talk to this proxy.
+      await expect(
+        createHttpTransport(proxy.url, 5_000, { caPem: stranger.caPem }).request('GET', '/health'),
+      ).rejects.toMatchObject({ code: 'NETWORK', message: expect.stringMatching(/not one this workstation trusts/) });
+      // Plain http on the TLS port is not served.
+      const plain = await fetch(proxy.url.replace('https:', 'http:') + '/health').catch(() => null);
+      expect(plain === null || plain.status === 400).toBe(true);
+
+      const roles = rowsOf<{ usename: string }>(
+        await owner.db.execute(
+          sql`SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = current_database() AND usename <> current_user`,
+        ),
+      );
+      expect(roles.map((r) => r.usename)).toEqual(['nexis_app']);
+      // What the instances' role cannot do: change the schema or rewrite the append-only records.
+      const appUrl = readFileSync(join(dir, 'secrets', 'database-url'), 'utf8').trim();
+      for (const statement of [
+        'CREATE TABLE intruder (x int)',
+        'UPDATE server_audit SET actor = actor',
+        'DELETE FROM audit_entries',
+        'DROP TABLE devices',
+      ]) {
+        await expect(run('psql', [appUrl, '-v', 'ON_ERROR_STOP=1', '-c', statement])).rejects.toMatchObject({
+          stderr: expect.stringMatching(/permission denied|must be owner/),
+        });
+      }
     });
-    try {
-      await intakeReady(t);
-      // The same bank build, pointed at a proxy whose certificate another CA signed, sends nothing it would regret.
-      const fooled = createTempWorkstation({
-        syncTransportFor: trustedTransportFor({ url: impostor.url, caPem: tls.caPem }, 10_000),
-        trustedServerUrl: impostor.url,
+
+    it('a workstation core with the CA pinned enrols and syncs through https; a proxy with a stranger CA is refused', async () => {
+      const pinned = trustedTransportFor({ url: proxy.url, caPem: tls.caPem }, 10_000);
+      const t: TempWorkstation = createTempWorkstation({ syncTransportFor: pinned, trustedServerUrl: proxy.url });
+      const impostor = await startNginx(join(dir, 'impostor'), {
+        tls: stranger,
+        upstreams: [`127.0.0.1:${instances[0].port}`, `127.0.0.1:${instances[1].port}`],
+        port: await freePort(),
+        perIp: { rate: '50r/s', burst: 200 },
       });
       try {
-        await intakeReady(fooled);
-        const refused = await fooled.call('admin', 'sync:enrol', {
-          serverUrl: impostor.url,
-          code: await enrolmentCode('NBO-01'),
+        await intakeReady(t);
+        // The same bank build, pointed at a proxy whose certificate another CA signed, sends nothing it would regret.
+        const fooled = createTempWorkstation({
+          syncTransportFor: trustedTransportFor({ url: impostor.url, caPem: tls.caPem }, 10_000),
+          trustedServerUrl: impostor.url,
         });
-        expect(refused).toMatchObject({ ok: false });
-      } finally {
-        fooled.cleanup();
-      }
-      expect(impostor.accessLog()).not.toMatch(/\/v1\/enrol/);
-
-      const enrolled = await ok(
-        t.call('admin', 'sync:enrol', { serverUrl: proxy.url, code: await enrolmentCode('NBO-01') }),
-      );
-      expect(enrolled).toMatchObject({ enrolled: true, branchId: 'NBO-01' });
-      for (let i = 0; i < 3; i += 1) {
-        await ok(t.call('officer', 'applicants:register', { personal: PERSON, consent: consentFor(t.ws) }));
-      }
-      const synced = await ok(t.call('admin', 'sync:now', {}));
-      expect(synced).toMatchObject({ state: 'idle', backlog: 0 });
-      expect(synced.ackedSeq).toBe(synced.headSeq);
-      const stored = await owner.db
-        .select({ seq: auditEntries.seq })
-        .from(auditEntries)
-        .where(eq(auditEntries.deviceId, t.ws.deviceKey.deviceId));
-      expect(stored.length).toBe(synced.headSeq);
-    } finally {
-      t.cleanup();
-      await impostor.stop();
-    }
-  }, 60_000);
-
-  it('exports metrics on each instance behind its own token, never through the proxy', async () => {
-    for (const instance of instances) {
-      expect((await fetch(instance.metricsUrl)).status).toBe(401);
-      const scraped = await fetch(instance.metricsUrl, { headers: { authorization: `Bearer ${metricsToken}` } });
-      expect(scraped.status).toBe(200);
-      expect(await scraped.text()).toMatch(/^nexis_http_requests_total\{/m);
-    }
-    const through = await createHttpTransport(proxy.url, 5_000, { caPem: tls.caPem }).request('GET', '/metrics');
-    expect(through.status).toBe(404);
-  });
-
-  it('rolling restart under continuous sync: no request fails, nothing acknowledged is lost or stored twice', async () => {
-    const transport = (url: string) => createHttpTransport(url, 15_000, { caPem: tls.caPem });
-    const devices = Array.from({ length: 5 }, () => new SimDevice({ transport, checkpointEvery: 25, batchSize: 50 }));
-    for (const device of devices) {
-      await device.client(proxy.url).enrol(proxy.url, await enrolmentCode('MSA-02'));
-    }
-    // And a real workstation whose officer keeps registering applicants and asking for a sync.
-    const officer = createTempWorkstation({
-      syncTransportFor: trustedTransportFor({ url: proxy.url, caPem: tls.caPem }, 15_000),
-      trustedServerUrl: proxy.url,
-      syncIntervalMs: 600_000,
-    });
-    await intakeReady(officer);
-    await ok(officer.call('admin', 'sync:enrol', { serverUrl: proxy.url, code: await enrolmentCode('MSA-02') }));
-    const failures: string[] = [];
-    const acknowledged = new Map<string, number>();
-    let rounds = 0;
-    let stopping = false;
-    let officerActions = 0;
-    const officerLoad = (async () => {
-      while (!stopping) {
-        const registered = await officer.call('officer', 'applicants:register', {
-          personal: PERSON,
-          consent: consentFor(officer.ws, { 'central-sync': true }),
-        });
-        const synced = await officer.call('admin', 'sync:now', {});
-        if (!registered.ok || !synced.ok || synced.value.state === 'error') {
-          failures.push(`officer: ${JSON.stringify(registered.ok ? synced : registered)}`);
-        }
-        officerActions += 1;
-        await new Promise((r) => setTimeout(r, 300));
-      }
-    })();
-    const load = devices.map(async (device, index) => {
-      while (!stopping) {
-        device.append(1 + ((rounds + index) % 17));
         try {
-          const report = await device.client(proxy.url).syncOnce();
-          acknowledged.set(device.deviceId, report.push.ackedSeq);
-        } catch (error) {
-          failures.push(error instanceof SyncError ? `${error.code}: ${error.message}` : String(error));
+          await intakeReady(fooled);
+          const refused = await fooled.call('admin', 'sync:enrol', {
+            serverUrl: impostor.url,
+            code: await enrolmentCode('NBO-01'),
+          });
+          expect(refused).toMatchObject({ ok: false });
+        } finally {
+          fooled.cleanup();
         }
-        rounds += 1;
-        // A busy branch, paced under the per-device budget (600 requests a minute, about four per round).
-        await new Promise((r) => setTimeout(r, 400));
+        expect(impostor.accessLog()).not.toMatch(/\/v1\/enrol/);
+
+        const enrolled = await ok(
+          t.call('admin', 'sync:enrol', { serverUrl: proxy.url, code: await enrolmentCode('NBO-01') }),
+        );
+        expect(enrolled).toMatchObject({ enrolled: true, branchId: 'NBO-01' });
+        for (let i = 0; i < 3; i += 1) {
+          await ok(t.call('officer', 'applicants:register', { personal: PERSON, consent: consentFor(t.ws) }));
+        }
+        const synced = await ok(t.call('admin', 'sync:now', {}));
+        expect(synced).toMatchObject({ state: 'idle', backlog: 0 });
+        expect(synced.ackedSeq).toBe(synced.headSeq);
+        const stored = await owner.db
+          .select({ seq: auditEntries.seq })
+          .from(auditEntries)
+          .where(eq(auditEntries.deviceId, t.ws.deviceKey.deviceId));
+        expect(stored.length).toBe(synced.headSeq);
+      } finally {
+        t.cleanup();
+        await impostor.stop();
       }
+    }, 60_000);
+
+    it('exports metrics on each instance behind its own token, never through the proxy', async () => {
+      for (const instance of instances) {
+        expect((await fetch(instance.metricsUrl)).status).toBe(401);
+        const scraped = await fetch(instance.metricsUrl, { headers: { authorization: `Bearer ${metricsToken}` } });
+        expect(scraped.status).toBe(200);
+        expect(await scraped.text()).toMatch(/^nexis_http_requests_total\{/m);
+      }
+      const through = await createHttpTransport(proxy.url, 5_000, { caPem: tls.caPem }).request('GET', '/metrics');
+      expect(through.status).toBe(404);
     });
 
-    const readyDuringDrain: number[] = [];
-    const exitCodes: (number | null)[] = [];
-    for (const instance of instances) {
-      const before = rounds;
-      while (rounds < before + 20) {
+    it('rolling restart under continuous sync: no request fails, nothing acknowledged is lost or stored twice', async () => {
+      const transport = (url: string) => createHttpTransport(url, 15_000, { caPem: tls.caPem });
+      const devices = Array.from({ length: 5 }, () => new SimDevice({ transport, checkpointEvery: 25, batchSize: 50 }));
+      for (const device of devices) {
+        await device.client(proxy.url).enrol(proxy.url, await enrolmentCode('MSA-02'));
+      }
+      // And a real workstation whose officer keeps registering applicants and asking for a sync.
+      const officer = createTempWorkstation({
+        syncTransportFor: trustedTransportFor({ url: proxy.url, caPem: tls.caPem }, 15_000),
+        trustedServerUrl: proxy.url,
+        syncIntervalMs: 600_000,
+      });
+      await intakeReady(officer);
+      await ok(officer.call('admin', 'sync:enrol', { serverUrl: proxy.url, code: await enrolmentCode('MSA-02') }));
+      const failures: string[] = [];
+      const acknowledged = new Map<string, number>();
+      let rounds = 0;
+      let stopping = false;
+      let officerActions = 0;
+      const officerLoad = (async () => {
+        while (!stopping) {
+          const registered = await officer.call('officer', 'applicants:register', {
+            personal: PERSON,
+            consent: consentFor(officer.ws, { 'central-sync': true }),
+          });
+          const synced = await officer.call('admin', 'sync:now', {});
+          if (!registered.ok || !synced.ok || synced.value.state === 'error') {
+            failures.push(`officer: ${JSON.stringify(registered.ok ? synced : registered)}`);
+          }
+          officerActions += 1;
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      })();
+      const load = devices.map(async (device, index) => {
+        while (!stopping) {
+          device.append(1 + ((rounds + index) % 17));
+          try {
+            const report = await device.client(proxy.url).syncOnce();
+            acknowledged.set(device.deviceId, report.push.ackedSeq);
+          } catch (error) {
+            failures.push(error instanceof SyncError ? `${error.code}: ${error.message}` : String(error));
+          }
+          rounds += 1;
+          // A busy branch, paced under the per-device budget (600 requests a minute, about four per round).
+          await new Promise((r) => setTimeout(r, 400));
+        }
+      });
+
+      const readyDuringDrain: number[] = [];
+      const exitCodes: (number | null)[] = [];
+      for (const instance of instances) {
+        const before = rounds;
+        while (rounds < before + 20) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const stopped = instance.stop();
+        // Draining: readiness says so at once, while the process still runs.
+        await new Promise((r) => setTimeout(r, 200));
+        readyDuringDrain.push((await fetch(`${instance.url}/health/ready`)).status);
+        exitCodes.push(await stopped);
+        await instance.start();
+        // Past nginx's fail_timeout, so the restarted instance is back in rotation before the next one stops.
+        await new Promise((r) => setTimeout(r, 6_000));
+      }
+      const afterRestarts = rounds;
+      while (rounds < afterRestarts + 20) {
         await new Promise((r) => setTimeout(r, 50));
       }
-      const stopped = instance.stop();
-      // Draining: readiness says so at once, while the process still runs.
-      await new Promise((r) => setTimeout(r, 200));
-      readyDuringDrain.push((await fetch(`${instance.url}/health/ready`)).status);
-      exitCodes.push(await stopped);
-      await instance.start();
-      // Past nginx's fail_timeout, so the restarted instance is back in rotation before the next one stops.
-      await new Promise((r) => setTimeout(r, 6_000));
-    }
-    const afterRestarts = rounds;
-    while (rounds < afterRestarts + 20) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    stopping = true;
-    await Promise.all([...load, officerLoad]);
+      stopping = true;
+      await Promise.all([...load, officerLoad]);
 
-    expect(failures).toEqual([]);
-    expect(readyDuringDrain).toEqual([503, 503]);
-    expect(exitCodes).toEqual([0, 0]);
-    for (const device of devices) {
-      await device.client(proxy.url).syncOnce();
-      const stored = await owner.db
-        .select({ seq: auditEntries.seq, hash: auditEntries.hash })
+      expect(failures).toEqual([]);
+      expect(readyDuringDrain).toEqual([503, 503]);
+      expect(exitCodes).toEqual([0, 0]);
+      for (const device of devices) {
+        await device.client(proxy.url).syncOnce();
+        const stored = await owner.db
+          .select({ seq: auditEntries.seq, hash: auditEntries.hash })
+          .from(auditEntries)
+          .where(eq(auditEntries.deviceId, device.deviceId))
+          .orderBy(asc(auditEntries.seq));
+        expect(stored).toEqual(device.entries.map((e) => ({ seq: e.seq, hash: e.hash })));
+        expect(stored.length).toBeGreaterThanOrEqual(acknowledged.get(device.deviceId) ?? 0);
+      }
+      const officerStatus = await ok(officer.call('admin', 'sync:now', {}));
+      expect(officerStatus).toMatchObject({ state: 'idle', backlog: 0 });
+      const officerStored = await owner.db
+        .select({ seq: auditEntries.seq })
         .from(auditEntries)
-        .where(eq(auditEntries.deviceId, device.deviceId))
+        .where(eq(auditEntries.deviceId, officer.ws.deviceKey.deviceId))
         .orderBy(asc(auditEntries.seq));
-      expect(stored).toEqual(device.entries.map((e) => ({ seq: e.seq, hash: e.hash })));
-      expect(stored.length).toBeGreaterThanOrEqual(acknowledged.get(device.deviceId) ?? 0);
-    }
-    const officerStatus = await ok(officer.call('admin', 'sync:now', {}));
-    expect(officerStatus).toMatchObject({ state: 'idle', backlog: 0 });
-    const officerStored = await owner.db
-      .select({ seq: auditEntries.seq })
-      .from(auditEntries)
-      .where(eq(auditEntries.deviceId, officer.ws.deviceKey.deviceId))
-      .orderBy(asc(auditEntries.seq));
-    expect(officerStored.map((e) => e.seq)).toEqual(Array.from({ length: officerStatus.headSeq }, (_, i) => i + 1));
-    expect(officerActions).toBeGreaterThan(10);
-    officer.cleanup();
-    expect(await owner.db.select().from(chainIssues)).toEqual([]);
-    // Both instances served after their restart, and nginx sent some requests on to the other instance.
-    const log = proxy.accessLog();
-    for (const instance of instances) {
-      expect(log).toContain(`upstream=127.0.0.1:${instance.port} upstream_status=200`);
-    }
-    // A request that reached a stopping instance (refused while draining, or its connection refused once closed)
-    // was passed to the other one: the client saw only the second answer.
-    const retried = log.split('\n').filter((line) => /upstream_status=(503|502), 200/.test(line));
-    console.log(
-      `rolling restart: ${rounds} device rounds, ${officerActions} officer actions, ${retried.length} requests moved`,
-    );
-    expect(retried.length).toBeGreaterThan(0);
-  }, 120_000);
+      expect(officerStored.map((e) => e.seq)).toEqual(Array.from({ length: officerStatus.headSeq }, (_, i) => i + 1));
+      expect(officerActions).toBeGreaterThan(10);
+      officer.cleanup();
+      expect(await owner.db.select().from(chainIssues)).toEqual([]);
+      // Both instances served after their restart, and nginx sent some requests on to the other instance.
+      const log = proxy.accessLog();
+      for (const instance of instances) {
+        expect(log).toContain(`upstream=127.0.0.1:${instance.port} upstream_status=200`);
+      }
+      // A request that reached a stopping instance (refused while draining, or its connection refused once closed)
+      // was passed to the other one: the client saw only the second answer.
+      const retried = log.split('\n').filter((line) => /upstream_status=(503|502), 200/.test(line));
+      process.stdout.write(
+        `rolling restart: ${rounds} device rounds, ${officerActions} officer actions, ${retried.length} requests moved\n`,
+      );
+      expect(retried.length).toBeGreaterThan(0);
+    }, 120_000);
 
-  it("nginx's per-address budget refuses a flood with 429 but never the health checks", async () => {
-    const tight = await startNginx(join(dir, 'tight'), {
-      tls,
-      upstreams: [`127.0.0.1:${instances[0].port}`, `127.0.0.1:${instances[1].port}`],
-      port: await freePort(),
-      perIp: { rate: '1r/s', burst: 5 },
+    it("nginx's per-address budget refuses a flood with 429 but never the health checks", async () => {
+      const tight = await startNginx(join(dir, 'tight'), {
+        tls,
+        upstreams: [`127.0.0.1:${instances[0].port}`, `127.0.0.1:${instances[1].port}`],
+        port: await freePort(),
+        perIp: { rate: '1r/s', burst: 5 },
+      });
+      try {
+        const status = (path: string): Promise<number> => httpsStatus(tight.url, path, tls.caPem);
+        const statuses: number[] = [];
+        for (let i = 0; i < 15; i += 1) {
+          statuses.push(await status('/v1/sync/pull'));
+        }
+        expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(8);
+        expect(statuses.filter((s) => s !== 429).every((s) => s === 401)).toBe(true);
+        for (let i = 0; i < 15; i += 1) {
+          expect(await status('/health')).toBe(200);
+        }
+        // Spellings that nginx normalises to a health path are not health checks at the API: never a 2xx.
+        for (const path of [
+          '/health/../v1/sync/pull',
+          '/health%2F..%2Fv1%2Fsync%2Fpull',
+          '/%68ealth/ready/',
+          '//health',
+        ]) {
+          expect(await status(path)).toBeGreaterThanOrEqual(400);
+        }
+      } finally {
+        await tight.stop();
+      }
     });
-    try {
-      const status = (path: string): Promise<number> => httpsStatus(tight.url, path, tls.caPem);
-      const statuses: number[] = [];
-      for (let i = 0; i < 15; i += 1) {
-        statuses.push(await status('/v1/sync/pull'));
-      }
-      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(8);
-      expect(statuses.filter((s) => s !== 429).every((s) => s === 401)).toBe(true);
-      for (let i = 0; i < 15; i += 1) {
-        expect(await status('/health')).toBe(200);
-      }
-      // Spellings that nginx normalises to a health path are not health checks at the API: never a 2xx.
-      for (const path of [
-        '/health/../v1/sync/pull',
-        '/health%2F..%2Fv1%2Fsync%2Fpull',
-        '/%68ealth/ready/',
-        '//health',
-      ]) {
-        expect(await status(path)).toBeGreaterThanOrEqual(400);
-      }
-    } finally {
-      await tight.stop();
-    }
-  });
-});
+  },
+);

@@ -12,6 +12,7 @@ import { asc, eq } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicKeyFromBase64, walkChain } from '../../audit-chain';
+import { createHttpTransport } from '../../electron/core/sync/transport';
 import { makeTempDir } from '../../electron/core/testing/temp-workstation';
 import { runBackup, runMigrate, runRestore, type OpsContext } from '../cli/ops-commands';
 import { runVerifyAudit } from '../cli/verify-audit';
@@ -91,21 +92,33 @@ describe.skipIf(SKIP)(
         { kind: 'postgres', url: dbUrl, poolSize: 4 },
         { migrations: 'verify', ...(migrationsFolder === undefined ? {} : { migrationsFolder }) },
       );
-    /** A fresh database at the current schema with a server on it and one enrolled device. */
+    /**
+     * A fresh database at the current schema with a server on it and one enrolled device. The device reaches the
+     * server through `central.url`, which a drill repoints at the server started on the restored database (as the
+     * bank moves a DNS name), rather than reusing a port another suite may have taken meanwhile.
+     */
     const populated = async (): Promise<{
       dbUrl: string;
       database: Database;
       server: TestServer;
       device: SimDevice;
+      central: { url: string };
     }> => {
       const dbUrl = await createScratch();
       const migrated = await runMigrate(context(dbUrl), []);
       expect(migrated.state.pending).toBe(0);
       const database = await openPg(dbUrl);
       const server = await startTestServer(database, { keyring });
-      const device = new SimDevice({ checkpointEvery: 10, batchSize: 7 });
-      await device.client(server.url).enrol(server.url, await enrolmentCode(server, 'NBO-01'));
-      return { dbUrl, database, server, device };
+      const central = { url: server.url };
+      const device = new SimDevice({
+        checkpointEvery: 10,
+        batchSize: 7,
+        transport: () => ({
+          request: (method, path, options) => createHttpTransport(central.url).request(method, path, options),
+        }),
+      });
+      await device.client(central.url).enrol(central.url, await enrolmentCode(server, 'NBO-01'));
+      return { dbUrl, database, server, device, central };
     };
 
     beforeAll(() => {
@@ -125,7 +138,7 @@ describe.skipIf(SKIP)(
         timeout: 120_000,
       },
       async () => {
-        const { dbUrl, database, server, device } = await populated();
+        const { dbUrl, database, server, device, central } = await populated();
         device.append(25);
         expect((await device.client(server.url).syncOnce()).push.ackedSeq).toBe(25);
         expect(
@@ -146,7 +159,6 @@ describe.skipIf(SKIP)(
         expect(device.state.countersigned?.seq).toBe(40);
 
         // The database is lost.
-        const port = server.port;
         await server.close();
         await database.close();
         await dropScratch(dbUrl);
@@ -162,7 +174,8 @@ describe.skipIf(SKIP)(
 
         // The server comes back at its address, on the restored database, in production's verify mode.
         const back = await openPg(target);
-        const again = await startTestServer(back, { keyring, port });
+        const again = await startTestServer(back, { keyring });
+        central.url = again.url;
         try {
           device.append(3);
           const report = await device.client(again.url).syncOnce();
@@ -230,7 +243,7 @@ describe.skipIf(SKIP)(
         timeout: 120_000,
       },
       async () => {
-        const { dbUrl, database, server, device } = await populated();
+        const { dbUrl, database, server, device, central } = await populated();
         device.append(5);
         await device.client(server.url).syncOnce();
         const dump = join(dir, 'refusals.dump');
@@ -298,7 +311,8 @@ describe.skipIf(SKIP)(
         expect(cleaned.exitCode).toBe(0);
         expect(cleaned.report.rows['public.audit_entries']).toBe(5);
         const back = await openPg(dbUrl);
-        const again = await startTestServer(back, { keyring, port: server.port });
+        const again = await startTestServer(back, { keyring });
+        central.url = again.url;
         try {
           expect((await device.client(again.url).syncOnce()).push.ackedSeq).toBe(9);
           expect(await back.db.select().from(chainIssues)).toEqual([]);
@@ -315,10 +329,9 @@ describe.skipIf(SKIP)(
         timeout: 120_000,
       },
       async () => {
-        const { dbUrl, database, server, device } = await populated();
+        const { dbUrl, database, server, device, central } = await populated();
         device.append(12);
         await device.client(server.url).syncOnce();
-        const port = server.port;
         await server.close();
         await database.close();
 
@@ -394,7 +407,8 @@ describe.skipIf(SKIP)(
         expect(restored.report.rows['public.audit_entries']).toBe(12);
         expect(restored.report.rows['public.drill_newer_feature']).toBeUndefined();
         const older = await openPg(rolledBack);
-        const again = await startTestServer(older, { keyring, port });
+        const again = await startTestServer(older, { keyring });
+        central.url = again.url;
         try {
           expect(await older.schemaState()).toMatchObject({ pending: 0, newer: 0 });
           const stored = await older.db

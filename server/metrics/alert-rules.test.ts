@@ -9,7 +9,7 @@
  * metric the runbook and the incident-response page name is one the server exports.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -137,6 +137,26 @@ describe('runbook links of the alert rules', () => {
       await server.close();
       await database.close();
     }
+  });
+
+  it('links between the docs land on headings (runbook, incident response and every page linking to them)', () => {
+    const docsDir = join(process.cwd(), 'docs');
+    const pages = readdirSync(docsDir).filter((name) => name.endsWith('.md'));
+    const anchorsOf = new Map(pages.map((name) => [name, headingAnchors(readFileSync(join(docsDir, name), 'utf8'))]));
+    const broken: string[] = [];
+    let checked = 0;
+    for (const page of pages) {
+      const text = readFileSync(join(docsDir, page), 'utf8');
+      for (const [, target = '', anchor = ''] of text.matchAll(/\]\(((?:[a-z0-9-]+\.md)?)#([^)\s]+)\)/g)) {
+        const file = target === '' ? page : target;
+        checked += 1;
+        if (!(anchorsOf.get(file)?.has(anchor) ?? false)) {
+          broken.push(`${page} → ${file}#${anchor}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(broken).toEqual([]);
   });
 
   it('fails when a heading an alert links to is renamed', () => {

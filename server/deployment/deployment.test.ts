@@ -82,6 +82,7 @@ describe.skipIf(!available)(
     let instances: [Instance, Instance];
     let proxy: NginxProxy;
     let metricsToken: string;
+    let migrationReport = '';
     const enrolmentCode = async (branchId: string): Promise<string> =>
       (await createEnrolmentCode(owner.db, branchId, 30, new Date())).code;
 
@@ -91,20 +92,27 @@ describe.skipIf(!available)(
       tls = await makeCertificateAuthority(join(dir, 'tls'), 'bank');
       stranger = await makeCertificateAuthority(join(dir, 'tls'), 'stranger');
       scratch = await scratchDatabase(SUPERUSER_URL ?? '', 'nexis_deploy');
-      // The owner migrates (the `migrate` step of the compose file); the instances only verify.
-      owner = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 2 }, { migrations: 'apply' });
       const secrets = join(dir, 'secrets');
       mkdirSync(secrets, { mode: 0o700 });
+      const main = join(root, 'server', 'dist', 'main.js');
+      await run(process.execPath, [main, 'keys:init', '--out', join(secrets, 'server-keys.json')]);
+      // The owner migrates with the bundle's own command, backup first (the compose file's `migrate` step); the
+      // instances only verify.
+      writeFileSync(join(secrets, 'database-owner-url'), `${scratch.url}\n`, { mode: 0o600 });
+      const migrated = await run(process.execPath, [main, 'migrate', '--backup-dir', join(dir, 'backups')], {
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          NODE_ENV: 'production',
+          DATABASE_URL_FILE: join(secrets, 'database-owner-url'),
+          NEXIS_SERVER_KEYS_FILE: join(secrets, 'server-keys.json'),
+        },
+      });
+      migrationReport = migrated.stdout;
+      owner = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 2 }, { migrations: 'verify' });
       const appUrl = await applyRoles(scratch.url, randomBytes(18).toString('base64url'), secrets);
       writeFileSync(join(secrets, 'database-url'), `${appUrl}\n`, { mode: 0o600 });
       metricsToken = randomBytes(24).toString('base64url');
       writeFileSync(join(secrets, 'metrics-token'), `${metricsToken}\n`, { mode: 0o600 });
-      await run(process.execPath, [
-        join(root, 'server', 'dist', 'main.js'),
-        'keys:init',
-        '--out',
-        join(secrets, 'server-keys.json'),
-      ]);
       const env = {
         DATABASE_URL_FILE: join(secrets, 'database-url'),
         NEXIS_SERVER_KEYS_FILE: join(secrets, 'server-keys.json'),
@@ -140,6 +148,8 @@ describe.skipIf(!available)(
     it('serves only over TLS from the bank CA, and the instances run as the least-privileged role', async () => {
       const health = await createHttpTransport(proxy.url, 5_000, { caPem: tls.caPem }).request('GET', '/health/ready');
       expect(health).toMatchObject({ status: 200, body: { status: 'ready' } });
+      // The production bundle migrated the empty database after taking a verified backup of it.
+      expect(migrationReport).toMatch(/backup/i);
       // A workstation that trusts another CA does not talk to this proxy.
       await expect(
         createHttpTransport(proxy.url, 5_000, { caPem: stranger.caPem }).request('GET', '/health'),

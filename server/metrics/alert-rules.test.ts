@@ -6,15 +6,17 @@
  * Debian's prometheus and prometheus-alertmanager packages ship promtool and amtool; CI installs them (.ci/run).
  * Every alert links its section of docs/runbook.md, and that link must resolve: the on-call engineer paged at night
  * follows it, so a renamed heading fails here (no promtool needed), not in the middle of an incident; and every
- * metric the runbook and the incident-response page name is one the server exports.
+ * metric the runbook and the incident-response page name is one the server exports, and every SQL statement they
+ * give operators runs against the migrated schema.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql, TransactionRollbackError } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { makeTempDir } from '../../electron/core/testing/temp-workstation';
-import { openDatabase } from '../db/database';
+import { openDatabase, type ServerDb } from '../db/database';
 import { startTestServer } from '../testing/test-server';
 
 const DIR = join(process.cwd(), 'deployment', 'prometheus');
@@ -78,6 +80,58 @@ function unresolvedRunbookLinks(alertsYaml: string, runbook: string): string[] {
     })
     .map((rule) => rule.alert);
 }
+
+/**
+ * The SQL the runbook and the incident-response page give operators (fenced `sql` blocks and inline statements):
+ * where the product has no command, these statements are the procedure, so they must run against the schema as
+ * migrated. Placeholders (`DEV-…`, `<issue seq>`) are filled; promotion needs a standby and is left out.
+ */
+function operatorSql(markdown: string): string[] {
+  const fenced = [...markdown.matchAll(/```sql\n([\s\S]*?)```/g)].flatMap(([, body = '']) => body.split(/;\s*$/m));
+  const inline = [...markdown.matchAll(/`((?:SELECT|UPDATE)\b[^`]*?);`/g)].map(([, statement = '']) => statement);
+  return [...fenced, ...inline]
+    .map((statement) => statement.trim())
+    .filter((statement) => statement !== '' && !/^(BEGIN|COMMIT)$/i.test(statement));
+}
+
+/** Runs a statement in a transaction that is rolled back; the error message when PostgreSQL refuses it. */
+async function refusal(db: ServerDb, statement: string): Promise<string | undefined> {
+  const runnable = statement.replaceAll('…', 'X').replace(/<[a-z ]+>/g, '100');
+  try {
+    await db.transaction(async (tx) => {
+      await tx.execute(sql.raw(runnable));
+      tx.rollback();
+    });
+  } catch (error) {
+    if (error instanceof TransactionRollbackError) {
+      return undefined;
+    }
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
+    return `${error instanceof Error ? error.message : String(error)} ${cause}`;
+  }
+  return undefined;
+}
+
+describe('operator SQL in the runbook and incident response (PGlite, migrated schema)', () => {
+  it('runs every statement against the real tables, and refuses a wrong one', async () => {
+    const statements = ['runbook.md', 'incident-response.md']
+      .flatMap((name) => operatorSql(readFileSync(join(process.cwd(), 'docs', name), 'utf8')))
+      .filter((statement) => !/\bpg_promote\(/.test(statement));
+    expect(statements.length).toBeGreaterThan(10);
+    const database = await openDatabase({ kind: 'pglite' });
+    try {
+      for (const statement of statements) {
+        expect(await refusal(database.db, statement), statement).toBeUndefined();
+      }
+      // The runner would notice a statement that names a column the schema does not have.
+      expect(await refusal(database.db, "UPDATE admins SET disabled = true WHERE admin_id = 'ADM-…'")).toMatch(
+        /disabled/,
+      );
+    } finally {
+      await database.close();
+    }
+  });
+});
 
 describe('runbook links of the alert rules', () => {
   const alertsYaml = readFileSync(join(DIR, 'alerts.yml'), 'utf8');

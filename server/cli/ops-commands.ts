@@ -187,7 +187,15 @@ export async function runMigrate(context: OpsContext, args: string[]): Promise<M
   } finally {
     await database.close();
   }
-  out(`Applied ${pending.length} migration(s): ${pending.map((entry) => entry.tag).join(', ')}.`);
+  // Read back rather than assumed: a second `migrate` that ran meanwhile may have applied some of them itself.
+  const before = new Set(recorded);
+  const now = new Set(await recordedMigrations(target));
+  const applied = pending.filter((entry) => now.has(entry.when) && !before.has(entry.when)).map((entry) => entry.tag);
+  out(
+    applied.length === 0
+      ? 'Applied no migration: another run applied them meanwhile.'
+      : `Applied ${applied.length} migration(s): ${applied.join(', ')}.`,
+  );
   out(`Schema now has ${state.applied} of ${state.shipped} migrations this build ships.`);
   if (backup !== undefined) {
     out(
@@ -197,7 +205,7 @@ export async function runMigrate(context: OpsContext, args: string[]): Promise<M
   } else if (config.databaseUrl !== undefined) {
     out('No backup was taken by this command: a rollback needs the one taken by other means.');
   }
-  return { applied: pending.map((entry) => entry.tag), backup, state };
+  return { applied, backup, state };
 }
 
 /** `backup --out <file>`: a verified custom-format dump with its `.sha256`. */

@@ -453,6 +453,10 @@ describe('ops commands on the embedded database', () => {
       expect(migrated.state).toMatchObject({ pending: 0, newer: 0 });
       expect((await runMigrate(context, [])).applied).toEqual([]);
       expect(await refusal(runMigrate(context, ['--bogus']))).toMatchObject({ code: 'OPS_USAGE' });
+      expect(await refusal(runMigrate(context, ['--backup-dir', dataDir, '--no-backup']))).toMatchObject({
+        code: 'OPS_USAGE',
+      });
+      expect(await refusal(runBackup(context, []))).toMatchObject({ code: 'OPS_USAGE' });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -144,6 +144,38 @@ describe('the compose file', () => {
   });
 });
 
+describe('the systemd unit', () => {
+  const unit = readFileSync(join(REPO, 'deployment', 'systemd', 'nexis-central-api@.service'), 'utf8');
+  const hasAnalyze = existsSync('/usr/bin/systemd-analyze');
+
+  it('runs the command line the image runs, with secrets as credentials and the production settings', () => {
+    const exec = /^ExecStart=(.+)$/m.exec(unit)?.[1]?.split(/\s+/) ?? [];
+    expect(exec[0]).toMatch(/\/node$/);
+    expect(exec.slice(1)).toEqual(containerEntrypoint().argv.slice(1));
+    for (const secret of ['DATABASE_URL_FILE', 'NEXIS_SERVER_KEYS_FILE', 'NEXIS_METRICS_TOKEN_FILE']) {
+      expect(unit).toMatch(new RegExp(`^Environment=${secret}=%d/`, 'm'));
+    }
+    expect(unit).toMatch(/^Environment=NODE_ENV=production$/m);
+    expect(unit).toMatch(/^Environment=NEXIS_MIGRATE=verify$/m);
+    expect(unit).toMatch(/^User=nexis$/m);
+    expect(unit).toMatch(/^ProtectSystem=strict$/m);
+    expect(unit).toMatch(/^NoNewPrivileges=yes$/m);
+    expect(unit).toMatch(/^RestartPreventExitStatus=2$/m);
+  });
+
+  it.skipIf(!hasAnalyze)('passes systemd-analyze verify', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexis-unit-'));
+    try {
+      const file = join(dir, 'nexis-central-api@8787.service');
+      writeFileSync(file, unit);
+      const { stderr } = await run('systemd-analyze', ['verify', file]);
+      expect(stderr.split('\n').filter((line) => /nexis-central-api/.test(line))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('server/Dockerfile', () => {
   const dockerfile = readFileSync(join(REPO, 'server', 'Dockerfile'), 'utf8');
 

@@ -268,7 +268,16 @@ describe.skipIf(SKIP)(
           process.execPath,
           ['--import', 'tsx', 'server/cli/main.ts', 'restore', '--from', damaged],
           {
-            env: { ...process.env, DATABASE_URL: empty, NODE_ENV: 'development', NEXIS_METRICS_PORT: 'off' },
+            // Development keyring made beside NEXIS_SERVER_DATA: in the drill's folder, not the repository's.
+            env: {
+              ...process.env,
+              DATABASE_URL: empty,
+              NODE_ENV: 'development',
+              NEXIS_METRICS_PORT: 'off',
+              NEXIS_SERVER_DATA: join(dir, 'server'),
+              NEXIS_SERVER_KEYS_FILE: '',
+              NEXIS_SERVER_KEYS: '',
+            },
             encoding: 'utf8',
             timeout: 60_000,
           },

@@ -12,6 +12,8 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createHttpTransport, type SyncTransport } from '../../electron/core/sync/transport';
+import type { Database } from '../db/database';
 
 const run = promisify(execFile);
 export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -416,4 +418,102 @@ export async function applyRoles(ownerUrl: string, appPassword: string, dir: str
   url.username = 'nexis_app';
   url.password = appPassword;
   return url.toString();
+}
+
+/** The sync client's own HTTP transport; with `caPem`, it trusts only that CA (a bank build's pinned server). */
+export function deviceTransport(url: string, timeoutMs: number, caPem?: string): SyncTransport {
+  return createHttpTransport(url, timeoutMs, caPem === undefined ? {} : { caPem });
+}
+
+/** The whole topology, up: what the deployment test's setup does, for the deployment benchmark. */
+export interface Topology {
+  readonly dir: string;
+  readonly tls: CertificateAuthority;
+  /** The scratch database, and a pool on it as its owner (enrolment codes, counts). */
+  readonly scratch: Awaited<ReturnType<typeof scratchDatabase>>;
+  readonly owner: Database;
+  readonly instances: readonly [Instance, Instance];
+  readonly proxy: NginxProxy;
+  readonly migrationReport: string;
+  /** Stops everything started, in reverse order, drops the scratch database; never throws. */
+  stop(): Promise<void>;
+}
+
+export interface TopologyOptions {
+  readonly superuserUrl: string;
+  /** A fresh folder for the bundle, certificates, secrets and nginx's files (removed by the caller). */
+  readonly dir: string;
+  /** Environment for both instances beyond the secrets the topology writes (pool size, budgets, log level). */
+  readonly instanceEnv: Readonly<Record<string, string>>;
+  readonly perIp: { readonly rate: string; readonly burst: number };
+}
+
+/**
+ * keys:init, the bundle's `migrate --backup-dir` as the owner, roles.sql, two instances as nexis_app through
+ * DATABASE_URL_FILE (metrics behind a token, the proxy trusted), nginx in front. On a failure part-way, what was
+ * started is stopped before the error is thrown.
+ */
+export async function startTopology(options: TopologyOptions): Promise<Topology> {
+  const { openDatabase } = await import('../db/database');
+  const undo: (() => Promise<unknown>)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const step of undo.reverse()) {
+      await step().catch(() => undefined);
+    }
+    undo.length = 0;
+  };
+  try {
+    const { dir } = options;
+    // nginx's workers (another user) write push bodies past client_body_buffer_size under dir/nginx/temp, so they
+    // must be able to pass through dir, which mkdtemp makes 0700; the secrets inside keep their own 0700/0600.
+    chmodSync(dir, 0o711);
+    const root = await buildBundle(join(dir, 'app'));
+    const tls = await makeCertificateAuthority(join(dir, 'tls'), 'bank');
+    const scratch = await scratchDatabase(options.superuserUrl, 'nexis_bench');
+    undo.push(() => scratch.drop());
+    const secrets = join(dir, 'secrets');
+    mkdirSync(secrets, { mode: 0o700 });
+    const main = join(root, 'server', 'dist', 'main.js');
+    await run(process.execPath, [main, 'keys:init', '--out', join(secrets, 'server-keys.json')]);
+    writeFileSync(join(secrets, 'database-owner-url'), `${scratch.url}\n`, { mode: 0o600 });
+    const migrated = await run(process.execPath, [main, 'migrate', '--backup-dir', join(dir, 'backups')], {
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        NODE_ENV: 'production',
+        DATABASE_URL_FILE: join(secrets, 'database-owner-url'),
+        NEXIS_SERVER_KEYS_FILE: join(secrets, 'server-keys.json'),
+      },
+    });
+    const owner = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 4 }, { migrations: 'verify' });
+    undo.push(() => owner.close());
+    const appUrl = await applyRoles(scratch.url, randomBytes(18).toString('base64url'), secrets);
+    writeFileSync(join(secrets, 'database-url'), `${appUrl}\n`, { mode: 0o600 });
+    writeFileSync(join(secrets, 'metrics-token'), `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+    const env = {
+      DATABASE_URL_FILE: join(secrets, 'database-url'),
+      NEXIS_SERVER_KEYS_FILE: join(secrets, 'server-keys.json'),
+      NEXIS_METRICS_TOKEN_FILE: join(secrets, 'metrics-token'),
+      NEXIS_TRUSTED_PROXIES: '127.0.0.1',
+      ...options.instanceEnv,
+    };
+    const instances = [
+      apiInstance({ name: 'api-1', root, port: await freePort(), env }),
+      apiInstance({ name: 'api-2', root, port: await freePort(), env }),
+    ] as const;
+    for (const instance of instances) {
+      undo.push(() => instance.stop());
+    }
+    await Promise.all(instances.map((i) => i.start()));
+    const proxy = await startNginx(join(dir, 'nginx'), {
+      tls,
+      upstreams: [`127.0.0.1:${instances[0].port}`, `127.0.0.1:${instances[1].port}`],
+      port: await freePort(),
+      perIp: options.perIp,
+    });
+    undo.push(() => proxy.stop());
+    return { dir, tls, scratch, owner, instances, proxy, migrationReport: migrated.stdout, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }

@@ -36,6 +36,8 @@ export interface DumpContents {
   readonly tables: readonly string[];
   /** Tables, sequences and views the dump creates (what `--clean` replaces). */
   readonly relations: readonly string[];
+  /** Schemas a restore of the dump creates (`drizzle`; never `public`, which every new database has). */
+  readonly schemas: readonly string[];
 }
 
 export async function sha256File(file: string): Promise<string> {
@@ -79,6 +81,10 @@ export async function listDump(file: string): Promise<DumpContents> {
       (m) => `${m[1] ?? ''}.${m[2] ?? ''}`,
     );
   const tables = entries('TABLE DATA');
+  // pg_restore never creates `public` (every new database has it) even when the dump lists it for its owner.
+  const schemas = [...listing.matchAll(/^\d+; \d+ \d+ SCHEMA - (\S+) /gm)]
+    .map((m) => m[1] ?? '')
+    .filter((name) => name !== 'public');
   // `TABLE DATA`, `SEQUENCE SET` and `SEQUENCE OWNED BY` entries name no relation of their own.
   const relations = entries('TABLE(?! DATA )|SEQUENCE(?! SET | OWNED BY )|VIEW|MATERIALIZED VIEW');
   const names = new Set(tables.map((t) => t.slice(t.indexOf('.') + 1)));
@@ -89,7 +95,7 @@ export async function listDump(file: string): Promise<DumpContents> {
       `${basename(file)} lacks the tables ${missing.join(', ')}: it is not a backup of the NEXIS central database.`,
     );
   }
-  return { tables, relations };
+  return { tables, relations, schemas };
 }
 
 /**

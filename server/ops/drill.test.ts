@@ -287,6 +287,18 @@ describe.skipIf(SKIP)(
         expect(cli.stderr).not.toMatch(/\n\s+at /);
         expect(await relationCount(empty)).toBe(0);
 
+        // A database prepared with roles.sql before the restore holds an empty drizzle schema the dump would create.
+        const prepared = await createScratch();
+        await admin(async () => {
+          const client = new pg.Client({ connectionString: prepared });
+          await client.connect();
+          await client.query('CREATE SCHEMA drizzle').finally(() => client.end());
+        });
+        expect(await refusal(runRestore(context(prepared), ['--from', dump]))).toMatchObject({
+          code: 'OPS_TARGET_NOT_EMPTY',
+          message: expect.stringContaining('DROP SCHEMA drizzle') as string,
+        });
+
         const unsummed = join(dir, 'unsummed.dump');
         copyFileSync(dump, unsummed);
         expect(await refusal(runRestore(context(empty), ['--from', unsummed]))).toMatchObject({

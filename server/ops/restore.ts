@@ -10,7 +10,7 @@ import pg from 'pg';
 import { appendServerAudit, verifyServerAudit, type AuditSigner } from '../audit/server-audit';
 import { openDatabase, SchemaVersionError, type SchemaState, type ServerDb } from '../db/database';
 import * as schema from '../db/schema';
-import { listDump, verifyChecksum } from './backup';
+import { listDump, verifyChecksum, type DumpContents } from './backup';
 import { OpsError, runPgTool, withClient, type PgConnection } from './pg-tools';
 
 /**
@@ -65,10 +65,27 @@ export async function rowCounts(connection: PgConnection): Promise<Record<string
 }
 
 /** Refuses a target that `pg_restore` must not write: see the module comment. */
-async function checkTarget(connection: PgConnection, dumpRelations: readonly string[], clean: boolean): Promise<void> {
+async function checkTarget(connection: PgConnection, dump: DumpContents, clean: boolean): Promise<void> {
   await withClient(connection, async (client) => {
     const existing = await userRelations(client);
     if (existing.relations.length === 0) {
+      if (clean) {
+        return;
+      }
+      // pg_restore's CREATE SCHEMA would fail on it half-way; say so before anything runs.
+      const present = await client.query<{ nspname: string }>(
+        'SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[])',
+        [dump.schemas],
+      );
+      const clash = present.rows.map((r) => r.nspname);
+      if (clash.length > 0) {
+        throw new OpsError(
+          'OPS_TARGET_NOT_EMPTY',
+          `${connection.label} already has the schema ${clash.join(', ')} the backup creates (was roles.sql run ` +
+            `before the restore?): nothing was restored. Drop it (DROP SCHEMA ${clash.join(', ')}), restore, then ` +
+            'run roles.sql.',
+        );
+      }
       return;
     }
     if (!clean) {
@@ -90,7 +107,7 @@ async function checkTarget(connection: PgConnection, dumpRelations: readonly str
       );
     }
     // --clean drops only what the dump creates; anything else (a newer build's table) would survive the "rollback".
-    const known = new Set(dumpRelations);
+    const known = new Set(dump.relations);
     const leftovers = existing.relations.filter((name) => !known.has(name));
     if (leftovers.length > 0) {
       throw new OpsError(
@@ -131,7 +148,7 @@ export async function restoreDump(
 ): Promise<RestoreReport> {
   const sha256 = await verifyChecksum(file);
   const contents = await listDump(file);
-  await checkTarget(connection, contents.relations, options.clean);
+  await checkTarget(connection, contents, options.clean);
   await runPgTool(
     'pg_restore',
     [

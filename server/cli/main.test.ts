@@ -168,7 +168,7 @@ describe('server process', () => {
         timeout: 30_000,
       });
       expect(pending.status).toBe(2);
-      expect(pending.stderr).toMatch(/needs \d+ migration\(s\) this build ships: back it up .*NEXIS_MIGRATE=apply/);
+      expect(pending.stderr).toMatch(/needs \d+ migration\(s\) this build ships: run `migrate --backup-dir <dir>`/);
 
       const output = { text: '' };
       const child = spawn(process.execPath, [join(dist, 'main.js'), 'serve'], {

@@ -129,15 +129,15 @@ async function checkSchema(db: ServerDb, migrationsSchema: string, dir: string, 
     throw new SchemaVersionError(
       'SCHEMA_NEWER',
       `The database schema is newer than this server: it has ${state.applied} migrations, this build knows ` +
-        `${state.shipped}. Run the server version that migrated it, or roll back by restoring the backup taken ` +
-        'before that migration (pg_restore) and running this version on it.',
+        `${state.shipped}. Run the server version that migrated it, or roll back: restore the backup \`migrate\` took ` +
+        'before that migration (`restore --from <dump>`, docs/backup-restore.md) and run this version on it.',
     );
   }
   if (mode === 'verify' && state.pending > 0) {
     throw new SchemaVersionError(
       'SCHEMA_PENDING',
-      `The database needs ${state.pending} migration(s) this build ships: back it up (pg_dump --format=custom), ` +
-        'then start one instance once with NEXIS_MIGRATE=apply; the others start after it is ready.',
+      `The database needs ${state.pending} migration(s) this build ships: run \`migrate --backup-dir <dir>\` ` +
+        '(it takes a verified backup first), then start the instances.',
     );
   }
 }

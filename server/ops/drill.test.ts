@@ -411,7 +411,7 @@ describe.skipIf(SKIP)(
           await expect(opened).rejects.toBeInstanceOf(SchemaVersionError);
           await expect(opened).rejects.toMatchObject({
             code: 'SCHEMA_NEWER',
-            message: expect.stringContaining('restoring the backup taken before that migration') as string,
+            message: expect.stringContaining('restore the backup `migrate` took before that migration') as string,
           });
         }
         await expect(runMigrate(context(dbUrl), [])).rejects.toMatchObject({ code: 'SCHEMA_NEWER' });

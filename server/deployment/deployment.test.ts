@@ -294,13 +294,31 @@ describe.skipIf(!available)(
           await new Promise((r) => setTimeout(r, 50));
         }
         const stopped = instance.stop();
-        // Draining: readiness says so at once, while the process still runs.
-        await new Promise((r) => setTimeout(r, 200));
-        readyDuringDrain.push((await fetch(`${instance.url}/health/ready`)).status);
+        // Draining: readiness says so while the process still runs (polled: a loaded machine may take a moment to
+        // deliver the signal), until the listener closes.
+        let drainingSeen = 0;
+        for (let attempt = 0; attempt < 100 && drainingSeen === 0; attempt += 1) {
+          const status = await fetch(`${instance.url}/health/ready`).then(
+            (answer) => answer.status,
+            () => -1,
+          );
+          if (status === 503 || status === -1) {
+            drainingSeen = status;
+          } else {
+            await new Promise((r) => setTimeout(r, 25));
+          }
+        }
+        readyDuringDrain.push(drainingSeen);
         exitCodes.push(await stopped);
+        const logged = proxy.accessLog().length;
         await instance.start();
-        // Past nginx's fail_timeout, so the restarted instance is back in rotation before the next one stops.
-        await new Promise((r) => setTimeout(r, 6_000));
+        // Back in nginx's rotation (it answered a request through the proxy) before the next instance stops; until
+        // then nginx keeps it out for fail_timeout after the failures it saw.
+        const served = `upstream=127.0.0.1:${instance.port} upstream_status=200`;
+        for (let attempt = 0; attempt < 400 && !proxy.accessLog().slice(logged).includes(served); attempt += 1) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(proxy.accessLog().slice(logged)).toContain(served);
       }
       const afterRestarts = rounds;
       while (rounds < afterRestarts + 20) {

@@ -10,7 +10,7 @@
  *                                      [--connections 10] [--quick]
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -93,6 +93,42 @@ const INSTANCE_ENV = {
   // compose logs at info (two lines a request); here the harness collects the instances' output in memory.
   NEXIS_LOG_LEVEL: 'warn',
 };
+
+/**
+ * The machine's CPU time from /proc/stat (Linux): a virtual machine's hypervisor may give its cores to other guests
+ * (steal), and other work on the machine takes its share, both of which lower every figure here.
+ */
+interface CpuTimes {
+  readonly total: number;
+  readonly idle: number;
+  readonly steal: number;
+}
+
+function cpuTimes(): CpuTimes | undefined {
+  if (!existsSync('/proc/stat')) {
+    return undefined;
+  }
+  const fields = /^cpu\s+(.*)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]?.trim().split(/\s+/).map(Number);
+  if (fields === undefined || fields.length < 8 || fields.some((n) => !Number.isFinite(n))) {
+    return undefined;
+  }
+  // user nice system idle iowait irq softirq steal (guest time is already inside user).
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+  return { total: user + nice + system + idle + iowait + irq + softirq + steal, idle: idle + iowait, steal };
+}
+
+/** Runs a phase and says how much of the machine's CPU time the hypervisor took meanwhile, and how much sat idle. */
+async function measured<T>(phase: () => Promise<T>): Promise<{ figures: T; cpu: string }> {
+  const before = cpuTimes();
+  const figures = await phase();
+  const after = cpuTimes();
+  if (before === undefined || after === undefined || after.total <= before.total) {
+    return { figures, cpu: 'n/a' };
+  }
+  const span = after.total - before.total;
+  const pct = (n: number): string => `${Math.round((100 * n) / span)} %`;
+  return { figures, cpu: `steal ${pct(after.steal - before.steal)}, idle ${pct(after.idle - before.idle)}` };
+}
 
 interface PushFigures {
   readonly seconds: number;
@@ -243,14 +279,18 @@ async function main(): Promise<void> {
     );
     const pushLabel = `${fmt(args.events)} events, ${args.devices} devices, batches of ${args.batch}`;
     console.log(`push through nginx: ${pushLabel} …`);
-    const pushProxy = await pushBench(topology, proxy.url, tls.caPem, args, 'BENCH-PROXY');
+    const { figures: pushProxy, cpu: pushProxyCpu } = await measured(() =>
+      pushBench(topology, proxy.url, tls.caPem, args, 'BENCH-PROXY'),
+    );
     console.log(`push direct to ${instances[0].name}: ${pushLabel} …`);
-    const pushDirect = await pushBench(topology, instances[0].url, undefined, args, 'BENCH-DIRECT');
+    const { figures: pushDirect, cpu: pushDirectCpu } = await measured(() =>
+      pushBench(topology, instances[0].url, undefined, args, 'BENCH-DIRECT'),
+    );
     const healthLabel = `${args.connections} connections, ${args.seconds} s, no pipelining`;
     console.log(`GET /health through nginx: ${healthLabel} …`);
-    const healthProxy = await healthBench(proxy.url, args);
+    const { figures: healthProxy, cpu: healthProxyCpu } = await measured(() => healthBench(proxy.url, args));
     console.log(`GET /health direct to ${instances[0].name}: ${healthLabel} …`);
-    const healthDirect = await healthBench(instances[0].url, args);
+    const { figures: healthDirect, cpu: healthDirectCpu } = await measured(() => healthBench(instances[0].url, args));
 
     const failed = (h: HealthFigures): number => h.errors + h.timeouts + h.non2xx;
     const rows: string[][] = [
@@ -270,6 +310,7 @@ async function main(): Promise<void> {
         '',
         '',
       ],
+      ['machine CPU during the push', pushProxyCpu, pushDirectCpu, '', ''],
       [
         '/health requests/s',
         fmt(Math.round(healthProxy.requests.average)),
@@ -291,11 +332,12 @@ async function main(): Promise<void> {
         '0',
         met(failed(healthProxy) === 0),
       ],
+      ['machine CPU during /health', healthProxyCpu, healthDirectCpu, '', ''],
     ];
     console.log(`\n${table(rows)}\n`);
     console.log(
-      'Timings never fail the run. The machine also runs the load generators (simulated devices, autocannon), ' +
-        'nginx, both instances and PostgreSQL.',
+      'Timings never fail the run. The same cores run the load generators (simulated devices, autocannon), nginx, ' +
+        'both instances and PostgreSQL; steal is CPU time the hypervisor gave to other guests.',
     );
   } catch (error) {
     // What the proxy and the instances said, before their folder goes: a failed run should say why.

@@ -49,15 +49,34 @@ const available = nginxBinary() !== undefined && SUPERUSER_URL !== undefined && 
 /** The suite's title says why it is skipped, where it is. */
 const SKIPPED = available ? '' : ' (skipped: it needs nginx and DATABASE_URL, a PostgreSQL superuser URL)';
 
-/** A request's status over https with this run's CA (nginx's own refusals are HTML, not the API's JSON). */
-function httpsStatus(base: string, path: string, caPem: string): Promise<number> {
+/**
+ * A request's status over https with this run's CA (nginx's own refusals are HTML, not the API's JSON). The path is
+ * sent as written: a URL object would resolve its dot segments first.
+ */
+function httpsStatus(
+  base: string,
+  path: string,
+  caPem: string,
+  options: { method?: 'GET' | 'POST'; body?: Buffer } = {},
+): Promise<number> {
+  const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
-    const request = httpsRequest(`${base}${path}`, { ca: caPem, method: 'GET' }, (response) => {
-      response.resume();
-      response.once('end', () => resolve(response.statusCode ?? 0));
-    });
+    const request = httpsRequest(
+      {
+        host: hostname,
+        port,
+        path,
+        ca: caPem,
+        method: options.method ?? 'GET',
+        headers: options.body === undefined ? {} : { 'content-type': 'application/json' },
+      },
+      (response) => {
+        response.resume();
+        response.once('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
     request.once('error', reject);
-    request.end();
+    request.end(options.body);
   });
 }
 
@@ -146,8 +165,11 @@ describe.skipIf(!available)(
     }, 60_000);
 
     it('serves only over TLS from the bank CA, and the instances run as the least-privileged role', async () => {
-      const health = await createHttpTransport(proxy.url, 5_000, { caPem: tls.caPem }).request('GET', '/health/ready');
-      expect(health).toMatchObject({ status: 200, body: { status: 'ready' } });
+      const health = await createHttpTransport(proxy.url, 5_000, { caPem: tls.caPem }).request('GET', '/health');
+      expect(health).toMatchObject({ status: 200, body: { status: 'ok' } });
+      // Readiness asks the database: the instances' own health checks ask it, the proxy does not serve it.
+      expect(await httpsStatus(proxy.url, '/health/ready', tls.caPem)).toBe(404);
+      expect((await fetch(`${instances[0].url}/health/ready`)).status).toBe(200);
       // The production bundle migrated the empty database after taking a verified backup of it.
       expect(migrationReport).toMatch(/backup/i);
       // A workstation that trusts another CA does not talk to this proxy.
@@ -365,6 +387,18 @@ describe.skipIf(!available)(
       expect(retried.length).toBeGreaterThan(0);
     }, 120_000);
 
+    it("nginx holds each route family to the API's body limit before buffering anything", async () => {
+      const post = (path: string, bytes: number): Promise<number> =>
+        httpsStatus(proxy.url, path, tls.caPem, { method: 'POST', body: Buffer.alloc(bytes, 0x20) });
+      // Enrolment and authentication: 4 KiB; other routes 64 KiB; sync 8 MiB (the API answers what is within).
+      expect(await post('/v1/enrol', 16 * 1024)).toBe(413);
+      expect(await post('/v1/auth/admin/sign-in', 16 * 1024)).toBe(413);
+      expect(await post('/v1/admin/enrolment-codes', 128 * 1024)).toBe(413);
+      expect(await post('/v1/sync/push', 9 * 1024 * 1024)).toBe(413);
+      expect(await post('/v1/sync/push', 1024 * 1024), proxy.errorLog().slice(-2000)).toBe(401);
+      expect(await post('/v1/admin/model-releases', 1024 * 1024), proxy.errorLog().slice(-2000)).toBe(401);
+    });
+
     it("nginx's per-address budget refuses a flood with 429 but never the health checks", async () => {
       const tight = await startNginx(join(dir, 'tight'), {
         tls,
@@ -383,13 +417,20 @@ describe.skipIf(!available)(
         for (let i = 0; i < 15; i += 1) {
           expect(await status('/health')).toBe(200);
         }
-        // Spellings that nginx normalises to a health path are not health checks at the API: never a 2xx.
+        // Paths nginx and the API would read differently (encoded slashes or dots, dot segments, backslashes) are
+        // refused at the proxy, so no spelling gets a route the budget of another.
         for (const path of [
           '/health/../v1/sync/pull',
           '/health%2F..%2Fv1%2Fsync%2Fpull',
-          '/%68ealth/ready/',
-          '//health',
+          '/v1/sync/updates/pilot/..%2F..%2F..%2F..%2Fhealth',
+          '/v1/sync/updates/pilot/%2e%2e/%2e%2e/health',
+          '/v1/sync/./pull',
+          '/v1/sync%5cpull',
         ]) {
+          expect({ path, status: await status(path) }).toEqual({ path, status: 400 });
+        }
+        // Other spellings reach the API as what they are, and it does not know them.
+        for (const path of ['/%68ealth/ready/', '//health', '/HEALTH']) {
           expect(await status(path)).toBeGreaterThanOrEqual(400);
         }
       } finally {

@@ -268,6 +268,8 @@ export function renderTemplate(vars: Readonly<Record<string, string>>): string {
   });
 }
 
+const TEMP_PATHS = ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
+
 /** Debian's nginx with the rendered template, as an unprivileged foreground process with its files in `dir`. */
 export async function startNginx(
   dir: string,
@@ -283,9 +285,9 @@ export async function startNginx(
   if (binary === undefined) {
     throw new Error('nginx is not installed (apt-get install nginx)');
   }
-  mkdirSync(join(dir, 'temp'), { recursive: true });
-  chmodSync(dir, 0o755);
-  chmodSync(join(dir, 'temp'), 0o777);
+  for (const sub of ['temp', ...TEMP_PATHS.map((name) => join('temp', name))]) {
+    mkdirSync(join(dir, sub), { recursive: true });
+  }
   writeFileSync(
     join(dir, 'nexis.conf'),
     renderTemplate({
@@ -303,6 +305,10 @@ export async function startNginx(
   writeFileSync(
     join(dir, 'nginx.conf'),
     [
+      // Started by root (CI machines), nginx would run its workers as `nobody`, who cannot reach this run's private
+      // temporary folders; started by anyone else, it runs them as that user and ignores the directive. A loopback
+      // rehearsal, not a host's nginx: deployment/nginx/ leaves the user to the image or the distribution.
+      ...(process.getuid?.() === 0 ? ['user root;'] : []),
       'worker_processes 2;',
       `pid ${join(dir, 'nginx.pid')};`,
       `error_log ${join(dir, 'error.log')} warn;`,

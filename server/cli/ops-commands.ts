@@ -1,8 +1,9 @@
 /**
  * The operator's database commands (docs/backup-restore.md):
  *   migrate [--backup-dir <dir> | --no-backup]   verified backup first (PostgreSQL), then the pending migrations
- *   backup --out <file>                          verified pg_dump (custom format) with <file>.sha256 beside it
- *   restore --from <file> [--clean]              checksum, restore, schema and audit check, feed gap, audit entry
+ *   backup --out <file>                          verified pg_dump (custom format), <file>.sha256 and <file>.sig
+ *   restore --from <file> [--clean]              signature, checksum, contents, restore, schema and audit check,
+ *                                                feed gap, audit entry
  * They work on PostgreSQL only (except a migrate without backup): the embedded PGlite folder is backed up by copying
  * it while the server is stopped.
  */
@@ -23,7 +24,7 @@ import { takeBackup, type BackupResult } from '../ops/backup';
 import { connectionFromUrl, OpsError, withClient, type PgConnection } from '../ops/pg-tools';
 import { checkRestored, FEED_RESTORE_GAP, restoreDump, type RestoredCheck, type RestoreReport } from '../ops/restore';
 import type { Keyring } from '../security/keyring';
-import { secretsFromKeyring } from '../security/secrets';
+import { secretsFromKeyring, type ServerSecrets } from '../security/secrets';
 import { keyringFor } from './runtime';
 
 export interface OpsContext {
@@ -58,6 +59,11 @@ function embeddedRefusal(config: ServerConfig, command: string): OpsError {
       `${config.pgliteDir}, which pg_dump cannot read. Back it up by stopping the server and copying that folder ` +
       '(keep the keyring file apart from the copy); restore by putting a copy back while the server is stopped.',
   );
+}
+
+/** The keyring signs backups and verifies them on restore: the context's, else the configured one. */
+function secretsOf(context: OpsContext): ServerSecrets {
+  return secretsFromKeyring(context.keyring ?? keyringFor(context.config).ring);
 }
 
 function postgres(config: ServerConfig, command: string): PgConnection {
@@ -176,8 +182,11 @@ export async function runMigrate(context: OpsContext, args: string[]): Promise<M
       mkdirSync(backupDir, { recursive: true, mode: 0o700 });
       const name = connection.database.replace(/[^A-Za-z0-9_-]/g, '_');
       const file = resolve(backupDir, `nexis-${name}-${stamp(context.now?.() ?? new Date())}-before-migrate.dump`);
-      backup = await takeBackup(connection, file);
-      out(`Backup before migrating: ${backup.file} (${backup.bytes} bytes, sha256 ${backup.sha256}), verified.`);
+      backup = await takeBackup(connection, file, secretsOf(context).signing, () => context.now?.() ?? new Date());
+      out(
+        `Backup before migrating: ${backup.file} (${backup.bytes} bytes, sha256 ${backup.sha256}), verified, ` +
+          `signed by key ${backup.keyId}.`,
+      );
     }
   }
   const database = await openDatabase(target, { migrations: 'apply', ...migrations });
@@ -208,16 +217,18 @@ export async function runMigrate(context: OpsContext, args: string[]): Promise<M
   return { applied, backup, state };
 }
 
-/** `backup --out <file>`: a verified custom-format dump with its `.sha256`. */
+/** `backup --out <file>`: a verified custom-format dump with its `.sha256` and the keyring's `.sig`. */
 export async function runBackup(context: OpsContext, args: string[]): Promise<BackupResult> {
   const { values } = parsed(() => parseArgs({ args, options: { out: { type: 'string' } } }), BACKUP_USAGE);
   if (values.out === undefined || values.out === '') {
     throw new OpsError('OPS_USAGE', BACKUP_USAGE);
   }
   const connection = postgres(context.config, 'backup');
-  const result = await takeBackup(connection, resolve(values.out));
+  const signer = secretsOf(context).signing;
+  const result = await takeBackup(connection, resolve(values.out), signer, () => context.now?.() ?? new Date());
   context.out(`Backup of ${connection.label}: ${result.file}`);
   context.out(`  ${result.bytes} bytes, sha256 ${result.sha256} (in ${basename(result.file)}.sha256)`);
+  context.out(`  signed by keyring key ${result.keyId} (in ${basename(result.file)}.sig)`);
   context.out(`  ${result.tables.length} tables; table of contents read back by pg_restore.`);
   return result;
 }
@@ -240,10 +251,16 @@ export async function runRestore(context: OpsContext, args: string[]): Promise<R
   }
   const { config, out } = context;
   const connection = postgres(config, 'restore');
-  const secrets = secretsFromKeyring(context.keyring ?? keyringFor(config).ring);
+  const secrets = secretsOf(context);
   const file = resolve(values.from);
-  const report = await restoreDump(connection, file, { clean: values.clean === true });
-  out(`Restored ${basename(file)} (sha256 ${report.sha256}) into ${connection.label}.`);
+  const report = await restoreDump(connection, file, {
+    clean: values.clean === true,
+    publicKeyFor: (keyId) => secrets.signingPublicKey(keyId),
+  });
+  out(
+    `Restored ${basename(file)} (sha256 ${report.sha256}, signed by key ${report.keyId}, taken ${report.createdAt}) ` +
+      `into ${connection.label}.`,
+  );
   out('Rows per table:');
   for (const [table, rows] of Object.entries(report.rows)) {
     out(`  ${table}: ${rows}`);

@@ -1,6 +1,7 @@
 /**
  * `backup`: a pg_dump in custom format, checked by pg_restore reading its table of contents back, with its SHA-256
- * in a `.sha256` file beside it (the `sha256sum` format, so `sha256sum -c` checks it too), both flushed to disk.
+ * in a `.sha256` file beside it (the `sha256sum` format, so `sha256sum -c` checks it too) and the keyring's signature
+ * in a `.sig` (server/ops/dump-signature.ts), all flushed to disk.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -17,6 +18,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { SigningKey } from '../security/secrets';
+import { allowedRestoreList, parseDumpList } from './dump-contents';
+import { signatureFile, writeDumpSignature } from './dump-signature';
 import { OpsError, runPgTool, type PgConnection } from './pg-tools';
 
 /** Tables a dump of the central database must contain; a dump without them is not a NEXIS backup. */
@@ -28,6 +32,8 @@ export interface BackupResult {
   readonly bytes: number;
   /** Tables with data in the dump, as `schema.table`. */
   readonly tables: readonly string[];
+  /** The keyring key that signed it (`<file>.sig`). */
+  readonly keyId: string;
 }
 
 /** What a dump's table of contents holds, as `schema.name`. */
@@ -38,6 +44,8 @@ export interface DumpContents {
   readonly relations: readonly string[];
   /** Schemas a restore of the dump creates (`drizzle`; never `public`, which every new database has). */
   readonly schemas: readonly string[];
+  /** The entries pg_restore may run, for its `--use-list` (every one checked against the shipped schema). */
+  readonly useList: string;
 }
 
 export async function sha256File(file: string): Promise<string> {
@@ -64,38 +72,36 @@ function fsyncPath(file: string): void {
   }
 }
 
-/** Reads the dump's table of contents with pg_restore; refuses a file that is not a complete NEXIS dump. */
-export async function listDump(file: string): Promise<DumpContents> {
+/**
+ * Reads the dump's table of contents with pg_restore; refuses a file that is not a complete NEXIS dump, or that holds
+ * anything the shipped schema does not create (server/ops/dump-contents.ts). `name` is how messages call the file.
+ */
+export async function listDump(file: string, name = basename(file)): Promise<DumpContents> {
   let listing: string;
   try {
     listing = (await runPgTool('pg_restore', ['--list', file], undefined)).stdout;
   } catch (error) {
     if (error instanceof OpsError && error.code === 'OPS_TOOL_FAILED') {
-      throw new OpsError('OPS_DUMP_INVALID', `${basename(file)} is not a readable pg_dump archive: ${error.message}`);
+      throw new OpsError('OPS_DUMP_INVALID', `${name} is not a readable pg_dump archive: ${error.message}`);
     }
     throw error;
   }
-  // TOC lines look like `215; 0 16390 TABLE DATA public devices nexis` and `214; 1259 16389 TABLE public devices nexis`.
-  const entries = (kinds: string): string[] =>
-    [...listing.matchAll(new RegExp(`^\\d+; \\d+ \\d+ (?:${kinds}) (\\S+) (\\S+) `, 'gm'))].map(
-      (m) => `${m[1] ?? ''}.${m[2] ?? ''}`,
-    );
-  const tables = entries('TABLE DATA');
-  // pg_restore never creates `public` (every new database has it) even when the dump lists it for its owner.
-  const schemas = [...listing.matchAll(/^\d+; \d+ \d+ SCHEMA - (\S+) /gm)]
-    .map((m) => m[1] ?? '')
-    .filter((name) => name !== 'public');
-  // `TABLE DATA`, `SEQUENCE SET` and `SEQUENCE OWNED BY` entries name no relation of their own.
-  const relations = entries('TABLE(?! DATA )|SEQUENCE(?! SET | OWNED BY )|VIEW|MATERIALIZED VIEW');
-  const names = new Set(tables.map((t) => t.slice(t.indexOf('.') + 1)));
+  const entries = parseDumpList(listing);
+  const qualified = (types: readonly string[]): string[] =>
+    entries.filter((e) => types.includes(e.type)).map((e) => `${e.schema}.${e.tag}`);
+  const tables = qualified(['TABLE DATA']);
+  const names = new Set(entries.filter((e) => e.type === 'TABLE DATA').map((e) => e.tag));
   const missing = EXPECTED_TABLES.filter((t) => !names.has(t));
   if (missing.length > 0) {
     throw new OpsError(
       'OPS_DUMP_INVALID',
-      `${basename(file)} lacks the tables ${missing.join(', ')}: it is not a backup of the NEXIS central database.`,
+      `${name} lacks the tables ${missing.join(', ')}: it is not a backup of the NEXIS central database.`,
     );
   }
-  return { tables, relations, schemas };
+  const useList = allowedRestoreList(entries, name);
+  // pg_restore never creates `public` (every new database has it) even when the dump lists it for its owner.
+  const schemas = entries.filter((e) => e.type === 'SCHEMA' && e.tag !== 'public').map((e) => e.tag);
+  return { tables, relations: qualified(['TABLE', 'SEQUENCE', 'VIEW', 'MATERIALIZED VIEW']), schemas, useList };
 }
 
 /**
@@ -103,9 +109,14 @@ export async function listDump(file: string): Promise<DumpContents> {
  * (disk full, connection lost) never sits where a good backup is expected. The dump holds password hashes and sealed
  * personal data: owner-only, like the checksum.
  */
-export async function takeBackup(connection: PgConnection, out: string): Promise<BackupResult> {
-  if (existsSync(out) || existsSync(checksumFile(out))) {
-    throw new OpsError('OPS_FILE_EXISTS', `${out} (or its .sha256) exists: a backup is never overwritten.`);
+export async function takeBackup(
+  connection: PgConnection,
+  out: string,
+  signer: SigningKey,
+  now: () => Date = () => new Date(),
+): Promise<BackupResult> {
+  if (existsSync(out) || existsSync(checksumFile(out)) || existsSync(signatureFile(out))) {
+    throw new OpsError('OPS_FILE_EXISTS', `${out} (or its .sha256 or .sig) exists: a backup is never overwritten.`);
   }
   if (!existsSync(dirname(out))) {
     throw new OpsError('OPS_USAGE', `${dirname(out)} does not exist: create the backup folder first.`);
@@ -116,38 +127,45 @@ export async function takeBackup(connection: PgConnection, out: string): Promise
     // Custom format: compressed, restorable table by table, and listable (which is how it is verified below).
     await runPgTool('pg_dump', ['--format=custom', '--no-password', `--file=${partial}`], connection);
     chmodSync(partial, 0o600);
-    const { tables } = await listDump(partial);
+    const { tables } = await listDump(partial, basename(out));
     const sha256 = await sha256File(partial);
     fsyncPath(partial);
     // link, not rename: it fails rather than replace a file that appeared at `out` meanwhile.
     linkSync(partial, out);
     writeFileSync(checksumFile(out), `${sha256}  ${basename(out)}\n`, { mode: 0o600, flag: 'wx' });
-    fsyncPath(out);
-    fsyncPath(checksumFile(out));
-    return { file: out, sha256, bytes: statSync(out).size, tables };
+    const bytes = statSync(out).size;
+    const signature = writeDumpSignature(out, signer, {
+      sha256,
+      size: bytes,
+      database: connection.database,
+      createdAt: now().toISOString(),
+    });
+    for (const file of [out, checksumFile(out), signatureFile(out)]) {
+      fsyncPath(file);
+    }
+    return { file: out, sha256, bytes, tables, keyId: signature.keyId };
   } finally {
     rmSync(partial, { force: true });
   }
 }
 
-/** Checks a dump against the `.sha256` beside it before anything reads it. */
-export async function verifyChecksum(file: string): Promise<string> {
-  if (!existsSync(file)) {
-    throw new OpsError('OPS_USAGE', `${file} does not exist.`);
-  }
+/**
+ * Checks a dump's SHA-256 (computed by the caller, on the copy it restores from) against the `.sha256` beside it: the
+ * message for a damaged file, before the signature's own comparison says "altered".
+ */
+export function verifyChecksum(file: string, actual: string): void {
   const sumFile = checksumFile(file);
   if (!existsSync(sumFile)) {
     throw new OpsError(
       'OPS_CHECKSUM_MISSING',
       `${basename(sumFile)} is missing: without the checksum written at backup time the dump cannot be trusted. ` +
-        'Find it where the backup was stored (backups are copied with their .sha256).',
+        'Find it where the backup was stored (backups are copied with their .sha256 and .sig).',
     );
   }
   const expected = /^([0-9a-f]{64})\b/i.exec(readFileSync(sumFile, 'utf8').trim())?.[1]?.toLowerCase();
   if (expected === undefined) {
     throw new OpsError('OPS_CHECKSUM_MISSING', `${basename(sumFile)} does not hold a SHA-256.`);
   }
-  const actual = await sha256File(file);
   if (actual !== expected) {
     throw new OpsError(
       'OPS_CHECKSUM_MISMATCH',
@@ -155,5 +173,4 @@ export async function verifyChecksum(file: string): Promise<string> {
         'Use another copy or an earlier backup.',
     );
   }
-  return actual;
 }

@@ -150,6 +150,13 @@ describe.skipIf(SKIP)(
         const backup = await runBackup(context(dbUrl), ['--out', dump]);
         expect(readFileSync(`${dump}.sha256`, 'utf8')).toBe(`${backup.sha256}  live.dump\n`);
         expect(statSync(dump).mode & 0o777).toBe(0o600);
+        expect(statSync(`${dump}.sig`).mode & 0o777).toBe(0o600);
+        expect(JSON.parse(readFileSync(`${dump}.sig`, 'utf8'))).toMatchObject({
+          keyId: secretsFromKeyring(keyring).signing.keyId,
+          sha256: backup.sha256,
+          size: backup.bytes,
+          database: new URL(dbUrl).pathname.slice(1),
+        });
 
         device.append(17);
         expect((await device.client(server.url).syncOnce()).push.ackedSeq).toBe(42);
@@ -253,6 +260,7 @@ describe.skipIf(SKIP)(
         const damaged = join(dir, 'damaged.dump');
         copyFileSync(dump, damaged);
         copyFileSync(`${dump}.sha256`, `${damaged}.sha256`);
+        copyFileSync(`${dump}.sig`, `${damaged}.sig`);
         const bytes = readFileSync(damaged);
         const at = Math.floor(bytes.length / 2);
         bytes[at] = (bytes[at] ?? 0) ^ 0x01;
@@ -263,7 +271,7 @@ describe.skipIf(SKIP)(
         });
         expect(await relationCount(empty)).toBe(0);
 
-        // The real CLI process says the same in one line (a known error, no stack), exit 2.
+        // The real CLI process refuses in one line (a known error, no stack), exit 2.
         const cli = spawnSync(
           process.execPath,
           ['--import', 'tsx', 'server/cli/main.ts', 'restore', '--from', damaged],
@@ -282,8 +290,9 @@ describe.skipIf(SKIP)(
             timeout: 60_000,
           },
         );
+        // Its development keyring is not the one that signed the dump: refused before the dump is read.
         expect(cli.status).toBe(2);
-        expect(cli.stderr).toContain('damaged.dump does not match its SHA-256');
+        expect(cli.stderr).toContain("which this server's keyring does not hold");
         expect(cli.stderr).not.toMatch(/\n\s+at /);
         expect(await relationCount(empty)).toBe(0);
 
@@ -301,6 +310,7 @@ describe.skipIf(SKIP)(
 
         const unsummed = join(dir, 'unsummed.dump');
         copyFileSync(dump, unsummed);
+        copyFileSync(`${dump}.sig`, `${unsummed}.sig`);
         expect(await refusal(runRestore(context(empty), ['--from', unsummed]))).toMatchObject({
           code: 'OPS_CHECKSUM_MISSING',
         });
@@ -403,6 +413,7 @@ describe.skipIf(SKIP)(
         const backupFile = migrated.backup?.file ?? '';
         expect(backupFile).toMatch(/nexis-nexis_drill_[0-9a-f]+-20261202T093000Z-before-migrate\.dump$/);
         expect(existsSync(`${backupFile}.sha256`)).toBe(true);
+        expect(existsSync(`${backupFile}.sig`)).toBe(true);
         expect(lines.join('\n')).toContain(`restore --from ${backupFile}`);
 
         // The older build (the shipped migrations) refuses to start on it, whatever its migration mode.

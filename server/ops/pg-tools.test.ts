@@ -41,9 +41,21 @@ describe('pg tools', () => {
       'not a url',
       'postgres://u:p@h/',
       'postgres://u:p@h/db?options=-c%20search_path%3Dother',
+      // libpq would read these as connection strings once passed as --dbname=<name>.
+      'postgres://u:p@h/host%3Devil.example%20dbname%3Dnexis',
+      'postgres://u:p@h/postgres%3A%2F%2Fevil.example%2Fnexis',
+      'postgres://u:p@h/nexis%20prod',
     ]) {
       expect(() => connectionFromUrl(url), url).toThrow(OpsError);
     }
+    expect(() => connectionFromUrl('postgres://u:p@h/host%3Devil')).toThrow(/only letters, digits/);
+  });
+
+  it('passes channel_binding on to libpq', () => {
+    expect(connectionFromUrl('postgres://u:p@h/nexis-prod_2?channel_binding=require').env).toMatchObject({
+      PGCHANNELBINDING: 'require',
+      PGDATABASE: 'nexis-prod_2',
+    });
   });
 
   it('keeps the password and row values out of what a failing tool reports', () => {

@@ -14,6 +14,9 @@ export type OpsErrorCode =
   | 'OPS_TOOL_MISSING'
   | 'OPS_TOOL_FAILED'
   | 'OPS_DUMP_INVALID'
+  | 'OPS_DUMP_UNEXPECTED'
+  | 'OPS_DUMP_UNSIGNED'
+  | 'OPS_DUMP_SIGNATURE_INVALID'
   | 'OPS_CHECKSUM_MISSING'
   | 'OPS_CHECKSUM_MISMATCH'
   | 'OPS_TARGET_NOT_EMPTY'
@@ -54,7 +57,14 @@ const URL_PARAMETERS: Readonly<Record<string, string>> = {
   sslcert: 'PGSSLCERT',
   sslkey: 'PGSSLKEY',
   application_name: 'PGAPPNAME',
+  channel_binding: 'PGCHANNELBINDING',
 };
+
+/**
+ * Database names the commands accept. The name reaches pg_restore as `--dbname=<name>`, and libpq reads a dbname
+ * holding `=` (or starting `postgres://`) as a whole connection string: host, user and TLS would come from it.
+ */
+const DATABASE_NAME = /^[A-Za-z0-9_-]+$/;
 
 /** Splits a postgres:// URL into the environment libpq reads. */
 export function connectionFromUrl(url: string): PgConnection {
@@ -89,6 +99,13 @@ export function connectionFromUrl(url: string): PgConnection {
   }
   if (database === '' || env.PGHOST === undefined || env.PGHOST === '') {
     throw new OpsError('OPS_URL_INVALID', 'DATABASE_URL must name a host (or ?host=<socket folder>) and a database.');
+  }
+  if (!DATABASE_NAME.test(database)) {
+    throw new OpsError(
+      'OPS_URL_INVALID',
+      'The database name in DATABASE_URL may hold only letters, digits, _ and - (the backup commands pass it to ' +
+        'pg_restore, which would read other characters as connection settings).',
+    );
   }
   if (parsed.username !== '') {
     env.PGUSER = decodeURIComponent(parsed.username);

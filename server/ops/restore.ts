@@ -1,16 +1,20 @@
 /**
  * `restore`: a verified dump into a PostgreSQL database, then a check of what was restored. The order is the
- * safety: checksum, then the archive's table of contents, then the target (empty, or for `--clean` unused and
- * holding nothing the dump would not replace), and only then pg_restore in a single transaction (a failure half-way
- * leaves the target as it was).
+ * safety: the keyring's signature, then one private copy of the dump that everything after reads, its checksum and
+ * the signed SHA-256, then the archive's table of contents against the shipped schema, then the target (empty, or
+ * for `--clean` unused and holding nothing the dump would not replace), and only then pg_restore of exactly the
+ * checked entries in a single transaction (a failure half-way leaves the target as it was).
  */
-import { basename } from 'node:path';
+import { chmodSync, constants, copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { appendServerAudit, verifyServerAudit, type AuditSigner } from '../audit/server-audit';
 import { openDatabase, SchemaVersionError, type SchemaState, type ServerDb } from '../db/database';
 import * as schema from '../db/schema';
-import { listDump, verifyChecksum, type DumpContents } from './backup';
+import { listDump, sha256File, verifyChecksum, type DumpContents } from './backup';
+import { verifyDumpSignature, type DumpSignature } from './dump-signature';
 import { OpsError, runPgTool, withClient, type PgConnection } from './pg-tools';
 
 /**
@@ -25,10 +29,15 @@ export const FEED_RESTORE_GAP = 1_000_000_000;
 export interface RestoreOptions {
   /** Drop and recreate what the dump holds in a target that is not empty: destructive. */
   readonly clean: boolean;
+  /** The keyring's public keys by id: the dump's `.sig` must verify with one (server/ops/dump-signature.ts). */
+  readonly publicKeyFor: (keyId: string) => string | undefined;
 }
 
 export interface RestoreReport {
   readonly sha256: string;
+  /** The keyring key that signed the dump, and when the backup was taken (as signed). */
+  readonly keyId: string;
+  readonly createdAt: string;
   /** Rows per table after the restore (counts only, never contents). */
   readonly rows: Readonly<Record<string, number>>;
   /** Where the feed's next id now starts. */
@@ -141,32 +150,83 @@ async function jumpFeedSequence(connection: PgConnection): Promise<number> {
   });
 }
 
+/**
+ * The dump as restored: one private copy (a folder only this user can enter), so that what is hashed, listed and
+ * restored is the same bytes even if someone rewrites the original meanwhile.
+ */
+interface VerifiedCopy {
+  readonly file: string;
+  readonly dir: string;
+  readonly signature: DumpSignature;
+}
+
+async function verifiedCopy(file: string, publicKeyFor: (keyId: string) => string | undefined): Promise<VerifiedCopy> {
+  if (!existsSync(file)) {
+    throw new OpsError('OPS_USAGE', `${file} does not exist.`);
+  }
+  const signature = verifyDumpSignature(file, publicKeyFor);
+  const dir = mkdtempSync(join(tmpdir(), 'nexis-restore-'));
+  try {
+    chmodSync(dir, 0o700);
+    const copy = join(dir, 'backup.dump');
+    copyFileSync(file, copy, constants.COPYFILE_EXCL);
+    chmodSync(copy, 0o600);
+    const actual = await sha256File(copy);
+    verifyChecksum(file, actual);
+    if (actual !== signature.sha256 || statSync(copy).size !== signature.size) {
+      throw new OpsError(
+        'OPS_DUMP_SIGNATURE_INVALID',
+        `${basename(file)} is not the dump its signature covers (altered after the backup, its checksum rewritten): ` +
+          'nothing was restored. Use another copy or an earlier backup.',
+      );
+    }
+    return { file: copy, dir, signature };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
 export async function restoreDump(
   connection: PgConnection,
   file: string,
   options: RestoreOptions,
 ): Promise<RestoreReport> {
-  const sha256 = await verifyChecksum(file);
-  const contents = await listDump(file);
-  await checkTarget(connection, contents, options.clean);
-  await runPgTool(
-    'pg_restore',
-    [
-      // Ownership and grants are the target's: the restoring role owns what it restores, and a role named in the
-      // source cluster's grants need not exist here.
-      '--no-owner',
-      '--no-privileges',
-      '--exit-on-error',
-      '--single-transaction',
-      '--no-password',
-      ...(options.clean ? ['--clean', '--if-exists'] : []),
-      `--dbname=${connection.database}`,
-      file,
-    ],
-    connection,
-  );
+  const copy = await verifiedCopy(file, options.publicKeyFor);
+  try {
+    const contents = await listDump(copy.file, basename(file));
+    await checkTarget(connection, contents, options.clean);
+    const useList = join(copy.dir, 'restore.list');
+    writeFileSync(useList, contents.useList, { mode: 0o600, flag: 'wx' });
+    await runPgTool(
+      'pg_restore',
+      [
+        // Ownership and grants are the target's: the restoring role owns what it restores, and a role named in the
+        // source cluster's grants need not exist here.
+        '--no-owner',
+        '--no-privileges',
+        '--exit-on-error',
+        '--single-transaction',
+        '--no-password',
+        ...(options.clean ? ['--clean', '--if-exists'] : []),
+        // Only the entries checked against the shipped schema (server/ops/dump-contents.ts).
+        `--use-list=${useList}`,
+        `--dbname=${connection.database}`,
+        copy.file,
+      ],
+      connection,
+    );
+  } finally {
+    rmSync(copy.dir, { recursive: true, force: true });
+  }
   const feedNextId = await jumpFeedSequence(connection);
-  return { sha256, rows: await rowCounts(connection), feedNextId };
+  return {
+    sha256: copy.signature.sha256,
+    keyId: copy.signature.keyId,
+    createdAt: copy.signature.createdAt,
+    rows: await rowCounts(connection),
+    feedNextId,
+  };
 }
 
 export interface RestoredCheck {

@@ -258,8 +258,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    topology = await startTopology({ superuserUrl, dir, instanceEnv: INSTANCE_ENV, perIp: BENCH_PER_IP });
-    const { proxy, tls, instances, owner } = topology;
+    const up = await startTopology({ superuserUrl, dir, instanceEnv: INSTANCE_ENV, perIp: BENCH_PER_IP });
+    topology = up;
+    const { proxy, tls, instances, owner } = up;
     const version = rowsOf<{ server_version: string }>(await owner.db.execute(sql`SHOW server_version`))[0];
     // autocannon does not check certificates (its TLS client sets rejectUnauthorized: false), so the proxy is first
     // checked to answer over TLS with this run's CA, as a workstation would.
@@ -280,12 +281,23 @@ async function main(): Promise<void> {
     const pushLabel = `${fmt(args.events)} events, ${args.devices} devices, batches of ${args.batch}`;
     console.log(`push through nginx: ${pushLabel} …`);
     const { figures: pushProxy, cpu: pushProxyCpu } = await measured(() =>
-      pushBench(topology, proxy.url, tls.caPem, args, 'BENCH-PROXY'),
+      pushBench(up, proxy.url, tls.caPem, args, 'BENCH-PROXY'),
     );
     console.log(`push direct to ${instances[0].name}: ${pushLabel} …`);
     const { figures: pushDirect, cpu: pushDirectCpu } = await measured(() =>
-      pushBench(topology, instances[0].url, undefined, args, 'BENCH-DIRECT'),
+      pushBench(up, instances[0].url, undefined, args, 'BENCH-DIRECT'),
     );
+    const perIpConnections = Number(
+      /limit_conn\s+nexis_conn_per_ip\s+(\d+);/.exec(
+        readFileSync(join(REPO, 'deployment', 'nginx', 'nexis.conf.template'), 'utf8'),
+      )?.[1] ?? Number.NaN,
+    );
+    if (args.connections > perIpConnections) {
+      console.log(
+        `note: nginx accepts ${perIpConnections} connections per address; the ${args.connections - perIpConnections} ` +
+          'beyond are refused and counted as errors',
+      );
+    }
     const healthLabel = `${args.connections} connections, ${args.seconds} s, no pipelining`;
     console.log(`GET /health through nginx: ${healthLabel} …`);
     const { figures: healthProxy, cpu: healthProxyCpu } = await measured(() => healthBench(proxy.url, args));

@@ -102,6 +102,10 @@ describe('the compose file', () => {
         }
       }
       expect(networksOf(api)).toContain('backend');
+      // No route out: every network an instance is on is internal.
+      for (const network of networksOf(api)) {
+        expect({ network, internal: compose.networks[network]?.internal }).toEqual({ network, internal: true });
+      }
       expect(api.ports ?? []).toEqual([]);
     }
   });
@@ -130,6 +134,9 @@ describe('the compose file', () => {
     const published = Object.entries(compose.services).filter(([, s]) => (s.ports ?? []).length > 0);
     expect(published.map(([name]) => name)).toEqual(['nginx']);
     expect(JSON.stringify(compose.services.nginx?.ports)).toContain('443');
+    // The schema's owner is not the image's superuser.
+    expect(compose.services.postgres?.environment?.POSTGRES_USER).toBe('postgres');
+    expect(JSON.stringify(compose.services.migrate?.secrets)).toContain('database-owner-url');
     expect(compose.services.prometheus?.profiles).toEqual(['monitoring']);
     expect(compose.services.alertmanager?.profiles).toEqual(['monitoring']);
     expect(compose.services.migrate?.profiles).toEqual(['migrate']);

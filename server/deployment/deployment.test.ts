@@ -34,6 +34,7 @@ import {
   applyRoles,
   buildBundle,
   freePort,
+  initRoles,
   makeCertificateAuthority,
   nginxBinary,
   scratchDatabase,
@@ -115,9 +116,12 @@ describe.skipIf(!available)(
       mkdirSync(secrets, { mode: 0o700 });
       const main = join(root, 'server', 'dist', 'main.js');
       await run(process.execPath, [main, 'keys:init', '--out', join(secrets, 'server-keys.json')]);
+      // The compose file's first start: the superuser makes nexis_owner (not a superuser) the database's owner and
+      // nexis_app its least-privileged user (deployment/postgres/init-roles.sh, roles.sql).
+      const roles = await initRoles(scratch.url, secrets);
       // The owner migrates with the bundle's own command, backup first (the compose file's `migrate` step); the
       // instances only verify.
-      writeFileSync(join(secrets, 'database-owner-url'), `${scratch.url}\n`, { mode: 0o600 });
+      writeFileSync(join(secrets, 'database-owner-url'), `${roles.ownerUrl}\n`, { mode: 0o600 });
       const migrated = await run(process.execPath, [main, 'migrate', '--backup-dir', join(dir, 'backups')], {
         env: {
           PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -128,7 +132,8 @@ describe.skipIf(!available)(
       });
       migrationReport = migrated.stdout;
       owner = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 2 }, { migrations: 'verify' });
-      const appUrl = await applyRoles(scratch.url, randomBytes(18).toString('base64url'), secrets);
+      // After every migrate, the DBA runs roles.sql again (the revocations on the new tables).
+      const appUrl = await applyRoles(scratch.url, new URL(roles.appUrl).password, secrets, 'nexis_owner');
       writeFileSync(join(secrets, 'database-url'), `${appUrl}\n`, { mode: 0o600 });
       metricsToken = randomBytes(24).toString('base64url');
       writeFileSync(join(secrets, 'metrics-token'), `${metricsToken}\n`, { mode: 0o600 });
@@ -186,6 +191,14 @@ describe.skipIf(!available)(
         ),
       );
       expect(roles.map((r) => r.usename)).toEqual(['nexis_app']);
+      // The schema belongs to the owner, who is not a superuser and migrated it.
+      const tables = rowsOf<{ owner: string; superuser: boolean }>(
+        await owner.db.execute(
+          sql`SELECT DISTINCT t.tableowner AS owner, r.rolsuper AS superuser FROM pg_tables t
+              JOIN pg_roles r ON r.rolname = t.tableowner WHERE t.schemaname IN ('public', 'drizzle')`,
+        ),
+      );
+      expect(tables).toEqual([{ owner: 'nexis_owner', superuser: false }]);
       // What the instances' role cannot do: change the schema or rewrite the append-only records.
       const appUrl = readFileSync(join(dir, 'secrets', 'database-url'), 'utf8').trim();
       for (const statement of [
@@ -193,11 +206,25 @@ describe.skipIf(!available)(
         'UPDATE server_audit SET actor = actor',
         'DELETE FROM audit_entries',
         'DROP TABLE devices',
+        'UPDATE audit_entries SET hash = hash',
+        'UPDATE countersigned_checkpoints SET seq = seq',
+        'TRUNCATE feed_items',
       ]) {
         await expect(run('psql', [appUrl, '-v', 'ON_ERROR_STOP=1', '-c', statement])).rejects.toMatchObject({
           stderr: expect.stringMatching(/permission denied|must be owner/),
         });
       }
+      // What erasure needs is still allowed: clearing an entry's attachment.
+      await expect(
+        run('psql', [appUrl, '-v', 'ON_ERROR_STOP=1', '-c', 'UPDATE audit_entries SET attachment = NULL WHERE false']),
+      ).resolves.toBeDefined();
+      // A role someone escalated is put back by running the script again (as after every migrate or restore).
+      await owner.db.execute(sql`ALTER ROLE nexis_app SUPERUSER CREATEDB`);
+      await applyRoles(scratch.url, new URL(appUrl).password, join(dir, 'secrets'), 'nexis_owner');
+      const attributes = rowsOf<{ rolsuper: boolean; rolcreatedb: boolean }>(
+        await owner.db.execute(sql`SELECT rolsuper, rolcreatedb FROM pg_roles WHERE rolname = 'nexis_app'`),
+      );
+      expect(attributes).toEqual([{ rolsuper: false, rolcreatedb: false }]);
     });
 
     it('a workstation core with the CA pinned enrols and syncs through https; a proxy with a stranger CA is refused', async () => {

@@ -372,6 +372,41 @@ export async function startNginx(
   };
 }
 
+/**
+ * deployment/postgres/init-roles.sh, the compose file's first-start step, run natively against `superuserUrl`'s
+ * database: it makes `nexis_owner` (not a superuser) the database's owner and, with roles.sql, `nexis_app`. Returns
+ * both roles' URLs.
+ */
+export async function initRoles(
+  superuserUrl: string,
+  dir: string,
+): Promise<{ readonly ownerUrl: string; readonly appUrl: string }> {
+  const url = new URL(superuserUrl);
+  const passwords = { owner: randomBytes(18).toString('base64url'), app: randomBytes(18).toString('base64url') };
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dir, 'postgres-owner-password'), `${passwords.owner}\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'postgres-app-password'), `${passwords.app}\n`, { mode: 0o600 });
+  await run('sh', [join(REPO, 'deployment', 'postgres', 'init-roles.sh')], {
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      POSTGRES_USER: decodeURIComponent(url.username),
+      POSTGRES_DB: url.pathname.slice(1),
+      PGHOST: url.hostname,
+      PGPORT: url.port === '' ? '5432' : url.port,
+      PGPASSWORD: decodeURIComponent(url.password),
+      NEXIS_SECRETS_DIR: dir,
+      NEXIS_ROLES_SQL: join(REPO, 'deployment', 'postgres', 'roles.sql'),
+    },
+  });
+  const as = (role: string, password: string): string => {
+    const roleUrl = new URL(superuserUrl);
+    roleUrl.username = role;
+    roleUrl.password = password;
+    return roleUrl.toString();
+  };
+  return { ownerUrl: as('nexis_owner', passwords.owner), appUrl: as('nexis_app', passwords.app) };
+}
+
 /** A scratch database on the cluster the superuser URL names; dropped by `drop`. */
 export async function scratchDatabase(
   superuserUrl: string,
@@ -404,10 +439,17 @@ export async function scratchDatabase(
 }
 
 /**
- * deployment/postgres/roles.sql applied as the owner (psql: it uses psql's \gexec and \if), giving `nexis_app` the
- * password through a file as the compose init script does; returns nexis_app's URL for the same database.
+ * deployment/postgres/roles.sql applied by a superuser (psql: it uses psql's \gexec and \if), with the role that
+ * migrated as the owner, giving `nexis_app` the password through a file as the compose init script does; returns
+ * nexis_app's URL for the same database. (Here one superuser both migrates and runs the script; the compose file
+ * separates them: the superuser `postgres`, the owner `nexis_owner`.)
  */
-export async function applyRoles(ownerUrl: string, appPassword: string, dir: string): Promise<string> {
+export async function applyRoles(
+  ownerUrl: string,
+  appPassword: string,
+  dir: string,
+  owner = decodeURIComponent(new URL(ownerUrl).username),
+): Promise<string> {
   const passwordFile = join(dir, 'postgres-app-password');
   writeFileSync(passwordFile, `${appPassword}\n`, { mode: 0o600 });
   await run('psql', [
@@ -417,6 +459,8 @@ export async function applyRoles(ownerUrl: string, appPassword: string, dir: str
     'ON_ERROR_STOP=1',
     '-v',
     `app_password_file=${passwordFile}`,
+    '-v',
+    `owner=${owner}`,
     '-f',
     join(REPO, 'deployment', 'postgres', 'roles.sql'),
   ]);

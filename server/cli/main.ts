@@ -7,8 +7,9 @@
  *   keys:init --out <file>   write a new keyring (for NEXIS_SERVER_KEYS_FILE)
  *   rotate-keys      add a fresh key of each kind to the keyring file (earlier keys stay for verification)
  *   migrate [--backup-dir <dir> | --no-backup]   back up (PostgreSQL), then apply pending migrations
- *   backup --out <file>          verified pg_dump (custom format) with <file>.sha256 beside it
- *   restore --from <file> [--clean]   verified restore, schema and audit check, feed gap, audit entry
+ *   backup --out <file>          verified pg_dump (custom format) with <file>.sha256 and the keyring's <file>.sig
+ *   restore --from <file> [--clean]   signed and verified restore of the shipped schema only, schema and audit
+ *                    check, feed gap, audit entry
  *                    (docs/backup-restore.md)
  */
 import { existsSync, readFileSync } from 'node:fs';

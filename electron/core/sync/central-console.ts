@@ -471,7 +471,13 @@ export class CentralConsole {
       return await this.#call(c.serverUrl, c.token, method, path, body, schema);
     } catch (error) {
       // An ended session (idle limit, sign-out elsewhere) is forgotten here too: the console asks to sign in again.
-      if (error instanceof NexisError && error.code === 'CONSOLE_NOT_CONNECTED') {
+      // Only if it is still the one in use: a request of the administrator signed out a moment ago (switching to
+      // another) must not forget the connection that replaced it.
+      if (
+        error instanceof NexisError &&
+        error.code === 'CONSOLE_NOT_CONNECTED' &&
+        this.#connections.get(c.sessionId) === c
+      ) {
         this.#connections.delete(c.sessionId);
       }
       throw error;

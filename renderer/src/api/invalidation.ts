@@ -89,7 +89,9 @@ export const INVALIDATES = {
   'sync:rollbackModel': [...WORKSTATION, ...AUDIT],
   'console:signIn': ['console:connection', ...CONSOLE],
   'console:enrolTotp': ['console:connection', ...CONSOLE],
-  'console:disconnect': ['console:connection', ...CONSOLE],
+  // Not the console's reads: refetched after a sign-out they could only fail (not connected), each failure a
+  // notification, while the screen is already swapping to the sign-in card. The next sign-in refetches them.
+  'console:disconnect': ['console:connection'],
   'console:decide': CONSOLE,
   'console:createEnrolmentCode': CONSOLE,
   'console:revokeDevice': CONSOLE,

@@ -61,6 +61,7 @@ export class ConsentService {
         receipt: text,
         signature: this.#deviceKey.sign(text),
         publicKey: this.#deviceKey.publicKey,
+        retentionMonths: args.consent.retentionMonths,
       })
       .run();
     for (const purpose of CONSENT_PURPOSES) {

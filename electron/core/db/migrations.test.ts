@@ -132,4 +132,54 @@ describe('migrations', () => {
     expect(() => after.sqlite.prepare('DELETE FROM decisions').run()).toThrow(/immutable/);
     after.sqlite.close();
   });
+
+  it('0004_retention_legal_holds recovers each receipt term from its audit entry and adds legal holds', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexis-mig-db-'));
+    dirs.push(dir);
+    const file = join(dir, 'e.db');
+    const key = randomBytes(32);
+    const before = openAt(file, key, 4);
+    const sql = before.sqlite;
+    sql
+      .prepare("INSERT INTO applicants (id, status, created_at, created_by) VALUES ('NEX-1', 'active', 't', 'o')")
+      .run();
+    sql
+      .prepare("INSERT INTO applicants (id, status, created_at, created_by) VALUES ('NEX-2', 'active', 't', 'o')")
+      .run();
+    for (const [receipt, applicant] of [
+      ['R1', 'NEX-1'],
+      ['R2', 'NEX-2'],
+    ]) {
+      sql
+        .prepare(
+          "INSERT INTO consent_receipts (id, applicant_id, created_at, language, receipt, signature, public_key) VALUES (?, ?, 't', 'en', '{}', 's', 'k')",
+        )
+        .run(receipt, applicant);
+    }
+    // R2's entry is missing: its term cannot be recovered and must stay null (never erased automatically).
+    sql
+      .prepare(
+        "INSERT INTO audit_log (seq, ts, actor, action, subject, payload, prev_hash, hash) VALUES (1, 't', 'o', 'consent.captured', 'NEX-1', ?, 'p', 'h')",
+      )
+      .run(JSON.stringify({ receiptId: 'R1', retentionMonths: 24 }));
+    sql.close();
+    const after = openAt(file, key, 5);
+    expect(after.sqlite.prepare('SELECT id, retention_months AS m FROM consent_receipts ORDER BY id').all()).toEqual([
+      { id: 'R1', m: 24 },
+      { id: 'R2', m: null },
+    ]);
+    after.sqlite
+      .prepare(
+        "INSERT INTO legal_holds (id, applicant_id, reason, note, set_at, set_by) VALUES ('H1', 'NEX-1', 'litigation', 'n', 't', 's')",
+      )
+      .run();
+    expect(() =>
+      after.sqlite
+        .prepare(
+          "INSERT INTO legal_holds (id, applicant_id, reason, note, set_at, set_by) VALUES ('H2', 'NEX-9', 'litigation', 'n', 't', 's')",
+        )
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
+    after.sqlite.close();
+  });
 });

@@ -65,6 +65,12 @@ export const consentReceipts = sqliteTable(
     receipt: text('receipt').notNull(),
     signature: text('signature').notNull(),
     publicKey: text('public_key').notNull(),
+    /**
+     * The retention term the applicant agreed to (12, 24 or 60 months), counted from the last decision, or from
+     * registration when there is none (electron/core/lifecycle/retention.ts). Null only for a receipt whose term
+     * could not be recovered by migration 0004: such an applicant is never erased automatically, only reported.
+     */
+    retentionMonths: integer('retention_months'),
   },
   (table) => [index('consent_receipts_applicant').on(table.applicantId)],
 );
@@ -102,4 +108,25 @@ export const behaviouralRecords = sqliteTable(
     importSummary: text('import_summary'),
   },
   (table) => [index('behavioural_records_applicant').on(table.applicantId, table.capturedAt)],
+);
+
+/**
+ * Legal holds: while a hold is open (`releasedAt` null) the applicant is kept past the retention term. Set and
+ * released by a supervisor with a reason code and a short note (the override-note rules: no names or numbers).
+ */
+export const legalHolds = sqliteTable(
+  'legal_holds',
+  {
+    id: text('id').primaryKey(),
+    applicantId: text('applicant_id')
+      .notNull()
+      .references(() => applicants.id),
+    reason: text('reason', { enum: ['litigation', 'regulator-inquiry', 'fraud-investigation', 'complaint'] }).notNull(),
+    note: text('note').notNull(),
+    setAt: text('set_at').notNull(),
+    setBy: text('set_by').notNull(),
+    releasedAt: text('released_at'),
+    releasedBy: text('released_by'),
+  },
+  (table) => [index('legal_holds_applicant').on(table.applicantId)],
 );

@@ -182,4 +182,41 @@ describe('migrations', () => {
     ).toThrow(/FOREIGN KEY/);
     after.sqlite.close();
   });
+
+  it('0005_four_eyes_overrides keeps existing decisions as not under four eyes and keeps them immutable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexis-mig-db-'));
+    dirs.push(dir);
+    const file = join(dir, 'f.db');
+    const key = randomBytes(32);
+    const before = openAt(file, key, 5);
+    before.sqlite
+      .prepare("INSERT INTO applicants (id, status, created_at, created_by) VALUES ('NEX-1', 'active', 't', 'o')")
+      .run();
+    before.sqlite
+      .prepare(
+        "INSERT INTO scores (id, applicant_id, behaviour_record_id, created_at, officer_id, model_hash, model_version, policy_version, spec_hash, score, band, outcome, probability_of_default, inputs, explanation) VALUES ('S1', 'NEX-1', 'B1', 't', 'o', 'm', '1', '1', 'h', 400, 'E', 'decline', 0.4, '{}', '{}')",
+      )
+      .run();
+    before.sqlite
+      .prepare(
+        "INSERT INTO decisions (id, score_id, applicant_id, created_at, officer_id, decision, policy_outcome, reason_codes, override_reason) VALUES ('D1', 'S1', 'NEX-1', 't', 'o', 'approve', 'decline', '[]', '{\"reason\":\"other\",\"note\":\"n\"}')",
+      )
+      .run();
+    before.sqlite.close();
+    const after = openAt(file, key, 6);
+    // A decision made before the option existed stays in force as it was: it is not turned into a pending one.
+    expect(after.sqlite.prepare('SELECT id, four_eyes AS fourEyes FROM decisions').all()).toEqual([
+      { id: 'D1', fourEyes: null },
+    ]);
+    after.sqlite
+      .prepare(
+        "INSERT INTO decisions (id, score_id, applicant_id, created_at, officer_id, decision, policy_outcome, reason_codes, supersedes, four_eyes) VALUES ('D2', 'S1', 'NEX-1', 't', 'o', 'approve', 'decline', '[]', 'D1', 'pending')",
+      )
+      .run();
+    expect(() => after.sqlite.prepare("UPDATE decisions SET four_eyes = 'approved' WHERE id = 'D2'").run()).toThrow(
+      /immutable/,
+    );
+    expect(() => after.sqlite.prepare("DELETE FROM decisions WHERE id = 'D2'").run()).toThrow(/immutable/);
+    after.sqlite.close();
+  });
 });

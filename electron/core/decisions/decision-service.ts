@@ -205,6 +205,7 @@ export class DecisionService {
       reasonCodes: JSON.stringify(input.reasonCodes),
       overrideReason: stored === null ? null : JSON.stringify(stored),
       supersedes: previous?.id ?? null,
+      fourEyes: null,
     };
     this.#store.db.insert(decisions).values(row).run();
     this.#store.audit.append({

@@ -31,8 +31,9 @@ export const scores = sqliteTable(
 );
 
 /**
- * Officers' decisions. Immutable (triggers refuse UPDATE and DELETE): a correction or a supervisor's review of a
- * referral is a new row whose `supersedes` names the decision it replaces.
+ * Officers' decisions. Immutable (triggers refuse UPDATE and DELETE): a correction, a supervisor's review of a
+ * referral or a supervisor's verdict on a pending override is a new row whose `supersedes` names the decision it
+ * replaces.
  */
 export const decisions = sqliteTable(
   'decisions',
@@ -51,6 +52,12 @@ export const decisions = sqliteTable(
     reasonCodes: text('reason_codes').notNull(),
     overrideReason: text('override_reason'),
     supersedes: text('supersedes'),
+    /**
+     * Four eyes on overrides (decisions/four-eyes.ts): `pending` marks a decision that raises the policy outcome to
+     * approve and is not in force until a second supervisor decides it; `approved` / `rejected` mark that
+     * supervisor's row, which supersedes the pending one. Null for every other decision.
+     */
+    fourEyes: text('four_eyes', { enum: ['pending', 'approved', 'rejected'] }),
   },
   (table) => [
     index('decisions_applicant').on(table.applicantId, table.createdAt),

@@ -1,0 +1,1 @@
+ALTER TABLE `decisions` ADD `four_eyes` text;

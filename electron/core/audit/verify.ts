@@ -88,10 +88,17 @@ function verify(sqlite: SqliteConnection, device: VerifyOptions): ChainVerificat
     .all();
   const devicePublicKey = publicKeyFromBase64(device.publicKey);
   // Only this device's own key may have signed its checkpoints; any other is a forgery.
-  const trust: CheckpointTrust<CheckpointRow> = (checkpoint) =>
-    checkpoint.deviceId === device.deviceId && checkpoint.publicKey === device.publicKey
-      ? { ok: true, signerId: checkpoint.deviceId, publicKey: devicePublicKey }
-      : { ok: false, reason: `checkpoint at entry ${checkpoint.seq} was not signed by this device's key` };
+  const trust: CheckpointTrust<CheckpointRow> = (checkpoint) => {
+    if (checkpoint.deviceId !== device.deviceId || checkpoint.publicKey !== device.publicKey) {
+      return { ok: false, reason: `checkpoint at entry ${checkpoint.seq} was not signed by this device's key` };
+    }
+    // Base64 decoding skips whitespace and stray characters, so an edited signature text can still decode to the
+    // signed bytes; the stored text must be exactly what the device wrote (found by the tamper sweep).
+    if (Buffer.from(checkpoint.signature, 'base64').toString('base64') !== checkpoint.signature) {
+      return { ok: false, reason: `checkpoint signature at entry ${checkpoint.seq} is not the text the device stored` };
+    }
+    return { ok: true, signerId: checkpoint.deviceId, publicKey: devicePublicKey };
+  };
   const entries = sqlite
     .prepare<[], ChainEntry>(
       'SELECT seq, ts, actor, action, subject, payload, prev_hash AS prevHash, hash FROM audit_log ORDER BY seq',

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { machineLine } from './machine';
 import { runAuditBench } from './audit.bench';
+import { runCrashBench } from './crash.bench';
 import { runIntakeBench } from './intake.bench';
 import { runScoringBench } from './scoring.bench';
 
@@ -14,3 +15,4 @@ console.log(machineLine());
 await runAuditBench({ millionEntries: !values.quick });
 runIntakeBench({ applicants: values.quick ? 5_000 : 50_000 });
 await runScoringBench({ quick: values.quick });
+await runCrashBench({ runs: values.quick ? 10 : 120 });

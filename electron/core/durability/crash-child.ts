@@ -2,8 +2,8 @@
  * Child process of the crash drill (crash-drill.ts): opens the real workstation on the drill's data folder, signs
  * the drill officer in, and then writes until it is killed, the way the renderer would (through `dispatch`). Each
  * acknowledgement line is printed only after the call returned, i.e. after its transaction committed under
- * synchronous=FULL; stdout to a pipe is written synchronously on Linux and macOS, so a printed line was handed to
- * the parent before the next write begins.
+ * synchronous=FULL (the ready line reports the connection's settings, and the parent refuses any other). A line lost
+ * with the kill only means fewer acknowledgements, never a false one.
  */
 import { createInterface } from 'node:readline';
 import { createWorkstation, type Workstation } from '../workstation';
@@ -96,7 +96,11 @@ async function main(): Promise<void> {
   }
   await call(ws, 'auth:signIn', { username: DRILL_OFFICER.username, password: DRILL_OFFICER.password });
   ack(ws, 'audit', 'auth:signIn');
-  emit({ ready: true });
+  emit({
+    ready: true,
+    journalMode: String(ws.store.sqlite.pragma('journal_mode', { simple: true })),
+    synchronous: Number(ws.store.sqlite.pragma('synchronous', { simple: true })),
+  });
   const random = seededRandom(config.seed);
   // Applicants across every feature's range (approvals, referrals and declines), a different stream per seed.
   const applicants = fc.sample(nexisApplicant, { numRuns: 64, seed: config.seed });

@@ -25,6 +25,7 @@ import {
   ChildLine,
   DRILL_OFFICER,
   seededRandom,
+  SYNCHRONOUS_FULL,
   type Ack,
   type AckKind,
   type ChildConfig,
@@ -169,6 +170,10 @@ export function runChild(entry: string, config: ChildConfig, plan: KillPlan): Pr
         acks.push(parsed.data);
       } else if ('ready' in parsed.data) {
         reachedReady = true;
+        if (parsed.data.journalMode !== 'wal' || parsed.data.synchronous !== SYNCHRONOUS_FULL) {
+          // Acks from a connection without WAL + synchronous=FULL would promise nothing about power loss.
+          failure ??= `the child's database runs journal_mode=${parsed.data.journalMode}, synchronous=${parsed.data.synchronous}`;
+        }
         if (plan.from === 'ready') {
           killTimer = setTimeout(kill, plan.afterMs);
         }

@@ -25,6 +25,9 @@ export const ChildConfig = z.strictObject({
 });
 export type ChildConfig = z.infer<typeof ChildConfig>;
 
+/** `PRAGMA synchronous` value of FULL: a commit is on disk (WAL fsynced) before it returns. */
+export const SYNCHRONOUS_FULL = 2;
+
 export const ACK_KINDS = ['applicant', 'behaviour', 'score', 'decision', 'audit'] as const;
 export type AckKind = (typeof ACK_KINDS)[number];
 
@@ -44,7 +47,8 @@ export type Ack = z.infer<typeof Ack>;
 
 export const ChildLine = z.union([
   Ack,
-  z.strictObject({ ready: z.literal(true) }),
+  /** Signed in and about to write; with the durability settings of the connection the acks rest on. */
+  z.strictObject({ ready: z.literal(true), journalMode: z.string(), synchronous: z.number().int() }),
   /** The child could not go on (e.g. the reopened database refused to open): a code and a message, no data. */
   z.strictObject({ fatal: z.string(), message: z.string() }),
 ]);

@@ -25,6 +25,18 @@ export class Store {
     }
   }
 
+  /**
+   * Copies the WAL into the database and truncates it, so pages an erasure overwrote (secure_delete) leave no older
+   * copy in the -wal file. A checkpoint that cannot finish now (a reader holds a snapshot) is finished by the next.
+   */
+  checkpoint(): void {
+    try {
+      this.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (error) {
+      throw toStorageError(error);
+    }
+  }
+
   read<T>(work: () => T): T {
     try {
       return work();

@@ -17,6 +17,7 @@ import type { LetterService } from './letters/letter-service';
 import type { WorkstationSync } from './sync/workstation-sync';
 import type { CentralConsole } from './sync/central-console';
 import type { Diagnostics } from './diagnostics/diagnostics';
+import type { RetentionService } from './lifecycle/retention';
 
 /** The services the IPC handlers reach. `createWorkstation` builds them; nothing here is a module singleton. */
 export interface WorkstationServices {
@@ -34,6 +35,8 @@ export interface WorkstationServices {
   readonly model: ModelService;
   readonly scoring: ScoringService;
   readonly decisions: DecisionService;
+  /** The retention rule and legal holds (electron/core/lifecycle/retention.ts). */
+  readonly retention: RetentionService;
   readonly letters: LetterService;
   readonly sync: WorkstationSync;
   readonly centralConsole: CentralConsole;

@@ -45,6 +45,7 @@ import { UpdateService, updateStatePart, type UpdaterPort } from './updates/upda
 import { openDiagnostics } from './diagnostics/diagnostics';
 import { ScoringPerformance } from './diagnostics/scoring-performance';
 import { freeDiskBytes } from './diagnostics/bundle';
+import { DAY_MS, RetentionService } from './lifecycle/retention';
 
 export interface WorkstationOptions {
   /** Folder holding nexis.db and backups/. */
@@ -168,6 +169,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     recorder: scoringPerformance,
   });
   const decisions = new DecisionService(store, clock, applicants);
+  const retention = new RetentionService({ store, clock, applicants });
   const letters = new LetterService({
     store,
     applicants,
@@ -315,6 +317,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     model,
     scoring,
     decisions,
+    retention,
     letters,
     sync,
     centralConsole,
@@ -334,6 +337,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
         purposes: consent.purposes(applicantId),
         receipts: consent.receiptsOf(applicantId),
         behaviour: behaviour.latest(applicantId),
+        retention: row.status === 'active' ? retention.view(applicantId) : null,
         timeline: audit.forSubject(applicantId),
       };
     },
@@ -419,6 +423,20 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const dispatch = createDispatch(services, createHandlers(services), log);
   let closed = false;
   log.info('workstation.opened', { deviceId: deviceKey.deviceId });
+  // The retention rule runs now and once a day; a failed run is logged and retried by the next, never fatal.
+  const applyRetention = (): void => {
+    try {
+      const run = retention.run();
+      if (run.erased.length > 0 || run.kept.length > 0) {
+        log.info('retention.applied', { erased: run.erased.length, kept: run.kept.length });
+      }
+    } catch (error) {
+      log.error('retention.failed', { error: error instanceof Error ? error.name : 'unknown' });
+    }
+  };
+  applyRetention();
+  const retentionTimer = setInterval(applyRetention, DAY_MS);
+  retentionTimer.unref();
   sync.start();
 
   return {
@@ -439,6 +457,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     close: () => {
       if (!closed) {
         closed = true;
+        clearInterval(retentionTimer);
         listeners.clear();
         diagnostics.flush();
         // Timers stop now; a run in flight fails on the closed database and changes nothing (acks are idempotent).

@@ -25,3 +25,17 @@ export type ConsentLanguage = (typeof CONSENT_LANGUAGES)[number];
 
 /** Minimum age for a credit agreement; the date of birth is kept for this check only. */
 export const LEGAL_AGE_YEARS = 18;
+
+/** Why a supervisor keeps an applicant past the retention term (electron/core/lifecycle/retention.ts). */
+export const LEGAL_HOLD_REASONS = ['litigation', 'regulator-inquiry', 'fraud-investigation', 'complaint'] as const;
+export type LegalHoldReason = (typeof LEGAL_HOLD_REASONS)[number];
+
+export const LEGAL_HOLD_LABELS: Record<LegalHoldReason, string> = {
+  litigation: 'Litigation',
+  'regulator-inquiry': 'Regulator inquiry',
+  'fraud-investigation': 'Fraud investigation',
+  complaint: 'Complaint under review',
+};
+
+/** The audit actor of automatic erasures under the retention rule: no officer decided them, the term did. */
+export const RETENTION_ACTOR = 'system:retention';

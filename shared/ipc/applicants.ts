@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { defineChannels } from './define';
 import { IsoTimestamp } from './common';
 import { APPLICANT_ID_PATTERN, isValidApplicantId } from '../domain/applicant-id';
-import { CONSENT_LANGUAGES, CONSENT_PURPOSES, RETENTION_MONTHS } from '../domain/consent';
+import { CONSENT_LANGUAGES, CONSENT_PURPOSES, LEGAL_HOLD_REASONS, RETENTION_MONTHS } from '../domain/consent';
+import { OVERRIDE_NOTE_MAX } from '../domain/decisions';
 import { AuditEntryView } from './audit';
 import {
   AddressSchema,
@@ -200,6 +201,31 @@ export const PossibleDuplicate = z.strictObject({
 });
 export type PossibleDuplicate = z.infer<typeof PossibleDuplicate>;
 
+export const LegalHoldView = z.strictObject({
+  id: z.string(),
+  applicantId: z.string(),
+  reason: z.enum(LEGAL_HOLD_REASONS),
+  note: z.string(),
+  setAt: IsoTimestamp,
+  setBy: z.string(),
+  releasedAt: IsoTimestamp.nullable(),
+  releasedBy: z.string().nullable(),
+});
+export type LegalHoldView = z.infer<typeof LegalHoldView>;
+
+/** Where an applicant stands against the retention rule (electron/core/lifecycle/retention.ts). */
+export const RetentionView = z.strictObject({
+  /** The term on the latest consent receipt; null when it could not be recovered (never erased automatically). */
+  months: z.number().int().nullable(),
+  countedFrom: z.enum(['last-decision', 'registration']),
+  anchorAt: IsoTimestamp,
+  /** When the personal data is erased, unless something keeps it then. */
+  dueAt: IsoTimestamp.nullable(),
+  keptBy: z.enum(['legal-hold', 'open-case']).nullable(),
+  holds: z.array(LegalHoldView),
+});
+export type RetentionView = z.infer<typeof RetentionView>;
+
 export const ApplicantDetail = z.strictObject({
   applicantId: z.string(),
   status: z.enum(['active', 'erased']),
@@ -212,6 +238,8 @@ export const ApplicantDetail = z.strictObject({
     z.strictObject({ receiptId: z.string(), createdAt: IsoTimestamp, language: ConsentLanguageSchema }),
   ),
   behaviour: BehaviouralRecord.nullable(),
+  /** Null once erased. */
+  retention: RetentionView.nullable(),
   timeline: z.array(AuditEntryView),
 });
 export type ApplicantDetail = z.infer<typeof ApplicantDetail>;
@@ -308,6 +336,22 @@ export const applicantsChannels = defineChannels('applicants', {
     // A lending supervisor, who can see the applicant: administrators run the system, not applicant files.
     access: ['supervisor'],
     summary: "Erases an applicant's personal data by destroying their data key (audited)",
+  },
+  'applicants:setLegalHold': {
+    input: z.strictObject({
+      applicantId: ApplicantId,
+      reason: z.enum(LEGAL_HOLD_REASONS),
+      note: z.string().max(OVERRIDE_NOTE_MAX),
+    }),
+    output: LegalHoldView,
+    access: ['supervisor'],
+    summary: 'Keeps an applicant past the retention term until the hold is released (audited)',
+  },
+  'applicants:releaseLegalHold': {
+    input: z.strictObject({ holdId: z.string().regex(/^LH-[0-9A-F]{16}$/) }),
+    output: LegalHoldView,
+    access: ['supervisor'],
+    summary: 'Releases a legal hold: the retention rule applies again (audited)',
   },
 });
 

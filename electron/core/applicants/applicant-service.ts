@@ -351,8 +351,13 @@ export class ApplicantService {
   }
 
   /** Crypto-shredding: the data key and the search tokens go; ciphertexts left anywhere can no longer be read. */
-  erase(actorId: string, applicantId: string, reason: string): { applicantId: string; erasedAt: string } {
-    return this.#store.transaction(() => {
+  erase(
+    actorId: string,
+    applicantId: string,
+    reason: string,
+    options: { readonly checkpoint?: boolean } = {},
+  ): { applicantId: string; erasedAt: string } {
+    const erased = this.#store.transaction(() => {
       this.requireActive(applicantId);
       const erasedAt = this.#clock.now().toISOString();
       const db = this.#store.db;
@@ -368,6 +373,11 @@ export class ApplicantService {
       });
       return { applicantId, erasedAt };
     });
+    // The overwritten pages' previous versions are still in the WAL until a checkpoint; a batch checkpoints once.
+    if (options.checkpoint !== false) {
+      this.#store.checkpoint();
+    }
+    return erased;
   }
 
   #newId(): string {

@@ -36,7 +36,11 @@ export interface ReceiptFacts {
 }
 
 export function buildReceipt(f: ReceiptFacts): ConsentReceipt {
-  const termination = `Withdrawal at any branch, or erasure ${f.consent.retentionMonths} months after the last decision`;
+  // Exactly the rule electron/core/lifecycle/retention.ts runs (and server/sync/retention.ts at the centre).
+  const termination =
+    `Withdrawal at any branch, or erasure ${f.consent.retentionMonths} months after the last decision ` +
+    '(after registration when there is none); kept longer only under a legal hold or while a referral or an ' +
+    'override awaits a supervisor';
   return {
     version: 'KI-CR-v1.1.0',
     jurisdiction: f.organisation.jurisdiction,

@@ -85,7 +85,9 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
       sqlite.pragma('synchronous = FULL');
     }
     sqlite.pragma('foreign_keys = ON');
+    // Deleted content is overwritten with zeros, and sort/index temporaries never reach a temp file on disk.
     sqlite.pragma('secure_delete = ON');
+    sqlite.pragma('temp_store = MEMORY');
     sqlite.pragma('busy_timeout = 5000');
     const db = drizzle({ client: sqlite, schema });
     if (!options.readonly) {

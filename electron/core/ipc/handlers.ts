@@ -154,6 +154,9 @@ export function createHandlers(ws: WorkstationServices): Handlers {
       ws.behaviour.importStatement(requireOfficer(ctx).id, input.applicantId, input.csv),
     'applicants:export': (ctx, input) => ws.exportApplicant(requireOfficer(ctx).id, input.applicantId),
     'applicants:erase': (ctx, input) => ws.applicants.erase(requireOfficer(ctx).id, input.applicantId, input.reason),
+    'applicants:setLegalHold': (ctx, input) =>
+      ws.retention.setHold(requireOfficer(ctx).id, input.applicantId, input.reason, input.note),
+    'applicants:releaseLegalHold': (ctx, input) => ws.retention.releaseHold(requireOfficer(ctx).id, input.holdId),
     'consent:notice': (_ctx, input) => ws.consent.notices.current(input.language),
     'consent:receipt': (_ctx, input) => ws.consent.receipt(input.receiptId),
     'consent:withdraw': (ctx, input) => ws.consent.withdraw(requireOfficer(ctx).id, input.applicantId, input.purpose),

@@ -24,6 +24,7 @@ export const QUERY_CHANNELS = [
   'scoring:progress',
   'decisions:list',
   'decisions:pendingReviews',
+  'decisions:pendingOverrides',
   'decisions:replay',
   'model:status',
   'sync:status',
@@ -57,7 +58,7 @@ export type MutationChannel = Exclude<Channel, QueryChannel | UncachedChannel>;
 /** Every audited write adds an entry to the trail, so the audit screen is stale after it. */
 const AUDIT: readonly QueryChannel[] = ['audit:list'];
 const APPLICANT: readonly QueryChannel[] = ['applicants:get', 'applicants:list', 'applicants:duplicates'];
-const DECISIONS: readonly QueryChannel[] = ['decisions:list', 'decisions:pendingReviews'];
+const DECISIONS: readonly QueryChannel[] = ['decisions:list', 'decisions:pendingReviews', 'decisions:pendingOverrides'];
 const SCORES: readonly QueryChannel[] = ['scoring:latest', 'scoring:progress'];
 const CONSOLE: readonly QueryChannel[] = ['console:overview', 'console:proposals', 'console:serverAudit'];
 const WORKSTATION: readonly QueryChannel[] = ['sync:status', 'model:status', 'system:status'];
@@ -73,12 +74,16 @@ export const INVALIDATES = {
   'applicants:importStatement': [...APPLICANT, ...SCORES, ...AUDIT],
   'applicants:export': ['applicants:get', ...AUDIT],
   'applicants:erase': [...APPLICANT, ...SCORES, ...DECISIONS, 'consent:receipt', ...AUDIT],
+  'applicants:setLegalHold': ['applicants:get', ...AUDIT],
+  'applicants:releaseLegalHold': ['applicants:get', ...AUDIT],
   'consent:withdraw': [...APPLICANT, 'consent:receipt', ...SCORES, ...AUDIT],
   'scoring:score': [...APPLICANT, ...SCORES, ...AUDIT],
   'scoring:batch': AUDIT,
   'decisions:record': [...APPLICANT, ...DECISIONS, ...AUDIT],
   'decisions:correct': [...APPLICANT, ...DECISIONS, ...AUDIT],
   'decisions:review': [...APPLICANT, ...DECISIONS, ...AUDIT],
+  'decisions:approveOverride': [...APPLICANT, ...DECISIONS, ...AUDIT],
+  'decisions:rejectOverride': [...APPLICANT, ...DECISIONS, ...AUDIT],
   'officers:create': ['officers:list', ...AUDIT],
   'officers:setStatus': ['officers:list', ...AUDIT],
   'officers:resetPassword': ['officers:list', ...AUDIT],

@@ -14,6 +14,7 @@ import { BehaviourForm } from './BehaviourForm';
 import { ConsentCard } from './ConsentCard';
 import { EraseModal } from './EraseModal';
 import { PersonalDataCard } from './PersonalDataCard';
+import { RetentionCard } from './RetentionCard';
 import { StatementImport } from './StatementImport';
 import type { ApplicantTab } from './applicant-labels';
 import { useOfficerLabel } from './use-officer-label';
@@ -43,6 +44,7 @@ function ActiveApplicant({
   const lending = canCall(officer.role, 'applicants:saveFeatures');
   const consent = scoringConsent(detail);
   const [tab, setTab] = useState<string | null>(initialTab);
+  const officerLabel = useOfficerLabel();
   return (
     <Tabs value={tab} onChange={setTab} keepMounted={false} variant="outline">
       <Tabs.List mb="lg">
@@ -55,6 +57,9 @@ function ActiveApplicant({
         <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg" style={{ alignItems: 'start' }}>
           {detail.personal ? <PersonalDataCard applicantId={detail.applicantId} personal={detail.personal} /> : null}
           <ConsentCard detail={detail} onOpenReceipt={onOpenReceipt} />
+          {detail.retention ? (
+            <RetentionCard applicantId={detail.applicantId} retention={detail.retention} nameOf={officerLabel} />
+          ) : null}
         </SimpleGrid>
       </Tabs.Panel>
       <Tabs.Panel value="behaviour">

@@ -1,4 +1,5 @@
 import { Card, Stack, Text, Timeline, Title } from '@mantine/core';
+import { LEGAL_HOLD_LABELS, RETENTION_ACTOR, type LegalHoldReason } from '../../../../shared/domain/consent';
 import type { AuditEntryView } from '../../../../shared/ipc/audit';
 import { featureLabel } from '../../features';
 import { formatDateTime } from '../../format';
@@ -10,6 +11,8 @@ const ACTION_TEXTS: Record<string, string> = {
   'applicant.pii_revealed': 'Personal data revealed',
   'applicant.exported': 'Data exported',
   'applicant.erased': 'Personal data erased',
+  'applicant.legal_hold_set': 'Legal hold placed',
+  'applicant.legal_hold_released': 'Legal hold released',
   'consent.withdrawn': 'Consent withdrawn',
   'behaviour.captured': 'Behavioural data entered',
   'behaviour.imported': 'Statement imported',
@@ -50,6 +53,11 @@ function detailOf(entry: AuditEntryView): string | null {
       const derived = Array.isArray(p.derived) ? (p.derived as unknown[]).filter((d) => typeof d === 'string') : [];
       return derived.length > 0 ? derived.map((key) => featureLabel(key as string)).join(', ') : null;
     }
+    case 'applicant.legal_hold_set':
+    case 'applicant.legal_hold_released': {
+      const reason = text('reason');
+      return reason !== null && reason in LEGAL_HOLD_LABELS ? LEGAL_HOLD_LABELS[reason as LegalHoldReason] : reason;
+    }
     case 'applicant.erased': {
       const reason = text('reason');
       if (reason === 'central-erasure-request') {
@@ -87,7 +95,8 @@ export function ApplicantTimeline({
               >
                 {detail ? <Text size="sm">{detail}</Text> : null}
                 <Text size="xs" c="dimmed">
-                  {formatDateTime(entry.ts)} · {nameOf(entry.actor)} · entry #{entry.seq}
+                  {formatDateTime(entry.ts)} ·{' '}
+                  {entry.actor === RETENTION_ACTOR ? 'Retention rule' : nameOf(entry.actor)} · entry #{entry.seq}
                 </Text>
               </Timeline.Item>
             );

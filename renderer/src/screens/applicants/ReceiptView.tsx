@@ -80,7 +80,9 @@ const TEXTS: Record<ConsentLanguage, ReceiptTexts> = {
     withdrawNote: 'You may withdraw any purpose at any time at any branch; it takes effect immediately.',
     signature: 'Digital signature (Ed25519)',
     publicKey: 'Workstation public key',
-    termination: (months) => `Until you withdraw it at a branch, or erased ${months} months after the last decision`,
+    termination: (months) =>
+      `Until you withdraw it at a branch, or erased ${months} months after the last decision (after registration ` +
+      'if there is none); kept longer only under a legal hold or while your application awaits a supervisor',
     locale: 'en-GB',
   },
   sw: {
@@ -109,7 +111,9 @@ const TEXTS: Record<ConsentLanguage, ReceiptTexts> = {
     withdrawNote: 'Unaweza kuondoa idhini ya dhumuni lolote wakati wowote katika tawi lolote; inatekelezwa mara moja.',
     signature: 'Sahihi ya kidijitali (Ed25519)',
     publicKey: 'Ufunguo wa umma wa kompyuta ya tawi',
-    termination: (months) => `Hadi utakapoiondoa tawini, au kufutwa miezi ${months} baada ya uamuzi wa mwisho`,
+    termination: (months) =>
+      `Hadi utakapoiondoa tawini, au kufutwa miezi ${months} baada ya uamuzi wa mwisho (baada ya usajili kama ` +
+      'hakuna uamuzi); huhifadhiwa zaidi tu chini ya zuio la kisheria au ombi lako likisubiri msimamizi',
     locale: 'sw',
   },
 };

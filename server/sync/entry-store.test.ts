@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash, GENESIS_HASH } from '../../audit-chain';
 import type { Attachment, PushEntry } from '../../shared/sync/push';
@@ -102,6 +102,13 @@ for (const target of TEST_DATABASES) {
         ['applicant.record', null, false],
         ['consent.receipt', { purposes: ['scoring'], at: null }, true],
       ]);
+      // SQL NULL, not a jsonb null: erasure and the console test `attachment IS NULL`.
+      const nulls = await database.db
+        .select({ seq: auditEntries.seq })
+        .from(auditEntries)
+        .where(and(eq(auditEntries.deviceId, device.deviceId), isNull(auditEntries.attachment)))
+        .orderBy(asc(auditEntries.seq));
+      expect(nulls.map((r) => r.seq)).toEqual([1, 4]);
       expect(new Set(rows.map((r) => r.branchId))).toEqual(new Set(['NBO-01']));
       expect(new Set(rows.map((r) => r.receivedAt.getTime())).size).toBe(1);
     });

@@ -18,6 +18,7 @@ import { publishFromEntries, registeredByBranch } from './feed';
 import { holdBranchRequest } from '../admin/proposals';
 import { flagChainIssue } from './records';
 import { attachmentVault, splitAttachment, type AttachmentVault } from './attachment-vault';
+import { insertAuditRows, type AuditRow } from './entry-store';
 
 type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
 
@@ -29,8 +30,6 @@ interface Issue {
 
 type Refusal = { ok: false; error: ApiError; issues: Issue[] };
 type Outcome = { ok: true; response: PushResponse } | Refusal;
-
-const INSERT_CHUNK = 500;
 
 const conflict = (issue: Issue): Refusal => ({
   ok: false,
@@ -175,16 +174,11 @@ async function checkAndAppend(
       ackedHash = entry.hash;
     }
     const vault = attachmentVault(tx, secrets);
-    const rows: (typeof auditEntries.$inferInsert)[] = [];
+    const rows: AuditRow[] = [];
     for (const entry of added) {
-      rows.push(await row(device, entry, now, vault));
+      rows.push(await row(device, entry, vault));
     }
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await tx
-        .insert(auditEntries)
-        .values(rows.slice(i, i + INSERT_CHUNK))
-        .onConflictDoNothing();
-    }
+    await insertAuditRows(tx, device, rows, now);
     if (added.length > 0) {
       await tx.update(devices).set({ ackedSeq, ackedHash }).where(eq(devices.deviceId, deviceId));
       await publishFromEntries(tx, device, added, now, (request) =>
@@ -216,12 +210,7 @@ async function checkAndAppend(
 }
 
 /** The stored row: personal parts of the attachment sealed under the applicant's key (attachment-vault.ts). */
-async function row(
-  device: typeof devices.$inferSelect,
-  entry: PushEntry,
-  now: Date,
-  vault: AttachmentVault,
-): Promise<typeof auditEntries.$inferInsert> {
+async function row(device: typeof devices.$inferSelect, entry: PushEntry, vault: AttachmentVault): Promise<AuditRow> {
   const split = entry.attachment === undefined ? { open: null, personal: null } : splitAttachment(entry.attachment);
   // Personal data with no applicant to key it by is not kept at all.
   const sealed =
@@ -229,7 +218,6 @@ async function row(
       ? null
       : await vault.seal(entry.subject, device.deviceId, entry.seq, entry.attachment.kind, split.personal);
   return {
-    deviceId: device.deviceId,
     seq: entry.seq,
     ts: entry.ts,
     actor: entry.actor,
@@ -241,8 +229,6 @@ async function row(
     attachmentKind: entry.attachment?.kind ?? null,
     attachment: split.open ?? null,
     attachmentSealed: sealed,
-    branchId: device.branchId,
-    receivedAt: now,
   };
 }
 

@@ -85,6 +85,25 @@ export const OVERRIDE_REASON_LABELS: Record<OverrideReason, string> = {
   other: 'Other (explain in the note)',
 };
 
+/**
+ * Four eyes on overrides: a decision that raises the policy outcome to approve (decline → approve, refer → approve)
+ * is `pending` until a supervisor other than its author approves or rejects it (rows marked `approved` / `rejected`).
+ * On by default; a signed policy release can turn it off (`fourEyesOverrides: false`, shared/sync/release-bodies.ts).
+ */
+export const FOUR_EYES_STATES = ['pending', 'approved', 'rejected'] as const;
+export type FourEyesState = (typeof FOUR_EYES_STATES)[number];
+
+/** The policy outcomes from lowest to highest: an override raises the outcome when it decides above it. */
+const OUTCOME_RANK: Record<PolicyOutcome, number> = { decline: 0, refer: 1, approve: 2 };
+
+/**
+ * Whether a decision raises the policy outcome to an approval. decline → refer is a raise too, but a referral is
+ * already decided by a second person, so only approvals wait for four eyes.
+ */
+export function raisesToApproval(decision: Decision, policy: PolicyOutcome): boolean {
+  return decision === 'approve' && OUTCOME_RANK[decision] > OUTCOME_RANK[policy];
+}
+
 /** The note is stored with the decision, so it is short and must not carry personal data (checked in the core). */
 export const OVERRIDE_NOTE_MAX = 280;
 

@@ -7,7 +7,14 @@ import { defineChannels } from './define';
 import { Empty, IsoTimestamp } from './common';
 import { ApplicantId } from './applicants';
 import { FEASIBILITY_HORIZONS } from '../features';
-import { DECISIONS, MAX_REASON_CODES, OVERRIDE_NOTE_MAX, OVERRIDE_REASONS, POLICY_OUTCOMES } from '../domain/decisions';
+import {
+  DECISIONS,
+  FOUR_EYES_STATES,
+  MAX_REASON_CODES,
+  OVERRIDE_NOTE_MAX,
+  OVERRIDE_REASONS,
+  POLICY_OUTCOMES,
+} from '../domain/decisions';
 
 const LENDING = ['officer', 'supervisor'] as const;
 const READERS = ['officer', 'supervisor', 'auditor'] as const;
@@ -223,7 +230,15 @@ export const DecisionView = z.strictObject({
   note: z.string().nullable(),
   supersedes: DecisionId.nullable(),
   supersededBy: DecisionId.nullable(),
-  kind: z.enum(['initial', 'review', 'correction']),
+  /** `override-approval` / `override-rejection`: a second supervisor's verdict on a pending override. */
+  kind: z.enum(['initial', 'review', 'correction', 'override-approval', 'override-rejection']),
+  /**
+   * Four eyes on overrides: `pending` marks a raise to approve that is not in force until a second supervisor
+   * decides it; `approved` / `rejected` mark that supervisor's row. Null for every other decision.
+   */
+  fourEyes: z.enum(FOUR_EYES_STATES).nullable(),
+  /** True while this decision is a pending override nothing has superseded yet: not an approval, no letter. */
+  awaitingApproval: z.boolean(),
 });
 export type DecisionView = z.infer<typeof DecisionView>;
 
@@ -240,6 +255,27 @@ export const PendingReferral = z.strictObject({
 });
 export type PendingReferralView = z.infer<typeof PendingReferral>;
 
+/**
+ * The two written reasons of a four-eyes override on a replay record: what the officer asked for and why, and the
+ * second supervisor's verdict and reason (null while the override is still pending).
+ */
+export const FourEyesRecord = z.strictObject({
+  requestDecisionId: DecisionId,
+  requestedBy: z.string(),
+  requestedAt: IsoTimestamp,
+  requested: z.enum(DECISIONS),
+  policyOutcome: Outcome,
+  overrideReason: z.enum(OVERRIDE_REASONS),
+  overrideNote: z.string().nullable(),
+  /** `withdrawn`: its author corrected the pending override before a supervisor decided it. */
+  verdict: z.enum(['pending', 'approved', 'rejected', 'withdrawn']),
+  verdictDecisionId: DecisionId.nullable(),
+  decidedBy: z.string().nullable(),
+  decidedAt: IsoTimestamp.nullable(),
+  supervisorNote: z.string().nullable(),
+});
+export type FourEyesRecord = z.infer<typeof FourEyesRecord>;
+
 export const ReplayReport = z.strictObject({
   decisionId: DecisionId,
   scoreId: ScoreId,
@@ -249,6 +285,8 @@ export const ReplayReport = z.strictObject({
   stored: z.strictObject({ score: z.number(), band: z.string(), outcome: Outcome, probabilityOfDefault: z.number() }),
   replayed: z.strictObject({ score: z.number(), band: z.string(), outcome: Outcome, probabilityOfDefault: z.number() }),
   differences: z.array(z.string()),
+  /** Set when the decision is a four-eyes override or a supervisor's verdict on one. */
+  fourEyes: FourEyesRecord.nullable(),
 });
 export type ReplayReport = z.infer<typeof ReplayReport>;
 
@@ -336,6 +374,33 @@ export const decisionsChannels = defineChannels('decisions', {
     output: z.array(PendingReferral),
     access: ['supervisor'],
     summary: 'Referrals waiting for a supervisor, oldest first, with score, band, reasons and the loan asked for',
+  },
+  'decisions:pendingOverrides': {
+    input: Empty,
+    output: z.array(PendingReferral),
+    access: ['supervisor'],
+    summary: 'Overrides raising the policy outcome to approve that wait for a second supervisor, oldest first',
+  },
+  'decisions:approveOverride': {
+    input: z.strictObject({
+      decisionId: DecisionId,
+      /** The supervisor's reason, required; the override-note rules apply. */
+      note: z.string().max(OVERRIDE_NOTE_MAX),
+    }),
+    output: DecisionView,
+    access: ['supervisor'],
+    summary: 'A supervisor other than its author puts a pending override in force (four eyes)',
+  },
+  'decisions:rejectOverride': {
+    input: z.strictObject({
+      decisionId: DecisionId,
+      /** What the applicant's letter cites for the policy outcome that stands (a decline or referral needs one). */
+      reasonCodes: ReasonCodes,
+      note: z.string().max(OVERRIDE_NOTE_MAX),
+    }),
+    output: DecisionView,
+    access: ['supervisor'],
+    summary: 'A supervisor other than its author rejects a pending override: the policy outcome stands',
   },
   'decisions:replay': {
     input: z.strictObject({ decisionId: DecisionId }),

@@ -17,6 +17,12 @@ export const PolicyReleaseSchema = z.strictObject({
   cutoffs: z.record(z.string().max(64), z.number().finite()),
   /** Reason texts by reason code and language. */
   reasonTexts: z.record(z.string().max(64), z.strictObject({ en: z.string().max(500), sw: z.string().max(500) })),
+  /**
+   * Four eyes on overrides: a decision that raises the policy outcome to approve waits for a second supervisor's
+   * approval. Absent means on (releases signed before the option keep the safe behaviour); only a signed `false`
+   * turns it off, so switching the control off is itself a bank release that central four eyes approved.
+   */
+  fourEyesOverrides: z.boolean().optional(),
 });
 export type PolicyRelease = z.infer<typeof PolicyReleaseSchema>;
 

@@ -1,12 +1,17 @@
 /**
  * Officers' credit decisions on a stored score. Decisions are immutable rows (database triggers refuse UPDATE and
- * DELETE): a correction, or a supervisor's review of a referral, is a new row that supersedes the current one.
- * Every write checks and inserts inside one transaction together with its audit entry.
+ * DELETE): a correction, a supervisor's review of a referral or a supervisor's verdict on a pending override is a
+ * new row that supersedes the current one. Every write checks and inserts inside one transaction together with its
+ * audit entry.
+ *
+ * Four eyes on overrides (on unless the score's signed policy turns it off): a decision that raises the policy
+ * outcome to approve is stored `pending` and is no approval until a supervisor other than its author approves it.
+ * Rejecting it lets the policy outcome stand: a decline is recorded, or the application is referred again.
  */
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Role } from '../../../shared/domain/roles';
-import type { OverrideReason } from '../../../shared/domain/decisions';
+import { raisesToApproval } from '../../../shared/domain/decisions';
 import type { DecisionView, PendingReferralView } from '../../../shared/ipc/scoring';
 import type { ApplicantService } from '../applicants/applicant-service';
 import type { Clock } from '../clock';
@@ -22,6 +27,7 @@ import {
   overrideRequired,
   type DecisionInput,
 } from './decision-rules';
+import { installedFourEyesPolicy, storedReasonOf, type FourEyesPolicy, type StoredReason } from './four-eyes';
 
 export type DecisionRow = typeof decisions.$inferSelect;
 
@@ -30,26 +36,29 @@ export interface Actor {
   readonly role: Role;
 }
 
-type Kind = DecisionView['kind'];
+type Kind = 'initial' | 'review' | 'correction';
 
-/**
- * The `override_reason` column holds the decision's written reason as JSON: the override reason when the decision
- * departs from the policy (else null) and the note (an override note, or a supervisor's reason for a review).
- */
-interface StoredReason {
-  readonly reason: OverrideReason | null;
-  readonly note: string | null;
+/** A supervisor's verdict on a pending override. */
+export type OverrideVerdict =
+  | { readonly verdict: 'approve'; readonly note: string }
+  | { readonly verdict: 'reject'; readonly note: string; readonly reasonCodes: readonly string[] };
+
+export interface DecisionServiceOptions {
+  /** Whether a score's policy asks for four eyes on overrides; default: the installed signed policy releases. */
+  readonly fourEyes?: FourEyesPolicy;
 }
 
 export class DecisionService {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #applicants: ApplicantService;
+  readonly #fourEyes: FourEyesPolicy;
 
-  constructor(store: Store, clock: Clock, applicants: ApplicantService) {
+  constructor(store: Store, clock: Clock, applicants: ApplicantService, options: DecisionServiceOptions = {}) {
     this.#store = store;
     this.#clock = clock;
     this.#applicants = applicants;
+    this.#fourEyes = options.fourEyes ?? installedFourEyesPolicy(store);
   }
 
   /** The first decision on a score: the applicant's latest score, not decided yet. */
@@ -80,6 +89,12 @@ export class DecisionService {
       const previous = this.#current(decisionId);
       if (previous.decision === 'refer') {
         throw new NexisError('CONFLICT', 'A referral is decided by a supervisor’s review, not corrected.');
+      }
+      if (previous.fourEyes === 'pending' && previous.officerId !== actor.id) {
+        throw new NexisError(
+          'FORBIDDEN',
+          'A pending override is approved or rejected by a supervisor; only its author may correct it.',
+        );
       }
       if (previous.officerId !== actor.id && actor.role !== 'supervisor') {
         throw new NexisError('FORBIDDEN', 'Only the officer who decided, or a supervisor, may correct a decision.');
@@ -114,6 +129,81 @@ export class DecisionService {
     });
   }
 
+  /**
+   * A supervisor other than its author decides a pending override. Approval puts the requested approval in force
+   * (the officer's reason codes and override stay, the supervisor's note is added); rejection lets the policy
+   * outcome stand with the reason codes the supervisor gives: a decline, or a referral again (which a supervisor
+   * other than the rejecting one then reviews, as any referral).
+   */
+  decideOverride(actor: Actor, decisionId: string, input: OverrideVerdict): DecisionView {
+    if (actor.role !== 'supervisor') {
+      throw new NexisError('FORBIDDEN', 'Only a supervisor approves or rejects an override.');
+    }
+    return this.#store.transaction(() => {
+      const previous = this.#current(decisionId);
+      if (previous.fourEyes !== 'pending') {
+        throw new NexisError('CONFLICT', 'Only an override waiting for approval can be approved or rejected.');
+      }
+      if (previous.officerId === actor.id) {
+        throw new NexisError(
+          'FORBIDDEN',
+          'An override must be approved or rejected by another supervisor than the one who made it.',
+        );
+      }
+      const score = this.#score(previous.scoreId);
+      this.#applicants.requireActive(score.applicantId);
+      const asked = storedReasonOf(previous);
+      const note = checkReviewNote(input.note, this.#nameTokens(score.applicantId));
+      const approving = input.verdict === 'approve';
+      const decision = approving ? previous.decision : score.outcome;
+      const reasonCodes = approving ? (JSON.parse(previous.reasonCodes) as string[]) : [...input.reasonCodes];
+      if (!approving) {
+        checkReasonCodes(
+          { decision, reasonCodes },
+          viewOf(score).reasons.map((r) => r.feature),
+        );
+      }
+      const stored: StoredReason = approving
+        ? { reason: asked?.reason ?? null, note, overrideNote: asked?.note ?? null }
+        : { reason: null, note };
+      return this.#write(
+        {
+          ...this.#newRow(actor, score),
+          decision,
+          reasonCodes: JSON.stringify(reasonCodes),
+          overrideReason: JSON.stringify(stored),
+          supersedes: previous.id,
+          fourEyes: approving ? 'approved' : 'rejected',
+        },
+        approving ? 'decision.override_approved' : 'decision.override_rejected',
+        { override: asked?.reason ?? null, requestedBy: previous.officerId },
+      );
+    });
+  }
+
+  /**
+   * Whether the applicant has a case still open on this workstation: a referral waiting for review or an override
+   * waiting for approval (either not superseded). Retention keeps such an applicant. Reads the rows directly, so it
+   * answers for an applicant in any state.
+   */
+  hasOpenCase(applicantId: string): boolean {
+    const open = this.#store.read(() =>
+      this.#store.db
+        .select({ id: decisions.id })
+        .from(decisions)
+        .where(
+          and(
+            eq(decisions.applicantId, applicantId),
+            or(eq(decisions.decision, 'refer'), eq(decisions.fourEyes, 'pending')),
+            sql`${decisions.id} NOT IN ${this.#superseding()}`,
+          ),
+        )
+        .limit(1)
+        .get(),
+    );
+    return open !== undefined;
+  }
+
   get(decisionId: string): DecisionView {
     return this.#view(this.#row(decisionId));
   }
@@ -138,17 +228,27 @@ export class DecisionService {
   }
 
   pendingReviews(): PendingReferralView[] {
+    return this.#pending(eq(decisions.decision, 'refer'));
+  }
+
+  /** Overrides waiting for a second supervisor, oldest first, with what a supervisor needs to judge them. */
+  pendingOverrides(): PendingReferralView[] {
+    return this.#pending(eq(decisions.fourEyes, 'pending'));
+  }
+
+  /** The ids that some decision supersedes. */
+  #superseding() {
     // NOT IN over a list holding NULL matches nothing, so initial decisions (supersedes NULL) are left out.
-    const superseding = this.#store.db
-      .select({ id: decisions.supersedes })
-      .from(decisions)
-      .where(isNotNull(decisions.supersedes));
+    return this.#store.db.select({ id: decisions.supersedes }).from(decisions).where(isNotNull(decisions.supersedes));
+  }
+
+  #pending(which: SQL): PendingReferralView[] {
     const rows = this.#store.read(() =>
       this.#store.db
         .select()
         .from(decisions)
-        .where(and(eq(decisions.decision, 'refer'), sql`${decisions.id} NOT IN ${superseding}`))
-        .orderBy(decisions.createdAt)
+        .where(and(which, sql`${decisions.id} NOT IN ${this.#superseding()}`))
+        .orderBy(decisions.createdAt, sql`rowid`)
         .all(),
     );
     return rows.map((row) => {
@@ -186,43 +286,66 @@ export class DecisionService {
     );
     const required = overrideRequired(input.decision, score.outcome, kind === 'review' && score.outcome === 'refer');
     const nameTokens =
-      input.override?.note === undefined && input.note === undefined
-        ? []
-        : nameTokensOf(this.#applicants.personal(applicant.id, ['fullName'])?.fullName);
+      input.override?.note === undefined && input.note === undefined ? [] : this.#nameTokens(applicant.id);
     checkOverride(input, required, nameTokens);
+    // Only an override raises the outcome: a supervisor deciding a referral the policy itself made is the second
+    // pair of eyes the policy asked for, so it takes effect at once.
+    const pending = required && raisesToApproval(input.decision, score.outcome) && this.#fourEyes(score.policyVersion);
     const written = kind === 'review' ? checkReviewNote(input.note, nameTokens) : input.override?.note?.trim();
     const note = written === '' || written === undefined ? null : written;
     const stored: StoredReason | null =
       input.override === undefined && note === null ? null : { reason: input.override?.reason ?? null, note };
-    const row: DecisionRow = {
+    return this.#write(
+      {
+        ...this.#newRow(actor, score),
+        decision: input.decision,
+        reasonCodes: JSON.stringify(input.reasonCodes),
+        overrideReason: stored === null ? null : JSON.stringify(stored),
+        supersedes: previous?.id ?? null,
+        fourEyes: pending ? 'pending' : null,
+      },
+      kind === 'initial' ? 'decision.recorded' : kind === 'review' ? 'decision.reviewed' : 'decision.corrected',
+      { override: input.override?.reason ?? null },
+    );
+  }
+
+  #newRow(actor: Actor, score: typeof scores.$inferSelect) {
+    return {
       id: `DC-${randomBytes(8).toString('hex').toUpperCase()}`,
       scoreId: score.id,
       applicantId: score.applicantId,
       createdAt: this.#clock.now().toISOString(),
       officerId: actor.id,
-      decision: input.decision,
       policyOutcome: score.outcome,
-      reasonCodes: JSON.stringify(input.reasonCodes),
-      overrideReason: stored === null ? null : JSON.stringify(stored),
-      supersedes: previous?.id ?? null,
-      fourEyes: null,
     };
+  }
+
+  /**
+   * Inserts the row with its audit entry. The entry carries pseudonymous ids and codes only: written notes stay on
+   * the row (and travel to the central API with it only under the applicant's central-sync purpose).
+   */
+  #write(row: DecisionRow, action: string, extra: Readonly<Record<string, string | null>>): DecisionView {
     this.#store.db.insert(decisions).values(row).run();
     this.#store.audit.append({
-      actor: actor.id,
-      action: kind === 'initial' ? 'decision.recorded' : kind === 'review' ? 'decision.reviewed' : 'decision.corrected',
-      subject: score.applicantId,
+      actor: row.officerId,
+      action,
+      subject: row.applicantId,
       payload: {
         decisionId: row.id,
-        scoreId: score.id,
+        scoreId: row.scoreId,
         decision: row.decision,
         policyOutcome: row.policyOutcome,
-        reasonCodes: [...input.reasonCodes],
-        override: input.override?.reason ?? null,
+        reasonCodes: JSON.parse(row.reasonCodes) as string[],
         supersedes: row.supersedes,
+        fourEyes: row.fourEyes,
+        ...extra,
       },
     });
     return this.#view(row);
+  }
+
+  #nameTokens(applicantId: string): string[] {
+    return nameTokensOf(this.#applicants.personal(applicantId, ['fullName'])?.fullName);
   }
 
   #score(scoreId: string): typeof scores.$inferSelect {
@@ -271,7 +394,17 @@ export class DecisionService {
               .where(eq(decisions.id, row.supersedes ?? ''))
               .get(),
           );
-    const stored = row.overrideReason === null ? null : (JSON.parse(row.overrideReason) as StoredReason);
+    const stored = storedReasonOf(row);
+    const kind: DecisionView['kind'] =
+      row.fourEyes === 'approved'
+        ? 'override-approval'
+        : row.fourEyes === 'rejected'
+          ? 'override-rejection'
+          : previous === undefined
+            ? 'initial'
+            : previous.decision === 'refer'
+              ? 'review'
+              : 'correction';
     return {
       decisionId: row.id,
       scoreId: row.scoreId,
@@ -281,11 +414,15 @@ export class DecisionService {
       decision: row.decision,
       policyOutcome: row.policyOutcome,
       reasonCodes: JSON.parse(row.reasonCodes) as string[],
-      override: stored?.reason ? { reason: stored.reason, note: stored.note } : null,
+      override: stored?.reason
+        ? { reason: stored.reason, note: stored.overrideNote === undefined ? stored.note : stored.overrideNote }
+        : null,
       note: stored?.note ?? null,
       supersedes: row.supersedes,
       supersededBy: next?.id ?? null,
-      kind: previous === undefined ? 'initial' : previous.decision === 'refer' ? 'review' : 'correction',
+      kind,
+      fourEyes: row.fourEyes,
+      awaitingApproval: row.fourEyes === 'pending' && next === undefined,
     };
   }
 }

@@ -139,6 +139,13 @@ export class LetterService {
     if (decision.supersededBy !== null) {
       throw new NexisError('CONFLICT', `This decision was superseded by ${decision.supersededBy}: print that one.`);
     }
+    // A pending override is no approval yet: no letter until a second supervisor approves or rejects it.
+    if (decision.awaitingApproval) {
+      throw new NexisError(
+        'CONFLICT',
+        'This override waits for a second supervisor’s approval: print the letter once it is approved or rejected.',
+      );
+    }
     this.#d.applicants.requireActive(decision.applicantId);
     const organisation = this.#d.settings.organisation();
     if (organisation === null) {

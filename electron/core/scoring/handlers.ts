@@ -53,6 +53,15 @@ export function createScoringHandlers(s: ScoringServices): ScoringHandlers {
     'decisions:review': (ctx, input) => s.decisions.review(officerOf(ctx), input.decisionId, input),
     'decisions:list': (_ctx, input) => s.decisions.list(input.applicantId),
     'decisions:pendingReviews': () => s.decisions.pendingReviews(),
+    'decisions:pendingOverrides': () => s.decisions.pendingOverrides(),
+    'decisions:approveOverride': (ctx, input) =>
+      s.decisions.decideOverride(officerOf(ctx), input.decisionId, { verdict: 'approve', note: input.note }),
+    'decisions:rejectOverride': (ctx, input) =>
+      s.decisions.decideOverride(officerOf(ctx), input.decisionId, {
+        verdict: 'reject',
+        note: input.note,
+        reasonCodes: input.reasonCodes,
+      }),
     'decisions:replay': (ctx, input) => replayDecision(s.store, s.model, officerOf(ctx).id, input.decisionId),
     'letters:applicant': async (ctx, input) => {
       const letter = await s.letters.applicantLetter(officerOf(ctx).id, input.decisionId);

@@ -1,12 +1,14 @@
 /**
  * Replay of a decision: the stored input vector is scored again by the model of the stored hash and every number
- * of the stored explanation must come out identical (the AI Act's traceability, an auditor's check).
+ * of the stored explanation must come out identical (the AI Act's traceability, an auditor's check). A four-eyes
+ * override carries both written reasons: the officer's override and the second supervisor's verdict.
  */
 import { eq } from 'drizzle-orm';
 import type { ReplayReport } from '../../../shared/ipc/scoring';
 import { decisions, scores } from '../db/schema';
 import { NexisError } from '../errors';
 import type { Store } from '../store';
+import { fourEyesRecordOf } from '../decisions/four-eyes';
 import { MODEL_UNAVAILABLE, type ModelService } from './model-service';
 import { explanationOf, viewOf } from './scoring-service';
 import { outcomeOf } from '../../../models/scoring/scaling';
@@ -89,13 +91,20 @@ export async function replayDecision(
       probabilityOfDefault: replayed.probabilityOfDefault,
     },
     differences,
+    fourEyes: fourEyesRecordOf(store, decision),
   };
   store.transaction(() =>
     store.audit.append({
       actor: actorId,
       action: 'decision.replayed',
       subject: decision.applicantId,
-      payload: { decisionId, scoreId: row.id, modelHash: row.modelHash, reproduced: report.reproduced },
+      payload: {
+        decisionId,
+        scoreId: row.id,
+        modelHash: row.modelHash,
+        reproduced: report.reproduced,
+        fourEyes: report.fourEyes?.verdict ?? null,
+      },
     }),
   );
   return report;

@@ -106,7 +106,9 @@ export function createAttachmentFor(s: AttachmentSources): AttachmentFor {
       }
       case 'decision.recorded':
       case 'decision.reviewed':
-      case 'decision.corrected': {
+      case 'decision.corrected':
+      case 'decision.override_approved':
+      case 'decision.override_rejected': {
         const decisionId = stringField(payload, 'decisionId');
         if (decisionId === null) {
           return null;
@@ -116,7 +118,9 @@ export function createAttachmentFor(s: AttachmentSources): AttachmentFor {
           decision.override === null
             ? null
             : { reason: decision.override.reason, note: shared(applicantId) ? decision.override.note : null };
-        return { kind: 'decision.record', body: json({ ...decision, override }) };
+        // The written reason (a review's or a four-eyes verdict's note) is free text too.
+        const note = shared(applicantId) ? decision.note : null;
+        return { kind: 'decision.record', body: json({ ...decision, override, note }) };
       }
       default:
         return null;

@@ -23,7 +23,7 @@ import { OWASP_SCRYPT } from '../security/passwords';
 import { secretsFromKeyring } from '../security/secrets';
 import { SchemaVersionError } from '../db/database';
 import { OpsError } from '../ops/pg-tools';
-import { runBackup, runMigrate, runRestore } from './ops-commands';
+import { runBackup, runMigrate, runRestore, runRetention } from './ops-commands';
 import { keyringFor, open } from './runtime';
 import { serve } from './serve';
 import { runVerifyAudit } from './verify-audit';
@@ -150,9 +150,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'restore':
       return (await runRestore({ config, out: (line) => console.log(line) }, args)).exitCode;
+    case 'retention':
+      await runRetention({ config, out: (line) => console.log(line) });
+      return 0;
     default:
       throw new UsageError(
-        `unknown command ${command}: serve, create-admin, verify-audit, keys:init, rotate-keys, migrate, backup, restore`,
+        `unknown command ${command}: serve, create-admin, verify-audit, keys:init, rotate-keys, migrate, backup, restore, retention`,
       );
   }
 }

@@ -4,6 +4,7 @@
  *   backup --out <file>                          verified pg_dump (custom format), <file>.sha256 and <file>.sig
  *   restore --from <file> [--clean]              signature, checksum, contents, restore, schema and audit check,
  *                                                feed gap, audit entry
+ *   retention                                    the retention rule now (every instance also runs it daily)
  * They work on PostgreSQL only (except a migrate without backup): the embedded PGlite folder is backed up by copying
  * it while the server is stopped.
  */
@@ -25,7 +26,8 @@ import { connectionFromUrl, OpsError, withClient, type PgConnection } from '../o
 import { checkRestored, FEED_RESTORE_GAP, restoreDump, type RestoredCheck, type RestoreReport } from '../ops/restore';
 import type { Keyring } from '../security/keyring';
 import { secretsFromKeyring, type ServerSecrets } from '../security/secrets';
-import { keyringFor } from './runtime';
+import { runCentralRetention, type CentralRetentionRun } from '../sync/retention';
+import { keyringFor, open } from './runtime';
 
 export interface OpsContext {
   readonly config: ServerConfig;
@@ -288,4 +290,29 @@ export async function runRestore(context: OpsContext, args: string[]): Promise<R
       : 'Not recorded in the server audit chain: run restore with the build that will serve this database.',
   );
   return { exitCode: check.schema.ok && check.audit.ok ? 0 : 1, report, check };
+}
+
+/**
+ * `retention`: applies the retention rule to the central copies now and prints what it did (counts and ids: the ids
+ * are pseudonymous and are also in the server audit chain). Instances run it at start and daily; this is for a
+ * restored database before traffic returns, or to check the rule after a change.
+ */
+export async function runRetention(context: OpsContext): Promise<CentralRetentionRun> {
+  const database = await open(context.config, 'verify');
+  try {
+    const run = await runCentralRetention(database.db, secretsOf(context).signing, context.now?.() ?? new Date());
+    if (!run.ran) {
+      context.out('Another instance is applying the retention rule right now: nothing done.');
+      return run;
+    }
+    context.out(`Retention rule: ${run.checked} applicant(s) with central personal data looked at.`);
+    context.out(`  erased: ${run.erased.length}${run.erased.length > 0 ? ` (${run.erased.join(', ')})` : ''}`);
+    for (const because of ['legal-hold', 'open-case', 'term-unknown'] as const) {
+      const kept = run.kept.filter((k) => k.because === because);
+      context.out(`  kept past the term, ${because}: ${kept.length}`);
+    }
+    return run;
+  } finally {
+    await database.close();
+  }
 }

@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApi, LOG_REDACT } from '../app';
 import type { ServerConfig } from '../config';
 import { startMetricsListener, type MetricsListener } from '../metrics/listener';
+import { secretsFromKeyring } from '../security/secrets';
+import { scheduleCentralRetention } from '../sync/retention';
 import { keyringFor, open } from './runtime';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -29,6 +31,19 @@ export async function serve(config: ServerConfig): Promise<void> {
   });
   const app = api.app;
   let metrics: MetricsListener | undefined;
+  // The retention rule at start and daily (server/sync/retention.ts); stopped when draining begins.
+  const retention = scheduleCentralRetention({
+    db: database.db,
+    signer: secretsFromKeyring(keys.ring).signing,
+    now: () => new Date(),
+    // Counts only: the ids of erased applicants are in the server audit chain, not in the log.
+    report: (run) =>
+      run instanceof Error
+        ? app.log.error({ err: run.name }, 'retention run failed')
+        : run.ran && (run.erased.length > 0 || run.kept.length > 0)
+          ? app.log.info({ erased: run.erased.length, kept: run.kept.length }, 'retention applied')
+          : undefined,
+  });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) {
@@ -37,6 +52,7 @@ export async function serve(config: ServerConfig): Promise<void> {
     stopping = true;
     app.log.info({ signal, drainSeconds: config.drainSeconds }, 'draining, then shutting down');
     api.startDraining();
+    retention.stop();
     const force = setTimeout(() => process.exit(1), config.drainSeconds * 1000 + SHUTDOWN_GRACE_MS);
     force.unref();
     sleep(config.drainSeconds * 1000)
@@ -57,6 +73,7 @@ export async function serve(config: ServerConfig): Promise<void> {
     }
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
+    retention.stop();
     await metrics?.close();
     await app.close();
     await database.close();

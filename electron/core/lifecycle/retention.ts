@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { RETENTION_ACTOR, type LegalHoldReason } from '../../../shared/domain/consent';
 import type { LegalHoldView, RetentionView } from '../../../shared/ipc/applicants';
+import { addMonthsUtc } from '../../../shared/rules/months';
 import { nameTokensOf, overrideNoteProblem } from '../../../shared/rules/override-note';
 import type { ApplicantService } from '../applicants/applicant-service';
 import type { Clock } from '../clock';
@@ -23,16 +24,8 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const HOLD_NOTE_LABEL = 'Hold note';
 
-/** `iso` plus whole calendar months, in UTC; a day past the end of the target month falls on its last day. */
-export function addMonths(iso: string, months: number): Date {
-  const from = new Date(iso);
-  const target = new Date(from.getTime());
-  target.setUTCDate(1);
-  target.setUTCMonth(target.getUTCMonth() + months);
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(from.getUTCDate(), lastDay));
-  return target;
-}
+/** The term's end: `iso` plus whole calendar months (shared with the centre's rule). */
+export const addMonths = addMonthsUtc;
 
 interface Candidate {
   readonly id: string;

@@ -2,10 +2,11 @@
  * Crash durability drill (issue 13): a child process writes applicants, behavioural data, scores, decisions and
  * audit entries to a real workstation until SIGKILL at a seeded random point; after each kill the database is
  * reopened and checked (every acknowledged write present, no torn transaction, chain verifies, integrity_check ok).
- * Runs follow one another on the same data folder. Timings are printed, never asserted; a failed run is reported
+ * Runs follow one another on the same data folder; then fresh folders have their very first start killed. Timings are printed, never asserted; a failed run is reported
  * and sets a non-zero exit code, because it is a lost write, not a slow one.
  */
 import { runCrashDrill, type CrashRun } from '../electron/core/durability/crash-drill';
+import { runFirstStartDrill } from '../electron/core/durability/crash-first-start';
 import { ACK_KINDS } from '../electron/core/durability/crash-protocol';
 import { fmt, percentile } from './machine';
 
@@ -37,7 +38,12 @@ function failure(run: CrashRun): string {
     .join(' ');
 }
 
-export async function runCrashBench(options: { readonly runs: number; readonly seed?: number }): Promise<void> {
+export async function runCrashBench(options: {
+  readonly runs: number;
+  /** Separate fresh folders whose very first start is killed (crash-first-start.ts). */
+  readonly firstStartRuns: number;
+  readonly seed?: number;
+}): Promise<void> {
   const seed = options.seed ?? Date.now() % 2 ** 31;
   console.log(`\n## Crash durability: SIGKILL drill, ${options.runs} runs on one data folder (seed ${seed})`);
   const started = performance.now();
@@ -86,8 +92,8 @@ export async function runCrashBench(options: { readonly runs: number; readonly s
       'ms',
     )}; ` +
       `${spread(
-        'delay after spawn',
-        runs.filter((r) => r.plan.from === 'spawn').map((r) => r.plan.afterMs),
+        'delay after opening began',
+        runs.filter((r) => r.plan.from === 'opening').map((r) => r.plan.afterMs),
         'ms',
       )}`,
   );
@@ -129,7 +135,25 @@ export async function runCrashBench(options: { readonly runs: number; readonly s
         `${fmt(last.check.chain.ok ? last.check.chain.checkpoints : 0, 0)} signed checkpoints`,
     );
   }
-  if (failed.length > 0) {
+  const firstStarts = await runFirstStartDrill({ runs: options.firstStartRuns, seed });
+  const firstFailed = firstStarts.filter((r) => !r.ok);
+  for (const run of firstFailed) {
+    console.log(
+      `FAILED first start ${run.run} (kill ${run.afterMs} ms after opening began): ` +
+        (run.child.failure ?? run.restartError ?? (run.check === null ? '' : `checks: ${JSON.stringify(run.check)}`)),
+    );
+  }
+  const leftovers = new Map<string, number>();
+  for (const run of firstStarts) {
+    const key = run.left.join(' + ') || 'an empty folder';
+    leftovers.set(key, (leftovers.get(key) ?? 0) + 1);
+  }
+  console.log(
+    `first starts killed at random points: ${firstStarts.length}, ${firstStarts.length - firstFailed.length} reopened ` +
+      `and checked out (killed before set-up finished: ${firstStarts.filter((r) => !r.child.reachedReady).length})`,
+  );
+  console.log(`  the kills left: ${[...leftovers].map(([files, n]) => `${n}× ${files}`).join('; ')}`);
+  if (failed.length > 0 || firstFailed.length > 0) {
     process.exitCode = 1;
   }
 }

@@ -67,7 +67,8 @@ export async function loadOrCreateDbKey(userDataDir: string, databaseExists: boo
     );
   }
   const key = randomBytes(32);
-  writeFileSync(wrappedFile, safeStorage.encryptString(key.toString('hex')), { mode: 0o600, flag: 'wx' });
+  // Whole and on disk before the database is created with it (crypto/device-key-custody.ts says why).
+  writeSecretFile(wrappedFile, safeStorage.encryptString(key.toString('hex')));
   return key;
 }
 

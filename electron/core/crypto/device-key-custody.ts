@@ -4,8 +4,19 @@
  * and re-sign every checkpoint. Under Node the key is a separate 0600 file beside the database; in Electron it
  * is wrapped by the OS key store separately from the database key (electron/main/key-custody.ts).
  */
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { NexisError } from '../errors';
 import type { StoredDeviceKey } from './device-key';
 
@@ -20,6 +31,9 @@ export interface DeviceKeyCustody {
 
 export const DEVICE_KEY_FILE = 'device-signing.key';
 
+/** Suffix of a secret file still being written (crash leftovers are removed by the next write). */
+const PARTIAL = '.partial';
+
 const PKCS8_BASE64 = /^[A-Za-z0-9+/]{40,200}={0,2}$/;
 
 /** Parses the text of a key file (or a wrapped key once unwrapped): one base64 PKCS#8 line. */
@@ -31,11 +45,47 @@ export function parseStoredDeviceKey(text: string, source: string): StoredDevice
   return { privateKeyPkcs8: value };
 }
 
-/** Writes `content` to a new file readable by its owner only; fails rather than overwrite. */
+/**
+ * Writes `content` to a new file readable by its owner only; fails rather than overwrite. The file appears whole or
+ * not at all, and is on disk before this returns: written under a temporary name and fsynced, then hard-linked to its
+ * name (a link refuses an existing name, as 'wx' does) and the folder fsynced. A plain open-and-write could leave an
+ * empty key file after a crash, or after a power loss while the database (synced) already records the key: a
+ * workstation that could never open again.
+ */
 export function writeSecretFile(file: string, content: string | Uint8Array): void {
-  const fd = openSync(file, 'wx', 0o600);
+  const dir = dirname(file);
+  const prefix = `${basename(file)}.`;
+  // What a crash during an earlier attempt left: never a key anything relies on. (Removing a concurrent writer's
+  // file makes that writer fail, never link the wrong content: each writer links only its own name.)
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith(prefix) && name.endsWith(PARTIAL)) {
+      rmSync(join(dir, name), { force: true });
+    }
+  }
+  const partial = join(dir, `${prefix}${process.pid}-${randomBytes(4).toString('hex')}${PARTIAL}`);
+  const fd = openSync(partial, 'wx', 0o600);
   try {
     writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(partial, file);
+  } finally {
+    rmSync(partial, { force: true });
+  }
+  syncDirectory(dir);
+}
+
+/** Makes a new name in `dir` durable. Windows cannot open a folder for fsync; NTFS journals its names itself. */
+function syncDirectory(dir: string): void {
+  if (process.platform === 'win32') {
+    return;
+  }
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }

@@ -2,9 +2,10 @@
  * Where the database key comes from when the core runs under plain Node (CLI, tests, browser harness).
  * In the desktop app the key is wrapped by Electron safeStorage instead (electron/main/key-custody.ts).
  */
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { writeSecretFile } from '../crypto/device-key-custody';
 import { NexisError } from '../errors';
 import { KEY_BYTES } from './open';
 
@@ -45,12 +46,7 @@ export function resolveNodeDbKey({ dataDir, env = process.env }: NodeKeyOptions)
     );
   }
   const key = randomBytes(KEY_BYTES);
-  // 'wx': fail rather than overwrite if another process created it meanwhile.
-  const fd = openSync(keyFile, 'wx', 0o600);
-  try {
-    writeSync(fd, `${key.toString('hex')}\n`);
-  } finally {
-    closeSync(fd);
-  }
+  // Fails rather than overwrite if another process created it meanwhile; whole and on disk before the database is.
+  writeSecretFile(keyFile, `${key.toString('hex')}\n`);
   return key;
 }

@@ -3,7 +3,8 @@
  * the drill officer in, and then writes until it is killed, the way the renderer would (through `dispatch`). Each
  * acknowledgement line is printed only after the call returned, i.e. after its transaction committed under
  * synchronous=FULL (the ready line reports the connection's settings, and the parent refuses any other). A line lost
- * with the kill only means fewer acknowledgements, never a false one.
+ * with the kill only means fewer acknowledgements, never a false one. In `first-start` mode it instead makes a new
+ * workstation (database, migrations, keys, first accounts) and idles, for the kills of a very first start.
  */
 import { createInterface } from 'node:readline';
 import { createWorkstation, type Workstation } from '../workstation';
@@ -16,6 +17,7 @@ import type { Channel, ChannelInput, ChannelOutput } from '../../../shared/ipc/c
 import type { PersonalData } from '../../../shared/ipc/applicants';
 import type { FeatureValues } from '../../../shared/features';
 import { ChildConfig, DRILL_OFFICER, seededRandom, type AckKind, type ChildLine } from './crash-protocol';
+import { mustCall, setUpDrillSite } from './crash-setup';
 
 const CONNECTION = 'crash-officer';
 
@@ -23,12 +25,8 @@ function emit(line: ChildLine): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
-async function call<C extends Channel>(ws: Workstation, channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
-  const result = await ws.dispatch(CONNECTION, channel, input);
-  if (!result.ok) {
-    throw new NexisError(result.error.code, `${channel}: ${result.error.message}`);
-  }
-  return result.value as ChannelOutput<C>;
+function call<C extends Channel>(ws: Workstation, channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
+  return mustCall(ws, CONNECTION, channel, input);
 }
 
 function ack(ws: Workstation, kind: AckKind, id: string): void {
@@ -78,9 +76,9 @@ async function readConfig(): Promise<ChildConfig> {
   throw new NexisError('INVALID_INPUT', 'The crash child got no configuration on stdin.');
 }
 
-async function main(): Promise<void> {
-  const config = await readConfig();
-  const ws = createWorkstation({
+function openWorkstation(config: ChildConfig): Workstation {
+  emit({ opening: true });
+  return createWorkstation({
     dataDir: config.dataDir,
     dbKey: Buffer.from(config.keyHex, 'hex'),
     scryptCost: TEST_SCRYPT_COST,
@@ -90,23 +88,46 @@ async function main(): Promise<void> {
     modelDir: config.modelDir,
     modelPublicKey: config.modelPublicKeyPem,
   });
+}
+
+function ready(ws: Workstation): void {
+  emit({
+    ready: true,
+    journalMode: String(ws.store.sqlite.pragma('journal_mode', { simple: true })),
+    synchronous: Number(ws.store.sqlite.pragma('synchronous', { simple: true })),
+  });
+}
+
+async function writeUntilKilled(config: ChildConfig): Promise<never> {
+  const ws = openWorkstation(config);
   await ws.modelReady;
   if (ws.model.status().state !== 'verified') {
     throw new NexisError('MODEL_UNAVAILABLE', 'The crash child could not load the model package.');
   }
   await call(ws, 'auth:signIn', { username: DRILL_OFFICER.username, password: DRILL_OFFICER.password });
   ack(ws, 'audit', 'auth:signIn');
-  emit({
-    ready: true,
-    journalMode: String(ws.store.sqlite.pragma('journal_mode', { simple: true })),
-    synchronous: Number(ws.store.sqlite.pragma('synchronous', { simple: true })),
-  });
+  ready(ws);
   const random = seededRandom(config.seed);
   // Applicants across every feature's range (approvals, referrals and declines), a different stream per seed.
   const applicants = fc.sample(nexisApplicant, { numRuns: 64, seed: config.seed });
   for (let i = 0; ; i++) {
     await oneApplicant(ws, random, applicants[i % applicants.length] ?? {});
   }
+}
+
+/** A workstation's very first start (database created, migrated, keys made, first accounts), then idle. */
+async function firstStart(config: ChildConfig): Promise<void> {
+  const ws = openWorkstation(config);
+  await ws.modelReady;
+  await setUpDrillSite(ws);
+  ready(ws);
+  // Idle until killed: the parent decides when this process ends.
+  setInterval(() => undefined, 60_000);
+}
+
+async function main(): Promise<void> {
+  const config = await readConfig();
+  await (config.mode === 'write' ? writeUntilKilled(config) : firstStart(config));
 }
 
 main().catch((error: unknown) => {

@@ -13,17 +13,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { defaultNoticesDir } from '../consent/notices';
 import { defaultMigrationsDir } from '../db/paths';
-import { NexisError } from '../errors';
 import { defaultModelDir, developmentPublicKeyPath } from '../scoring/model-service';
-import { ORGANISATION } from '../testing/intake-fixtures';
-import { ADMIN, makeTempDir, TEST_SCRYPT_COST } from '../testing/temp-workstation';
-import { createWorkstation, type Workstation } from '../workstation';
-import type { Channel, ChannelInput } from '../../../shared/ipc/contract';
+import { makeTempDir, TEST_SCRYPT_COST } from '../testing/temp-workstation';
+import { createWorkstation } from '../workstation';
 import { checkDrillSite, type DrillCheck, type DrillSite } from './crash-check';
+import { setUpDrillSite } from './crash-setup';
 import {
   ACK_KINDS,
   ChildLine,
-  DRILL_OFFICER,
   seededRandom,
   SYNCHRONOUS_FULL,
   type Ack,
@@ -72,33 +69,21 @@ export async function buildCrashChild(): Promise<CrashChildBuild> {
   };
 }
 
-async function must<C extends Channel>(ws: Workstation, conn: string, channel: C, input: ChannelInput<C>) {
-  const result = await ws.dispatch(conn, channel, input);
-  if (!result.ok) {
-    throw new NexisError(result.error.code, `${channel}: ${result.error.message}`);
-  }
+/** The folders the child cannot find from its bundle's location, resolved here beside the sources. */
+export function childPaths(): Pick<ChildConfig, 'migrationsDir' | 'noticesDir' | 'modelDir' | 'modelPublicKeyPem'> {
+  return {
+    migrationsDir: defaultMigrationsDir(),
+    noticesDir: defaultNoticesDir(),
+    modelDir: defaultModelDir(),
+    modelPublicKeyPem: readFileSync(developmentPublicKeyPath(), 'utf8'),
+  };
 }
 
 /** First run of a new site, done by the parent: an administrator, the bank's details and the drill's officer. */
 export async function prepareDrillSite(dataDir: string, key: Buffer, checkpointEvery: number): Promise<DrillSite> {
   const ws = createWorkstation({ dataDir, dbKey: key, scryptCost: TEST_SCRYPT_COST, checkpointEvery, modelDir: null });
   try {
-    await must(ws, 'admin', 'auth:setup', ADMIN);
-    await must(ws, 'admin', 'system:updateOrganisation', ORGANISATION);
-    await must(ws, 'admin', 'officers:create', {
-      username: DRILL_OFFICER.username,
-      displayName: 'Crash drill officer',
-      role: 'officer',
-      password: DRILL_OFFICER.temporaryPassword,
-    });
-    await must(ws, 'officer', 'auth:signIn', {
-      username: DRILL_OFFICER.username,
-      password: DRILL_OFFICER.temporaryPassword,
-    });
-    await must(ws, 'officer', 'auth:changePassword', {
-      currentPassword: DRILL_OFFICER.temporaryPassword,
-      newPassword: DRILL_OFFICER.password,
-    });
+    await setUpDrillSite(ws);
     return { dataDir, key, identity: { deviceId: ws.deviceKey.deviceId, publicKey: ws.deviceKey.publicKey } };
   } finally {
     ws.close();
@@ -106,28 +91,28 @@ export async function prepareDrillSite(dataDir: string, key: Buffer, checkpointE
 }
 
 /**
- * When to kill: mostly some time after the child is ready (in the middle of its writes), sometimes some time after
- * the spawn (while it opens the database, loads the model or signs in, which also writes).
+ * When to kill: mostly some time after the child is ready (in the middle of its writes), sometimes some time after it
+ * starts opening the workstation (database open and recovery, model load, the sign-in, which also writes).
  */
 export interface KillPlan {
-  readonly from: 'spawn' | 'ready';
+  readonly from: 'opening' | 'ready';
   readonly afterMs: number;
 }
 
 export interface KillWindows {
   /** Upper bound of the delay after the ready line. */
   readonly afterReadyMs: number;
-  /** Upper bound of the delay after the spawn, for the kills during start-up. */
-  readonly afterSpawnMs: number;
+  /** Upper bound of the delay after the child starts opening the workstation, for the kills during start-up. */
+  readonly afterOpeningMs: number;
   /** Share of runs killed during start-up. */
   readonly startupShare: number;
 }
 
-export const DEFAULT_KILL_WINDOWS: KillWindows = { afterReadyMs: 400, afterSpawnMs: 900, startupShare: 0.15 };
+export const DEFAULT_KILL_WINDOWS: KillWindows = { afterReadyMs: 400, afterOpeningMs: 250, startupShare: 0.15 };
 
 export function planKill(random: () => number, windows: KillWindows = DEFAULT_KILL_WINDOWS): KillPlan {
   return random() < windows.startupShare
-    ? { from: 'spawn', afterMs: Math.round(random() * windows.afterSpawnMs) }
+    ? { from: 'opening', afterMs: Math.round(random() * windows.afterOpeningMs) }
     : { from: 'ready', afterMs: Math.round(random() * windows.afterReadyMs) };
 }
 
@@ -157,7 +142,7 @@ export function runChild(entry: string, config: ChildConfig, plan: KillPlan): Pr
         child.kill('SIGKILL');
       }
     };
-    let killTimer = plan.from === 'spawn' ? setTimeout(kill, plan.afterMs) : undefined;
+    let killTimer: NodeJS.Timeout | undefined;
     const watchdog = setTimeout(() => {
       failure ??= `the child did not ${reachedReady ? 'die' : 'become ready'} within ${CHILD_TIMEOUT_MS} ms`;
       kill();
@@ -168,6 +153,10 @@ export function runChild(entry: string, config: ChildConfig, plan: KillPlan): Pr
         failure ??= 'the child printed a line outside the protocol';
       } else if ('ack' in parsed.data) {
         acks.push(parsed.data);
+      } else if ('opening' in parsed.data) {
+        if (plan.from === 'opening') {
+          killTimer = setTimeout(kill, plan.afterMs);
+        }
       } else if ('ready' in parsed.data) {
         reachedReady = true;
         if (parsed.data.journalMode !== 'wal' || parsed.data.synchronous !== SYNCHRONOUS_FULL) {
@@ -183,9 +172,6 @@ export function runChild(entry: string, config: ChildConfig, plan: KillPlan): Pr
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-2_000);
-    });
-    child.stdin.on('error', () => {
-      // A child killed before it read its configuration closes the pipe: that is a planned early kill.
     });
     child.stdin.end(`${JSON.stringify(config)}\n`);
     child.on('close', (exitCode, signal) => {
@@ -259,7 +245,6 @@ export async function openCrashDrill(options: CrashDrillOptions): Promise<CrashD
     const site = await prepareDrillSite(dataDir, randomBytes(32), checkpointEvery);
     const prepareMs = performance.now() - prepared;
     const acks: Ack[] = [];
-    const modelPublicKeyPem = readFileSync(developmentPublicKeyPath(), 'utf8');
     let runs = 0;
     let headBefore = 0;
     return {
@@ -272,14 +257,12 @@ export async function openCrashDrill(options: CrashDrillOptions): Promise<CrashD
         const seed = Math.floor(random() * 2 ** 31);
         const plan = planKill(random, options.windows);
         const config: ChildConfig = {
+          ...childPaths(),
           dataDir,
           keyHex: site.key.toString('hex'),
           seed,
+          mode: 'write',
           checkpointEvery,
-          migrationsDir: defaultMigrationsDir(),
-          noticesDir: defaultNoticesDir(),
-          modelDir: defaultModelDir(),
-          modelPublicKeyPem,
         };
         const result = await runChild(build.entry, config, plan);
         acks.push(...result.acks);

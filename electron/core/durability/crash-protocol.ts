@@ -16,6 +16,8 @@ export const ChildConfig = z.strictObject({
   keyHex: z.string().regex(/^[0-9a-f]{64}$/, 'the database key as 64 lower-case hex digits'),
   /** Seeds the child's choice of applicants and operations, so each run writes a different stream. */
   seed: z.number().int().nonnegative(),
+  /** `write`: sign in and write until killed; `first-start`: open a new folder and set it up, then idle. */
+  mode: z.enum(['write', 'first-start']),
   checkpointEvery: z.number().int().min(1).max(500),
   /** Paths resolved by the parent: a bundled child lives outside the source tree, so its own defaults would miss. */
   migrationsDir: z.string().min(1),
@@ -47,6 +49,8 @@ export type Ack = z.infer<typeof Ack>;
 
 export const ChildLine = z.union([
   Ack,
+  /** About to open the workstation (the start-up kills are timed from here). */
+  z.strictObject({ opening: z.literal(true) }),
   /** Signed in and about to write; with the durability settings of the connection the acks rest on. */
   z.strictObject({ ready: z.literal(true), journalMode: z.string(), synchronous: z.number().int() }),
   /** The child could not go on (e.g. the reopened database refused to open): a code and a message, no data. */

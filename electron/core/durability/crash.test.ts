@@ -6,6 +6,7 @@ import { openDatabase } from '../db/open';
 import { makeTempDir } from '../testing/temp-workstation';
 import { checkDrillSite } from './crash-check';
 import { openCrashDrill, type CrashDrill, type CrashRun } from './crash-drill';
+import { runFirstStartDrill } from './crash-first-start';
 import type { Ack } from './crash-protocol';
 
 // A different stream of writes and kill points on every CI run; the seed is in every failure message so a failing
@@ -93,5 +94,28 @@ describe('crash durability (SIGKILL at random points)', () => {
     } finally {
       rmSync(copyDir, { recursive: true, force: true });
     }
+  }, 60_000);
+
+  it('a very first start killed at random points leaves a folder the next start opens, with a sound chain and file', async () => {
+    const runs = await runFirstStartDrill({ runs: RUNS, seed: SEED });
+    expect(
+      runs.map((r) => ({
+        seed: SEED,
+        run: r.run,
+        failure: r.child.failure,
+        restartError: r.restartError,
+        chainOk: r.check?.chain.ok,
+        integrity: r.check?.integrity,
+      })),
+    ).toEqual(
+      runs.map((r) => ({
+        seed: SEED,
+        run: r.run,
+        failure: null,
+        restartError: null,
+        chainOk: true,
+        integrity: ['ok'],
+      })),
+    );
   }, 60_000);
 });

@@ -46,6 +46,7 @@ import { openDiagnostics } from './diagnostics/diagnostics';
 import { ScoringPerformance } from './diagnostics/scoring-performance';
 import { freeDiskBytes } from './diagnostics/bundle';
 import { DAY_MS, RetentionService } from './lifecycle/retention';
+import { ErasureLedger, LEDGER_FILE } from './lifecycle/erasure-ledger';
 
 export interface WorkstationOptions {
   /** Folder holding nexis.db and backups/. */
@@ -147,7 +148,16 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     deviceKey,
     new NoticeLibrary(options.noticesDir ?? defaultNoticesDir()),
   );
-  const applicants = new ApplicantService(store, clock, piiKeys, consent, settings);
+  const ledger = new ErasureLedger(join(options.dataDir, LEDGER_FILE), options.dbKey);
+  const applicants = new ApplicantService(store, clock, piiKeys, consent, settings, ledger);
+  // Before anything reads applicants: a restored backup must not bring back anyone erased after it was taken.
+  let reapplied: string[];
+  try {
+    reapplied = applicants.reapplyLedger();
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
   const behaviour = new BehaviourService(store, clock, applicants, consent);
   const modelDir = options.modelDir === undefined ? defaultModelDir() : options.modelDir;
   const trustedModelPem = options.modelPublicKey ?? readFileSync(developmentPublicKeyPath(), 'utf8');
@@ -169,7 +179,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     recorder: scoringPerformance,
   });
   const decisions = new DecisionService(store, clock, applicants);
-  const retention = new RetentionService({ store, clock, applicants });
+  const retention = new RetentionService({ store, clock, applicants, backupsDir: join(options.dataDir, 'backups') });
   const letters = new LetterService({
     store,
     applicants,
@@ -423,12 +433,19 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const dispatch = createDispatch(services, createHandlers(services), log);
   let closed = false;
   log.info('workstation.opened', { deviceId: deviceKey.deviceId });
+  if (reapplied.length > 0) {
+    log.warn('erasure.reapplied', { count: reapplied.length });
+  }
   // The retention rule runs now and once a day; a failed run is logged and retried by the next, never fatal.
   const applyRetention = (): void => {
     try {
       const run = retention.run();
-      if (run.erased.length > 0 || run.kept.length > 0) {
-        log.info('retention.applied', { erased: run.erased.length, kept: run.kept.length });
+      if (run.erased.length > 0 || run.kept.length > 0 || run.expiredBackups > 0) {
+        log.info('retention.applied', {
+          erased: run.erased.length,
+          kept: run.kept.length,
+          expiredBackups: run.expiredBackups,
+        });
       }
     } catch (error) {
       log.error('retention.failed', { error: error instanceof Error ? error.name : 'unknown' });

@@ -19,6 +19,7 @@ import { NexisError } from '../errors';
 import type { Clock } from '../clock';
 import type { Store } from '../store';
 import type { ConsentService } from '../consent/consent-service';
+import type { ErasureLedger } from '../lifecycle/erasure-ledger';
 import type { SettingsService } from '../system/settings-service';
 import { progressOf } from './applicant-progress';
 import { BlindIndex } from './blind-index';
@@ -45,8 +46,17 @@ export class ApplicantService {
   readonly #index: BlindIndex;
   readonly #consent: ConsentService;
   readonly #settings: SettingsService;
+  readonly #ledger: ErasureLedger;
 
-  constructor(store: Store, clock: Clock, keys: PiiKeys, consent: ConsentService, settings: SettingsService) {
+  constructor(
+    store: Store,
+    clock: Clock,
+    keys: PiiKeys,
+    consent: ConsentService,
+    settings: SettingsService,
+    ledger: ErasureLedger,
+  ) {
+    this.#ledger = ledger;
     this.#store = store;
     this.#clock = clock;
     this.#keys = keys;
@@ -355,11 +365,17 @@ export class ApplicantService {
     actorId: string,
     applicantId: string,
     reason: string,
-    options: { readonly checkpoint?: boolean } = {},
+    options: { readonly checkpoint?: boolean; readonly reapplied?: boolean } = {},
   ): { applicantId: string; erasedAt: string } {
+    this.requireActive(applicantId);
+    const erasedAt = this.#clock.now().toISOString();
+    // The ledger first (fsynced): an erasure a crash interrupts is finished at the next open, and one a restored
+    // backup predates is applied again (electron/core/lifecycle/erasure-ledger.ts).
+    if (options.reapplied !== true) {
+      this.#ledger.record({ applicantId, erasedAt, reason });
+    }
     const erased = this.#store.transaction(() => {
       this.requireActive(applicantId);
-      const erasedAt = this.#clock.now().toISOString();
       const db = this.#store.db;
       db.delete(applicantKeys).where(eq(applicantKeys.applicantId, applicantId)).run();
       db.delete(applicantPii).where(eq(applicantPii.applicantId, applicantId)).run();
@@ -369,7 +385,7 @@ export class ApplicantService {
         actor: actorId,
         action: 'applicant.erased',
         subject: applicantId,
-        payload: { reason },
+        payload: options.reapplied === true ? { reason, reapplied: true } : { reason },
       });
       return { applicantId, erasedAt };
     });
@@ -378,6 +394,31 @@ export class ApplicantService {
       this.#store.checkpoint();
     }
     return erased;
+  }
+
+  /**
+   * Erases again every applicant the ledger names that this database still holds (a restored backup, or a crash
+   * between the ledger and the commit). Runs when the workstation opens, before anything else reads applicants.
+   */
+  reapplyLedger(): string[] {
+    const again: string[] = [];
+    for (const entry of this.#ledger.entries()) {
+      const row = this.#store.read(() =>
+        this.#store.db
+          .select({ status: applicants.status })
+          .from(applicants)
+          .where(eq(applicants.id, entry.applicantId))
+          .get(),
+      );
+      if (row?.status === 'active') {
+        this.erase('system', entry.applicantId, entry.reason, { checkpoint: false, reapplied: true });
+        again.push(entry.applicantId);
+      }
+    }
+    if (again.length > 0) {
+      this.#store.checkpoint();
+    }
+    return again;
   }
 
   #newId(): string {

@@ -1,8 +1,10 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createScoringHarness, DECLINE_VALUES, REFER_VALUES, type ScoringHarness } from '../scoring/scoring-fixtures';
 import { verifyAuditChain } from '../audit/verify';
 import { PERSON } from '../testing/intake-fixtures';
-import { addMonths, RETENTION_ACTOR } from './retention';
+import { addMonths, BACKUP_DAYS, backupTime, RETENTION_ACTOR } from './retention';
 
 let h: ScoringHarness | undefined;
 afterEach(async () => {
@@ -219,5 +221,26 @@ describe('retention rule', () => {
     );
     expect(audit).not.toContain('Inquiry reference');
     expect(hh.t.ws.applicantDetail(applicantId).retention?.holds).toHaveLength(1);
+  });
+
+  it('deletes local backups older than the backup term, and nothing else in the folder', async () => {
+    const hh = await harness();
+    const ws = hh.t.ws;
+    const old = ws.backup('system');
+    hh.t.clock.advance(20 * DAY);
+    const recent = ws.backup('system');
+    const other = join(dirname(old.file), 'copied-by-hand.db');
+    writeFileSync(other, 'x');
+    hh.t.clock.advance((BACKUP_DAYS - 20) * DAY + 60_000);
+    expect(ws.retention.run().expiredBackups).toBe(1);
+    expect(existsSync(old.file)).toBe(false);
+    expect(existsSync(recent.file)).toBe(true);
+    expect(existsSync(other)).toBe(true);
+    expect(JSON.parse(entries(hh, 'database.backup_expired')[0]?.payload ?? '{}')).toEqual({
+      count: 1,
+      days: BACKUP_DAYS,
+    });
+    expect(backupTime('nexis-2026-01-05T08-00-00-000Z.db')?.toISOString()).toBe('2026-01-05T08:00:00.000Z');
+    expect(backupTime('nexis-2026-13-05T08-00-00-000Z.db')).toBeNull();
   });
 });

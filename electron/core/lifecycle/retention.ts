@@ -7,6 +7,8 @@
  * (server/sync/retention.ts). docs/data-lifecycle.md describes it for a data-protection officer.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { RETENTION_ACTOR, type LegalHoldReason } from '../../../shared/domain/consent';
 import type { LegalHoldView, RetentionView } from '../../../shared/ipc/applicants';
@@ -45,6 +47,8 @@ export interface RetentionRun {
   readonly erased: readonly string[];
   /** Applicants past their term that were kept, and why. */
   readonly kept: readonly { readonly applicantId: string; readonly because: KeptBecause }[];
+  /** Local backup files deleted because they are older than the backup term. */
+  readonly expiredBackups: number;
 }
 
 // One query for every active applicant: the current term, the anchor and what may keep them. The latest receipt
@@ -65,6 +69,26 @@ export interface RetentionDeps {
   readonly applicants: ApplicantService;
   /** Cases the decision service still has open beyond a plain referral (an override awaiting a second supervisor). */
   readonly openCase?: (applicantId: string) => boolean;
+  /** The workstation's local backups (`backups/` in the data folder); those older than `backupDays` are deleted. */
+  readonly backupsDir?: string;
+  readonly backupDays?: number;
+}
+
+/**
+ * Local backups live at most this long (days). An applicant erased after a backup was taken stays readable in that
+ * file (with the database key) until it expires; the erasure ledger keeps a restore of it from bringing them back.
+ */
+export const BACKUP_DAYS = 35;
+
+/** `nexis-2026-01-05T08-00-00-000Z.db` → its time; null for any other name (never deleted). */
+export function backupTime(name: string): Date | null {
+  const match = /^nexis-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z\.db$/.exec(name);
+  if (match === null) {
+    return null;
+  }
+  const [, day, h, m, s, ms] = match;
+  const at = new Date(`${day ?? ''}T${h ?? ''}:${m ?? ''}:${s ?? ''}.${ms ?? ''}Z`);
+  return Number.isNaN(at.getTime()) ? null : at;
 }
 
 export class RetentionService {
@@ -117,7 +141,34 @@ export class RetentionService {
     if (erased.length > 0) {
       store.checkpoint();
     }
-    return { at, checked: candidates.length, erased, kept };
+    const expiredBackups = this.#expireBackups(now);
+    return { at, checked: candidates.length, erased, kept, expiredBackups };
+  }
+
+  #expireBackups(now: Date): number {
+    const dir = this.#d.backupsDir;
+    if (dir === undefined || !existsSync(dir)) {
+      return 0;
+    }
+    const limit = now.getTime() - (this.#d.backupDays ?? BACKUP_DAYS) * DAY_MS;
+    const expired = readdirSync(dir).filter((name) => {
+      const at = backupTime(name);
+      return at !== null && at.getTime() < limit;
+    });
+    for (const name of expired) {
+      rmSync(join(dir, name), { force: true });
+    }
+    if (expired.length > 0) {
+      const { store } = this.#d;
+      store.transaction(() =>
+        store.audit.append({
+          actor: RETENTION_ACTOR,
+          action: 'database.backup_expired',
+          payload: { count: expired.length, days: this.#d.backupDays ?? BACKUP_DAYS },
+        }),
+      );
+    }
+    return expired.length;
   }
 
   /** Where the applicant stands against the rule, for the applicant screen. */

@@ -1,6 +1,7 @@
 /**
  * Referrals waiting for a supervisor, oldest first, with what is needed to judge them at a glance: how long each has
- * waited, the score and band, and the loan asked for. The applicant opens here (and returns to this queue).
+ * waited, the score and band, and the loan asked for; above them, overrides waiting for a second supervisor's
+ * approval (four eyes). The applicant opens here (and returns to this queue).
  */
 import { Badge, Button, Card, EmptyState, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { useState } from 'react';
@@ -16,6 +17,8 @@ import { OUTCOME_COLORS, OUTCOME_LABELS, reasonCodeLabel } from '../review/revie
 import { ApplicantLink } from './ApplicantLink';
 import { loanText, waitedFor } from './referral-text';
 import { useNow } from './use-now';
+import { OverrideApprovalModal } from './OverrideApprovalModal';
+import { PendingOverrides } from './PendingOverrides';
 import { ReviewReferralModal } from './ReviewReferralModal';
 
 type View =
@@ -25,26 +28,33 @@ type View =
 
 function Queue({ onOpen }: { onOpen(applicantId: string): void }) {
   const pending = useNexisQuery('decisions:pendingReviews', {});
+  const overrides = useNexisQuery('decisions:pendingOverrides', {});
   const officerLabel = useOfficerLabel();
   const [reviewing, setReviewing] = useState<PendingReferralView | null>(null);
+  const [deciding, setDeciding] = useState<PendingReferralView | null>(null);
+  const refresh = (): void => {
+    pending.refresh();
+    overrides.refresh();
+  };
   const items = pending.data ?? [];
   const now = useNow();
   return (
     <Stack gap="lg">
       <ScreenHeader
         title="Referrals"
-        description="Applications an officer referred, oldest first. A supervisor other than the referrer approves or declines them, with a reason."
+        description="Applications an officer referred, and approvals above the policy waiting for a second supervisor, oldest first. A supervisor other than the officer who asked decides them, with a reason."
         actions={
           <Button
             variant="default"
             leftSection={<IconRefresh size={16} />}
-            onClick={pending.refresh}
-            loading={pending.loading}
+            onClick={refresh}
+            loading={pending.loading || overrides.loading}
           >
             Refresh
           </Button>
         }
       />
+      <PendingOverrides overrides={overrides.data ?? []} onOpen={onOpen} onDecide={setDeciding} />
       <Card p={pending.data && items.length === 0 ? 'lg' : 0}>
         {pending.data && items.length === 0 ? (
           <EmptyState
@@ -108,6 +118,14 @@ function Queue({ onOpen }: { onOpen(applicantId: string): void }) {
           </Table.ScrollContainer>
         )}
       </Card>
+      <OverrideApprovalModal
+        override={deciding}
+        onClose={() => setDeciding(null)}
+        onOpenApplicant={(applicantId) => {
+          setDeciding(null);
+          onOpen(applicantId);
+        }}
+      />
       <ReviewReferralModal
         referral={reviewing}
         onClose={() => setReviewing(null)}

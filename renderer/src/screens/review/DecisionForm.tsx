@@ -25,6 +25,7 @@ import {
   OVERRIDE_NOTE_MAX,
   OVERRIDE_REASON_LABELS,
   OVERRIDE_REASONS,
+  raisesToApproval,
   type Decision,
   type OverrideReason,
 } from '../../../../shared/domain/decisions';
@@ -77,7 +78,9 @@ export function DecisionForm({ score, correcting, onRecorded, onCancel }: Decisi
   const overriding = decision !== null && decision !== score.outcome;
   const mutationOptions = {
     successMessage: (recorded: DecisionView) =>
-      `${correcting ? 'Correction' : 'Decision'} recorded: ${DECISION_LABELS[recorded.decision]}.`,
+      recorded.awaitingApproval
+        ? `Override recorded: the ${DECISION_LABELS[recorded.decision].toLowerCase()} takes effect once another supervisor approves it.`
+        : `${correcting ? 'Correction' : 'Decision'} recorded: ${DECISION_LABELS[recorded.decision]}.`,
     onError: (error: unknown) => setProblem(describeError(error)),
   };
   const record = useNexisMutation('decisions:record', mutationOptions);
@@ -127,6 +130,12 @@ export function DecisionForm({ score, correcting, onRecorded, onCancel }: Decisi
           </Text>
           {overriding ? (
             <Text size="sm">This departs from the policy: it is recorded as an override with your note.</Text>
+          ) : null}
+          {raisesToApproval(decision, score.outcome) ? (
+            <Text size="sm">
+              Four eyes: unless the bank’s policy says otherwise, an approval above the policy outcome waits for a
+              second supervisor’s approval before it takes effect.
+            </Text>
           ) : null}
           <Text size="sm" c="dimmed">
             A recorded decision cannot be changed or deleted; a mistake is corrected by a new decision that supersedes

@@ -18,9 +18,18 @@ export interface DecisionHistoryProps {
   onCorrect?(decision: DecisionView): void;
 }
 
-const KIND_LABELS = { initial: 'Decision', review: 'Supervisor review', correction: 'Correction' } as const;
+const KIND_LABELS: Record<DecisionView['kind'], string> = {
+  initial: 'Decision',
+  review: 'Supervisor review',
+  correction: 'Correction',
+  'override-approval': 'Override approved',
+  'override-rejection': 'Override rejected',
+};
 
-/** Every decision on the applicant, newest first; the current one has the applicant's letter. */
+/**
+ * Every decision on the applicant, newest first; the current one has the applicant's letter, unless it is an override
+ * still waiting for a second supervisor (four eyes): that is no approval yet, so it has no letter.
+ */
 export function DecisionHistory({ decisions, officerLabel, canCorrect, onCorrect }: DecisionHistoryProps) {
   const { officer } = useSession();
   const mayPrint = canCall(officer.role, 'letters:applicant');
@@ -117,6 +126,11 @@ export function DecisionHistory({ decisions, officerLabel, canCorrect, onCorrect
                             Override
                           </Badge>
                         ) : null}
+                        {d.awaitingApproval ? (
+                          <Badge variant="light" color="yellow" data-testid="awaiting-approval">
+                            Awaiting second approval
+                          </Badge>
+                        ) : null}
                         {d.supersededBy ? (
                           <Badge variant="light" color="gray">
                             Superseded
@@ -127,6 +141,11 @@ export function DecisionHistory({ decisions, officerLabel, canCorrect, onCorrect
                         <Text size="xs" mt={4}>
                           {OVERRIDE_REASON_LABELS[d.override.reason]}
                           {d.override.note ? ` — “${d.override.note}”` : ''}
+                        </Text>
+                      ) : null}
+                      {d.fourEyes === 'approved' || d.fourEyes === 'rejected' ? (
+                        <Text size="xs" mt={4} data-testid="verdict-note">
+                          Supervisor’s reason{d.note ? `: “${d.note}”` : ': —'}
                         </Text>
                       ) : null}
                     </Table.Td>
@@ -157,7 +176,7 @@ export function DecisionHistory({ decisions, officerLabel, canCorrect, onCorrect
                             Replay
                           </Button>
                         ) : null}
-                        {mayPrint && d.supersededBy === null ? (
+                        {mayPrint && d.supersededBy === null && !d.awaitingApproval ? (
                           <Button
                             size="compact-sm"
                             variant="light"
@@ -168,7 +187,7 @@ export function DecisionHistory({ decisions, officerLabel, canCorrect, onCorrect
                             Download letter (PDF)
                           </Button>
                         ) : null}
-                        {mayFile && d.supersededBy === null ? (
+                        {mayFile && d.supersededBy === null && !d.awaitingApproval ? (
                           <Button
                             size="compact-sm"
                             variant="subtle"

@@ -173,7 +173,8 @@ export function ReviewPanel({ detail }: ReviewPanelProps) {
           d.supersededBy === null &&
           d.decision !== 'refer' &&
           d.scoreId === score?.scoreId &&
-          (d.officerId === officer.id || officer.role === 'supervisor')
+          // A pending override is decided by another supervisor in the referrals queue; only its author corrects it.
+          (d.officerId === officer.id || (officer.role === 'supervisor' && d.fourEyes !== 'pending'))
         }
         onCorrect={setCorrecting}
       />

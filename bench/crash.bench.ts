@@ -73,7 +73,8 @@ export async function runCrashBench(options: {
   );
   console.log(
     `runs ${runs.length}: ${runs.length - failed.length} passed, ${failed.length} failed; ` +
-      `killed before the child was ready: ${startup.length}`,
+      `kills timed from the start-up: ${runs.filter((r) => r.plan.from === 'opening').length}, ` +
+      `killed before the child was signed in and writing: ${startup.length}`,
   );
   console.log(
     `acknowledged writes: ${fmt(last?.ackedSoFar ?? 0, 0)} (${totals.join(', ')}), all checked after every run`,

@@ -108,7 +108,7 @@ export interface KillWindows {
   readonly startupShare: number;
 }
 
-export const DEFAULT_KILL_WINDOWS: KillWindows = { afterReadyMs: 400, afterOpeningMs: 250, startupShare: 0.15 };
+export const DEFAULT_KILL_WINDOWS: KillWindows = { afterReadyMs: 400, afterOpeningMs: 150, startupShare: 0.15 };
 
 export function planKill(random: () => number, windows: KillWindows = DEFAULT_KILL_WINDOWS): KillPlan {
   return random() < windows.startupShare

@@ -39,10 +39,10 @@ function verdict(run: CrashRun) {
 
 describe('crash durability (SIGKILL at random points)', () => {
   it('keeps every acknowledged write, no torn transaction, a verifying chain and a sound file', async () => {
-    const runs: CrashRun[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    // A few more runs in the rare case that every kill came before the first decision: the checks must not be vacuous.
+    const decided = (): boolean => drill.acks.some((a) => a.ack === 'decision');
+    for (let i = 0; i < RUNS || (!decided() && i < RUNS + 5); i++) {
       const run = await drill.run();
-      runs.push(run);
       expect(verdict(run)).toEqual({
         seed: SEED,
         run: i + 1,
@@ -60,8 +60,7 @@ describe('crash durability (SIGKILL at random points)', () => {
       const lastAcked = Math.max(0, ...drill.acks.map((a) => a.audit.seq));
       expect(run.check.headSeq).toBeGreaterThanOrEqual(lastAcked);
     }
-    // The drill did write: the checks above were not vacuous.
-    expect(drill.acks.filter((a) => a.ack === 'decision').length, `seed ${SEED}`).toBeGreaterThan(0);
+    expect(decided(), `seed ${SEED}`).toBe(true);
   }, 90_000);
 
   it('the checker reports an acknowledged write that is gone, its torn transaction, and a forged acknowledgement', async () => {

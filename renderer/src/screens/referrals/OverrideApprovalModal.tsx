@@ -100,9 +100,13 @@ function Facts({ o, onOpenApplicant }: { o: PendingReferralView; onOpenApplicant
       <DataList.Item>
         <DataList.ItemLabel c="dimmed">Asked by</DataList.ItemLabel>
         <DataList.ItemValue data-testid="override-request">
-          {officerLabel(o.officerId)}: {o.override ? OVERRIDE_REASON_LABELS[o.override.reason] : '—'}
-          {o.override?.note ? `. Note: “${o.override.note}”` : ''}. Reasons for the letter:{' '}
-          {o.reasonCodes.map((code) => reasonCodeLabel(code)).join('; ') || '—'}
+          <Text size="sm">
+            {officerLabel(o.officerId)}: {o.override ? OVERRIDE_REASON_LABELS[o.override.reason] : '—'}
+          </Text>
+          {o.override?.note ? <Text size="sm">Note: “{o.override.note}”</Text> : null}
+          <Text size="sm" c="dimmed">
+            Reasons for the letter: {o.reasonCodes.map((code) => reasonCodeLabel(code)).join('; ') || '—'}
+          </Text>
         </DataList.ItemValue>
       </DataList.Item>
     </DataList>

@@ -3,7 +3,7 @@
  * decline, and the approval is not in force until another supervisor approves it. Shown above the referrals, with
  * what a supervisor needs to judge each: the policy outcome, the decision asked for, who asked and why.
  */
-import { Badge, Button, Card, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Badge, Button, Card, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { OVERRIDE_REASON_LABELS } from '../../../../shared/domain/decisions';
 import type { PendingReferralView } from '../../../../shared/ipc/scoring';
 import { useSession } from '../../auth';
@@ -40,16 +40,14 @@ export function PendingOverrides({ overrides, onOpen, onDecide }: PendingOverrid
           approves them; a rejection lets the policy outcome stand.
         </Text>
       </Stack>
-      <Table.ScrollContainer minWidth={1040}>
+      <Table.ScrollContainer minWidth={960}>
         <Table aria-label="Overrides awaiting approval">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Waiting</Table.Th>
               <Table.Th>Applicant</Table.Th>
-              <Table.Th>Score</Table.Th>
-              <Table.Th>Amount</Table.Th>
-              <Table.Th>Policy</Table.Th>
-              <Table.Th>Requested</Table.Th>
+              <Table.Th>Score and loan</Table.Th>
+              <Table.Th>Policy → requested</Table.Th>
               <Table.Th>Override reason</Table.Th>
               <Table.Th>By</Table.Th>
               <Table.Th />
@@ -60,32 +58,35 @@ export function PendingOverrides({ overrides, onOpen, onDecide }: PendingOverrid
               const own = o.officerId === officer.id;
               return (
                 <Table.Tr key={o.decisionId} data-decision={o.decisionId}>
-                  <Table.Td fz="sm">
+                  <Table.Td fz="sm" style={{ whiteSpace: 'nowrap' }}>
                     <Tooltip label={`Asked ${formatDateTime(o.createdAt)}`}>
                       <span>{waitedFor(o.createdAt, now)}</span>
                     </Tooltip>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <ApplicantLink applicantId={o.applicantId} onOpen={onOpen} />
                   </Table.Td>
                   <Table.Td fz="sm" style={{ whiteSpace: 'nowrap' }}>
                     <strong>{o.score}</strong> · band {o.band}
+                    <Text size="xs" c="dimmed">
+                      {loanText(o.requestedAmount, o.termMonths)}
+                    </Text>
                   </Table.Td>
-                  <Table.Td fz="sm" style={{ whiteSpace: 'nowrap' }}>
-                    {loanText(o.requestedAmount, o.termMonths)}
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <Group gap={4} wrap="nowrap">
+                      <Badge variant="light" color={OUTCOME_COLORS[o.policyOutcome]} data-testid="override-policy">
+                        {OUTCOME_LABELS[o.policyOutcome]}
+                      </Badge>
+                      <Text span size="sm" aria-hidden>
+                        →
+                      </Text>
+                      <Badge variant="filled" color={OUTCOME_COLORS[o.decision]} data-testid="override-requested">
+                        {DECISION_LABELS[o.decision]}
+                      </Badge>
+                    </Group>
                   </Table.Td>
-                  <Table.Td data-testid="override-policy">
-                    <Badge variant="light" color={OUTCOME_COLORS[o.policyOutcome]}>
-                      {OUTCOME_LABELS[o.policyOutcome]}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td data-testid="override-requested">
-                    <Badge variant="filled" color={OUTCOME_COLORS[o.decision]}>
-                      {DECISION_LABELS[o.decision]}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td fz="sm" data-testid="override-reason">
-                    <Text size="sm" lineClamp={2}>
+                  <Table.Td fz="sm" data-testid="override-reason" miw={220}>
+                    <Text size="sm" lineClamp={3}>
                       {o.override ? OVERRIDE_REASON_LABELS[o.override.reason] : '—'}
                       {o.override?.note ? ` — “${o.override.note}”` : ''}
                     </Text>

@@ -113,9 +113,9 @@ describe('ReferralsScreen: overrides awaiting approval', () => {
     const rendered = renderQueue([pendingOverride()]);
     await userEvent.click(await screen.findByRole('button', { name: 'Approve or reject DC-00000000000000A1' }));
     const dialog = await screen.findByRole('dialog', { name: 'Approve or reject override' });
-    expect(within(dialog).getByTestId('override-request')).toHaveTextContent(
-      'Guarantor or collateral offered. Note: “Guarantor signed; land title seen.”',
-    );
+    const request = within(dialog).getByTestId('override-request');
+    expect(request).toHaveTextContent(`${OFFICER_ID}: Guarantor or collateral offered`);
+    expect(request).toHaveTextContent('Note: “Guarantor signed; land title seen.”');
     // Nothing is preselected, and the reason is required.
     await userEvent.click(within(dialog).getByRole('button', { name: 'Record verdict' }));
     expect(within(dialog).getByText('Choose approve or reject.')).toBeInTheDocument();

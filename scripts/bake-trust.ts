@@ -65,6 +65,7 @@ function bakedFile(trust: BankTrust): TrustFile {
     ...(trust.centralServer.caPem === undefined ? {} : { centralServerCaPem: trust.centralServer.caPem }),
     ...(trust.centralServer.spkiPins === undefined ? {} : { centralServerSpkiPins: [...trust.centralServer.spkiPins] }),
     updateChannel: trust.updateChannel,
+    ...(trust.recoveryRecipients === null ? {} : { recoveryRecipients: [...trust.recoveryRecipients] }),
   };
 }
 

@@ -39,6 +39,9 @@ const good: TrustFile = {
   centralServerSpkiPins: ['47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='],
   updateChannel: 'pilot',
 };
+/** Public halves of two age-keygen keys (the private halves were never kept). */
+const RECOVERY = 'age1k2r5eeaqudg8pc9ukdx32yvv3l77k5p4h0d8xaww3ac5axydrsvqv3scum';
+const SPARE = 'age1adyxuekssr807ve8cdltpdu7370lx2n65lwq9af83hvpa8vlz9gswms7ul';
 const text = (file: unknown): string => JSON.stringify(file);
 const refusal = (file: unknown): unknown => {
   try {
@@ -152,6 +155,33 @@ describe('bank trust file', () => {
       privatePem,
     ]) {
       expect(refusal({ ...good, centralServerCaPem: ca })).toMatchObject({ code: 'TRUST_CA_INVALID' });
+    }
+  });
+
+  it('accepts 1-4 age X25519 recovery recipients and refuses anything else; development trust has none', () => {
+    expect(parseTrustFile(text(good)).recoveryRecipients).toBeNull();
+    expect(developmentTrust(DEV_PUBLIC_PEM).recoveryRecipients).toBeNull();
+    expect(
+      parseTrustFile(text({ ...good, recoveryRecipients: [RECOVERY, SPARE, RECOVERY] })).recoveryRecipients,
+    ).toEqual([RECOVERY, SPARE]);
+    const broken = `${RECOVERY.slice(0, -1)}${RECOVERY.endsWith('q') ? 'p' : 'q'}`;
+    expect(refusal({ ...good, recoveryRecipients: [SPARE, broken] })).toMatchObject({
+      code: 'TRUST_RECOVERY_KEY_INVALID',
+      message: expect.stringContaining('recoveryRecipients.1'),
+    });
+    for (const recipients of [
+      [],
+      [RECOVERY, SPARE, RECOVERY.toUpperCase(), 'age1', SPARE],
+      [RECOVERY.toUpperCase()],
+      [`${RECOVERY}q`],
+      [RECOVERY.slice(0, -1)],
+      ['AGE-SECRET-KEY-1QYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSXHF0HP'],
+      [`age1pq1${RECOVERY.slice(7)}`],
+      [' ' + RECOVERY],
+      [42],
+      RECOVERY,
+    ]) {
+      expect(refusal({ ...good, recoveryRecipients: recipients })).toMatchObject({ code: 'TRUST_INVALID' });
     }
   });
 

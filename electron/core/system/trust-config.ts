@@ -6,7 +6,8 @@
  *
  * The file is checked as hostile input: size first, then JSON, a strict schema (no extra fields), an Ed25519 SPKI
  * public key that is not a development or compromised key, an https URL without credentials, parseable CA
- * certificates and well-formed SHA-256 pins.
+ * certificates and well-formed SHA-256 pins. The optional recovery recipients (the public half of the bank's offline
+ * recovery key, electron/core/recovery/) must be age X25519 recipients with a valid checksum.
  */
 import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { keyIdOf } from '../../../models/package/signing';
 import { REFUSED_KEY_IDS } from '../../../models/cli/dev-keys';
 import { createHttpTransport, type SyncTransport, type TlsTrust } from '../sync/transport';
 import { SyncError } from '../sync/types';
+import { AGE_X25519_RECIPIENT, isAgeX25519Recipient, MAX_RECOVERY_RECIPIENTS } from '../recovery/recipients';
 
 /** Where `npm run dist` bakes the trust file, relative to the app root (inside the asar archive). */
 export const BAKED_TRUST_PATH = 'out/trust/trust.json';
@@ -30,7 +32,8 @@ export type TrustErrorCode =
   | 'TRUST_KEY_INVALID'
   | 'TRUST_DEVELOPMENT_KEY'
   | 'TRUST_URL_INVALID'
-  | 'TRUST_CA_INVALID';
+  | 'TRUST_CA_INVALID'
+  | 'TRUST_RECOVERY_KEY_INVALID';
 
 /** A refused trust file: the code says which check, the message what to fix (it names no secret). */
 export class TrustConfigError extends Error {
@@ -62,6 +65,12 @@ export const TrustFileSchema = z.strictObject({
   /** base64 SHA-256 of a SubjectPublicKeyInfo in the server's chain (leaf or issuer); at least one must match. */
   centralServerSpkiPins: z.array(z.string().regex(SHA256_BASE64, 'must be a base64 SHA-256')).min(1).max(8).optional(),
   updateChannel: z.enum(UPDATE_CHANNELS),
+  /** age X25519 recipients (`age-keygen -y`) of the bank's offline recovery key; absent: no recovery bundles. */
+  recoveryRecipients: z
+    .array(z.string().regex(AGE_X25519_RECIPIENT, 'must be an age X25519 recipient (age1…)'))
+    .min(1)
+    .max(MAX_RECOVERY_RECIPIENTS)
+    .optional(),
 });
 export type TrustFile = z.infer<typeof TrustFileSchema>;
 
@@ -78,6 +87,8 @@ export interface BankTrust {
   readonly releaseKeyId: string;
   readonly centralServer: CentralServerTrust;
   readonly updateChannel: UpdateChannel;
+  /** Who can open this build's recovery bundles (age1…); null: the bank configured none, so none are written. */
+  readonly recoveryRecipients: readonly string[] | null;
 }
 
 /** A development run: the committed development key, enrolment with any server (the E2E suites run one on loopback). */
@@ -87,6 +98,8 @@ export interface DevelopmentTrust {
   readonly releaseKeyId: string;
   readonly centralServer: null;
   readonly updateChannel: null;
+  /** A development run writes no recovery bundles: there is no bank key to encrypt them to. */
+  readonly recoveryRecipients: null;
 }
 
 export type WorkstationTrust = BankTrust | DevelopmentTrust;
@@ -185,6 +198,15 @@ export function parseTrustFile(content: string | Uint8Array): BankTrust {
     );
   }
   const url = normaliseServerUrl(file.centralServerUrl);
+  file.recoveryRecipients?.forEach((recipient, index) => {
+    if (!isAgeX25519Recipient(recipient)) {
+      throw new TrustConfigError(
+        'TRUST_RECOVERY_KEY_INVALID',
+        `recoveryRecipients.${index}: not a valid age X25519 recipient (its checksum fails); copy it from age-keygen -y.`,
+      );
+    }
+  });
+  const recipients = file.recoveryRecipients === undefined ? null : [...new Set(file.recoveryRecipients)];
   return {
     source: 'baked',
     bankName: file.bankName,
@@ -196,6 +218,7 @@ export function parseTrustFile(content: string | Uint8Array): BankTrust {
       ...(file.centralServerSpkiPins === undefined ? {} : { spkiPins: [...new Set(file.centralServerSpkiPins)] }),
     },
     updateChannel: file.updateChannel,
+    recoveryRecipients: recipients,
   };
 }
 
@@ -222,6 +245,7 @@ export function developmentTrust(publicKeyPem: string): DevelopmentTrust {
     releaseKeyId: keyIdOf(key),
     centralServer: null,
     updateChannel: null,
+    recoveryRecipients: null,
   };
 }
 

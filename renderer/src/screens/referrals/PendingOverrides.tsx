@@ -44,12 +44,11 @@ export function PendingOverrides({ overrides, onOpen, onDecide }: PendingOverrid
         <Table aria-label="Overrides awaiting approval">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Waiting</Table.Th>
               <Table.Th>Applicant</Table.Th>
               <Table.Th>Score and loan</Table.Th>
               <Table.Th>Policy → requested</Table.Th>
               <Table.Th>Override reason</Table.Th>
-              <Table.Th>By</Table.Th>
+              <Table.Th>Asked by</Table.Th>
               <Table.Th />
             </Table.Tr>
           </Table.Thead>
@@ -58,11 +57,6 @@ export function PendingOverrides({ overrides, onOpen, onDecide }: PendingOverrid
               const own = o.officerId === officer.id;
               return (
                 <Table.Tr key={o.decisionId} data-decision={o.decisionId}>
-                  <Table.Td fz="sm" style={{ whiteSpace: 'nowrap' }}>
-                    <Tooltip label={`Asked ${formatDateTime(o.createdAt)}`}>
-                      <span>{waitedFor(o.createdAt, now)}</span>
-                    </Tooltip>
-                  </Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <ApplicantLink applicantId={o.applicantId} onOpen={onOpen} />
                   </Table.Td>
@@ -85,13 +79,20 @@ export function PendingOverrides({ overrides, onOpen, onDecide }: PendingOverrid
                       </Badge>
                     </Group>
                   </Table.Td>
-                  <Table.Td fz="sm" data-testid="override-reason" miw={220}>
+                  <Table.Td fz="sm" data-testid="override-reason">
                     <Text size="sm" lineClamp={3}>
                       {o.override ? OVERRIDE_REASON_LABELS[o.override.reason] : '—'}
                       {o.override?.note ? ` — “${o.override.note}”` : ''}
                     </Text>
                   </Table.Td>
-                  <Table.Td fz="sm">{officerLabel(o.officerId)}</Table.Td>
+                  <Table.Td fz="sm" style={{ whiteSpace: 'nowrap' }}>
+                    {officerLabel(o.officerId)}
+                    <Tooltip label={`Asked ${formatDateTime(o.createdAt)}`}>
+                      <Text size="xs" c="dimmed" data-testid="override-waiting">
+                        waiting {waitedFor(o.createdAt, now)}
+                      </Text>
+                    </Tooltip>
+                  </Table.Td>
                   <Table.Td ta="right">
                     {own ? (
                       <Text size="xs" c="dimmed" data-testid="override-own">
@@ -103,7 +104,7 @@ export function PendingOverrides({ overrides, onOpen, onDecide }: PendingOverrid
                         onClick={() => onDecide(o)}
                         aria-label={`Approve or reject ${o.decisionId}`}
                       >
-                        Approve or reject
+                        Decide
                       </Button>
                     )}
                   </Table.Td>

@@ -12,6 +12,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { NexisError } from '../errors';
 import * as schema from './schema';
 import { defaultMigrationsDir } from './paths';
+import { checkWriteAheadLog } from './integrity';
 
 export type SqliteConnection = Database.Database;
 export type NexisDb = BetterSQLite3Database<typeof schema>;
@@ -69,6 +70,11 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   }
   if (!exists) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  }
+  // Before SQLite reads the log: its recovery would drop the frames after a damaged one without an error.
+  const walDamage = exists ? checkWriteAheadLog(`${file}-wal`) : null;
+  if (walDamage !== null) {
+    throw new NexisError('DB_CORRUPT', `${walDamage}. The file was not changed; restore the latest backup.`);
   }
   const sqlite = new Database(file, { readonly: options.readonly ?? false, fileMustExist: exists });
   try {

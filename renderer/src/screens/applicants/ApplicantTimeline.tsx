@@ -20,6 +20,8 @@ const ACTION_TEXTS: Record<string, string> = {
   'decision.recorded': 'Decision recorded',
   'decision.corrected': 'Decision corrected',
   'decision.reviewed': 'Referral reviewed',
+  'decision.override_approved': 'Override approved (four eyes)',
+  'decision.override_rejected': 'Override rejected (four eyes)',
   'decision.replayed': 'Decision replayed',
   'letter.generated': 'Letter generated',
 };
@@ -48,7 +50,15 @@ function detailOf(entry: AuditEntryView): string | null {
     case 'decision.recorded':
     case 'decision.corrected':
     case 'decision.reviewed':
-      return [text('decision'), text('override') && `override: ${text('override')}`].filter(Boolean).join(', ');
+    case 'decision.override_approved':
+    case 'decision.override_rejected':
+      return [
+        text('decision'),
+        text('override') && `override: ${text('override')}`,
+        text('fourEyes') === 'pending' && 'awaiting a second supervisor',
+      ]
+        .filter(Boolean)
+        .join(', ');
     case 'behaviour.imported': {
       const derived = Array.isArray(p.derived) ? (p.derived as unknown[]).filter((d) => typeof d === 'string') : [];
       return derived.length > 0 ? derived.map((key) => featureLabel(key as string)).join(', ') : null;

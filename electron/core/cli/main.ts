@@ -8,6 +8,7 @@
  *   backup                  encrypted online backup into <data>/backups/
  *   restore <backup-file>   checks a backup, then puts it in place (the app must be closed); the old file is kept
  *   replay <decision-id>    re-scores a decision's stored inputs with the model of its hash [--model <dir>]
+ *   recovery:extract-key, recovery:restore   the bank IT side of recovery bundles (recovery/recovery-command.ts)
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,10 +18,12 @@ import { createWorkstation } from '../workstation';
 import { restoreBackup } from '../system/backup';
 import { runReplayCommand } from '../scoring/replay-command';
 import { verifyAuditCommand } from './verify-audit';
+import { RECOVERY_USAGE, runRecoveryCommand } from '../recovery/recovery-command';
 
 const USAGE = `usage: npm run nexis -- <command> [--data <dir>]
   verify-audit [--device-key <file>] [--server-key <file>]...
   backup | restore <file> | replay <decision-id> [--model <dir>]
+${RECOVERY_USAGE}
   --data <dir>         the workstation's data folder (default: $NEXIS_DATA_DIR or .nexis-data/harness)
   --device-key <file>  the device's public key as the central server recorded it at enrolment (PEM or base64)
   --server-key <file>  a trusted central server signing key (PEM or base64); repeat for rotated keys`;
@@ -57,6 +60,10 @@ async function restore(dataDir: string, backupFile: string | undefined): Promise
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0]?.startsWith('recovery:') === true) {
+    // Own options (--identity, --out); errors reported as below.
+    return runRecoveryCommand(argv, { write: (line) => console.log(line) }).catch(report);
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -89,13 +96,17 @@ async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (error) {
-    console.error(
-      isNexisError(error)
-        ? `${error.code}: ${error.message}`
-        : `failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    return 2;
+    return report(error);
   }
+}
+
+function report(error: unknown): number {
+  console.error(
+    isNexisError(error)
+      ? `${error.code}: ${error.message}`
+      : `failed: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  return 2;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,99 @@
+/**
+ * The bank IT side of recovery, on its offline machine (`npm run nexis -- recovery:… `, dispatched by cli/main.ts):
+ *
+ *   recovery:extract-key <bundle> --out <file>
+ *       the bundle's secrets block as a plain age file, checked first; `age -d -i <identity> <file>` then prints the
+ *       database key and device signing key as JSON, with no NEXIS code involved
+ *   recovery:restore <bundle> --identity <file> --data <new dir> [--device-key <file>]
+ *       restores into a new, empty data folder with the Node key files (db.key, device-signing.key), then verifies
+ *       the audit chain, against the device key the centre recorded at enrolment when --device-key is given
+ *
+ * Nothing secret is printed: the keys go into 0600 files only.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileDeviceKeyCustody, writeSecretFile } from '../crypto/device-key-custody';
+import { KEY_FILE } from '../db/keys';
+import { NexisError } from '../errors';
+import { verifyAuditCommand } from '../cli/verify-audit';
+import { writeNewFileDurably } from './fs-durable';
+import { extractSecretsBlock, readRecoveryBundle, restoreRecoveryBundle } from './recovery-bundle';
+
+export const RECOVERY_USAGE = `  recovery:extract-key <bundle> --out <file>
+  recovery:restore <bundle> --identity <age identity file> --data <new dir> [--device-key <file>]`;
+
+/** An age-keygen identity file is a few lines; anything larger is not one. */
+const IDENTITY_FILE_MAX_BYTES = 4096;
+
+export interface RecoveryCommandIo {
+  readonly write: (line: string) => void;
+}
+
+function readIdentityFile(file: string): string {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new NexisError('NOT_FOUND', `There is no identity file at ${file}.`);
+  }
+  if (size > IDENTITY_FILE_MAX_BYTES) {
+    throw new NexisError('INVALID_INPUT', `${file} is too large to be an age identity file.`);
+  }
+  return readFileSync(file, 'utf8');
+}
+
+/** Runs one `recovery:` command; returns the exit code (2: usage). Errors propagate to the CLI's one handler. */
+export async function runRecoveryCommand(argv: readonly string[], io: RecoveryCommandIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      identity: { type: 'string' },
+      data: { type: 'string' },
+      'device-key': { type: 'string' },
+    },
+  });
+  const [command, bundleArg] = positionals;
+  if (bundleArg === undefined || positionals.length !== 2) {
+    return usage(io);
+  }
+  const bundleFile = resolve(bundleArg);
+  switch (command) {
+    case 'recovery:extract-key': {
+      if (values.out === undefined) {
+        return usage(io);
+      }
+      const out = resolve(values.out);
+      writeNewFileDurably(out, extractSecretsBlock(bundleFile));
+      io.write(`secrets block written: ${out}`);
+      io.write(`read it on this machine only: age -d -i <bank recovery identity file> ${out}`);
+      return 0;
+    }
+    case 'recovery:restore': {
+      if (values.identity === undefined || values.data === undefined) {
+        return usage(io);
+      }
+      const dataDir = resolve(values.data);
+      const bundle = await readRecoveryBundle(bundleFile, readIdentityFile(resolve(values.identity)));
+      const restored = restoreRecoveryBundle(bundle, dataDir);
+      writeSecretFile(join(dataDir, KEY_FILE), `${restored.dbKey.toString('hex')}\n`);
+      fileDeviceKeyCustody(dataDir).create(restored.deviceSecret);
+      const { deviceId, createdAt, auditHead } = restored.header;
+      io.write(`restored ${deviceId} as of ${createdAt} (audit entry ${auditHead.seq}) into ${dataDir}`);
+      return verifyAuditCommand({
+        dataDir,
+        ...(values['device-key'] === undefined ? {} : { deviceKeyFile: resolve(values['device-key']) }),
+        write: io.write,
+      });
+    }
+    default:
+      return usage(io);
+  }
+}
+
+function usage(io: RecoveryCommandIo): number {
+  io.write(`usage: npm run nexis -- <command>\n${RECOVERY_USAGE}`);
+  return 2;
+}

@@ -267,7 +267,12 @@ const StatementCsv = z
 
 export const applicantsChannels = defineChannels('applicants', {
   'applicants:register': {
-    input: z.strictObject({ personal: PersonalData, consent: ConsentInput }),
+    input: z.strictObject({
+      personal: PersonalData,
+      consent: ConsentInput,
+      /** Behavioural data captured with the registration: stored in the same durable transaction. */
+      values: FeatureValuesInput.optional(),
+    }),
     output: z.strictObject({ applicantId: z.string(), receiptId: z.string() }),
     access: LENDING,
     summary: 'Records the consent, then registers the applicant with encrypted personal data',

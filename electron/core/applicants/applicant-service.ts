@@ -21,7 +21,7 @@ import type { Store } from '../store';
 import type { ConsentService } from '../consent/consent-service';
 import type { ErasureLedger } from '../lifecycle/erasure-ledger';
 import type { SettingsService } from '../system/settings-service';
-import { progressOf } from './applicant-progress';
+import { PAGE_FACTS_SQL, stageOf, type PageFactsRow } from './applicant-progress';
 import { BlindIndex } from './blind-index';
 import { upgradeBlindIndex } from './index-upgrade';
 import type { PiiKeys } from './key-material';
@@ -254,6 +254,46 @@ export class ApplicantService {
     return out;
   }
 
+  /** Names and phones of a page of applicants: two statements for the page, each key used and wiped at once. */
+  #pageNames(ids: readonly string[]): Map<string, { fullName: string; phone: string }> {
+    const out = new Map<string, { fullName: string; phone: string }>();
+    if (ids.length === 0) {
+      return out;
+    }
+    const json = JSON.stringify(ids);
+    const keys = this.#store.sqlite
+      .prepare<[string], { applicantId: string; wrappedKey: string }>(
+        'SELECT applicant_id AS applicantId, wrapped_key AS wrappedKey FROM applicant_keys ' +
+          'WHERE applicant_id IN (SELECT value FROM json_each(?))',
+      )
+      .all(json);
+    const fields = this.#store.sqlite
+      .prepare<[string], { applicantId: string; field: string; ciphertext: string }>(
+        "SELECT applicant_id AS applicantId, field, ciphertext FROM applicant_pii WHERE field IN ('fullName', 'phone') " +
+          'AND applicant_id IN (SELECT value FROM json_each(?))',
+      )
+      .all(json);
+    const byApplicant = new Map<string, { field: string; ciphertext: string }[]>();
+    for (const f of fields) {
+      byApplicant.set(f.applicantId, [...(byApplicant.get(f.applicantId) ?? []), f]);
+    }
+    for (const { applicantId, wrappedKey } of keys) {
+      const key = open(this.#keys.kek, wrappedKey, wrapAad(applicantId));
+      const person = { fullName: '', phone: '' };
+      for (const f of byApplicant.get(applicantId) ?? []) {
+        const value = open(key, f.ciphertext, fieldAad(applicantId, f.field)).toString('utf8');
+        if (f.field === 'fullName') {
+          person.fullName = value;
+        } else {
+          person.phone = value;
+        }
+      }
+      key.fill(0);
+      out.set(applicantId, person);
+    }
+    return out;
+  }
+
   masked(applicantId: string) {
     const p = this.personal(applicantId);
     if (p === null) {
@@ -309,18 +349,34 @@ export class ApplicantService {
         .limit(pageSize)
         .offset((page - 1) * pageSize)
         .all();
+      const facts = new Map(
+        this.#store.sqlite
+          .prepare<[string], PageFactsRow>(PAGE_FACTS_SQL)
+          .all(JSON.stringify(rows.map((r) => r.id)))
+          .map((f) => [f.id, f]),
+      );
+      const names = this.#pageNames(rows.filter((r) => r.status === 'active').map((r) => r.id));
       const items = rows.map((row): ApplicantSummary => {
-        const p = row.status === 'active' ? this.personal(row.id, ['fullName', 'phone']) : null;
-        const scoringConsent = this.#consent.isActive(row.id, REQUIRED_PURPOSE);
+        const f = facts.get(row.id);
+        const p = names.get(row.id);
+        const scoringConsent = f?.scoringEvent === 'granted';
         return {
           applicantId: row.id,
-          maskedName: p ? maskName(p.fullName ?? '') : '(erased)',
-          maskedPhone: p ? maskPhone(p.phone ?? '') : '',
+          maskedName: p ? maskName(p.fullName) : '(erased)',
+          maskedPhone: p ? maskPhone(p.phone) : '',
           status: row.status,
           createdAt: row.createdAt,
           createdBy: row.createdBy,
           scoringConsent,
-          ...progressOf(db, row.id, { status: row.status, scoringConsent }),
+          ...stageOf({
+            status: row.status,
+            scoringConsent,
+            score: f?.score ?? null,
+            band: f?.band ?? null,
+            scoredRecordId: f?.scoredRecordId ?? null,
+            latestRecordId: f?.latestRecordId ?? null,
+            decision: f?.decision ?? null,
+          }),
         };
       });
       return { items, total };

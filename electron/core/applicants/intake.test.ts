@@ -81,6 +81,37 @@ describe('registration and consent', () => {
     ).toBe(0);
   });
 
+  it('registers with behavioural data in one transaction: refused data leaves no applicant behind', async () => {
+    const t = await ready();
+    const count = () =>
+      t.ws.store.sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM applicants').get()?.n ?? -1;
+    const audit = () => t.ws.store.audit.head().seq;
+    const before = { applicants: count(), audit: audit() };
+    const refused = await t.call('officer', 'applicants:register', {
+      personal: PERSON,
+      consent: consentFor(t.ws),
+      values: { ...FORM_VALUES, savingsRate: -5 },
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect({ applicants: count(), audit: audit() }).toEqual(before);
+    const done = await t.call('officer', 'applicants:register', {
+      personal: PERSON,
+      consent: consentFor(t.ws),
+      values: FORM_VALUES,
+    });
+    if (!done.ok) {
+      throw new Error(done.error.message);
+    }
+    expect(t.ws.behaviour.latest(done.value.applicantId)?.values).toMatchObject({
+      savingsRate: FORM_VALUES.savingsRate,
+    });
+    expect(t.ws.applicantDetail(done.value.applicantId).timeline.map((e) => e.action)).toEqual([
+      'consent.captured',
+      'applicant.registered',
+      'behaviour.captured',
+    ]);
+  });
+
   it('masks personal data by default and audits a reveal', async () => {
     const t = await ready();
     const { applicantId } = await register(t);

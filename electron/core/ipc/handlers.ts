@@ -7,6 +7,7 @@ import type { Session } from '../sessions/session-manager';
 import type { OfficerRow } from '../officers/officer-service';
 import { toOfficerView } from '../officers/officer-service';
 import type { WorkstationServices } from '../workstation-services';
+import { registerWithBehaviour } from '../applicants/intake';
 import { createScoringHandlers } from '../scoring/handlers';
 import { createSyncHandlers } from '../sync/handlers';
 
@@ -137,8 +138,13 @@ export function createHandlers(ws: WorkstationServices): Handlers {
     'system:getSettings': () => ws.settings.get(),
     'system:getOrganisation': () => ws.settings.organisation(),
     'system:updateOrganisation': (ctx, input) => ws.settings.updateOrganisation(requireOfficer(ctx).id, input),
-    'applicants:register': (ctx, input) =>
-      ws.applicants.register(requireOfficer(ctx).id, input.personal, input.consent),
+    'applicants:register': (ctx, input) => {
+      const officerId = requireOfficer(ctx).id;
+      const values = input.values;
+      return values === undefined
+        ? ws.applicants.register(officerId, input.personal, input.consent)
+        : registerWithBehaviour(ws, officerId, input.personal, input.consent, values);
+    },
     'applicants:duplicates': (_ctx, input) => ws.applicants.possibleDuplicates(input),
     'applicants:list': (ctx, input) =>
       ws.applicants.list(input.query, input.page, input.pageSize, input.mine ? requireOfficer(ctx).id : undefined),

@@ -105,8 +105,11 @@ function altered(file: string, change: (bytes: Buffer) => Buffer): string {
   return out;
 }
 
-/** Reassembles a valid container (fresh checksum) from sections of other bundles. */
-function spliced(parts: Record<(typeof SECTION_TAGS)[number], string>): string {
+/** Reassembles a valid container (fresh checksum) from sections of other bundles, optionally changing a body. */
+function spliced(
+  parts: Record<(typeof SECTION_TAGS)[number], string>,
+  change: (tag: (typeof SECTION_TAGS)[number], body: Buffer) => Buffer = (_tag, body) => body,
+): string {
   const out = join(tempDir(), 'spliced.nexisbak');
   const fd = openSync(out, 'wx');
   try {
@@ -114,7 +117,7 @@ function spliced(parts: Record<(typeof SECTION_TAGS)[number], string>): string {
     for (const tag of SECTION_TAGS) {
       const body = withBundleFile(parts[tag], (source) => {
         const { offset, length } = readLayout(source).sections[tag];
-        return readFileSync(parts[tag]).subarray(offset, offset + length);
+        return change(tag, Buffer.from(readFileSync(parts[tag]).subarray(offset, offset + length)));
       });
       writer.section(tag, body.length);
       writer.body(body);
@@ -303,6 +306,33 @@ describe('recovery bundle', () => {
     // The same reassembly of one bundle's own parts is accepted: the refusal above is the binding, not the splicing.
     const whole = spliced({ HEAD: newer.file, KEYS: newer.file, DBSN: newer.file, LEDG: newer.file });
     expect((await readRecoveryBundle(whole, identity)).header).toEqual(newer.header);
+  });
+
+  it('refuses a changed section even when the checksum is recomputed (someone who knows the format)', async () => {
+    const t = await workstation();
+    register(t, `Forge ${marker()}`);
+    const { file } = await bundleOf(t);
+    const own = { HEAD: file, KEYS: file, DBSN: file, LEDG: file };
+    const flip = (target: string, at: (length: number) => number) =>
+      spliced(own, (tag, body) => {
+        if (tag === target && body.length > 0) {
+          const i = at(body.length);
+          body[i] = (body[i] ?? 0) ^ 0x01;
+        }
+        return body;
+      });
+    for (const at of [(n: number) => n - 1, (n: number) => Math.floor(n / 2), () => 200]) {
+      expect(await refusal(flip('DBSN', at))).toBe('BUNDLE_BINDING');
+      expect(['BUNDLE_SECRETS', 'IDENTITY_MISMATCH']).toContain(await refusal(flip('KEYS', at)));
+    }
+    // A header byte either breaks its JSON or changes a fact the secrets block bound.
+    for (const at of [() => 0, (n: number) => n - 2, (n: number) => Math.floor(n / 2)]) {
+      expect(['BUNDLE_HEADER', 'BUNDLE_BINDING']).toContain(await refusal(flip('HEAD', at)));
+    }
+    const extraLedgerLine = spliced(own, (tag, body) =>
+      tag === 'LEDG' ? Buffer.concat([body, Buffer.from('{}\n')]) : body,
+    );
+    expect(await refusal(extraLedgerLine)).toBe('BUNDLE_BINDING');
   });
 
   it('restores only into an absent or empty folder and leaves a non-empty one as it was', async () => {

@@ -87,6 +87,7 @@ export interface WriteRecoveryBundleOptions {
   readonly deviceSecret: StoredDeviceKey;
   /** The bank's recovery recipients (age1…), from the baked trust file. */
   readonly recipients: readonly string[];
+  /** A local folder (the name is hard-linked into place); off-device copies go through offsite.ts `writeToFolder`. */
   readonly outDir: string;
   readonly now: Date;
   readonly deviceId: string;

@@ -15,6 +15,7 @@ import {
   type ScoringHarness,
 } from '../scoring/scoring-fixtures';
 import { replayDecision } from '../scoring/replay';
+import { createAttachmentFor } from '../sync/attachments';
 import { metaSyncStateStore } from '../sync/meta-state';
 import { installPolicyRelease } from '../sync/releases';
 import { policyCutoffs } from '../sync/workstation-handlers';
@@ -377,6 +378,48 @@ describe('the replay record', () => {
     const { hh, score, officer } = await scored(APPROVE_VALUES);
     const decision = hh.decisions.record(officer, score.scoreId, { decision: 'approve', reasonCodes: [] });
     expect((await replayDecision(hh.t.ws.store, hh.model, 'auditor-id', decision.decisionId)).fourEyes).toBeNull();
+  });
+});
+
+describe('what travels to the central API', () => {
+  it('the pending row says pending, the approval row says approved; notes stay home without central-sync', async () => {
+    const { hh, pending } = await raisedDecline();
+    const supervisor = await hh.supervisor('sam.supervisor');
+    const approved = hh.decisions.decideOverride(supervisor, pending.decisionId, {
+      verdict: 'approve',
+      note: SUPERVISOR_NOTE,
+    });
+    const ws = hh.t.ws;
+    const attachmentFor = createAttachmentFor({ ...ws, scoring: hh.scoring, decisions: hh.decisions });
+    const entries = ws.store.sqlite
+      .prepare<
+        [],
+        {
+          seq: number;
+          ts: string;
+          actor: string;
+          action: string;
+          subject: string | null;
+          payload: string;
+          prevHash: string;
+          hash: string;
+        }
+      >(
+        "SELECT seq, ts, actor, action, subject, payload, prev_hash AS prevHash, hash FROM audit_log WHERE action LIKE 'decision.%' ORDER BY seq",
+      )
+      .all();
+    const bodies = entries.map((entry) => attachmentFor(entry));
+    expect(bodies.map((b) => b?.kind)).toEqual(['decision.record', 'decision.record']);
+    expect(bodies[0]?.body).toMatchObject({ decisionId: pending.decisionId, fourEyes: 'pending', decision: 'approve' });
+    expect(bodies[1]?.body).toMatchObject({
+      decisionId: approved.decisionId,
+      fourEyes: 'approved',
+      kind: 'override-approval',
+      override: { reason: 'guarantor-or-collateral', note: null },
+      note: null,
+    });
+    expect(JSON.stringify(bodies)).not.toContain('registry extract');
+    expect(JSON.stringify(bodies)).not.toContain('land title');
   });
 });
 

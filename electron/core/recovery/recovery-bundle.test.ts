@@ -228,6 +228,15 @@ describe('recovery bundle', () => {
     expect(existsSync(join(t.dir, 'recovery'))).toBe(false);
   });
 
+  it('refuses to bundle an erasure ledger that fails its check, leaving no file behind', async () => {
+    const t = await workstation();
+    t.ws.applicants.erase('system', register(t, `Ledger ${marker()}`), 'data-subject-request');
+    const ledgerFile = join(t.dir, LEDGER_FILE);
+    writeFileSync(ledgerFile, readFileSync(ledgerFile, 'utf8').replace('data-subject-request', 'consent-withdrawn'));
+    await expect(bundleOf(t)).rejects.toMatchObject({ code: 'DB_CORRUPT' });
+    expect(readdirSync(join(t.dir, 'recovery'))).toEqual([]);
+  });
+
   it('refuses a flipped byte anywhere, with a typed error, writing nothing', async () => {
     const t = await workstation();
     register(t, `Flip ${marker()}`);

@@ -140,6 +140,8 @@ export async function writeRecoveryBundle(options: WriteRecoveryBundleOptions): 
     const facts = snapshotFacts(snapshot, options.dbKey, device.publicKey);
     const ledgerFile = join(options.dataDir, LEDGER_FILE);
     const ledger = existsSync(ledgerFile) ? readFileSync(ledgerFile) : Buffer.alloc(0);
+    // A ledger that fails its MAC chain would make the restore fail years later; say so now.
+    new ErasureLedger(ledgerFile, options.dbKey).entries();
     const header: RecoveryHeader = {
       format: 'nexis-recovery',
       version: FORMAT_VERSION,
@@ -348,7 +350,6 @@ export function restoreRecoveryBundle(bundle: RecoveryBundle, targetDataDir: str
   try {
     copySnapshot(bundle, databasePartial);
     checkRestoredDatabase(databasePartial, bundle);
-    renameSync(databasePartial, databaseFile);
     let restoredLedger: string | null = null;
     if (bundle.ledger.length > 0) {
       writeNewFileDurably(ledgerPartial, bundle.ledger);
@@ -362,6 +363,10 @@ export function restoreRecoveryBundle(bundle: RecoveryBundle, targetDataDir: str
       renameSync(ledgerPartial, ledgerFile);
       restoredLedger = ledgerFile;
     }
+    // The database takes its name last: a crash before leaves no database that could open without its ledger
+    // (which would bring erased applicants back).
+    syncDirectory(targetDataDir);
+    renameSync(databasePartial, databaseFile);
     syncDirectory(targetDataDir);
     return {
       dbKey: bundle.dbKey,

@@ -179,7 +179,13 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     recorder: scoringPerformance,
   });
   const decisions = new DecisionService(store, clock, applicants);
-  const retention = new RetentionService({ store, clock, applicants, backupsDir: join(options.dataDir, 'backups') });
+  const retention = new RetentionService({
+    store,
+    clock,
+    applicants,
+    openCase: (applicantId) => decisions.hasOpenCase(applicantId),
+    backupsDir: join(options.dataDir, 'backups'),
+  });
   const letters = new LetterService({
     store,
     applicants,

@@ -22,6 +22,8 @@ const IDS = {
   released: 'NEX-RTAAA-00005-E',
   longTerm: 'NEX-RTAAA-00006-F',
   noTerm: 'NEX-RTAAA-00007-G',
+  pending: 'NEX-RTAAA-00008-H',
+  approved: 'NEX-RTAAA-00009-J',
 } as const;
 
 for (const target of TEST_DATABASES) {
@@ -60,6 +62,12 @@ for (const target of TEST_DATABASES) {
       register(IDS.released, '12');
       register(IDS.longTerm, '60');
       register(IDS.noTerm, null);
+      register(IDS.pending, '12');
+      register(IDS.approved, '12');
+      // An override waiting for a second supervisor keeps the case open; once approved, the term runs from then.
+      device.append(1, 'decision.recorded', IDS.pending, { decision: 'approve', fourEyes: 'pending' });
+      device.append(1, 'decision.recorded', IDS.approved, { decision: 'approve', fourEyes: 'pending' });
+      device.append(1, 'decision.override_approved', IDS.approved, { decision: 'approve', fourEyes: 'approved' });
       device.append(1, 'decision.recorded', IDS.decided, { decision: 'approve' });
       device.append(1, 'decision.recorded', IDS.referred, { decision: 'refer' });
       device.append(1, 'applicant.legal_hold_set', IDS.held, { holdId: 'LH-0000000000000001', reason: 'litigation' });
@@ -81,16 +89,17 @@ for (const target of TEST_DATABASES) {
 
       const due = await runCentralRetention(database.db, signer, new Date('2027-12-01T00:00:00.000Z'));
       expect([...due.erased].filter((id) => ours.includes(id)).sort()).toEqual(
-        [IDS.undecided, IDS.decided, IDS.released].sort(),
+        [IDS.undecided, IDS.decided, IDS.released, IDS.approved].sort(),
       );
       expect(mine(due.kept)).toEqual(
         expect.arrayContaining([
           { applicantId: IDS.referred, because: 'open-case' },
           { applicantId: IDS.held, because: 'legal-hold' },
           { applicantId: IDS.noTerm, because: 'term-unknown' },
+          { applicantId: IDS.pending, because: 'open-case' },
         ]),
       );
-      expect(mine(due.kept)).toHaveLength(3);
+      expect(mine(due.kept)).toHaveLength(4);
 
       const kinds = rowsOf<{ subject: string; kind: string | null; sealed: string | null }>(
         await database.db.execute(
@@ -123,7 +132,7 @@ for (const target of TEST_DATABASES) {
           .filter((a) => ours.includes(a.subject ?? ''))
           .map((a) => a.subject)
           .sort(),
-      ).toEqual([IDS.undecided, IDS.decided, IDS.released].sort());
+      ).toEqual([IDS.undecided, IDS.decided, IDS.released, IDS.approved].sort());
       expect(audited.every((a) => a.actor === 'system')).toBe(true);
       const again = await runCentralRetention(database.db, signer, new Date('2027-12-02T00:00:00.000Z'));
       expect(again.erased.filter((id) => ours.includes(id))).toEqual([]);

@@ -19,7 +19,13 @@ import type { ServerDb } from '../db/database';
 import { rowsOf } from '../db/rows';
 import { removePersonalData } from './erasure';
 
-const DECISION_ACTIONS = ['decision.recorded', 'decision.corrected', 'decision.reviewed'];
+const DECISION_ACTIONS = [
+  'decision.recorded',
+  'decision.corrected',
+  'decision.reviewed',
+  'decision.override_approved',
+  'decision.override_rejected',
+];
 /** One run at a time across instances: a second instance's run returns at once. */
 const RETENTION_LOCK = 0x4e455852; // "NEXR"
 
@@ -64,7 +70,7 @@ async function candidates(db: ServerDb): Promise<CandidateRow[]> {
       (SELECT e.payload::jsonb ->> 'decision' FROM audit_entries e
         WHERE e.subject = k.applicant_id AND e.action IN (${decisions})
         ORDER BY e.ts DESC, e.seq DESC LIMIT 1) AS latest_decision,
-      (SELECT coalesce((e.payload::jsonb ->> 'pending')::boolean, false) FROM audit_entries e
+      (SELECT coalesce(e.payload::jsonb ->> 'fourEyes' = 'pending', false) FROM audit_entries e
         WHERE e.subject = k.applicant_id AND e.action IN (${decisions})
         ORDER BY e.ts DESC, e.seq DESC LIMIT 1) AS latest_pending
     FROM applicant_keys k

@@ -157,6 +157,21 @@ describe('retention rule', () => {
     expect(ws.store.sqlite.pragma('wal_checkpoint(PASSIVE)', { simple: true })).toBe(0);
   });
 
+  it('keeps an applicant whose override waits for a second supervisor', async () => {
+    const hh = await harness();
+    const applicantId = await hh.register(DECLINE_VALUES);
+    const score = await hh.scoring.score(hh.officerId, applicantId);
+    const pending = hh.decisions.record({ id: hh.officerId, role: 'officer' }, score.scoreId, {
+      decision: 'approve',
+      reasonCodes: ['meets-policy'],
+      override: { reason: 'guarantor-or-collateral', note: 'Guarantor signed at the branch.' },
+    });
+    expect(pending.awaitingApproval).toBe(true);
+    hh.t.clock.advance(25 * 31 * DAY);
+    expect(hh.t.ws.retention.run().kept).toEqual([{ applicantId, because: 'open-case' }]);
+    expect(hh.t.ws.retention.view(applicantId)?.keptBy).toBe('open-case');
+  });
+
   it('runs when the workstation opens, and never erases an applicant whose term is unknown', async () => {
     const hh = await harness();
     const kept = await hh.register();

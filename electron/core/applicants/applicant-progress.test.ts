@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { consentFor, PERSON } from '../testing/intake-fixtures';
-import { createScoringHarness, REFER_VALUES, type ScoringHarness } from '../scoring/scoring-fixtures';
+import { createScoringHarness, DECLINE_VALUES, REFER_VALUES, type ScoringHarness } from '../scoring/scoring-fixtures';
 
 let h: ScoringHarness | undefined;
 afterAll(async () => {
@@ -57,6 +57,19 @@ describe('applicant queue', () => {
     const withdrawn = ws.applicants.register(officerId, PERSON, consentFor(ws)).applicantId;
     ws.consent.withdraw(officerId, withdrawn, 'credit-scoring');
     expect(await row(withdrawn)).toMatchObject({ stage: 'no-consent' });
+  });
+
+  it('shows an override waiting for a second supervisor as awaiting supervisor, not decided', async () => {
+    const hh = h ?? (h = await createScoringHarness());
+    const applicantId = await hh.register(DECLINE_VALUES);
+    const score = await hh.scoring.score(hh.officerId, applicantId);
+    hh.decisions.record({ id: hh.officerId, role: 'officer' }, score.scoreId, {
+      decision: 'approve',
+      reasonCodes: ['meets-policy'],
+      override: { reason: 'guarantor-or-collateral', note: 'Guarantor signed at the branch.' },
+    });
+    const r = await hh.t.call('officer', 'applicants:list', { query: applicantId.slice(0, 15), page: 1, pageSize: 5 });
+    expect(r.ok && r.value.items[0]).toMatchObject({ stage: 'awaiting-supervisor', decision: 'approve' });
   });
 
   it("lists one officer's own applicants when asked for their queue", async () => {

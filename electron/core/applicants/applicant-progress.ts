@@ -24,6 +24,8 @@ export interface ProgressFacts {
   readonly latestRecordId: string | null;
   /** The decision nothing supersedes. */
   readonly decision: 'approve' | 'decline' | 'refer' | null;
+  /** That decision is an override waiting for a second supervisor: not in force yet. */
+  readonly pendingApproval: boolean;
 }
 
 /** The stage from the facts: the same rule `progressOf` applies one applicant at a time. */
@@ -33,7 +35,8 @@ export function stageOf(f: ProgressFacts): ApplicantProgress {
     return { stage: 'erased', ...scored };
   }
   if (f.decision !== null) {
-    return { stage: f.decision === 'refer' ? 'awaiting-supervisor' : 'decided', ...scored, decision: f.decision };
+    const waiting = f.decision === 'refer' || f.pendingApproval;
+    return { stage: waiting ? 'awaiting-supervisor' : 'decided', ...scored, decision: f.decision };
   }
   if (!f.scoringConsent) {
     return { stage: 'no-consent', ...scored };
@@ -63,7 +66,10 @@ export const PAGE_FACTS_SQL = `
       ORDER BY b.captured_at DESC, b.rowid DESC LIMIT 1) AS latestRecordId,
     (SELECT d.decision FROM decisions d WHERE d.applicant_id = a.id
       AND NOT EXISTS (SELECT 1 FROM decisions later WHERE later.supersedes = d.id)
-      ORDER BY d.created_at DESC, d.rowid DESC LIMIT 1) AS decision
+      ORDER BY d.created_at DESC, d.rowid DESC LIMIT 1) AS decision,
+    (SELECT d.four_eyes = 'pending' FROM decisions d WHERE d.applicant_id = a.id
+      AND NOT EXISTS (SELECT 1 FROM decisions later WHERE later.supersedes = d.id)
+      ORDER BY d.created_at DESC, d.rowid DESC LIMIT 1) AS pendingApproval
   FROM applicants a WHERE a.id IN (SELECT value FROM json_each(?))`;
 
 export interface PageFactsRow {
@@ -74,4 +80,5 @@ export interface PageFactsRow {
   readonly scoredRecordId: string | null;
   readonly latestRecordId: string | null;
   readonly decision: 'approve' | 'decline' | 'refer' | null;
+  readonly pendingApproval: 0 | 1 | null;
 }

@@ -376,6 +376,7 @@ export class ApplicantService {
             scoredRecordId: f?.scoredRecordId ?? null,
             latestRecordId: f?.latestRecordId ?? null,
             decision: f?.decision ?? null,
+            pendingApproval: f?.pendingApproval === 1,
           }),
         };
       });

@@ -1,9 +1,9 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chainHash, GENESIS_HASH } from '../../audit-chain';
+import { chainHash, checkpointMessage, GENESIS_HASH } from '../../audit-chain';
 import type { Attachment, PushEntry } from '../../shared/sync/push';
 import type { Database } from '../db/database';
-import { auditEntries } from '../db/schema';
+import { auditEntries, devices } from '../db/schema';
 import { TEST_DATABASES, targetTitle } from '../testing/databases';
 import { errorCode, request } from '../testing/http';
 import { SimDevice } from '../testing/sim-device';
@@ -55,14 +55,18 @@ for (const target of TEST_DATABASES) {
       return device;
     }
 
-    async function push(device: SimDevice, entries: PushEntry[]) {
+    async function push(
+      device: SimDevice,
+      entries: PushEntry[],
+      checkpoints: { seq: number; headHash: string; signature: string }[] = [],
+    ) {
       const last = entries.at(-1);
       const body = {
         pushId: device.state.nextPushId(),
         head: last === undefined ? { seq: 0, hash: GENESIS_HASH } : { seq: last.seq, hash: last.hash },
         anchor: null,
         entries,
-        checkpoints: [],
+        checkpoints,
       };
       return request(server.url, 'POST', '/v1/sync/push', { body, token: device.state.token(new Date(), 0) });
     }
@@ -144,6 +148,21 @@ for (const target of TEST_DATABASES) {
       expect(response.status).toBe(500);
       expect(errorCode(response.body)).toBe('INTERNAL');
       expect(await storedRows(device.deviceId)).toEqual([]);
+    });
+
+    it('keeps the entries of a push refused for a bad checkpoint signature stored and acknowledged, with the issue', async () => {
+      const device = await enrolled();
+      const entries = chainOf([{}, {}, {}]);
+      const head = entries[2];
+      // Well-formed, but signed over another message.
+      const signature = device.key.sign(checkpointMessage(device.deviceId, 2, head?.hash ?? ''));
+      const response = await push(device, entries, [{ seq: 3, headHash: head?.hash ?? '', signature }]);
+      expect(response.status).toBe(409);
+      expect(errorCode(response.body)).toBe('CHAIN_CONFLICT');
+      expect((await storedRows(device.deviceId)).map((r) => r.seq)).toEqual([1, 2, 3]);
+      const [row] = await database.db.select().from(devices).where(eq(devices.deviceId, device.deviceId));
+      expect(row).toMatchObject({ ackedSeq: 3, ackedHash: head?.hash, reportedHeadSeq: 3, chainStatus: 'flagged' });
+      expect(row?.lastContactAt).not.toBeNull();
     });
   });
 }

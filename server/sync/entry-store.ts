@@ -1,6 +1,6 @@
 /**
  * Appends checked audit rows in one statement per chunk: the rows travel as one jsonb parameter, unpacked by
- * `jsonb_to_recordset`, instead of drizzle's multi-row VALUES (14 bound parameters a row), whose query building
+ * `jsonb_array_elements`, instead of drizzle's multi-row VALUES (14 bound parameters a row), whose query building
  * took about half of a push's CPU time. Idempotent as before: the primary key (device_id, seq) and ON CONFLICT DO
  * NOTHING.
  */
@@ -51,29 +51,32 @@ export async function insertAuditRows(
   receivedAt: Date,
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const records = rows.slice(i, i + CHUNK).map((r) => ({
-      seq: r.seq,
-      ts: asStored(r.ts),
-      actor: asStored(r.actor),
-      action: asStored(r.action),
-      subject: storedOrNull(r.subject),
-      payload: asStored(r.payload),
-      prev_hash: asStored(r.prevHash),
-      hash: asStored(r.hash),
-      attachment_kind: storedOrNull(r.attachmentKind),
-      // A JSON null becomes SQL NULL in every jsonb_to_recordset column, jsonb included, as drizzle's null did.
-      attachment: r.attachment ?? null,
-      attachment_sealed: storedOrNull(r.attachmentSealed),
-    }));
+    // Each row as a JSON array in the order of the SELECT below: without a key on every value, the parameter the
+    // driver writes to the database socket is about a third smaller.
+    const records = rows
+      .slice(i, i + CHUNK)
+      .map((r) => [
+        r.seq,
+        asStored(r.ts),
+        asStored(r.actor),
+        asStored(r.action),
+        storedOrNull(r.subject),
+        asStored(r.payload),
+        asStored(r.prevHash),
+        asStored(r.hash),
+        storedOrNull(r.attachmentKind),
+        r.attachment ?? null,
+        storedOrNull(r.attachmentSealed),
+      ]);
+    // `->>` turns a JSON null into SQL NULL; `->` keeps it a jsonb null, which NULLIF makes SQL NULL as drizzle's null
+    // was (a readable attachment is an object or nothing, never a JSON null of its own).
     await tx.execute(sql`
       INSERT INTO audit_entries (device_id, seq, ts, actor, action, subject, payload, prev_hash, hash,
                                  attachment_kind, attachment, attachment_sealed, branch_id, received_at)
-      SELECT ${asStored(device.deviceId)}, t.seq, t.ts, t.actor, t.action, t.subject, t.payload, t.prev_hash, t.hash,
-             t.attachment_kind, t.attachment, t.attachment_sealed, ${asStored(device.branchId)},
+      SELECT ${asStored(device.deviceId)}, (r ->> 0)::bigint, r ->> 1, r ->> 2, r ->> 3, r ->> 4, r ->> 5, r ->> 6,
+             r ->> 7, r ->> 8, NULLIF(r -> 9, 'null'::jsonb), r ->> 10, ${asStored(device.branchId)},
              ${receivedAt.toISOString()}::timestamptz
-      FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS t(
-        seq bigint, ts text, actor text, action text, subject text, payload text, prev_hash text, hash text,
-        attachment_kind text, attachment jsonb, attachment_sealed text)
+      FROM jsonb_array_elements(${JSON.stringify(records)}::jsonb) AS r
       ON CONFLICT DO NOTHING`);
   }
 }

@@ -28,7 +28,8 @@ interface Issue {
   readonly detail: string;
 }
 
-type Refusal = { ok: false; error: ApiError; issues: Issue[] };
+/** `acked`: the head to record when the refusal came after new entries were stored (the transaction commits). */
+type Refusal = { ok: false; error: ApiError; issues: Issue[]; acked?: { ackedSeq: number; ackedHash: string } };
 type Outcome = { ok: true; response: PushResponse } | Refusal;
 
 const conflict = (issue: Issue): Refusal => ({
@@ -57,16 +58,18 @@ export async function ingestPush(
       return { ok: false, error: new ApiError(401, 'UNAUTHENTICATED', 'Unknown device.'), issues: [] } as Outcome;
     }
     const fresh = push.pushId > device.lastPushId;
-    await tx
-      .update(devices)
-      .set(
-        fresh
-          ? { lastContactAt: now, reportedHeadSeq: push.head.seq, lastPushId: push.pushId }
-          : { lastContactAt: now },
-      )
-      .where(eq(devices.deviceId, deviceId));
     const lastPushId = Math.max(push.pushId, device.lastPushId);
     const result = await checkAndAppend(tx, secrets, device, push, fresh, lastPushId, now, observer);
+    // One update for the contact and the new acknowledged head (the row is locked, so nothing sees it in between);
+    // a refused push still records the contact, as the transaction commits with its issues.
+    await tx
+      .update(devices)
+      .set({
+        lastContactAt: now,
+        ...(fresh ? { reportedHeadSeq: push.head.seq, lastPushId: push.pushId } : {}),
+        ...(result.ok ? { ackedSeq: result.response.ackedSeq, ackedHash: result.response.ackedHash } : result.acked),
+      })
+      .where(eq(devices.deviceId, deviceId));
     for (const issue of result.ok ? [] : result.issues) {
       await flagChainIssue(tx, deviceId, issue.kind, issue.seq, issue.detail, now);
     }
@@ -180,7 +183,6 @@ async function checkAndAppend(
     }
     await insertAuditRows(tx, device, rows, now);
     if (added.length > 0) {
-      await tx.update(devices).set({ ackedSeq, ackedHash }).where(eq(devices.deviceId, deviceId));
       await publishFromEntries(tx, device, added, now, (request) =>
         holdBranchRequest(tx, secrets.signing, device.deviceId, request, now),
       );
@@ -201,7 +203,8 @@ async function checkAndAppend(
   }
   const countersigned = await countersign(tx, secrets, device, push, ackedSeq, entries, now, observer);
   if (!countersigned.ok) {
-    return countersigned;
+    // Entries this push added stay stored with the issue, so the acknowledged head still moves to them.
+    return { ...countersigned, acked: { ackedSeq, ackedHash } };
   }
   return {
     ok: true,

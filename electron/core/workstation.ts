@@ -47,6 +47,7 @@ import { ScoringPerformance } from './diagnostics/scoring-performance';
 import { freeDiskBytes } from './diagnostics/bundle';
 import { DAY_MS, RetentionService } from './lifecycle/retention';
 import { ErasureLedger, LEDGER_FILE } from './lifecycle/erasure-ledger';
+import { sealPlainScores } from './scoring/score-seal';
 
 export interface WorkstationOptions {
   /** Folder holding nexis.db and backups/. */
@@ -154,6 +155,8 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   let reapplied: string[];
   try {
     reapplied = applicants.reapplyLedger();
+    // Score rows written before their inputs were sealed are sealed now (or blanked, if already erased).
+    sealPlainScores(store, (applicantId) => applicants.dataKey(applicantId));
   } catch (error) {
     sqlite.close();
     throw error;

@@ -19,6 +19,7 @@ import { decisions, scores } from '../db/schema';
 import { NexisError } from '../errors';
 import type { Store } from '../store';
 import { viewOf } from '../scoring/scoring-service';
+import { openScoreRow } from '../scoring/score-seal';
 import {
   checkOverride,
   checkReasonCodes,
@@ -252,7 +253,20 @@ export class DecisionService {
         .all(),
     );
     return rows.map((row) => {
-      const score = this.#store.read(() => this.#score(row.scoreId));
+      const sealed = this.#store.read(() => this.#sealedScore(row.scoreId));
+      if (this.#applicants.dataKey(row.applicantId) === null) {
+        // Erased while the case was open: what is left is the pseudonymous outcome, enough to close it.
+        return {
+          ...this.#view(row),
+          score: sealed.score,
+          band: sealed.band,
+          probabilityOfDefault: sealed.probabilityOfDefault,
+          reasons: [],
+          requestedAmount: null,
+          termMonths: null,
+        };
+      }
+      const score = this.#open(sealed);
       const view = viewOf(score);
       const inputs = JSON.parse(score.inputs) as Record<string, unknown>;
       const numberOf = (key: string): number | null => {
@@ -348,12 +362,21 @@ export class DecisionService {
     return nameTokensOf(this.#applicants.personal(applicantId, ['fullName'])?.fullName);
   }
 
+  /** The score with its inputs and explanation opened (score-seal.ts); CONFLICT once the applicant was erased. */
   #score(scoreId: string): typeof scores.$inferSelect {
+    return this.#open(this.#sealedScore(scoreId));
+  }
+
+  #sealedScore(scoreId: string): typeof scores.$inferSelect {
     const score = this.#store.db.select().from(scores).where(eq(scores.id, scoreId)).get();
     if (score === undefined) {
       throw new NexisError('NOT_FOUND', 'No score with this id on this workstation.');
     }
     return score;
+  }
+
+  #open(score: typeof scores.$inferSelect): typeof scores.$inferSelect {
+    return openScoreRow(score, (applicantId) => this.#applicants.dataKey(applicantId));
   }
 
   #row(decisionId: string): DecisionRow {

@@ -311,7 +311,9 @@ describe('a raise to approve waits for a second supervisor', () => {
     expect(withdrawn).toMatchObject({ kind: 'correction', fourEyes: null });
     expect(hh.decisions.pendingOverrides()).toEqual([]);
     expect(hh.decisions.hasOpenCase(applicantId)).toBe(false);
-    const report = await replayDecision(hh.t.ws.store, hh.model, 'auditor-id', pending.decisionId);
+    const report = await replayDecision(hh.t.ws.store, hh.model, 'auditor-id', pending.decisionId, (a) =>
+      hh.t.ws.applicants.dataKey(a),
+    );
     expect(report.fourEyes).toMatchObject({ verdict: 'withdrawn', verdictDecisionId: withdrawn.decisionId });
     expect(report.fourEyes?.supervisorNote).toBeNull();
   });
@@ -346,7 +348,11 @@ describe('a raise to approve waits for a second supervisor', () => {
 describe('the replay record', () => {
   it('carries the officer’s override and the supervisor’s verdict, on the request and on the approval', async () => {
     const { hh, officer, pending } = await raisedDecline();
-    const before = ReplayReport.parse(await replayDecision(hh.t.ws.store, hh.model, 'auditor-id', pending.decisionId));
+    const before = ReplayReport.parse(
+      await replayDecision(hh.t.ws.store, hh.model, 'auditor-id', pending.decisionId, (a) =>
+        hh.t.ws.applicants.dataKey(a),
+      ),
+    );
     expect(before.fourEyes).toMatchObject({ verdict: 'pending', decidedBy: null, supervisorNote: null });
     const supervisor = await hh.supervisor('sam.supervisor');
     const approved = hh.decisions.decideOverride(supervisor, pending.decisionId, {
@@ -368,7 +374,9 @@ describe('the replay record', () => {
       supervisorNote: SUPERVISOR_NOTE,
     };
     for (const id of [pending.decisionId, approved.decisionId]) {
-      const report = ReplayReport.parse(await replayDecision(hh.t.ws.store, hh.model, 'auditor-id', id));
+      const report = ReplayReport.parse(
+        await replayDecision(hh.t.ws.store, hh.model, 'auditor-id', id, (a) => hh.t.ws.applicants.dataKey(a)),
+      );
       expect(report.reproduced).toBe(true);
       expect(report.fourEyes).toEqual(expected);
     }
@@ -377,7 +385,13 @@ describe('the replay record', () => {
   it('is null for a decision outside four eyes', async () => {
     const { hh, score, officer } = await scored(APPROVE_VALUES);
     const decision = hh.decisions.record(officer, score.scoreId, { decision: 'approve', reasonCodes: [] });
-    expect((await replayDecision(hh.t.ws.store, hh.model, 'auditor-id', decision.decisionId)).fourEyes).toBeNull();
+    expect(
+      (
+        await replayDecision(hh.t.ws.store, hh.model, 'auditor-id', decision.decisionId, (a) =>
+          hh.t.ws.applicants.dataKey(a),
+        )
+      ).fourEyes,
+    ).toBeNull();
   });
 });
 

@@ -31,6 +31,7 @@ async function dispatch(hh: ScoringHarness, ctx: HandlerContext, channel: string
   }
   const handlers = createScoringHandlers({
     store: hh.t.ws.store,
+    applicants: hh.t.ws.applicants,
     model: hh.model,
     scoring: hh.scoring,
     decisions: hh.decisions,

@@ -11,11 +11,14 @@ import type { HandlersOf } from '../ipc/handler-types';
 import type { LetterService } from '../letters/letter-service';
 import type { Store } from '../store';
 import type { ModelService } from './model-service';
+import type { ApplicantService } from '../applicants/applicant-service';
 import { replayDecision } from './replay';
 import type { ScoringService } from './scoring-service';
 
 export interface ScoringServices {
   readonly store: Store;
+  /** The applicants' data keys: score inputs are sealed under them (score-seal.ts). */
+  readonly applicants: ApplicantService;
   readonly model: ModelService;
   readonly scoring: ScoringService;
   readonly decisions: DecisionService;
@@ -62,7 +65,8 @@ export function createScoringHandlers(s: ScoringServices): ScoringHandlers {
         note: input.note,
         reasonCodes: input.reasonCodes,
       }),
-    'decisions:replay': (ctx, input) => replayDecision(s.store, s.model, officerOf(ctx).id, input.decisionId),
+    'decisions:replay': (ctx, input) =>
+      replayDecision(s.store, s.model, officerOf(ctx).id, input.decisionId, (id) => s.applicants.dataKey(id)),
     'letters:applicant': async (ctx, input) => {
       const letter = await s.letters.applicantLetter(officerOf(ctx).id, input.decisionId);
       return {

@@ -36,7 +36,9 @@ export async function runReplayCommand(options: ReplayCommandOptions): Promise<n
     if (status.state !== 'verified') {
       throw new NexisError('CONFLICT', `model ${status.state}: ${status.detail}`);
     }
-    const report = await replayDecision(ws.store, model, 'system', options.decisionId);
+    const report = await replayDecision(ws.store, model, 'system', options.decisionId, (id) =>
+      ws.applicants.dataKey(id),
+    );
     options.write(`decision ${report.decisionId} (score ${report.scoreId})`);
     options.write(`model ${report.modelHash}, policy ${report.policyVersion}`);
     options.write(

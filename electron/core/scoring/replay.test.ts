@@ -25,7 +25,9 @@ async function decided() {
 describe('replay of a decision', () => {
   it('re-scores the stored input vector with the model of the stored hash and reproduces it exactly', async () => {
     const { hh, score, decision } = await decided();
-    const report = await replayDecision(hh.t.ws.store, hh.model, 'auditor-id', decision.decisionId);
+    const report = await replayDecision(hh.t.ws.store, hh.model, 'auditor-id', decision.decisionId, (a) =>
+      hh.t.ws.applicants.dataKey(a),
+    );
     expect(ReplayReport.parse(report)).toEqual(report);
     expect(report).toMatchObject({ reproduced: true, differences: [], modelHash: score.modelHash });
     expect(report.replayed).toEqual(report.stored);
@@ -42,7 +44,9 @@ describe('replay of a decision', () => {
     hh.t.ws.store.sqlite
       .prepare('UPDATE scores SET inputs = ? WHERE id = ?')
       .run(JSON.stringify({ ...DECLINE_VALUES, debtToIncome: 0.1 }), score.scoreId);
-    const report = await replayDecision(hh.t.ws.store, hh.model, 'auditor-id', decision.decisionId);
+    const report = await replayDecision(hh.t.ws.store, hh.model, 'auditor-id', decision.decisionId, (a) =>
+      hh.t.ws.applicants.dataKey(a),
+    );
     expect(report.reproduced).toBe(false);
     expect(report.differences.some((d) => d.startsWith('score:'))).toBe(true);
     expect(report.differences.some((d) => d.startsWith('contribution debtToIncome'))).toBe(true);
@@ -51,14 +55,14 @@ describe('replay of a decision', () => {
   it('refuses clearly when the model of the stored hash is not loaded', async () => {
     const { hh, decision } = await decided();
     hh.t.ws.store.sqlite.prepare("UPDATE scores SET model_hash = 'sha256:' || printf('%064d', 0)").run();
-    const error: unknown = await replayDecision(hh.t.ws.store, hh.model, 'auditor-id', decision.decisionId).catch(
-      (e: unknown) => e,
-    );
+    const error: unknown = await replayDecision(hh.t.ws.store, hh.model, 'auditor-id', decision.decisionId, (a) =>
+      hh.t.ws.applicants.dataKey(a),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NexisError);
     expect((error as NexisError).message).toMatch(/scored with model sha256:0{64}.*Load the package of that hash/);
-    const missing: unknown = await replayDecision(hh.t.ws.store, hh.model, 'x', 'DC-0000000000000000').catch(
-      (e: unknown) => e,
-    );
+    const missing: unknown = await replayDecision(hh.t.ws.store, hh.model, 'x', 'DC-0000000000000000', (a) =>
+      hh.t.ws.applicants.dataKey(a),
+    ).catch((e: unknown) => e);
     expect((missing as NexisError).code).toBe('NOT_FOUND');
   });
 

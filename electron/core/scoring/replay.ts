@@ -11,6 +11,7 @@ import type { Store } from '../store';
 import { fourEyesRecordOf } from '../decisions/four-eyes';
 import { MODEL_UNAVAILABLE, type ModelService } from './model-service';
 import { explanationOf, viewOf } from './scoring-service';
+import { openScoreRow } from './score-seal';
 import { outcomeOf } from '../../../models/scoring/scaling';
 
 function compare(differences: string[], what: string, stored: unknown, replayed: unknown): void {
@@ -24,15 +25,19 @@ export async function replayDecision(
   model: ModelService,
   actorId: string,
   decisionId: string,
+  /** The applicant's data key (ApplicantService.dataKey): the inputs are sealed under it, and gone once erased. */
+  dataKeyOf: (applicantId: string) => Buffer | null,
 ): Promise<ReplayReport> {
   const decision = store.read(() => store.db.select().from(decisions).where(eq(decisions.id, decisionId)).get());
   if (decision === undefined) {
     throw new NexisError('NOT_FOUND', 'No decision with this id on this workstation.');
   }
-  const row = store.read(() => store.db.select().from(scores).where(eq(scores.id, decision.scoreId)).get());
-  if (row === undefined) {
+  const sealed = store.read(() => store.db.select().from(scores).where(eq(scores.id, decision.scoreId)).get());
+  if (sealed === undefined) {
     throw new NexisError('NOT_FOUND', 'The score of this decision is missing.');
   }
+  // After an erasure the inputs are unreadable by design: the decision can no longer be replayed (CONFLICT).
+  const row = openScoreRow(sealed, dataKeyOf);
   const status = model.status();
   if (status.state !== 'verified' || status.modelHash !== row.modelHash) {
     throw new NexisError(

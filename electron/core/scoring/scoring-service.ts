@@ -27,6 +27,7 @@ import type { ConsentService } from '../consent/consent-service';
 import type { ScoringPerformance } from '../diagnostics/scoring-performance';
 import { scores } from '../db/schema';
 import { NexisError } from '../errors';
+import { openScoreRow, scoreErased, sealScoreField } from './score-seal';
 import type { Store } from '../store';
 import { scoreCsvBatch, type BatchProgress } from './batch';
 import { MODEL_UNAVAILABLE, type ActiveModel, type ModelService } from './model-service';
@@ -147,9 +148,19 @@ export class ScoringService {
       explanation: JSON.stringify({ ...explanation, plan }),
     };
     store.transaction(() => {
-      // The model ran outside the transaction: a withdrawal in the meantime still wins.
+      // The model ran outside the transaction: a withdrawal (or an erasure) in the meantime still wins.
       this.#d.consent.requireActive(applicantId, 'credit-scoring');
-      store.db.insert(scores).values(row).run();
+      const key = this.#d.applicants.dataKey(applicantId);
+      if (key === null) {
+        throw scoreErased();
+      }
+      const sealed = {
+        ...row,
+        inputs: sealScoreField(key, row.id, 'inputs', row.inputs),
+        explanation: sealScoreField(key, row.id, 'explanation', row.explanation),
+      };
+      key.fill(0);
+      store.db.insert(scores).values(sealed).run();
       store.audit.append({
         actor: officerId,
         action: 'applicant.scored',
@@ -218,7 +229,7 @@ export class ScoringService {
         .limit(1)
         .get(),
     );
-    return row === undefined ? null : viewOf(row);
+    return row === undefined ? null : viewOf(this.#open(row));
   }
 
   get(scoreId: string): ScoreView {
@@ -230,7 +241,12 @@ export class ScoringService {
     if (row === undefined) {
       throw new NexisError('NOT_FOUND', 'No score with this id on this workstation.');
     }
-    return row;
+    return this.#open(row);
+  }
+
+  /** The row with its inputs and explanation opened under the applicant's key (score-seal.ts). */
+  #open(row: ScoreRow): ScoreRow {
+    return openScoreRow(row, (applicantId) => this.#d.applicants.dataKey(applicantId));
   }
 
   /** How the latest plan is going, with the applicant's current data and the same model. */

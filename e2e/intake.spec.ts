@@ -131,6 +131,26 @@ test('intake: consent and receipt, statement import, form, withdrawal stops scor
   await expect(row).toContainText('No scoring consent');
   await app.screenshot('09-applicants-list', { hideNotifications: true });
   await screens.openApplicant(applicantId);
+  // Retention: the term and its end are shown; a supervisor keeps the applicant past it with a legal hold.
+  const retention = page.getByTestId('retention-card');
+  await expect(retention).toContainText('24 months from registration (no decision yet)');
+  await expect(page.getByTestId('retention-due')).toBeVisible();
+  await retention.getByRole('button', { name: 'Place legal hold' }).click();
+  const holdDialog = page.getByRole('dialog', { name: 'Place a legal hold' });
+  await app.chooseOption(holdDialog.getByRole('combobox', { name: 'Reason' }), 'Regulator inquiry');
+  await holdDialog.getByRole('textbox', { name: 'Hold note' }).fill('Wanjiru file requested');
+  await holdDialog.getByRole('button', { name: 'Place hold' }).click();
+  // The note may not name the applicant: the form says so before anything is sent.
+  await expect(holdDialog).toContainText('take out the personal data');
+  await holdDialog.getByRole('textbox', { name: 'Hold note' }).fill('Inquiry ref CBK file on record');
+  await holdDialog.getByRole('button', { name: 'Place hold' }).click();
+  await expect(holdDialog).toBeHidden();
+  await expect(retention).toContainText('Legal hold: Regulator inquiry');
+  await expect(retention).toContainText('Inquiry ref CBK file on record');
+  await app.screenshot('16a-retention-legal-hold', { hideNotifications: true });
+  await retention.getByRole('button', { name: 'Release hold' }).click();
+  await expect(retention.getByRole('button', { name: 'Place legal hold' })).toBeVisible();
+  await expect(retention).toContainText('Earlier holds: Regulator inquiry');
   await page.getByRole('button', { name: 'Erase' }).click();
   const dialog = page.getByRole('dialog', { name: 'Erase this applicant?' });
   const erase = dialog.getByRole('button', { name: 'Erase permanently' });

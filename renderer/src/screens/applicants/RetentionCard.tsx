@@ -4,10 +4,11 @@ import { useState } from 'react';
 import { LEGAL_HOLD_LABELS, LEGAL_HOLD_REASONS, type LegalHoldReason } from '../../../../shared/domain/consent';
 import { OVERRIDE_NOTE_MAX } from '../../../../shared/domain/decisions';
 import type { LegalHoldView, RetentionView } from '../../../../shared/ipc/applicants';
-import { overrideNoteProblem } from '../../../../shared/rules/override-note';
+import { overrideNoteProblem, quoteNoteWords } from '../../../../shared/rules/override-note';
 import { canCall, useSession } from '../../auth';
 import { IconLock } from '../../components/icons';
 import { formatDate, formatDateTime } from '../../format';
+import { describeError } from '../../errors';
 import { useNexisMutation } from '../../hooks';
 
 const HOLD_NOTE_LABEL = 'Hold note';
@@ -59,7 +60,12 @@ export function RetentionCard({ applicantId, retention, nameOf }: RetentionCardP
           ) : (
             <>
               Personal data erased on <strong data-testid="retention-due">{formatDate(retention.dueAt)}</strong>
-              {retention.keptBy === null ? '' : ', or later: something keeps it past the term'}.
+              {retention.keptBy === 'legal-hold'
+                ? ', or later: the legal hold below keeps it'
+                : retention.keptBy === 'open-case'
+                  ? ', or later: an open case keeps it until a supervisor decides'
+                  : ''}
+              .
             </>
           )}
         </Text>
@@ -121,14 +127,25 @@ function LegalHoldModal({ applicantId, opened, onClose }: { applicantId: string;
   const [reason, setReason] = useState<LegalHoldReason | null>(null);
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<{ reason: string | null; note: string | null }>({ reason: null, note: null });
+  const [problem, setProblem] = useState<string | null>(null);
   const hold = useNexisMutation('applicants:setLegalHold', {
     successMessage: `${applicantId} is kept past the retention term until the hold is released.`,
+    onError: (error) => {
+      // The core checks the name part of the note rule (the form holds no name): its finding goes under the field.
+      const message = describeError(error);
+      if (message.startsWith(`${HOLD_NOTE_LABEL}:`)) {
+        setErrors((e) => ({ ...e, note: quoteNoteWords(message, note) }));
+      } else {
+        setProblem(message);
+      }
+    },
   });
 
   const close = (): void => {
     setReason(null);
     setNote('');
     setErrors({ reason: null, note: null });
+    setProblem(null);
     onClose();
   };
 
@@ -142,6 +159,7 @@ function LegalHoldModal({ applicantId, opened, onClose }: { applicantId: string;
           : overrideNoteProblem(note, [], { quote: true, label: HOLD_NOTE_LABEL }),
     };
     setErrors(found);
+    setProblem(null);
     if (found.reason !== null || found.note !== null || reason === null) {
       return;
     }
@@ -177,6 +195,11 @@ function LegalHoldModal({ applicantId, opened, onClose }: { applicantId: string;
           minRows={2}
           error={errors.note}
         />
+        {problem ? (
+          <Alert color="red" variant="light" title="Hold not placed">
+            {problem}
+          </Alert>
+        ) : null}
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={close}>
             Cancel

@@ -47,6 +47,7 @@ import { ScoringPerformance } from './diagnostics/scoring-performance';
 import { freeDiskBytes } from './diagnostics/bundle';
 import { DAY_MS, RetentionService } from './lifecycle/retention';
 import { ErasureLedger, LEDGER_FILE } from './lifecycle/erasure-ledger';
+import { databaseCopies, scrubCopies } from './lifecycle/backup-scrub';
 import { sealPlainScores } from './scoring/score-seal';
 
 export interface WorkstationOptions {
@@ -152,6 +153,12 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const ledger = new ErasureLedger(join(options.dataDir, LEDGER_FILE), options.dbKey);
   const applicants = new ApplicantService(store, clock, piiKeys, consent, settings, ledger);
   // Before anything reads applicants: a restored backup must not bring back anyone erased after it was taken.
+  applicants.onErasures((applicantIds) => {
+    const result = scrubCopies(databaseCopies(options.dataDir, databaseFile), options.dbKey, applicantIds);
+    if (result.failed.length > 0) {
+      log.warn('erasure.copies_not_scrubbed', { count: result.failed.length });
+    }
+  });
   let reapplied: string[];
   try {
     reapplied = applicants.reapplyLedger();

@@ -47,6 +47,7 @@ export class ApplicantService {
   readonly #consent: ConsentService;
   readonly #settings: SettingsService;
   readonly #ledger: ErasureLedger;
+  #afterErasures: ((applicantIds: readonly string[]) => void) | undefined;
 
   constructor(
     store: Store,
@@ -446,11 +447,28 @@ export class ApplicantService {
       });
       return { applicantId, erasedAt };
     });
-    // The overwritten pages' previous versions are still in the WAL until a checkpoint; a batch checkpoints once.
+    // The overwritten pages' previous versions are still in the WAL until a checkpoint; a batch finishes once.
     if (options.checkpoint !== false) {
-      this.#store.checkpoint();
+      this.finishErasures([applicantId]);
     }
     return erased;
+  }
+
+  /**
+   * After erasures commit: the WAL is checkpointed and truncated, and the workstation's older copies of the database
+   * (local backups, databases a restore set aside) lose the same applicants (lifecycle/backup-scrub.ts).
+   */
+  finishErasures(applicantIds: readonly string[]): void {
+    if (applicantIds.length === 0) {
+      return;
+    }
+    this.#store.checkpoint();
+    this.#afterErasures?.(applicantIds);
+  }
+
+  /** Set by the workstation: what else an erasure must reach (its database copies). */
+  onErasures(work: (applicantIds: readonly string[]) => void): void {
+    this.#afterErasures = work;
   }
 
   /**
@@ -472,9 +490,7 @@ export class ApplicantService {
         again.push(entry.applicantId);
       }
     }
-    if (again.length > 0) {
-      this.#store.checkpoint();
-    }
+    this.finishErasures(again);
     return again;
   }
 

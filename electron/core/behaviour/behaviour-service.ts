@@ -24,7 +24,8 @@ import { deriveFeatures } from './derive';
 import { thinStatementWarning } from '../../../shared/rules/statement';
 
 type Values = Record<string, number | string | null>;
-const recordAad = (applicantId: string, recordId: string): string => `nexis.behaviour.v1|${applicantId}|${recordId}`;
+export const recordAad = (applicantId: string, recordId: string): string =>
+  `nexis.behaviour.v1|${applicantId}|${recordId}`;
 
 export class BehaviourService {
   readonly #store: Store;

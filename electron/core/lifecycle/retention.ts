@@ -138,9 +138,7 @@ export class RetentionService {
         }),
       );
     }
-    if (erased.length > 0) {
-      store.checkpoint();
-    }
+    applicants.finishErasures(erased);
     const expiredBackups = this.#expireBackups(now);
     return { at, checked: candidates.length, erased, kept, expiredBackups };
   }

@@ -27,9 +27,20 @@ export interface AttachmentSources {
 
 type Body = Attachment['body'];
 
-/** Drops `undefined` and anything else JSON cannot carry, so the body passes the push schema. */
-function json(value: unknown): Body {
-  return JSON.parse(JSON.stringify(value)) as Body;
+/**
+ * Lone UTF-16 surrogates and NUL: a JavaScript string can hold them, the central database (jsonb, text) cannot, and
+ * a push refused for them would be refused again on every retry. Attachments are outside the hash, so they travel
+ * with U+FFFD in their place.
+ */
+const UNSTORABLE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/g;
+
+/** Drops `undefined` and anything else JSON cannot carry, so the body passes the push schema and can be stored. */
+export function json(value: unknown): Body {
+  return JSON.parse(
+    JSON.stringify(value, (_key, inner: unknown) =>
+      typeof inner === 'string' ? inner.replace(UNSTORABLE, '\uFFFD') : inner,
+    ),
+  ) as Body;
 }
 
 function payloadOf(entry: AuditRecord): Record<string, unknown> {

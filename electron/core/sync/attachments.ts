@@ -32,6 +32,7 @@ type Body = Attachment['body'];
  * a push refused for them would be refused again on every retry. Attachments are outside the hash, so they travel
  * with U+FFFD in their place.
  */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be matched here.
 const UNSTORABLE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/g;
 
 /** Drops `undefined` and anything else JSON cannot carry, so the body passes the push schema and can be stored. */

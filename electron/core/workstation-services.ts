@@ -18,6 +18,7 @@ import type { WorkstationSync } from './sync/workstation-sync';
 import type { CentralConsole } from './sync/central-console';
 import type { Diagnostics } from './diagnostics/diagnostics';
 import type { RetentionService } from './lifecycle/retention';
+import type { RecoveryService } from './recovery/recovery-service';
 
 /** The services the IPC handlers reach. `createWorkstation` builds them; nothing here is a module singleton. */
 export interface WorkstationServices {
@@ -37,6 +38,8 @@ export interface WorkstationServices {
   readonly decisions: DecisionService;
   /** The retention rule and legal holds (electron/core/lifecycle/retention.ts). */
   readonly retention: RetentionService;
+  /** Daily recovery bundles to the administrator's removable-drive folder (electron/core/recovery/recovery-service.ts). */
+  readonly recovery: RecoveryService;
   readonly letters: LetterService;
   readonly sync: WorkstationSync;
   readonly centralConsole: CentralConsole;

@@ -49,6 +49,7 @@ import { DAY_MS, RetentionService } from './lifecycle/retention';
 import { ErasureLedger, LEDGER_FILE } from './lifecycle/erasure-ledger';
 import { databaseCopies, scrubCopies } from './lifecycle/backup-scrub';
 import { sealPlainScores } from './scoring/score-seal';
+import { RecoveryService } from './recovery/recovery-service';
 
 export interface WorkstationOptions {
   /** Folder holding nexis.db and backups/. */
@@ -86,6 +87,11 @@ export interface WorkstationOptions {
    * and console forms. `syncTransportFor` is then the transport bound to it, used by sync and the console alike.
    */
   readonly trustedServerUrl?: string;
+  /**
+   * The bank's recovery recipients (age1…, trust-config.ts `recoveryRecipients`): with them the workstation writes a
+   * daily recovery bundle to the folder an administrator picks; without them (development) it writes none.
+   */
+  readonly recoveryRecipients?: readonly string[];
   /**
    * App updates (the desktop app: electron/main/updater.ts adapts electron-updater): the channel this build follows
    * and the updater. Releases must be signed with the release key (`modelPublicKey`).
@@ -128,9 +134,10 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     ...(options.migrationsDir === undefined ? {} : { migrationsDir: options.migrationsDir }),
   });
   let deviceKey: ReturnType<typeof loadOrCreateDeviceKey>;
+  const deviceKeyCustody = options.deviceKeyCustody ?? fileDeviceKeyCustody(options.dataDir);
   let piiKeys: ReturnType<typeof loadOrCreatePiiKeys>;
   try {
-    deviceKey = loadOrCreateDeviceKey(sqlite, db, options.deviceKeyCustody ?? fileDeviceKeyCustody(options.dataDir));
+    deviceKey = loadOrCreateDeviceKey(sqlite, db, deviceKeyCustody);
     piiKeys = loadOrCreatePiiKeys(sqlite, db);
   } catch (error) {
     sqlite.close();
@@ -330,8 +337,19 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
           (error: unknown) =>
             log.error('model.load_failed', { error: error instanceof Error ? error.name : 'unknown' }),
         );
+  const recovery = new RecoveryService({
+    store,
+    clock,
+    log,
+    dataDir: options.dataDir,
+    dbKey: options.dbKey,
+    custody: deviceKeyCustody,
+    deviceId: deviceKey.deviceId,
+    recipients: options.recoveryRecipients,
+  });
   const services: WorkstationServices = {
     store,
+    recovery,
     deviceKey,
     officers,
     sessions,
@@ -470,6 +488,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   applyRetention();
   const retentionTimer = setInterval(applyRetention, DAY_MS);
   retentionTimer.unref();
+  recovery.start();
   sync.start();
 
   return {
@@ -491,6 +510,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       if (!closed) {
         closed = true;
         clearInterval(retentionTimer);
+        recovery.stop();
         listeners.clear();
         diagnostics.flush();
         // Timers stop now; a run in flight fails on the closed database and changes nothing (acks are idempotent).

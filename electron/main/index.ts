@@ -110,6 +110,7 @@ async function start(): Promise<void> {
       ...(trust.centralServer === null
         ? {}
         : { syncTransportFor: trustedTransportFor(trust.centralServer), trustedServerUrl: trust.centralServer.url }),
+      ...(trust.recoveryRecipients === null ? {} : { recoveryRecipients: trust.recoveryRecipients }),
     });
     key.fill(0);
   } catch (error) {

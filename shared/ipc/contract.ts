@@ -4,6 +4,7 @@ import { authChannels } from './auth';
 import { officersChannels } from './officers';
 import { auditChannels } from './audit';
 import { systemChannels } from './system';
+import { recoveryChannels } from './recovery';
 import { applicantsChannels, consentChannels } from './applicants';
 import { decisionsChannels, lettersChannels, modelChannels, scoringChannels } from './scoring';
 import { consoleChannels, syncChannels } from './sync';
@@ -16,6 +17,7 @@ export const contract = mergeContracts(
   officersChannels,
   auditChannels,
   systemChannels,
+  recoveryChannels,
   applicantsChannels,
   consentChannels,
   scoringChannels,

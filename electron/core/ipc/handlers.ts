@@ -167,6 +167,10 @@ export function createHandlers(ws: WorkstationServices): Handlers {
     'consent:receipt': (_ctx, input) => ws.consent.receipt(input.receiptId),
     'consent:withdraw': (ctx, input) => ws.consent.withdraw(requireOfficer(ctx).id, input.applicantId, input.purpose),
     'system:updateSettings': (ctx, input) => ws.settings.update(requireOfficer(ctx).id, input),
+    'recovery:status': () => ws.recovery.status(),
+    'recovery:setFolder': (ctx, input) => ws.recovery.setFolder(requireOfficer(ctx).id, input.folder),
+    'recovery:clearFolder': (ctx) => ws.recovery.clearFolder(requireOfficer(ctx).id),
+    'recovery:runNow': (ctx) => ws.recovery.runNow(requireOfficer(ctx).id),
     ...createScoringHandlers(ws),
     ...createSyncHandlers(ws),
   };

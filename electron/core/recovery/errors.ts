@@ -33,7 +33,11 @@ export type RecoveryFailure =
   /** The restored database does not open with the recovered key or fails its integrity check. */
   | 'RESTORE_CHECK_FAILED'
   /** An off-device folder that is inside the data folder (a copy that dies with the laptop). */
-  | 'FOLDER_INSIDE_DATA_DIR';
+  | 'FOLDER_INSIDE_DATA_DIR'
+  /** This build carries no bank recovery recipient, so it writes no recovery bundle. */
+  | 'RECOVERY_DISABLED'
+  /** No recovery folder has been chosen yet. */
+  | 'FOLDER_NOT_SET';
 
 const CODE_OF: Record<RecoveryFailure, ErrorCode> = {
   BUNDLE_SIZE: 'IMPORT_INVALID',
@@ -50,6 +54,8 @@ const CODE_OF: Record<RecoveryFailure, ErrorCode> = {
   TARGET_NOT_EMPTY: 'CONFLICT',
   RESTORE_CHECK_FAILED: 'DB_CORRUPT',
   FOLDER_INSIDE_DATA_DIR: 'INVALID_INPUT',
+  RECOVERY_DISABLED: 'CONFLICT',
+  FOLDER_NOT_SET: 'CONFLICT',
 };
 
 export class RecoveryError extends NexisError {

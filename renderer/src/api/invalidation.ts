@@ -36,6 +36,7 @@ export const QUERY_CHANNELS = [
   'system:getOrganisation',
   'system:status',
   'system:getSettings',
+  'recovery:status',
 ] as const satisfies readonly Channel[];
 
 export type QueryChannel = (typeof QUERY_CHANNELS)[number];
@@ -110,6 +111,10 @@ export const INVALIDATES = {
   'system:updateOrganisation': ['system:getOrganisation', 'system:status', ...AUDIT],
   'system:updateSettings': ['system:getSettings', 'system:status', ...AUDIT],
   'system:backup': ['system:status', ...AUDIT],
+  'recovery:setFolder': ['recovery:status', ...AUDIT],
+  'recovery:clearFolder': ['recovery:status', ...AUDIT],
+  // A failed run is recorded in the status and the trail as well.
+  'recovery:runNow': ['recovery:status', ...AUDIT],
   // Counted for the fleet view and written to the log file; nothing a screen reads from the cache.
   'system:reportError': [],
   // Building the "Report a problem" file is audited.

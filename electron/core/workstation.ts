@@ -49,6 +49,7 @@ import { DAY_MS, RetentionService } from './lifecycle/retention';
 import { ErasureLedger, LEDGER_FILE } from './lifecycle/erasure-ledger';
 import { databaseCopies, scrubCopies } from './lifecycle/backup-scrub';
 import { sealPlainScores } from './scoring/score-seal';
+import { BackgroundCheckpointer } from './db/checkpointer';
 import { RecoveryService } from './recovery/recovery-service';
 
 export interface WorkstationOptions {
@@ -97,6 +98,12 @@ export interface WorkstationOptions {
    * and the updater. Releases must be signed with the release key (`modelPublicKey`).
    */
   readonly updates?: { readonly channel: UpdateChannel; readonly port: UpdaterPort };
+  /**
+   * Checkpoint the write-ahead log from a worker thread instead of inside commits (db/checkpointer.ts). The desktop
+   * app, the browser harness, the benchmarks and the crash drill turn it on; tests that open hundreds of short-lived
+   * workstations leave SQLite's own checkpoints.
+   */
+  readonly backgroundCheckpoints?: boolean;
 }
 
 export type EventListener = <E extends EventName>(connectionId: string, event: E, payload: EventPayload<E>) => void;
@@ -143,6 +150,16 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     sqlite.close();
     throw toStorageError(error);
   }
+  const checkpointer =
+    options.backgroundCheckpoints === true
+      ? new BackgroundCheckpointer(sqlite, databaseFile, options.dbKey, {
+          onReport: (report) => {
+            if (report.kind === 'error') {
+              log.warn('database.checkpoint_failed', { code: report.code ?? 'error' });
+            }
+          },
+        })
+      : null;
   const store = new Store(
     sqlite,
     db,
@@ -172,6 +189,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     // Score rows written before their inputs were sealed are sealed now (or blanked, if already erased).
     sealPlainScores(store, (applicantId) => applicants.dataKey(applicantId));
   } catch (error) {
+    void checkpointer?.stop();
     sqlite.close();
     throw error;
   }
@@ -516,6 +534,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
         // Timers stop now; a run in flight fails on the closed database and changes nothing (acks are idempotent).
         void sync.stop();
         void model.release();
+        void checkpointer?.stop();
         sqlite.close();
       }
     },

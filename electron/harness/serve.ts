@@ -71,6 +71,7 @@ function main(): void {
     ws = createWorkstation({
       dataDir,
       dbKey: resolveNodeDbKey({ dataDir }),
+      backgroundCheckpoints: true,
       logger: log,
       // The version the repository would package, so the fleet view and the update logic see a real version.
       appVersion: (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,

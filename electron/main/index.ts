@@ -90,6 +90,7 @@ async function start(): Promise<void> {
       dataDir,
       dbKey: key,
       deviceKeyCustody: safeStorageDeviceKeyCustody(dataDir),
+      backgroundCheckpoints: true,
       ...(channel === null
         ? {}
         : {

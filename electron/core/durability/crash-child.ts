@@ -91,6 +91,8 @@ function openWorkstation(config: ChildConfig): Workstation {
     noticesDir: config.noticesDir,
     modelDir: config.modelDir,
     modelPublicKey: config.modelPublicKeyPem,
+    // As the desktop app runs: checkpoints from a worker thread, killed with the process at any point.
+    backgroundCheckpoints: true,
   });
 }
 

@@ -1,9 +1,10 @@
-/** Workstation settings for administrators: automatic lock, encrypted backups and the data controller. */
+/** Workstation settings for administrators: automatic lock, encrypted and recovery backups and the data controller. */
 import { SimpleGrid, Stack } from '@mantine/core';
 import { ScreenHeader } from '../../components/screen-header';
 import { BackupCard } from './BackupCard';
 import { IdleLockCard } from './IdleLockCard';
 import { OrganisationCard } from './OrganisationCard';
+import { RecoveryCard } from './RecoveryCard';
 
 export function SettingsScreen() {
   return (
@@ -16,6 +17,7 @@ export function SettingsScreen() {
         <Stack gap="lg">
           <IdleLockCard />
           <BackupCard />
+          <RecoveryCard />
         </Stack>
         <OrganisationCard />
       </SimpleGrid>

@@ -40,4 +40,12 @@ test('an administrator changes the auto-lock delay and writes an encrypted backu
   await page.getByRole('button', { name: 'Create encrypted backup' }).click();
   await expect(page.getByTestId('backup-result')).toContainText('backups');
   await app.screenshot('07-settings');
+
+  // The harness is a development build: no bank recovery key, so the card says recovery backups are off.
+  const recovery = page.getByRole('region', { name: 'Recovery backups' });
+  await expect(recovery.getByTestId('recovery-disabled')).toHaveText(
+    'This build has no bank recovery key: recovery backups are off.',
+  );
+  await expect(recovery.getByRole('button', { name: 'Write a recovery backup now' })).toHaveCount(0);
+  await app.screenshotOf(recovery, '07c-settings-recovery-off');
 });

@@ -51,6 +51,8 @@ function main(): void {
       'release-key': { type: 'string' },
       /** The model package folder to start on (default resources/model): one signed with that key. */
       model: { type: 'string' },
+      /** An age recipient to write recovery bundles to, as a bank build's baked trust would (E2E only). */
+      'recovery-recipient': { type: 'string', multiple: true },
     },
   });
   const dataDir = resolve(values.data);
@@ -80,6 +82,7 @@ function main(): void {
         ? {}
         : { modelPublicKey: readFileSync(resolve(values['release-key']), 'utf8') }),
       ...(values.model === undefined ? {} : { modelDir: resolve(values.model) }),
+      ...(values['recovery-recipient'] === undefined ? {} : { recoveryRecipients: values['recovery-recipient'] }),
     });
   } catch (error) {
     process.stderr.write(

@@ -34,6 +34,7 @@ import {
   ProposalViewSchema,
 } from '../../shared/sync/proposals';
 import { ModelReleaseSchema } from '../../shared/sync/pull';
+import { CreateRecoveryCodeSchema, RecoveryCodeCreatedSchema } from '../../shared/sync/recovery';
 import { SignedOfficerGrantSchema, SignedPolicyReleaseSchema } from '../../shared/sync/signed-release';
 import { authenticateAdmin, listAdmins, signOut } from '../admin/accounts';
 import { decide, listProposals, propose } from '../admin/proposals';
@@ -42,7 +43,7 @@ import { enforceSurface } from '../http/access';
 import { adminOf, bearer, type ServerContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import { branchActivity, listChainIssues, listDevices, listFailures } from '../sync/console';
-import { createEnrolmentCode } from '../sync/enrolment';
+import { createEnrolmentCode, createRecoveryCode } from '../sync/enrolment';
 import { publishOfficer, publishRequest } from '../sync/publish';
 import { registerReleaseRoutes } from './admin-release-routes';
 
@@ -200,7 +201,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
     }),
   );
 
-  // Security administrator: enrolment codes (direct), revocations and new administrators (four eyes).
+  // Security administrator: enrolment and recovery codes (direct), revocations and new administrators (four eyes).
   app.post(
     '/enrolment-codes',
     {
@@ -222,6 +223,40 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
             action: 'enrolment.code_created',
             subject: request.body.branchId,
             payload: { expiresAt: code.expiresAt },
+          },
+          now,
+        );
+        return code;
+      });
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.post(
+    '/devices/:deviceId/recovery-code',
+    {
+      // The answer is a one-time recovery code: never compressed (BREACH).
+      compress: false,
+      config: as('security-admin'),
+      schema: {
+        params: DeviceParamsSchema,
+        body: CreateRecoveryCodeSchema,
+        response: { 201: RecoveryCodeCreatedSchema },
+      },
+    },
+    async (request, reply) => {
+      const admin = adminOf(request);
+      const now = ctx.now();
+      const created = await db.transaction(async (tx) => {
+        const code = await createRecoveryCode(tx, request.params.deviceId, request.body.ttlMinutes, now);
+        await appendServerAudit(
+          tx,
+          ctx.secrets.signing,
+          {
+            actor: admin.adminId,
+            action: 'device.recovery_code_created',
+            subject: code.deviceId,
+            payload: { branchId: code.branchId, expiresAt: code.expiresAt },
           },
           now,
         );

@@ -5,9 +5,11 @@ import { ServerKeysResponseSchema } from '../../shared/sync/auth';
 import { PullPageSchema, PullQuerySchema } from '../../shared/sync/pull';
 import { PushRequestSchema, PushResponseSchema } from '../../shared/sync/push';
 import { DeviceReportAnswerSchema, DeviceReportSchema } from '../../shared/sync/fleet';
+import { ChainPageSchema, ChainQuerySchema } from '../../shared/sync/recovery';
 import { recordReport } from '../sync/fleet';
 import { enforceSurface } from '../http/access';
 import { authenticateDevice, deviceOf, type ServerContext } from '../http/context';
+import { readChainTail } from '../sync/chain-tail';
 import { ingestPush } from '../sync/ingest';
 import { readFeed } from '../sync/feed';
 
@@ -97,5 +99,12 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
     '/pull',
     { config: { access: 'device' }, schema: { querystring: PullQuerySchema, response: { 200: PullPageSchema } } },
     async (request) => readFeed(db, deviceOf(request), request.query.after, request.query.limit),
+  );
+
+  // A workstation restored from an older recovery bundle fetches what it had pushed since (shared/sync/recovery.ts).
+  app.get(
+    '/chain',
+    { config: { access: 'device' }, schema: { querystring: ChainQuerySchema, response: { 200: ChainPageSchema } } },
+    async (request) => readChainTail(db, deviceOf(request).deviceId, request.query.after, request.query.limit),
   );
 };

@@ -1,6 +1,6 @@
 /** Enrolment codes, device enrolment, challenges and access tokens, and revocation. */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { and, desc, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
 import { deviceIdFor, publicKeyFromBase64, verifySignature } from '../../audit-chain';
 import type { EnrolRequest, TokenRequest } from '../../shared/sync/auth';
 import { enrolmentMessage, tokenRequestMessage } from '../../shared/sync/messages';
@@ -43,6 +43,32 @@ export async function createEnrolmentCode(
   return { code, branchId, expiresAt: expiresAt.toISOString() };
 }
 
+/**
+ * A one-time recovery code bound to an enrolled device (revoked or not): the workstation restored from that device's
+ * recovery bundle re-enrols with it, proving it holds the same key. Runs in the caller's transaction, with its audit.
+ */
+export async function createRecoveryCode(
+  db: ServerDb,
+  deviceId: string,
+  ttlMinutes: number,
+  now: Date,
+): Promise<{ code: string; deviceId: string; branchId: string; expiresAt: string }> {
+  const [device] = await db.select({ branchId: devices.branchId }).from(devices).where(eq(devices.deviceId, deviceId));
+  if (device === undefined) {
+    throw new ApiError(404, 'NOT_FOUND', 'No such device.');
+  }
+  const code = newEnrolmentCode();
+  const expiresAt = new Date(now.getTime() + ttlMinutes * 60_000);
+  await db.insert(enrolmentCodes).values({
+    codeHash: hashCode(code),
+    branchId: device.branchId,
+    deviceId,
+    createdAt: now,
+    expiresAt,
+  });
+  return { code, deviceId, branchId: device.branchId, expiresAt: expiresAt.toISOString() };
+}
+
 const badSignature = (): ApiError =>
   new ApiError(401, 'SIGNATURE_INVALID', 'The signature does not verify with the device key.');
 
@@ -79,19 +105,24 @@ export async function enrolDevice(
           eq(enrolmentCodes.codeHash, hashCode(request.code)),
           isNull(enrolmentCodes.usedAt),
           gt(enrolmentCodes.expiresAt, now),
+          // A recovery code matches only the device it was issued for: anyone else's attempt leaves it unused.
+          or(isNull(enrolmentCodes.deviceId), eq(enrolmentCodes.deviceId, request.deviceId)),
         ),
       )
-      .returning({ branchId: enrolmentCodes.branchId });
+      .returning({ branchId: enrolmentCodes.branchId, deviceId: enrolmentCodes.deviceId });
     const code = claimed[0];
     // Unused and unexpired are conditions of the UPDATE itself: of two concurrent uses, one matches no row.
     if (code === undefined) {
       return repeatEnrolment(tx, request, now);
     }
-    const existing = await tx
-      .select({ id: devices.deviceId })
+    const [existing] = await tx
+      .select({ publicKey: devices.publicKey, branchId: devices.branchId })
       .from(devices)
       .where(eq(devices.deviceId, request.deviceId));
-    if (existing.length > 0) {
+    if (code.deviceId !== null) {
+      return recoverDevice(tx, secrets, request, existing, now);
+    }
+    if (existing !== undefined) {
       throw new ApiError(409, 'ALREADY_ENROLLED', 'This device key is already enrolled.');
     }
     await tx.insert(devices).values({
@@ -117,12 +148,49 @@ export async function enrolDevice(
   });
 }
 
+type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
+
+const codeInvalid = (): ApiError =>
+  new ApiError(401, 'ENROLMENT_CODE_INVALID', 'The enrolment code is unknown, used or expired.');
+
+/**
+ * A recovery code claimed by its own device: reinstated only when the stored key is the one presented. Any refusal
+ * is thrown inside the claiming transaction, so the code stays unused (the administrator need not issue another).
+ */
+async function recoverDevice(
+  tx: Tx,
+  secrets: ServerSecrets,
+  request: EnrolRequest,
+  existing: { publicKey: string; branchId: string } | undefined,
+  now: Date,
+): Promise<{ deviceId: string; branchId: string }> {
+  if (existing?.publicKey !== request.publicKey) {
+    throw codeInvalid();
+  }
+  await tx
+    .update(devices)
+    .set({ revokedAt: null, recoveredAt: now, lastContactAt: now })
+    .where(eq(devices.deviceId, request.deviceId));
+  await appendServerAudit(
+    tx,
+    secrets.signing,
+    {
+      actor: request.deviceId,
+      action: 'device.recovered',
+      subject: request.deviceId,
+      payload: { branchId: existing.branchId },
+    },
+    now,
+  );
+  return { deviceId: request.deviceId, branchId: existing.branchId };
+}
+
 /**
  * The same device retrying with the code it already used (its first answer was lost on the network) gets the same
  * enrolment again, until the code would have expired; anyone else gets ENROLMENT_CODE_INVALID.
  */
 async function repeatEnrolment(
-  tx: Parameters<Parameters<ServerDb['transaction']>[0]>[0],
+  tx: Tx,
   request: EnrolRequest,
   now: Date,
 ): Promise<{ deviceId: string; branchId: string }> {
@@ -140,7 +208,7 @@ async function repeatEnrolment(
   ) {
     return { deviceId: device.deviceId, branchId: device.branchId };
   }
-  throw new ApiError(401, 'ENROLMENT_CODE_INVALID', 'The enrolment code is unknown, used or expired.');
+  throw codeInvalid();
 }
 
 export async function createChallenge(

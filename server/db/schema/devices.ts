@@ -9,6 +9,8 @@ export const devices = pgTable(
     publicKey: text('public_key').notNull(),
     enrolledAt: timestamp('enrolled_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** When the device last re-enrolled with a recovery code (a restored workstation, shared/sync/recovery.ts). */
+    recoveredAt: timestamp('recovered_at', { withTimezone: true }),
     lastContactAt: timestamp('last_contact_at', { withTimezone: true }),
     ackedSeq: bigint('acked_seq', { mode: 'number' }).notNull().default(0),
     ackedHash: text('acked_hash').notNull(),
@@ -26,6 +28,8 @@ export const devices = pgTable(
 export const enrolmentCodes = pgTable('enrolment_codes', {
   codeHash: text('code_hash').primaryKey(),
   branchId: text('branch_id').notNull(),
+  /** Set on a recovery code: only this already enrolled device, with its own key, may use it. */
+  deviceId: text('device_id'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),

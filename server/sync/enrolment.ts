@@ -120,6 +120,10 @@ export async function enrolDevice(
       .from(devices)
       .where(eq(devices.deviceId, request.deviceId));
     if (code.deviceId !== null) {
+      // The UPDATE matched only this device's code; checked again so a change to that condition cannot widen it.
+      if (code.deviceId !== request.deviceId) {
+        throw codeInvalid();
+      }
       return recoverDevice(tx, secrets, request, existing, now);
     }
     if (existing !== undefined) {

@@ -18,14 +18,14 @@ export function checkDatabaseIntegrity(sqlite: SqliteConnection): string | null 
   }
 }
 
-function describeQuickCheck(rows: { quick_check: string }[]): string | null {
+export function describeQuickCheck(rows: { quick_check: string }[]): string | null {
   if (rows.length === 1 && rows[0]?.quick_check === 'ok') {
     return null;
   }
   return `database file damaged: SQLite quick_check found ${rows.length} problem(s)`;
 }
 
-function damagedPage(code: string | undefined): string {
+export function damagedPage(code: string | undefined): string {
   return `database file damaged: a page failed its integrity (HMAC) check (${code ?? 'error'})`;
 }
 

@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { openDatabase, type SqliteConnection } from '../electron/core/db/open';
+import { BACKSTOP_PAGES } from '../electron/core/db/checkpointer';
 import { defaultMigrationsDir } from '../electron/core/db/paths';
 import * as schema from '../electron/core/db/schema';
 import { AuditLog } from '../electron/core/audit/audit-log';
@@ -33,7 +34,18 @@ function encryptedTarget(dir: string, device: DeviceKey): Target {
   const file = join(dir, 'enc.db');
   const key = randomBytes(32);
   const { sqlite } = openDatabase({ file, key, create: true });
+  productionCheckpoints(sqlite);
   return { sqlite, audit: new AuditLog(sqlite, systemClock, device, 500), file, key };
+}
+
+/**
+ * The workstation's main connection checkpoints itself only at the backstop; the BackgroundCheckpointer copies the
+ * log into the database on another thread (db/checkpointer.ts). Without this, both targets would pay SQLite's default
+ * checkpoint every 1,000 pages inside the commits, which for the encrypted file means decrypting every log frame and
+ * encrypting it again on the appending thread (overhead 36 % with the default, 16 % with this, in one measurement).
+ */
+function productionCheckpoints(sqlite: SqliteConnection): void {
+  sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
 }
 
 /** The peer: the same schema, pragmas and chain code on an unencrypted SQLite file. */
@@ -45,6 +57,7 @@ function plainTarget(dir: string, device: DeviceKey): Target {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('secure_delete = ON');
   migrate(drizzle({ client: sqlite, schema }), { migrationsFolder: defaultMigrationsDir() });
+  productionCheckpoints(sqlite);
   return { sqlite, audit: new AuditLog(sqlite, systemClock, device, 500), file, key: Buffer.alloc(0) };
 }
 

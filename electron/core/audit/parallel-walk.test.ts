@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createHash, hash } from 'node:crypto';
 import { join } from 'node:path';
 import { runInThisContext } from 'node:vm';
@@ -124,5 +124,44 @@ describe('parallel chain walk', () => {
     );
     // The comparison is only worth something if most tamperings were found.
     expect(failures).toBeGreaterThan(100);
+  });
+});
+
+describe('parallel chain walk over a damaged file', () => {
+  it('gives the verdict of the sequential path (page check first) for a flipped byte anywhere', async () => {
+    const dir = makeTempDir('nexis-parallel-flip-');
+    const { file, key } = { file: fixture.temp.ws.databaseFile, key: fixture.temp.key };
+    const size = statSync(file).size;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 4096, max: size - 1 }), fc.nat(), async (offset, run) => {
+        const copy = join(dir, `flip-${run}-${Math.random().toString(36).slice(2)}.db`);
+        copyFileSync(file, copy);
+        const bytes = readFileSync(copy);
+        bytes[offset] = (bytes[offset] ?? 0) ^ 0x5a;
+        writeFileSync(copy, bytes);
+        const outcome = async (parallel: boolean): Promise<unknown> => {
+          let reader;
+          try {
+            reader = openDatabase({ file: copy, key, create: false, readonly: true });
+            return parallel
+              ? await verifyAuditChain(
+                  reader.sqlite,
+                  fixture.device,
+                  { file: copy, key },
+                  { parallelFrom: 0, rangeEntries: 40 },
+                )
+              : await verifyAuditChain(reader.sqlite, fixture.device);
+          } catch (error) {
+            return { threw: error instanceof Error ? error.message : String(error) };
+          } finally {
+            reader?.sqlite.close();
+          }
+        };
+        const sequential = await outcome(false);
+        expect(sequential).not.toMatchObject({ ok: true });
+        expect(await outcome(true)).toEqual(sequential);
+      }),
+      { numRuns: 40 },
+    );
   });
 });

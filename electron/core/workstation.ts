@@ -490,6 +490,10 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   }
   // The retention rule runs now and once a day; a failed run is logged and retried by the next, never fatal.
   const applyRetention = (): void => {
+    if (sync.recoveryPending !== null) {
+      // A restored workstation writes nothing before it has rejoined (its entries would fork the chain).
+      return;
+    }
     try {
       const run = retention.run();
       if (run.erased.length > 0 || run.kept.length > 0 || run.expiredBackups > 0) {
@@ -506,7 +510,9 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   applyRetention();
   const retentionTimer = setInterval(applyRetention, DAY_MS);
   retentionTimer.unref();
-  recovery.start();
+  if (sync.recoveryPending === null) {
+    recovery.start();
+  }
   sync.start();
 
   return {

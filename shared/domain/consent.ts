@@ -1,6 +1,8 @@
 /** Consent purposes and their rules, shared by the consent screen, the core and sync. */
 export const CONSENT_PURPOSES = ['credit-scoring', 'central-sync', 'credit-bureau-sharing'] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+export const isConsentPurpose = (value: unknown): value is ConsentPurpose =>
+  (CONSENT_PURPOSES as readonly unknown[]).includes(value);
 
 /** Without this grant there is nothing to do for an applicant, so registration requires it. */
 export const REQUIRED_PURPOSE: ConsentPurpose = 'credit-scoring';

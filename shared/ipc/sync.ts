@@ -68,6 +68,10 @@ export const SyncStatusView = z.strictObject({
   }),
   policy: z.strictObject({ current: z.string().nullable() }),
   lastPullRejected: z.strictObject({ itemId: z.number().int(), kind: z.string(), reason: z.string() }).nullable(),
+  /** Restored from a recovery bundle and not yet re-enrolled: sync waits (it would fork the chain). */
+  recoveryPending: z
+    .strictObject({ bundleCreatedAt: z.string(), bundleHeadSeq: z.number().int().nonnegative() })
+    .nullable(),
 });
 export type SyncStatusView = z.infer<typeof SyncStatusView>;
 

@@ -215,6 +215,14 @@ export class ApplicantService {
     return row;
   }
 
+  /** Whether this workstation holds the applicant, not erased (false for an id it never had). */
+  isActive(applicantId: string): boolean {
+    const row = this.#store.read(() =>
+      this.#store.db.select({ status: applicants.status }).from(applicants).where(eq(applicants.id, applicantId)).get(),
+    );
+    return row?.status === 'active';
+  }
+
   requireActive(applicantId: string): ApplicantRow {
     const row = this.get(applicantId);
     if (row.status === 'erased') {

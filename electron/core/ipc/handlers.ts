@@ -52,6 +52,14 @@ export function createHandlers(ws: WorkstationServices): Handlers {
       return sessionView(ws.sessions.start(ctx.connectionId, officer.id), officer);
     },
     'auth:signIn': async (ctx, input) => {
+      if (ws.sync.recoveryPending !== null) {
+        // Every sign-in is an audit entry, and one written before the rejoin would fork the chain at the centre.
+        throw new NexisError(
+          'CONFLICT',
+          'This workstation was restored from a recovery bundle and has not rejoined the central API yet. Bank IT ' +
+            'finishes the recovery with `recovery:rejoin` (docs/data-lifecycle.md); sign-in opens after that.',
+        );
+      }
       const previous = ws.sessions.end(ctx.connectionId);
       ws.centralConsole.forget(ctx.connectionId);
       if (previous) {

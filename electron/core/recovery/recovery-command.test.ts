@@ -73,7 +73,12 @@ describe('recovery commands', () => {
     expect(code).toBe(0);
     expect(lines[0]).toContain(t.ws.deviceKey.deviceId);
     expect(lines.join('\n')).not.toContain(t.key.toString('hex'));
-    expect(readdirSync(target).sort()).toEqual(['db.key', 'device-signing.key', 'nexis.db']);
+    // (The restore marks the database as awaiting its rejoin, in WAL mode: SQLite's -wal/-shm sit beside it.)
+    expect(
+      readdirSync(target)
+        .filter((f) => !/-(wal|shm)$/.test(f))
+        .sort(),
+    ).toEqual(['db.key', 'device-signing.key', 'nexis.db']);
     const key = resolveNodeDbKey({ dataDir: target, env: {} });
     expect(key.equals(t.key)).toBe(true);
     const ws = createWorkstation({ dataDir: target, dbKey: key, scryptCost: TEST_SCRYPT_COST });

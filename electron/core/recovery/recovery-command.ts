@@ -7,6 +7,10 @@
  *   recovery:restore <bundle> --identity <file> --data <new dir> [--device-key <file>]
  *       restores into a new, empty data folder with the Node key files (db.key, device-signing.key), then verifies
  *       the audit chain, against the device key the centre recorded at enrolment when --device-key is given
+ *   recovery:rejoin --data <restored dir> --code <recovery code>
+ *       on the new workstation, before anyone signs in: re-enrols the restored device with the recovery code a
+ *       central administrator issued for it, takes back the chain tail it pushed after the bundle, and lets sync
+ *       continue (electron/core/sync/chain-tail.ts); the app refuses sign-in until this has run
  *
  * Nothing secret is printed: the keys go into 0600 files only.
  */
@@ -14,20 +18,27 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileDeviceKeyCustody, writeSecretFile } from '../crypto/device-key-custody';
-import { KEY_FILE } from '../db/keys';
+import { KEY_FILE, resolveNodeDbKey } from '../db/keys';
+import { createWorkstation, type WorkstationOptions } from '../workstation';
 import { NexisError } from '../errors';
 import { verifyAuditCommand } from '../cli/verify-audit';
 import { writeNewFileDurably } from './fs-durable';
 import { extractSecretsBlock, readRecoveryBundle, restoreRecoveryBundle } from './recovery-bundle';
 
 export const RECOVERY_USAGE = `  recovery:extract-key <bundle> --out <file>
-  recovery:restore <bundle> --identity <age identity file> --data <new dir> [--device-key <file>]`;
+  recovery:restore <bundle> --identity <age identity file> --data <new dir> [--device-key <file>]
+  recovery:rejoin --data <restored dir> --code <recovery code from the central console>`;
+
+/** Who the trail names for a recovery finished from the command line (no officer can sign in before it). */
+export const RECOVERY_ACTOR = 'system:recovery';
 
 /** An age-keygen identity file is a few lines; anything larger is not one. */
 const IDENTITY_FILE_MAX_BYTES = 4096;
 
 export interface RecoveryCommandIo {
   readonly write: (line: string) => void;
+  /** Tests: options of the workstation `recovery:rejoin` opens (clock, trust, scrypt cost). */
+  readonly workstation?: Partial<WorkstationOptions>;
 }
 
 function readIdentityFile(file: string): string {
@@ -53,9 +64,15 @@ export async function runRecoveryCommand(argv: readonly string[], io: RecoveryCo
       identity: { type: 'string' },
       data: { type: 'string' },
       'device-key': { type: 'string' },
+      code: { type: 'string' },
     },
   });
   const [command, bundleArg] = positionals;
+  if (command === 'recovery:rejoin') {
+    return positionals.length === 1 && values.data !== undefined && values.code !== undefined
+      ? rejoin(resolve(values.data), values.code, io)
+      : usage(io);
+  }
   if (bundleArg === undefined || positionals.length !== 2) {
     return usage(io);
   }
@@ -90,6 +107,22 @@ export async function runRecoveryCommand(argv: readonly string[], io: RecoveryCo
     }
     default:
       return usage(io);
+  }
+}
+
+async function rejoin(dataDir: string, code: string, io: RecoveryCommandIo): Promise<number> {
+  const ws = createWorkstation({ dataDir, dbKey: resolveNodeDbKey({ dataDir }), ...io.workstation });
+  try {
+    const pending = ws.sync.recoveryPending;
+    const status = await ws.sync.recover(RECOVERY_ACTOR, code.trim().toUpperCase());
+    io.write(
+      `rejoined ${status.deviceId} (branch ${status.branchId ?? '?'}): the chain continues from entry ` +
+        `${String(pending?.auditHead.seq ?? 0)} of the bundle to entry ${String(status.headSeq)}; sync is on`,
+    );
+    return 0;
+  } finally {
+    await ws.sync.stop();
+    ws.close();
   }
 }
 

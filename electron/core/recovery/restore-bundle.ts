@@ -19,6 +19,7 @@ import { GENESIS_HASH } from '../../../audit-chain';
 import type { StoredDeviceKey } from '../crypto/device-key';
 import { DATABASE_FILE } from '../db/keys';
 import { openDatabase } from '../db/open';
+import { deleteMeta, setMeta } from '../system/meta-store';
 import { ErasureLedger, LEDGER_FILE } from '../lifecycle/erasure-ledger';
 import { forEachChunk, withBundleFile } from './container';
 import { RecoveryError } from './errors';
@@ -49,6 +50,7 @@ export function restoreRecoveryBundle(bundle: RecoveryBundle, targetDataDir: str
   try {
     copySnapshot(bundle, databasePartial);
     checkRestoredDatabase(databasePartial, bundle);
+    markRecoveryPending(databasePartial, bundle);
     let restoredLedger: string | null = null;
     if (bundle.ledger.length > 0) {
       writeNewFileDurably(ledgerPartial, bundle.ledger);
@@ -82,6 +84,27 @@ export function restoreRecoveryBundle(bundle: RecoveryBundle, targetDataDir: str
       rmSync(targetDataDir, { recursive: true, force: true });
     }
     throw error;
+  }
+}
+
+/**
+ * The meta key a restored database carries until its device has re-enrolled and taken back the chain tail it pushed
+ * after the bundle (electron/core/sync/chain-tail.ts): sync refuses to push before, which would fork the chain.
+ */
+export const RECOVERY_PENDING_META = 'sync.recovery.pending';
+
+function markRecoveryPending(file: string, bundle: RecoveryBundle): void {
+  const { sqlite, db } = openDatabase({ file, key: bundle.dbKey, create: false });
+  try {
+    sqlite.transaction(() => {
+      const { createdAt, auditHead } = bundle.header;
+      setMeta(db, RECOVERY_PENDING_META, JSON.stringify({ bundleCreatedAt: createdAt, auditHead }));
+      // The dead laptop's access token is not this machine's: the re-enrolment issues a new one.
+      deleteMeta(db, 'sync.access_token');
+    })();
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    sqlite.close();
   }
 }
 

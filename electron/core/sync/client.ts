@@ -6,7 +6,10 @@ import { enrolmentMessage } from '../../../shared/sync/messages';
 import { EnrolResponseSchema } from '../../../shared/sync/auth';
 import { parse, SyncSession } from './session';
 import { pullAll, type PullReport } from './pull-loop';
-import { pushAll, type PushReport } from './push-loop';
+import { learnServerKeys, pushAll, type PushReport } from './push-loop';
+import { ChainPageSchema } from '../../../shared/sync/recovery';
+import type { ChainPoint } from '../../../shared/sync/push';
+import { lastCountersignature, verifyChainPage, type ChainTail } from './chain-tail';
 import type { SyncState } from './state';
 import type { SyncResponse, SyncTransport } from './transport';
 import type { UpdateChannel } from '../../../shared/sync/release-bodies';
@@ -27,6 +30,23 @@ export interface SyncClientOptions {
   readonly updates?: UpdateOfferSink;
   /** Fleet view: after each sync, the workstation's self-report (versions, sizes, error counts) goes to the server. */
   readonly fleetReport?: FleetReportSource;
+  /** True while a restored workstation has not yet taken its chain tail back (push would fork it). */
+  readonly recoveryPending?: () => boolean;
+}
+
+/** Where a recovered chain tail is written (the workstation's audit store). */
+export interface ChainTailSink {
+  head(): ChainPoint;
+  hashAt(seq: number): string | undefined;
+  /** Writes the tail verbatim and runs `commit` (the sync state) in the same transaction. */
+  apply(tail: ChainTail, commit: () => void): void;
+}
+
+export interface RecoveredTail {
+  readonly fromSeq: number;
+  readonly toSeq: number;
+  readonly entries: number;
+  readonly tail: ChainTail;
 }
 
 export interface FleetReportSource {
@@ -87,11 +107,102 @@ export class SyncClient {
     });
   }
 
+  /**
+   * After a restore from a recovery bundle (docs/data-lifecycle.md, "Recovery drill"): re-enrols with the recovery
+   * code an administrator issued for this device, takes back the entries this device pushed after the bundle was
+   * written (chain-tail.ts checks every one), and hands them to `sink`, which writes them with the sync state in one
+   * transaction. The next push then continues the centre's head: no fork.
+   */
+  async recover(code: string, sink: ChainTailSink): Promise<RecoveredTail> {
+    return this.#guard(async () => {
+      const { state, device } = this.#options;
+      if (!state.enrolled) {
+        throw new SyncError(
+          'NOT_ENROLLED',
+          'The restored workstation was never enrolled with a central server.',
+          false,
+        );
+      }
+      const signature = device.sign(enrolmentMessage(code, device.deviceId, device.publicKey));
+      const response = await this.#session.open('POST', '/v1/enrol', {
+        code,
+        deviceId: device.deviceId,
+        publicKey: device.publicKey,
+        signature,
+      });
+      const enrolled = parse(EnrolResponseSchema, response.body);
+      if (enrolled.deviceId !== device.deviceId || enrolled.branchId !== state.branchId) {
+        throw new SyncError('PROTOCOL', 'The server re-enrolled a different device or branch.', false);
+      }
+      state.saveToken(enrolled.accessToken.token, enrolled.accessToken.expiresAt);
+      state.clearRevoked();
+      if (state.serverKey(enrolled.serverKeyId) !== enrolled.serverPublicKey) {
+        // A rotation since the bundle: the new key is trusted only if one this device trusts endorsed it.
+        await learnServerKeys(this.#session, state);
+      }
+      const from = sink.head();
+      let head = from;
+      let centre: ChainPoint = from;
+      let lastPushId = 0;
+      const tail: { entries: ChainTail['entries'][number][]; checkpoints: ChainTail['checkpoints'][number][] } = {
+        entries: [],
+        checkpoints: [],
+      };
+      for (;;) {
+        const page = parse(
+          ChainPageSchema,
+          (await this.#session.call('GET', `/v1/sync/chain?after=${String(head.seq)}`)).body,
+        );
+        head = verifyChainPage(page, head, device, (keyId) => state.serverKey(keyId));
+        tail.entries.push(...page.entries);
+        tail.checkpoints.push(...page.checkpoints);
+        centre = page.head;
+        lastPushId = page.lastPushId;
+        if (!page.more || page.entries.length === 0) {
+          break;
+        }
+      }
+      if (centre.seq > head.seq) {
+        throw new SyncError(
+          'CHAIN_TAIL_INVALID',
+          `The centre acknowledges entry ${centre.seq} but returned entries up to ${head.seq} only.`,
+          true,
+        );
+      }
+      // The centre may know less than the bundle holds (entries written after the last push): those go up at the
+      // next push. What it acknowledged must then be this chain's own entry.
+      const centreHash = centre.seq === head.seq ? head.hash : sink.hashAt(centre.seq);
+      if (centreHash !== centre.hash) {
+        throw new SyncError(
+          'CHAIN_TAIL_INVALID',
+          `The centre's head at entry ${centre.seq} is not this device's entry: the chains have forked.`,
+          false,
+        );
+      }
+      const countersigned = lastCountersignature(tail);
+      sink.apply(tail, () => {
+        state.ackedSeq = centre.seq;
+        state.raisePushId(lastPushId);
+        if (countersigned !== undefined && countersigned.seq > (state.countersigned?.seq ?? 0)) {
+          state.countersigned = countersigned;
+        }
+      });
+      return { fromSeq: from.seq, toSeq: head.seq, entries: tail.entries.length, tail };
+    });
+  }
+
   async syncOnce(): Promise<SyncReport> {
     return this.#guard(async () => {
       const { state } = this.#options;
       if (!state.enrolled) {
         throw new SyncError('NOT_ENROLLED', 'This workstation is not enrolled with a central server.', false);
+      }
+      if (this.#options.recoveryPending?.() === true) {
+        throw new SyncError(
+          'RECOVERY_PENDING',
+          'This workstation was restored from a recovery bundle: re-enrol it with its recovery code first.',
+          false,
+        );
       }
       if (state.revoked) {
         throw new SyncError('DEVICE_REVOKED', 'This workstation was revoked by the bank; sync is off.', false);

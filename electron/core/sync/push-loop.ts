@@ -125,7 +125,7 @@ function batch(source: ChainSource, attachmentFor: AttachmentFor, acked: number,
  * already trusts endorsed it (oldest first, so a chain of rotations is followed). Anything else is ignored, and the
  * countersignature it made then fails verification.
  */
-async function learnServerKeys(session: SyncSession, state: SyncState): Promise<void> {
+export async function learnServerKeys(session: SyncSession, state: SyncState): Promise<void> {
   const response = await session.call('GET', '/v1/sync/server-keys');
   const { keys } = parse(ServerKeysResponseSchema, response.body);
   for (const k of keys) {

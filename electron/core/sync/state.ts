@@ -136,6 +136,11 @@ export class SyncState {
     this.#store.set(SYNC_KEYS.revoked, 'true');
   }
 
+  /** The centre reinstated this device (a recovery re-enrolment). */
+  clearRevoked(): void {
+    this.#store.set(SYNC_KEYS.revoked, 'false');
+  }
+
   get lastError(): LastError | undefined {
     const raw = this.#store.get(SYNC_KEYS.lastError);
     return raw === undefined || raw === '' ? undefined : (JSON.parse(raw) as LastError);

@@ -62,7 +62,11 @@ export type SyncErrorCode =
   | 'COUNTERSIGNATURE_INVALID'
   | 'REFUSED'
   | 'APPLY_FAILED'
-  | 'RESPONSE_TOO_LARGE';
+  | 'RESPONSE_TOO_LARGE'
+  /** Restored from a recovery bundle: sync waits until the device re-enrols and takes its chain tail back. */
+  | 'RECOVERY_PENDING'
+  /** The chain tail the centre returned to a recovering device does not continue the restored chain. */
+  | 'CHAIN_TAIL_INVALID';
 
 /** A sync failure as a value: `retryable` tells the loop whether backing off and trying again can help. */
 export class SyncError extends Error {

@@ -21,6 +21,9 @@ import { VersionSchema } from '../../../shared/sync/primitives';
 import type { DiagnosticsSummary } from '../../../shared/sync/diagnostics';
 import type { UpdateChannel } from '../../../shared/sync/release-bodies';
 import { NexisError } from '../errors';
+import { RECOVERY_PENDING_META } from '../recovery/restore-bundle';
+import type { ChainPoint } from '../../../shared/sync/push';
+import { isConsentPurpose } from '../../../shared/domain/consent';
 import type { Logger } from '../log';
 import type { OfficerService } from '../officers/officer-service';
 import type { Store } from '../store';
@@ -174,9 +177,144 @@ export class WorkstationSync {
     return this.#o.loadModel(this.#o.defaultModelDir);
   }
 
+  /** Set while a workstation restored from a recovery bundle has not re-enrolled (restore-bundle.ts). */
+  get recoveryPending(): { readonly bundleCreatedAt: string; readonly auditHead: ChainPoint } | null {
+    const raw = this.#stateStore.get(RECOVERY_PENDING_META);
+    return raw === undefined || raw === ''
+      ? null
+      : (JSON.parse(raw) as { bundleCreatedAt: string; auditHead: ChainPoint });
+  }
+
+  /**
+   * The recovery drill's last step (docs/data-lifecycle.md): re-enrols with the administrator's recovery code, takes
+   * back and checks the chain tail this device pushed after its bundle, and writes it verbatim with the sync state
+   * in one transaction. Then what the dead laptop did after the bundle is applied again where privacy needs it:
+   * erasures and consent withdrawals in the tail are carried out here too. Sync then starts and continues the
+   * centre's head.
+   */
+  async recover(actorId: string, code: string): Promise<SyncStatusView> {
+    const pending = this.recoveryPending;
+    if (pending === null) {
+      throw new NexisError('CONFLICT', 'This workstation was not restored from a recovery bundle.');
+    }
+    if (this.#enrolling) {
+      throw new NexisError('CONFLICT', 'A re-enrolment is already under way.');
+    }
+    const url = this.#state.serverUrl;
+    if (url === undefined) {
+      throw new NexisError('CONFLICT', 'The restored workstation was never enrolled with a central server.');
+    }
+    const local = this.#source.head();
+    if (local.seq !== pending.auditHead.seq || local.hash !== pending.auditHead.hash) {
+      // Entries written here since the restore would fork the chain the centre holds; nothing is rewritten.
+      throw new NexisError(
+        'CONFLICT',
+        `This workstation wrote entries ${String(pending.auditHead.seq + 1)}-${String(local.seq)} after it was restored, ` +
+          "so its chain no longer continues where the centre's does. Restore the bundle again and rejoin before anyone signs in.",
+      );
+    }
+    this.#enrolling = true;
+    const client = this.#createClient(url);
+    const sqlite = this.#o.store.sqlite;
+    const insertEntry = sqlite.prepare(
+      'INSERT INTO audit_log (seq, ts, actor, action, subject, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const insertCheckpoint = sqlite.prepare(
+      'INSERT INTO audit_checkpoints (seq, head_hash, device_id, public_key, signature, signed_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    let recovered: Awaited<ReturnType<SyncClient['recover']>>;
+    try {
+      recovered = await client.recover(code, {
+        head: () => this.#source.head(),
+        hashAt: (seq) => this.#source.hashAt(seq),
+        apply: (tail, commit) => {
+          this.#o.store.transaction(() => {
+            const at = new Map<number, string>();
+            for (const e of tail.entries) {
+              insertEntry.run(e.seq, e.ts, e.actor, e.action, e.subject, e.payload, e.prevHash, e.hash);
+              at.set(e.seq, e.ts);
+            }
+            for (const c of tail.checkpoints) {
+              insertCheckpoint.run(
+                c.seq,
+                c.headHash,
+                this.#o.deviceKey.deviceId,
+                this.#o.deviceKey.publicKey,
+                c.signature,
+                at.get(c.seq) ?? c.countersignature.countersignedAt,
+              );
+            }
+            commit();
+            this.#stateStore.set(RECOVERY_PENDING_META, '');
+          });
+        },
+      });
+    } catch (error) {
+      this.#o.log.warn('sync.recovery_failed', { code: error instanceof SyncError ? error.code : 'unknown' });
+      throw toNexisError(error);
+    } finally {
+      this.#enrolling = false;
+    }
+    const replayed = this.#replayTail(recovered.tail.entries);
+    this.#o.store.transaction(() =>
+      this.#o.store.audit.append({
+        actor: actorId,
+        action: 'device.recovered',
+        subject: this.#o.deviceKey.deviceId,
+        payload: {
+          bundleCreatedAt: pending.bundleCreatedAt,
+          bundleHeadSeq: pending.auditHead.seq,
+          tailFrom: recovered.fromSeq + 1,
+          tailTo: recovered.toSeq,
+          erasedAgain: replayed.erased,
+          withdrawnAgain: replayed.withdrawn,
+        },
+      }),
+    );
+    this.#o.log.info('sync.recovered', { tailEntries: recovered.entries });
+    this.#client = client;
+    this.start();
+    return this.status();
+  }
+
+  /**
+   * The dead laptop's erasures and consent withdrawals after its bundle are in the tail; the restored database still
+   * holds those applicants as they were. Each is carried out again (audited as new entries by `system`).
+   */
+  #replayTail(entries: readonly { action: string; subject: string | null; payload: string }[]): {
+    erased: number;
+    withdrawn: number;
+  } {
+    let erased = 0;
+    let withdrawn = 0;
+    const erasedIds: string[] = [];
+    for (const entry of entries) {
+      if (entry.subject === null) {
+        continue;
+      }
+      const payload = JSON.parse(entry.payload) as { reason?: unknown; purpose?: unknown };
+      if (entry.action === 'applicant.erased' && this.#o.applicants.isActive(entry.subject)) {
+        const reason = typeof payload.reason === 'string' ? payload.reason : 'data-subject-request';
+        this.#o.applicants.erase('system', entry.subject, reason, { checkpoint: false });
+        erasedIds.push(entry.subject);
+        erased += 1;
+      } else if (
+        entry.action === 'consent.withdrawn' &&
+        isConsentPurpose(payload.purpose) &&
+        this.#o.applicants.isActive(entry.subject) &&
+        this.#o.consent.isActive(entry.subject, payload.purpose)
+      ) {
+        this.#o.consent.withdraw('system', entry.subject, payload.purpose);
+        withdrawn += 1;
+      }
+    }
+    this.#o.applicants.finishErasures(erasedIds);
+    return { erased, withdrawn };
+  }
+
   /** Starts background sync if this workstation is enrolled (at start-up, and after enrolment). */
   start(): void {
-    if (this.#closed || !this.#state.enrolled || this.#state.revoked) {
+    if (this.#closed || !this.#state.enrolled || this.#state.revoked || this.recoveryPending !== null) {
       return;
     }
     this.#ensureLoop().start();
@@ -321,6 +459,13 @@ export class WorkstationSync {
       },
       policy: { current: currentPolicy(this.#stateStore)?.version ?? null },
       lastPullRejected: this.#state.lastRejected ?? null,
+      recoveryPending:
+        this.recoveryPending === null
+          ? null
+          : {
+              bundleCreatedAt: this.recoveryPending.bundleCreatedAt,
+              bundleHeadSeq: this.recoveryPending.auditHead.seq,
+            },
     };
   }
 
@@ -358,6 +503,7 @@ export class WorkstationSync {
       state: this.#state,
       device: this.#o.deviceKey,
       handlers: this.#handlers,
+      recoveryPending: () => this.recoveryPending !== null,
       clock: () => this.#o.clock.now(),
       ...(this.#o.updates === undefined ? {} : { updates: this.#o.updates }),
       ...(this.#o.selfReport === undefined ? {} : { fleetReport: this.#fleetReport(this.#o.selfReport) }),

@@ -10,6 +10,7 @@ import { dialog, safeStorage } from 'electron';
 import { NexisError } from '../core/errors';
 import { parseHexKey } from '../core/db/keys';
 import { parseStoredDeviceKey, writeSecretFile, type DeviceKeyCustody } from '../core/crypto/device-key-custody';
+import { adoptRestoredKeys } from '../core/recovery/adopt-keys';
 
 const WRAPPED_KEY_FILE = 'db-key.safestorage';
 const WRAPPED_DEVICE_KEY_FILE = 'device-signing-key.safestorage';
@@ -56,6 +57,12 @@ export async function loadOrCreateDbKey(userDataDir: string, databaseExists: boo
       throw new NexisError('DB_KEY_INVALID', 'Refused to store the database key without a secure key store.');
     }
   }
+  // A folder restored from a recovery bundle holds its keys as plain files: they go into the key store first.
+  adoptRestoredKeys(
+    userDataDir,
+    { dbKey: WRAPPED_KEY_FILE, deviceKey: WRAPPED_DEVICE_KEY_FILE },
+    { wrap: (plain) => safeStorage.encryptString(plain), unwrap: (wrapped) => safeStorage.decryptString(wrapped) },
+  );
   const wrappedFile = join(userDataDir, WRAPPED_KEY_FILE);
   if (existsSync(wrappedFile)) {
     return parseHexKey(safeStorage.decryptString(readFileSync(wrappedFile)), 'The wrapped database key');

@@ -7,10 +7,11 @@
  *   recovery:restore <bundle> --identity <file> --data <new dir> [--device-key <file>]
  *       restores into a new, empty data folder with the Node key files (db.key, device-signing.key), then verifies
  *       the audit chain, against the device key the centre recorded at enrolment when --device-key is given
- *   recovery:rejoin --data <restored dir> --code <recovery code>
+ *   recovery:rejoin --data <restored dir> --code <recovery code> [--trust <bank trust file>]
  *       on the new workstation, before anyone signs in: re-enrols the restored device with the recovery code a
  *       central administrator issued for it, takes back the chain tail it pushed after the bundle, and lets sync
- *       continue (electron/core/sync/chain-tail.ts); the app refuses sign-in until this has run
+ *       continue (electron/core/sync/chain-tail.ts); the app refuses sign-in until this has run. With --trust (the
+ *       bank build's trust file) it talks to the baked central server only, with the baked CA and pins, as the app does
  *
  * Nothing secret is printed: the keys go into 0600 files only.
  */
@@ -20,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { fileDeviceKeyCustody, writeSecretFile } from '../crypto/device-key-custody';
 import { KEY_FILE, resolveNodeDbKey } from '../db/keys';
 import { createWorkstation, type WorkstationOptions } from '../workstation';
+import { readTrustFile, trustedTransportFor } from '../system/trust-config';
 import { NexisError } from '../errors';
 import { verifyAuditCommand } from '../cli/verify-audit';
 import { writeNewFileDurably } from './fs-durable';
@@ -27,7 +29,7 @@ import { extractSecretsBlock, readRecoveryBundle, restoreRecoveryBundle } from '
 
 export const RECOVERY_USAGE = `  recovery:extract-key <bundle> --out <file>
   recovery:restore <bundle> --identity <age identity file> --data <new dir> [--device-key <file>]
-  recovery:rejoin --data <restored dir> --code <recovery code from the central console>`;
+  recovery:rejoin --data <restored dir> --code <recovery code from the central console> [--trust <bank trust file>]`;
 
 /** Who the trail names for a recovery finished from the command line (no officer can sign in before it). */
 export const RECOVERY_ACTOR = 'system:recovery';
@@ -65,12 +67,13 @@ export async function runRecoveryCommand(argv: readonly string[], io: RecoveryCo
       data: { type: 'string' },
       'device-key': { type: 'string' },
       code: { type: 'string' },
+      trust: { type: 'string' },
     },
   });
   const [command, bundleArg] = positionals;
   if (command === 'recovery:rejoin') {
     return positionals.length === 1 && values.data !== undefined && values.code !== undefined
-      ? rejoin(resolve(values.data), values.code, io)
+      ? rejoin(resolve(values.data), values.code, values.trust === undefined ? undefined : resolve(values.trust), io)
       : usage(io);
   }
   if (bundleArg === undefined || positionals.length !== 2) {
@@ -110,8 +113,19 @@ export async function runRecoveryCommand(argv: readonly string[], io: RecoveryCo
   }
 }
 
-async function rejoin(dataDir: string, code: string, io: RecoveryCommandIo): Promise<number> {
-  const ws = createWorkstation({ dataDir, dbKey: resolveNodeDbKey({ dataDir }), ...io.workstation });
+async function rejoin(
+  dataDir: string,
+  code: string,
+  trustFile: string | undefined,
+  io: RecoveryCommandIo,
+): Promise<number> {
+  const server = trustFile === undefined ? null : readTrustFile(trustFile).centralServer;
+  const ws = createWorkstation({
+    dataDir,
+    dbKey: resolveNodeDbKey({ dataDir }),
+    ...(server === null ? {} : { syncTransportFor: trustedTransportFor(server), trustedServerUrl: server.url }),
+    ...io.workstation,
+  });
   try {
     const pending = ws.sync.recoveryPending;
     const status = await ws.sync.recover(RECOVERY_ACTOR, code.trim().toUpperCase());

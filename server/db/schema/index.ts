@@ -5,3 +5,4 @@ export * from './admins';
 export * from './server-audit';
 export * from './app-releases';
 export * from './limits';
+export * from './outcomes';

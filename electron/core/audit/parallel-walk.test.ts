@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createHash, hash } from 'node:crypto';
 import { join } from 'node:path';
 import { runInThisContext } from 'node:vm';
@@ -164,4 +164,53 @@ describe('parallel chain walk over a damaged file', () => {
       { numRuns: 40 },
     );
   });
+
+  // A worker that fails (a damaged page) used to have the others terminated in the middle of a SQLite call, which
+  // aborts the whole process now and then (better-sqlite3#1507; it crashed a CI run). Now the others stop between rows
+  // and close their connections, and the walk answers only once every thread has ended: the process's thread count
+  // (Linux /proc) is back where it was each time.
+  it.runIf(process.platform === 'linux')(
+    'answers only once every worker has closed its connection and ended, even when one fails mid-walk',
+    async () => {
+      const dir = makeTempDir('nexis-parallel-exit-');
+      const { file, key } = { file: fixture.temp.ws.databaseFile, key: fixture.temp.key };
+      const copy = join(dir, 'damaged.db');
+      copyFileSync(file, copy);
+      const bytes = readFileSync(copy);
+      // One byte in every fifth page of the log's table: the walkers meet damage at different points.
+      const pages = fixture.sqlite
+        .prepare("SELECT pageno FROM dbstat WHERE name = 'audit_log' AND pagetype = 'leaf' ORDER BY pageno")
+        .pluck()
+        .all() as number[];
+      expect(pages.length).toBeGreaterThan(20);
+      for (const page of pages.filter((_, i) => i % 5 === 4)) {
+        const at = (page - 1) * 4096 + 100;
+        bytes[at] = (bytes[at] ?? 0) ^ 0x5a;
+      }
+      writeFileSync(copy, bytes);
+      const threads = (): number => readdirSync('/proc/self/task').length;
+      const verify = async (): Promise<unknown> => {
+        const reader = openDatabase({ file: copy, key, create: false, readonly: true });
+        try {
+          return await verifyAuditChain(
+            reader.sqlite,
+            fixture.device,
+            { file: copy, key },
+            { parallelFrom: 0, rangeEntries: 20, workers: 4 },
+          );
+        } catch (error) {
+          return { threw: error instanceof Error ? error.message : String(error) };
+        } finally {
+          reader.sqlite.close();
+        }
+      };
+      const first = await verify();
+      expect(first).not.toMatchObject({ ok: true });
+      const baseline = threads();
+      for (let run = 0; run < 25; run += 1) {
+        expect(await verify()).toEqual(first);
+        expect(threads()).toBeLessThanOrEqual(baseline);
+      }
+    },
+  );
 });

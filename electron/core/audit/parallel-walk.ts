@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { GENESIS_HASH, type ChainCheckpoint, type ChainVerification } from '../../../audit-chain';
+import { watchWorkerExit } from '../db/worker-exit';
 
 /**
  * chainHash (audit-chain/hash.ts, with canonicalEnvelope inlined) as CommonJS for the workers, which load no
@@ -35,13 +36,14 @@ function chainHash(prevHashHex, seq, ts, actor, action, subject, payload) {
 }
 `;
 
-// Plain CommonJS evaluated from this string, like integrity.ts: no bundler entry or TypeScript loader in any runtime.
+// Plain CommonJS evaluated from this string: no bundler entry or TypeScript loader in any runtime (tsx, Vitest, Electron).
 // One worker runs the page check first (so it overlaps with the others' walks), then joins the walk.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash, hash } = require('node:crypto');
 const Database = require(workerData.modulePath);
 ${WORKER_CHAIN_HASH_SOURCE}
+const stop = new Int32Array(workerData.stop);
 let db;
 function fail(code) {
   parentPort.postMessage({ kind: 'error', code });
@@ -75,6 +77,11 @@ try {
     let at = 0;
     for (const row of rows) {
       const seq = row[0];
+      // Another range failed and the verdict is out: stop between rows, never inside SQLite (the loop's exit resets
+      // the statement), then wait for the goodbye below.
+      if ((seq & 4095) === 0 && Atomics.load(stop, 0) !== 0) {
+        return { index: job.index, firstSeq, firstPrev, failure: null, aborted: true };
+      }
       if (firstSeq === null) {
         firstSeq = seq;
         // This thread checks the seam; a stored value that is no text cannot match it (nor be hashed).
@@ -107,6 +114,8 @@ try {
     }
     return { index: job.index, firstSeq, firstPrev, lastHash: prev, next: expected, failure: null };
   };
+  // The goodbye: close the connection and let the thread end by itself (db/worker-exit.ts says why it is never
+  // terminated).
   parentPort.on('message', (job) => {
     if (job === null) {
       db.close();
@@ -122,6 +131,12 @@ try {
   });
   parentPort.postMessage({ kind: 'ready' });
 } catch (error) {
+  // No listener is left, so the thread ends once this is sent; it must not end with the connection open.
+  if (db) {
+    try {
+      db.close();
+    } catch {}
+  }
   fail((error && error.code) || 'error');
 }
 `;
@@ -137,6 +152,8 @@ interface RangeResult {
   readonly lastHash?: string | null;
   readonly next?: number;
   readonly failure: RangeFailure | null;
+  /** Stopped early because the verdict was already out; never merged. */
+  readonly aborted?: true;
 }
 
 type WorkerMessage =
@@ -174,7 +191,10 @@ export interface ParallelWalkOutcome {
 
 const DEFAULT_RANGE_ENTRIES = 25_000;
 
-/** Runs the walk (and the page check if asked) on worker threads; never rejects. */
+/**
+ * Runs the walk (and the page check if asked) on worker threads; never rejects. Resolves once every worker has closed
+ * its connection and exited: a failing range stops the others between rows, and no worker is ever terminated.
+ */
 export function walkChainInWorkers<C extends ChainCheckpoint>(
   input: ParallelWalkInput<C>,
 ): Promise<ParallelWalkOutcome> {
@@ -192,8 +212,9 @@ export function walkChainInWorkers<C extends ChainCheckpoint>(
   let done = 0;
   let pages: PageCheckOutcome | null = null;
   let storageError: string | null = null;
-  const workers: Worker[] = [];
+  const exits: ((graceMs?: number) => Promise<void>)[] = [];
   const signatureProblems: (string | null)[] = [];
+  const stop = new Int32Array(new SharedArrayBuffer(4));
 
   return new Promise((resolve) => {
     let settled = false;
@@ -203,16 +224,18 @@ export function walkChainInWorkers<C extends ChainCheckpoint>(
         return;
       }
       settled = true;
-      for (const worker of workers) {
-        void worker.terminate();
-      }
+      Atomics.store(stop, 0, 1);
       const walkMs = performance.now() - started;
       const chain =
         storageError !== null ? { storageError } : mergeRanges(results as RangeResult[], input, signatureProblems);
-      resolve({ chain, pages, walkMs });
+      // Every worker still walking returns at its next stop check and is then told goodbye by give().
+      void Promise.all(exits.map((untilExit) => untilExit())).then(() => {
+        resolve({ chain, pages, walkMs });
+      });
     };
+    // A worker that reports (ready, a range, an error) waits for its next message: a range, or null for goodbye.
     const give = (worker: Worker): void => {
-      if (nextRange >= ranges || storageError !== null) {
+      if (settled || nextRange >= ranges || storageError !== null) {
         worker.postMessage(null);
         return;
       }
@@ -228,21 +251,30 @@ export function walkChainInWorkers<C extends ChainCheckpoint>(
     for (let i = 0; i < workerCount; i += 1) {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { file: input.file, keyHex, modulePath, pageCheck: input.pageCheck && i === 0 },
+        workerData: {
+          file: input.file,
+          keyHex,
+          modulePath,
+          pageCheck: input.pageCheck && i === 0,
+          stop: stop.buffer,
+        },
       });
-      workers.push(worker);
+      exits.push(watchWorkerExit(worker));
       worker.on('message', (message: WorkerMessage) => {
         if (message.kind === 'pages') {
           pages = message;
         } else if (message.kind === 'range') {
-          results[message.result.index] = message.result;
-          done += 1;
+          if (message.result.aborted !== true) {
+            results[message.result.index] = message.result;
+            done += 1;
+          }
           give(worker);
         } else if (message.kind === 'error') {
           if (input.pageCheck && i === 0 && pages === null) {
             pages = { code: message.code, ms: performance.now() - started };
           }
           storageError ??= message.code;
+          give(worker);
         } else {
           give(worker);
         }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +21,8 @@ describe('background checkpointer', () => {
     const key = randomBytes(32);
     const { sqlite } = openDatabase({ file, key, create: true });
     const reports: CheckpointReport[] = [];
+    const threads = (): number => (process.platform === 'linux' ? readdirSync('/proc/self/task').length : 0);
+    const baseline = threads();
     const checkpointer = new BackgroundCheckpointer(sqlite, file, key, {
       intervalMs: 60_000,
       onReport: (r) => reports.push(r),
@@ -46,6 +48,8 @@ describe('background checkpointer', () => {
     insert.run('after the checkpoint');
     await checkpointer.stop();
     expect(reports.some((r) => r.kind === 'stopped')).toBe(true);
+    // Its thread ended by itself after closing its connection (it is never terminated mid-call: worker-exit.ts).
+    expect(threads()).toBeLessThanOrEqual(baseline);
     sqlite.close();
     const again = openDatabase({ file, key, create: false });
     expect(again.sqlite.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 301 });

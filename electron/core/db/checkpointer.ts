@@ -12,12 +12,13 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { SqliteConnection } from './open';
+import { watchWorkerExit } from './worker-exit';
 
 /** The backstop: the main connection checkpoints itself only past this many pages (64 MiB at 4 KiB pages). */
 export const BACKSTOP_PAGES = 16_384;
 export const CHECKPOINT_INTERVAL_MS = 2_000;
 
-// Plain CommonJS evaluated from this string, like integrity.ts's worker: no bundler entry or TypeScript loader needed.
+// Plain CommonJS evaluated from this string, like parallel-walk.ts's workers: no bundler entry or TypeScript loader.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.modulePath);
@@ -44,10 +45,12 @@ try {
   parentPort.on('message', (message) => {
     if (message === 'now') run();
     if (message === 'stop') {
+      // Close, say so, and let the thread end by itself (worker-exit.ts says why it is never terminated).
       clearInterval(timer);
       db.close();
       db = undefined;
       report({ kind: 'stopped' });
+      parentPort.close();
     }
   });
   report({ kind: 'ready' });
@@ -67,6 +70,7 @@ export interface CheckpointReport {
 
 export class BackgroundCheckpointer {
   readonly #worker: Worker;
+  readonly #untilExit: (graceMs?: number) => Promise<void>;
   #stopped = false;
 
   constructor(
@@ -85,6 +89,7 @@ export class BackgroundCheckpointer {
         intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS,
       },
     });
+    this.#untilExit = watchWorkerExit(this.#worker);
     // The worker never keeps the process alive: closing the workstation stops it, and an exit needs no goodbye.
     this.#worker.unref();
     this.#worker.on('message', (report: CheckpointReport) => options.onReport?.(report));
@@ -98,23 +103,16 @@ export class BackgroundCheckpointer {
     }
   }
 
-  /** Stops the worker and waits until its connection is closed, so the main connection can close last. */
+  /**
+   * Stops the worker and waits until its connection is closed and its thread has ended, so the main connection can
+   * close last. A checkpoint in progress finishes first (PASSIVE, so it is short).
+   */
   async stop(): Promise<void> {
     if (this.#stopped) {
       return;
     }
     this.#stopped = true;
-    await new Promise<void>((resolve) => {
-      const done = (report: CheckpointReport): void => {
-        if (report.kind === 'stopped') {
-          resolve();
-        }
-      };
-      this.#worker.on('message', done);
-      this.#worker.once('exit', () => resolve());
-      this.#worker.postMessage('stop');
-      setTimeout(resolve, 1_000).unref();
-    });
-    await this.#worker.terminate();
+    this.#worker.postMessage('stop');
+    await this.#untilExit();
   }
 }

@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import type { SqliteConnection } from './open';
 import { sqliteCode } from './open';
 
@@ -27,44 +25,6 @@ export function describeQuickCheck(rows: { quick_check: string }[]): string | nu
 
 export function damagedPage(code: string | undefined): string {
   return `database file damaged: a page failed its integrity (HMAC) check (${code ?? 'error'})`;
-}
-
-// The worker is plain CommonJS evaluated from this string, so it needs no bundler entry or TypeScript loader in any
-// runtime (tsx, Vitest, Electron). It opens its own read-only connection with the same cipher settings as open.ts.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.modulePath);
-let db;
-try {
-  db = new Database(workerData.file, { readonly: true, fileMustExist: true });
-  db.pragma("cipher='sqlcipher'");
-  db.pragma('legacy=4');
-  db.pragma('key="x\\'' + workerData.keyHex + '\\'"');
-  parentPort.postMessage({ rows: db.pragma('quick_check') });
-} catch (error) {
-  parentPort.postMessage({ code: (error && error.code) || 'error' });
-} finally {
-  if (db) db.close();
-}
-`;
-
-/**
- * The same check on a second core, so it overlaps with the hash-chain walk (verification of a million entries
- * would otherwise read and decrypt the whole file twice on one thread).
- */
-export function checkDatabaseIntegrityInWorker(file: string, key: Uint8Array): Promise<string | null> {
-  const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
-  return new Promise((resolve) => {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { file, keyHex: Buffer.from(key).toString('hex'), modulePath },
-    });
-    worker.once('message', (message: { rows?: { quick_check: string }[]; code?: string }) => {
-      resolve(message.rows ? describeQuickCheck(message.rows) : damagedPage(message.code));
-      void worker.terminate();
-    });
-    worker.once('error', (error) => resolve(damagedPage(sqliteCode(error))));
-  });
 }
 
 const WAL_HEADER_BYTES = 32;

@@ -55,6 +55,15 @@ export function numberFlag(args: ParsedArgs, name: string, fallback: number): nu
   return n;
 }
 
+/** A number flag that must lie in [min, max] (inclusive), e.g. a tolerance or a count. */
+export function boundedNumberFlag(args: ParsedArgs, name: string, fallback: number, min: number, max: number): number {
+  const n = numberFlag(args, name, fallback);
+  if (n < min || n > max) {
+    throw new ModelError('USAGE', `--${name} must be between ${min} and ${max}`);
+  }
+  return n;
+}
+
 /**
  * The DEVELOPMENT public key committed beside the default package (resources/model/dev-keys/README.md). Its private
  * half is not in the repository: nothing can sign with it any more, and packaged builds refuse to trust it

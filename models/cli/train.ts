@@ -2,6 +2,9 @@
  * npm run train -- --data <csv> --spec <spec.json|nexis> --out <dir> [--seed N] [--model-id id]
  *   [--model-version 1.0.0] [--interactions K] [--bags B] [--class-weight none|balanced]
  *   [--holdout 0.2] [--created-at ISO] [--synthetic] [--license text] [--description text]
+ *   [--lda] [--lda-select] [--lda-auc-tolerance 0.005] [--lda-drivers 3] [--lda-min-improvement 0.01] [--lda-variants drop,cap]
+ * `--lda` runs the less-discriminatory-alternative search (models/eval/lda.ts) and reports it in the card;
+ * `--lda-select` also ships the variant it recommends instead of the baseline.
  * Writes an unsigned package (model.onnx, manifest.json, model-card.json/.md); sign it with model:sign.
  */
 import { readFileSync } from 'node:fs';
@@ -12,10 +15,12 @@ import { loadSpec } from '../data/spec-file';
 import { recommendedOptions, type TrainOptions, type TrainProgress } from '../ebm/options';
 import { writePackageFiles } from '../package/files';
 import { buildModelPackage } from '../pipeline/build-package';
-import { numberFlag, parseArgs, requireFlag, runCli } from './args';
+import type { LdaFamily } from '../eval/lda';
+import type { ModelManifest } from '../package/manifest';
+import { boundedNumberFlag, numberFlag, parseArgs, requireFlag, runCli } from './args';
 
 const USAGE =
-  'usage: npm run train -- --data <csv> --spec <spec.json|nexis> --out <dir> [--seed N] [--interactions K] [--bags B] [--class-weight none|balanced] [--synthetic]';
+  'usage: npm run train -- --data <csv> --spec <spec.json|nexis> --out <dir> [--seed N] [--interactions K] [--bags B] [--class-weight none|balanced] [--synthetic] [--lda] [--lda-select] [--lda-auc-tolerance 0.005] [--lda-drivers 3] [--lda-min-improvement 0.01] [--lda-variants drop,cap]';
 
 function progressPrinter(): (event: TrainProgress) => void {
   let lastStage = '';
@@ -33,8 +38,46 @@ function progressPrinter(): (event: TrainProgress) => void {
   };
 }
 
+/** The fairness figures and the LDA frontier, one line each, for the person running the trainer. */
+function fairnessSummary(manifest: ModelManifest): string {
+  const lines: string[] = [];
+  for (const f of manifest.fairness) {
+    for (const c of f.cutoffs ?? []) {
+      const groups = c.groups
+        .map(
+          (g) =>
+            `${g.group} n=${g.rows}${g.reliable ? '' : ' (small)'} appr ${(100 * g.approvalRate).toFixed(1)}% AIR ${g.adverseImpactRatio?.toFixed(3) ?? '–'} EO ${g.equalOpportunityGap?.toFixed(3) ?? '–'}`,
+        )
+        .join('; ');
+      lines.push(
+        `fairness ${f.attribute} @${c.name} ≥${c.score}: worst AIR ${c.worstAdverseImpactRatio.toFixed(3)} — ${groups}`,
+      );
+    }
+    const smd = f.groups.map((g) => `${g.group} ${g.standardizedMeanDifference?.toFixed(3) ?? '–'}`).join('; ');
+    lines.push(`fairness ${f.attribute} SMD vs ${f.scoreReferenceGroup ?? '–'}: ${smd}`);
+  }
+  const lda = manifest.lessDiscriminatoryAlternatives;
+  if (lda !== undefined) {
+    for (const v of lda.variants) {
+      lines.push(
+        `lda ${v.name}: AUC ${v.auc.toFixed(4)} worst AIR ${v.worstAdverseImpactRatio.toFixed(3)} (${v.worstAttribute ?? '–'} ${v.worstGroup ?? ''}) target AIR ${v.targetAdverseImpactRatio.toFixed(3)} approval ${(100 * v.approvalRate).toFixed(1)}%${v.withinTolerance ? '' : ' [outside tolerance]'}${v.onFrontier ? ' [frontier]' : ''}`,
+      );
+    }
+    lines.push(`lda recommended ${lda.recommended}, shipped ${lda.shipped}: ${lda.reason}`);
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+function ldaFamilies(text: string): LdaFamily[] {
+  const families = text.split(',').map((s) => s.trim());
+  if (families.length === 0 || families.some((f) => f !== 'drop' && f !== 'cap')) {
+    throw new ModelError('USAGE', '--lda-variants must list drop and/or cap, comma-separated');
+  }
+  return families as LdaFamily[];
+}
+
 runCli(() => {
-  const args = parseArgs(process.argv.slice(2), ['synthetic']);
+  const args = parseArgs(process.argv.slice(2), ['synthetic', 'lda', 'lda-select']);
   const dataPath = requireFlag(args, 'data');
   const spec = loadSpec(requireFlag(args, 'spec'));
   const out = requireFlag(args, 'out');
@@ -58,6 +101,18 @@ runCli(() => {
     ...(args.flags.has('bags') ? { outerBags: numberFlag(args, 'bags', 2) } : {}),
   };
   const synthetic = args.flags.has('synthetic');
+  const ldaSelect = args.flags.has('lda-select');
+  const lda =
+    args.flags.has('lda') || ldaSelect
+      ? {
+          select: ldaSelect,
+          aucTolerance: boundedNumberFlag(args, 'lda-auc-tolerance', 0.005, 0, 0.5),
+          drivers: boundedNumberFlag(args, 'lda-drivers', 3, 0, spec.features.length),
+          minImprovement: boundedNumberFlag(args, 'lda-min-improvement', 0.01, 0, 1),
+          families: ldaFamilies(args.flags.get('lda-variants') ?? 'drop,cap'),
+          onVariant: (name: string) => process.stderr.write(`\nless-discriminatory variant ${name}`),
+        }
+      : undefined;
   const started = performance.now();
   process.stderr.write(`training ${spec.id} on ${data.rowCount} rows from ${dataPath}`);
   const built = buildModelPackage({
@@ -67,6 +122,7 @@ runCli(() => {
     createdAt: args.flags.get('created-at') ?? new Date().toISOString(),
     holdoutFraction: numberFlag(args, 'holdout', 0.2),
     options,
+    ...(lda === undefined ? {} : { lda }),
     trainingData: {
       source: basename(dataPath),
       synthetic,
@@ -84,6 +140,7 @@ runCli(() => {
   process.stderr.write('\n');
   process.stdout.write(
     `trained in ${((performance.now() - started) / 1000).toFixed(1)} s: ${built.model.terms.length} terms; holdout AUC ${m.auc.toFixed(4)}, KS ${m.ks.toFixed(4)}, Brier ${m.brier.toFixed(4)}\n` +
+      fairnessSummary(built.manifest) +
       `wrote unsigned package to ${out} — sign it with: npm run model:sign -- ${out}\n`,
   );
 }, USAGE);

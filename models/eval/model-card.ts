@@ -11,6 +11,8 @@ export interface ModelCard {
   readonly excludedProtectedColumns: readonly string[];
   readonly metrics: ModelManifest['metrics'];
   readonly fairness: ModelManifest['fairness'];
+  /** Present when the trainer ran the less-discriminatory-alternative search. */
+  readonly lessDiscriminatoryAlternatives?: NonNullable<ModelManifest['lessDiscriminatoryAlternatives']>;
   readonly scaling: ModelManifest['scaling'];
   readonly policy: ModelManifest['policy'];
 }
@@ -21,7 +23,7 @@ export function buildModelCard(manifest: ModelManifest): ModelCard {
     'Scores are estimates of the probability of default learned from the training data described below; they are only as good as that data.',
     'The model has not been validated on the bank’s own portfolio; before production use, validate on the bank’s own outcomes and re-set the policy cut-offs.',
     'Inputs outside the specification ranges are refused, and values in sparsely populated bins carry more uncertainty.',
-    'Fairness is measured on held-out rows at the default cut-off only; other cut-offs can change the picture.',
+    'Fairness is measured on held-out rows at the default policy cut-offs only (approve, and approve or refer); other cut-offs can change the picture. Small groups are flagged and not compared, and the figures of a few hundred held-out rows carry sampling noise of several points.',
   ];
   if (manifest.trainingData.synthetic) {
     limitations.unshift(
@@ -53,6 +55,9 @@ export function buildModelCard(manifest: ModelManifest): ModelCard {
     excludedProtectedColumns: manifest.spec.protectedColumns.map((p) => `${p.column} (${p.attribute})`),
     metrics: manifest.metrics,
     fairness: manifest.fairness,
+    ...(manifest.lessDiscriminatoryAlternatives === undefined
+      ? {}
+      : { lessDiscriminatoryAlternatives: manifest.lessDiscriminatoryAlternatives }),
     scaling: manifest.scaling,
     policy: manifest.policy,
   };
@@ -103,13 +108,36 @@ export function modelCardMarkdown(card: ModelCard): string {
       (c) => `| ${pct(c.lower)}–${pct(c.upper)} | ${c.count} | ${pct(c.meanPredicted)} | ${pct(c.observedRate)} |`,
     ),
     '',
-    '## Fairness at the approval cut-off',
-    `Approval at score ≥ ${card.policy.approveAtOrAbove}. True-positive rate = share of applicants who did not default that are approved. Groups under the minimum size are listed but not compared.`,
+    '## Fairness at the policy cut-offs',
+    `Measured on the held-out rows at the policy cut-offs: approve (score ≥ ${card.policy.approveAtOrAbove}) and approve or refer (score ≥ ${card.policy.declineBelow}). ` +
+      'AIR (adverse impact ratio) = approval rate of the group ÷ approval rate of the most-favoured group (four-fifths rule: ≥ 0.8). ' +
+      'TPR = share of the group’s good payers (did not default) that are approved; EO gap (equal opportunity) = best group’s TPR − this group’s. ' +
+      'SMD = (group mean score − reference group mean score) ÷ pooled standard deviation, the reference being the group with the highest mean score. ' +
+      'Groups under the minimum size are marked “small” and not compared.',
     '',
   ];
   for (const f of card.fairness) {
+    lines.push(...fairnessSection(f));
+  }
+  if (card.lessDiscriminatoryAlternatives !== undefined) {
+    lines.push(...ldaSection(card.lessDiscriminatoryAlternatives));
+  }
+  lines.push(
+    '## Score scaling',
+    `score = ${card.scaling.baseScore} at odds ${card.scaling.baseOdds}:1 (good:bad), ${card.scaling.pdo} points to double the odds, clamped to ${card.scaling.minScore}–${card.scaling.maxScore}. ` +
+      `Default policy ${card.policy.version}: approve ≥ ${card.policy.approveAtOrAbove}, decline < ${card.policy.declineBelow}, refer in between.`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+const ratio = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : x.toFixed(3));
+
+function fairnessSection(f: ModelCard['fairness'][number]): string[] {
+  const lines = [`### ${f.attribute} (column ${f.column})`];
+  if (f.cutoffs === undefined) {
+    // A package built before the per-cut-off report: only the approve summary exists.
     lines.push(
-      `### ${f.attribute} (column ${f.column})`,
       `Approval-rate ratio ${f.approvalRateRatio.toFixed(3)} (four-fifths rule ${f.fourFifthsRuleMet ? 'met' : 'NOT met'}), true-positive-rate difference ${f.truePositiveRateDifference.toFixed(3)}.`,
       '',
       '| group | rows | default rate | approval rate | TPR |',
@@ -120,12 +148,60 @@ export function modelCardMarkdown(card: ModelCard): string {
       ),
       '',
     );
+    return lines;
   }
+  const summary = f.cutoffs.map(
+    (c) =>
+      `${c.name} (≥ ${c.score}): worst AIR ${c.worstAdverseImpactRatio.toFixed(3)}${c.worstGroup === null ? '' : ` (${c.worstGroup} vs ${c.mostFavouredGroup ?? '–'})`}, four-fifths rule ${c.fourFifthsRuleMet ? 'met' : 'NOT met'}, largest EO gap ${c.maxEqualOpportunityGap.toFixed(3)}`,
+  );
   lines.push(
-    '## Score scaling',
-    `score = ${card.scaling.baseScore} at odds ${card.scaling.baseOdds}:1 (good:bad), ${card.scaling.pdo} points to double the odds, clamped to ${card.scaling.minScore}–${card.scaling.maxScore}. ` +
-      `Default policy ${card.policy.version}: approve ≥ ${card.policy.approveAtOrAbove}, decline < ${card.policy.declineBelow}, refer in between.`,
+    `${summary.join('; ')}. Worst SMD of scores ${ratio(f.worstStandardizedMeanDifference)} (reference ${f.scoreReferenceGroup ?? '–'}). Minimum group size ${f.minGroupRows} rows.`,
+    '',
+    `| group | rows | default rate | mean score | SMD | ${f.cutoffs.map((c) => `${c.name}: approved | AIR | TPR | EO gap`).join(' | ')} |`,
+    `| --- | --- | --- | --- | --- | ${f.cutoffs.map(() => '--- | --- | --- | ---').join(' | ')} |`,
+    ...f.groups.map((g, k) => {
+      const small = g.reliable === false ? ' (small)' : '';
+      const cells = (f.cutoffs ?? []).map((c) => {
+        const at = c.groups[k];
+        return at === undefined
+          ? '– | – | – | –'
+          : `${pct(at.approvalRate)} | ${ratio(at.adverseImpactRatio)} | ${at.truePositiveRate === null ? '–' : pct(at.truePositiveRate)} | ${ratio(at.equalOpportunityGap)}`;
+      });
+      return `| ${g.group}${small} | ${g.rows} | ${pct(g.defaultRate)} | ${g.meanScore === undefined ? '–' : g.meanScore.toFixed(1)} | ${ratio(g.standardizedMeanDifference)} | ${cells.join(' | ')} |`;
+    }),
     '',
   );
-  return lines.join('\n');
+  return lines;
+}
+
+function ldaSection(lda: NonNullable<ModelCard['lessDiscriminatoryAlternatives']>): string[] {
+  const lines = ['## Less discriminatory alternatives', ''];
+  if (lda.target === null) {
+    lines.push('No attribute had two groups large enough to compare, so no alternative was searched.', '');
+  } else {
+    lines.push(
+      `The baseline’s worst disparity: ${lda.target.attribute} group ${lda.target.group} vs ${lda.target.reference}, AIR ${lda.target.adverseImpactRatio.toFixed(3)} at the approve cut-off. ` +
+        `Features driving it (mean logit of default raised more for ${lda.target.group} than for ${lda.target.reference}, training rows): ` +
+        `${lda.drivers.map((d) => `${d.feature} ${d.logitGap.toFixed(3)}`).join(', ') || 'none'}.`,
+      '',
+    );
+  }
+  lines.push(
+    `Variants evaluated on the same held-out rows; declared AUC tolerance ${lda.aucTolerance}, minimum worst-AIR gain ${lda.minImprovement}. Worst AIR is the lowest over every attribute’s compared groups at the approve cut-off.`,
+    '',
+    '| variant | what changed | AUC | worst AIR (where) | target AIR | approval rate | within tolerance | on frontier |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...lda.variants.map(
+      (v) =>
+        `| ${v.name}${v.name === lda.shipped ? ' **(shipped)**' : ''} | ${v.description} | ${num(v.auc)} | ${v.worstAdverseImpactRatio.toFixed(3)} (${v.worstAttribute ?? '–'} ${v.worstGroup ?? ''}) | ${v.targetAdverseImpactRatio.toFixed(3)} | ${pct(v.approvalRate)} | ${v.withinTolerance ? 'yes' : 'no'} | ${v.onFrontier ? 'yes' : 'no'} |`,
+    ),
+    '',
+    `Recommended: ${lda.recommended}. ${lda.reason}`,
+    '',
+    lda.shipped === lda.recommended
+      ? `Shipped: ${lda.shipped}.`
+      : `Shipped: ${lda.shipped} (the trainer was not asked to select the recommended variant, --lda-select).`,
+    '',
+  );
+  return lines;
 }

@@ -59,6 +59,12 @@ export const MetricsSchema = z.strictObject({
   calibration: z.array(CalibrationBin),
 });
 
+const CutoffNameSchema = z.enum(['approve', 'approve-or-refer']);
+
+/**
+ * Fairness of one protected attribute (models/eval/fairness.ts). Fields after `minGroupRows` came with the
+ * per-cut-off report (AIR, SMD, equal-opportunity gap); they are optional so packages built before still verify.
+ */
 export const FairnessSchema = z.strictObject({
   attribute: z.string(),
   column: z.string(),
@@ -70,13 +76,86 @@ export const FairnessSchema = z.strictObject({
       defaultRate: finite,
       approvalRate: finite,
       truePositiveRate: finite.nullable(),
+      reliable: z.boolean().optional(),
+      meanScore: finite.optional(),
+      scoreStandardDeviation: finite.optional(),
+      standardizedMeanDifference: finite.nullable().optional(),
     }),
   ),
   approvalRateRatio: finite,
   truePositiveRateDifference: finite,
   fourFifthsRuleMet: z.boolean(),
   minGroupRows: z.number().int(),
+  edges: z.array(finite).optional(),
+  scoreReferenceGroup: z.string().nullable().optional(),
+  worstStandardizedMeanDifference: finite.optional(),
+  cutoffs: z
+    .array(
+      z.strictObject({
+        name: CutoffNameSchema,
+        score: finite,
+        mostFavouredGroup: z.string().nullable(),
+        groups: z.array(
+          z.strictObject({
+            group: z.string(),
+            rows: z.number().int(),
+            goods: z.number().int(),
+            reliable: z.boolean(),
+            approvalRate: finite,
+            adverseImpactRatio: finite.nullable(),
+            truePositiveRate: finite.nullable(),
+            equalOpportunityGap: finite.nullable(),
+          }),
+        ),
+        worstAdverseImpactRatio: finite,
+        worstGroup: z.string().nullable(),
+        maxEqualOpportunityGap: finite,
+        fourFifthsRuleMet: z.boolean(),
+      }),
+    )
+    .optional(),
 });
+export type Fairness = z.infer<typeof FairnessSchema>;
+
+/** One trained variant of the less-discriminatory-alternative search (models/eval/lda.ts), on the held-out rows. */
+const LdaVariantSchema = z.strictObject({
+  name: z.string(),
+  kind: z.enum(['baseline', 'drop', 'drop-all', 'cap']),
+  features: z.array(z.string()),
+  description: z.string(),
+  auc: finite,
+  /** Lowest AIR at the approve cut-off over every attribute's reliable groups. */
+  worstAdverseImpactRatio: finite,
+  worstAttribute: z.string().nullable(),
+  worstGroup: z.string().nullable(),
+  /** AIR of the group the search targeted (the baseline's worst), at the approve cut-off. */
+  targetAdverseImpactRatio: finite,
+  approvalRate: finite,
+  withinTolerance: z.boolean(),
+  onFrontier: z.boolean(),
+});
+
+export const LdaSearchSchema = z.strictObject({
+  target: z
+    .strictObject({
+      attribute: z.string(),
+      column: z.string(),
+      group: z.string(),
+      reference: z.string(),
+      adverseImpactRatio: finite,
+    })
+    .nullable(),
+  /** Features ranked by how much more they lower the target group's score than the reference group's (logit). */
+  drivers: z.array(z.strictObject({ feature: z.string(), logitGap: finite })),
+  aucTolerance: finite,
+  minImprovement: finite,
+  variants: z.array(LdaVariantSchema).min(1),
+  recommended: z.string(),
+  /** The variant this package ships: the recommended one with `--lda-select`, the baseline otherwise. */
+  shipped: z.string(),
+  reason: z.string(),
+});
+export type LdaSearch = z.infer<typeof LdaSearchSchema>;
 
 /** Per feature, the training distribution over the model's own bins: the reference for PSI drift checks. */
 export const DriftBaselineSchema = z.strictObject({
@@ -126,6 +205,8 @@ export const ModelManifestSchema = z.strictObject({
   trainingData: TrainingDataSchema,
   metrics: z.strictObject({ holdout: MetricsSchema }),
   fairness: z.array(FairnessSchema),
+  /** The less-discriminatory-alternative search, when the trainer ran it (optional: older packages lack it). */
+  lessDiscriminatoryAlternatives: LdaSearchSchema.optional(),
   drift: z.array(DriftBaselineSchema),
 });
 export type ModelManifest = z.infer<typeof ModelManifestSchema>;

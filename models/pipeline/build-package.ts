@@ -1,7 +1,8 @@
 /**
  * From a dataset to an unsigned model package: hold out rows, train, evaluate, measure fairness,
- * record the drift baseline, export ONNX, and write manifest and model card. Signing is separate
- * (`model:sign`) so a bank can sign with its own key on its own machine.
+ * optionally search for a less discriminatory alternative (and ship it when asked), record the drift
+ * baseline, export ONNX, and write manifest and model card. Signing is separate (`model:sign`) so a
+ * bank can sign with its own key on its own machine.
  */
 import { computeSpecHash } from '../../shared/features';
 import { sha256Hex } from '../core/hash';
@@ -11,13 +12,14 @@ import { predictColumns, type GlassBoxModel } from '../ebm/model';
 import type { TrainOptions } from '../ebm/options';
 import { trainGlassBox } from '../ebm/train';
 import { driftBaseline } from '../eval/drift';
-import { fairnessReport } from '../eval/fairness';
+import { fairnessOf, searchLessDiscriminatoryAlternatives, type LdaOptions } from '../eval/lda';
 import { evaluate } from '../eval/metrics';
 import { buildModelCard, modelCardMarkdown } from '../eval/model-card';
 import { exportOnnx, ONNX_INPUT_NAME, ONNX_ML_OPSET, ONNX_OUTPUT_NAME } from '../onnx/export';
 import {
   FairnessSchema,
   GlassBoxModelSchema,
+  LdaSearchSchema,
   MetricsSchema,
   type ModelManifest,
   type TrainingData,
@@ -44,6 +46,11 @@ export interface BuildPackageInput {
   readonly scaling?: ScoreScaling;
   readonly bands?: readonly ScoreBand[];
   readonly policy?: PolicyDefaults;
+  /**
+   * Run the less-discriminatory-alternative search (models/eval/lda.ts) on the held-out rows; with `select`, ship
+   * the variant it recommends instead of the baseline. Either way the card reports the frontier and the choice.
+   */
+  readonly lda?: LdaOptions & { readonly select: boolean; readonly onVariant?: (name: string) => void };
 }
 
 export interface BuiltPackage {
@@ -63,14 +70,27 @@ export function buildModelPackage(input: BuildPackageInput): BuiltPackage {
   const split = stratifiedSplit(data.label, input.holdoutFraction ?? 0.2, seed);
   const train = selectRows(data, split.train);
   const holdout = selectRows(data, split.holdout);
-  const model = trainGlassBox(train, input.options);
+  const baseline = trainGlassBox(train, input.options);
+  let model = baseline;
+  let lda: ModelManifest['lessDiscriminatoryAlternatives'];
+  if (input.lda !== undefined) {
+    const { select, ...ldaOptions } = input.lda;
+    const result = searchLessDiscriminatoryAlternatives({
+      ...ldaOptions,
+      train,
+      holdout,
+      baseline,
+      trainOptions: input.options,
+      scaling,
+      policy,
+    });
+    const shipped = select ? result.search.recommended : 'baseline';
+    model = result.models.get(shipped) ?? baseline;
+    lda = LdaSearchSchema.parse({ ...result.search, shipped });
+  }
   const predicted = predictColumns(model, holdout.columns, holdout.rowCount);
-  const scores = predicted.map((p) => scoreOf(Math.log(p / (1 - p)), scaling));
-  const fairness = data.spec.protectedColumns
-    .filter((p) => holdout.protectedValues.has(p.column))
-    .map((p) =>
-      fairnessReport(p, holdout.protectedValues.get(p.column) ?? [], holdout.label, scores, policy.approveAtOrAbove),
-    );
+  const scores = Array.from(predicted, (p) => scoreOf(Math.log(p / (1 - p)), scaling));
+  const fairness = fairnessOf(holdout, scores, policy);
   let defaults = 0;
   train.label.forEach((y) => (defaults += y));
 
@@ -106,6 +126,7 @@ export function buildModelPackage(input: BuildPackageInput): BuiltPackage {
     },
     metrics: { holdout: MetricsSchema.parse(evaluate(holdout.label, predicted)) },
     fairness: fairness.map((f) => FairnessSchema.parse(f)),
+    ...(lda === undefined ? {} : { lessDiscriminatoryAlternatives: lda }),
     drift: driftBaseline(model, train),
   };
   const card = buildModelCard(manifest);

@@ -3,6 +3,8 @@
  * both policy cut-offs, the SMD of scores, small groups flagged and kept out of every comparison, age bucketed.
  */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { ModelManifestSchema, type ModelManifest } from '../package/manifest';
 import { DEFAULT_POLICY } from '../scoring/scaling';
 import {
   fairnessAtCutoffs,
@@ -13,6 +15,14 @@ import {
   type CutoffFairness,
   type FairnessReport,
 } from './fairness';
+import { buildModelCard, modelCardMarkdown } from './model-card';
+
+/** The manifest of the package in resources/model (built before the per-cut-off report): a real older manifest. */
+function shippedManifest(): ModelManifest {
+  return ModelManifestSchema.parse(
+    JSON.parse(readFileSync(new URL('../../resources/model/manifest.json', import.meta.url), 'utf8')),
+  );
+}
 
 // Group A: scores 600, 580, 520, 450 (the 520 defaulted); group B: 590, 510, 505, 400 (the 400 defaulted);
 // group C: one row, 700, good payer.
@@ -154,5 +164,21 @@ describe('fairness at the policy cut-offs', () => {
     });
     expect(worstDisparity([other])).toMatchObject({ attribute: 'location', group: 'y', reference: 'x', ratio: 0.5 });
     expect(worstDisparity([report(5)])).toBeNull();
+  });
+
+  it('says in the card when an attribute has fewer than two groups large enough to compare', () => {
+    const lone = fairnessAtCutoffs({ column: 'fw', attribute: 'nationality' }, groups, label, scores, cutoffs, 5);
+    const sex = report();
+    const card = buildModelCard({ ...shippedManifest(), fairness: [lone, sex] });
+    const markdown = modelCardMarkdown(card);
+    const loneSection = markdown.slice(markdown.indexOf('### nationality'), markdown.indexOf('### sex'));
+    expect(loneSection).toContain('NOT compared');
+    expect(loneSection).not.toContain('four-fifths rule met');
+    expect(loneSection).toContain('| A (small) | 4 |');
+    const sexSection = markdown.slice(markdown.indexOf('### sex'));
+    expect(sexSection).toContain('approve (≥ 560): worst AIR 0.500 (B vs A), four-fifths rule NOT met');
+    expect(sexSection).toContain(
+      '| B | 4 | 25.0% | 501.3 | -0.497 | 25.0% | 0.500 | 33.3% | 0.333 | 75.0% | 1.000 | 100.0% | 0.000 |',
+    );
   });
 });

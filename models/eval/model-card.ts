@@ -150,13 +150,24 @@ function fairnessSection(f: ModelCard['fairness'][number]): string[] {
     );
     return lines;
   }
+  const compared = f.groups.filter((g) => g.reliable === true).length;
+  if (compared < 2) {
+    lines.push(
+      `Fewer than two groups have ${f.minGroupRows} or more held-out rows: the groups are listed but NOT compared (no AIR, EO gap or SMD can be relied on).`,
+      '',
+    );
+  }
   const summary = f.cutoffs.map(
     (c) =>
       `${c.name} (≥ ${c.score}): worst AIR ${c.worstAdverseImpactRatio.toFixed(3)}${c.worstGroup === null ? '' : ` (${c.worstGroup} vs ${c.mostFavouredGroup ?? '–'})`}, four-fifths rule ${c.fourFifthsRuleMet ? 'met' : 'NOT met'}, largest EO gap ${c.maxEqualOpportunityGap.toFixed(3)}`,
   );
+  if (compared >= 2) {
+    lines.push(
+      `${summary.join('; ')}. Worst SMD of scores ${ratio(f.worstStandardizedMeanDifference)} (reference ${f.scoreReferenceGroup ?? '–'}). Minimum group size ${f.minGroupRows} rows.`,
+      '',
+    );
+  }
   lines.push(
-    `${summary.join('; ')}. Worst SMD of scores ${ratio(f.worstStandardizedMeanDifference)} (reference ${f.scoreReferenceGroup ?? '–'}). Minimum group size ${f.minGroupRows} rows.`,
-    '',
     `| group | rows | default rate | mean score | SMD | ${f.cutoffs.map((c) => `${c.name}: approved | AIR | TPR | EO gap`).join(' | ')} |`,
     `| --- | --- | --- | --- | --- | ${f.cutoffs.map(() => '--- | --- | --- | ---').join(' | ')} |`,
     ...f.groups.map((g, k) => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ModelManifestSchema, type ModelManifest } from '../package/manifest';
+import { FairnessSchema, ModelManifestSchema, type ModelManifest } from '../package/manifest';
 import { DEFAULT_POLICY } from '../scoring/scaling';
 import {
   fairnessAtCutoffs,
@@ -169,7 +169,7 @@ describe('fairness at the policy cut-offs', () => {
   it('says in the card when an attribute has fewer than two groups large enough to compare', () => {
     const lone = fairnessAtCutoffs({ column: 'fw', attribute: 'nationality' }, groups, label, scores, cutoffs, 5);
     const sex = report();
-    const card = buildModelCard({ ...shippedManifest(), fairness: [lone, sex] });
+    const card = buildModelCard({ ...shippedManifest(), fairness: [lone, sex].map((f) => FairnessSchema.parse(f)) });
     const markdown = modelCardMarkdown(card);
     const loneSection = markdown.slice(markdown.indexOf('### nationality'), markdown.indexOf('### sex'));
     expect(loneSection).toContain('NOT compared');

@@ -2,7 +2,7 @@
  * npm run train -- --data <csv> --spec <spec.json|nexis> --out <dir> [--seed N] [--model-id id]
  *   [--model-version 1.0.0] [--interactions K] [--bags B] [--class-weight none|balanced]
  *   [--holdout 0.2] [--created-at ISO] [--synthetic] [--license text] [--description text]
- *   [--lda] [--lda-select] [--lda-auc-tolerance 0.005] [--lda-drivers 3] [--lda-min-improvement 0.01] [--lda-variants drop,cap]
+ *   [--lda] [--lda-select] [--lda-auc-tolerance 0.005] [--lda-drivers 3] [--lda-min-improvement 0.01] [--lda-variants drop,cap,smooth]
  * `--lda` runs the less-discriminatory-alternative search (models/eval/lda.ts) and reports it in the card;
  * `--lda-select` also ships the variant it recommends instead of the baseline.
  * Writes an unsigned package (model.onnx, manifest.json, model-card.json/.md); sign it with model:sign.
@@ -20,7 +20,7 @@ import type { ModelManifest } from '../package/manifest';
 import { boundedNumberFlag, numberFlag, parseArgs, requireFlag, runCli } from './args';
 
 const USAGE =
-  'usage: npm run train -- --data <csv> --spec <spec.json|nexis> --out <dir> [--seed N] [--interactions K] [--bags B] [--class-weight none|balanced] [--synthetic] [--lda] [--lda-select] [--lda-auc-tolerance 0.005] [--lda-drivers 3] [--lda-min-improvement 0.01] [--lda-variants drop,cap]';
+  'usage: npm run train -- --data <csv> --spec <spec.json|nexis> --out <dir> [--seed N] [--interactions K] [--bags B] [--class-weight none|balanced] [--synthetic] [--lda] [--lda-select] [--lda-auc-tolerance 0.005] [--lda-drivers 3] [--lda-min-improvement 0.01] [--lda-variants drop,cap,smooth]';
 
 function progressPrinter(): (event: TrainProgress) => void {
   let lastStage = '';
@@ -70,8 +70,8 @@ function fairnessSummary(manifest: ModelManifest): string {
 
 function ldaFamilies(text: string): LdaFamily[] {
   const families = text.split(',').map((s) => s.trim());
-  if (families.length === 0 || families.some((f) => f !== 'drop' && f !== 'cap')) {
-    throw new ModelError('USAGE', '--lda-variants must list drop and/or cap, comma-separated');
+  if (families.length === 0 || families.some((f) => f !== 'drop' && f !== 'cap' && f !== 'smooth')) {
+    throw new ModelError('USAGE', '--lda-variants must list drop, cap and/or smooth, comma-separated');
   }
   return families as LdaFamily[];
 }
@@ -109,7 +109,7 @@ runCli(() => {
           aucTolerance: boundedNumberFlag(args, 'lda-auc-tolerance', 0.005, 0, 0.5),
           drivers: boundedNumberFlag(args, 'lda-drivers', 3, 0, spec.features.length),
           minImprovement: boundedNumberFlag(args, 'lda-min-improvement', 0.01, 0, 1),
-          families: ldaFamilies(args.flags.get('lda-variants') ?? 'drop,cap'),
+          families: ldaFamilies(args.flags.get('lda-variants') ?? 'drop,cap,smooth'),
           onVariant: (name: string) => process.stderr.write(`\nless-discriminatory variant ${name}`),
         }
       : undefined;

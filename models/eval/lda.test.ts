@@ -20,7 +20,9 @@ import {
   markFrontier,
   neutraliseFeature,
   searchLessDiscriminatoryAlternatives,
+  isotonic,
   selectVariant,
+  smoothFeature,
   type LdaFamily,
 } from './lda';
 import { buildModelCard, modelCardMarkdown } from './model-card';
@@ -163,6 +165,43 @@ describe('editing a trained model', () => {
       model.terms.find((t) => t.kind === 'main' && t.feature === 0),
     );
     expect(termContributions(capped, [0, 0])).toHaveLength(model.terms.length);
+  });
+});
+
+describe('monotone smoothing', () => {
+  it('fits the closest non-decreasing sequence, weighted', () => {
+    expect(isotonic([1, 3, 2, 4], [1, 1, 1, 1])).toEqual([1, 2.5, 2.5, 4]);
+    expect(isotonic([1, 3, 2, 4], [1, 3, 1, 1])).toEqual([1, 2.75, 2.75, 4]);
+    expect(isotonic([5, 4, 3], [1, 1, 1])).toEqual([4, 4, 4]);
+    expect(isotonic([1, 2, 3], [1, 1, 1])).toEqual([1, 2, 3]);
+  });
+
+  it('makes a wiggly decreasing shape monotone in its own direction and re-centres it', () => {
+    const model: GlassBoxModel = {
+      format: 'nexis-glassbox/1',
+      specId: 's',
+      specVersion: '1',
+      featureKeys: ['x'],
+      intercept: -1,
+      terms: [
+        {
+          kind: 'main',
+          feature: 0,
+          name: 'x',
+          cuts: [1, 2, 3],
+          values: [0, 0.6, 0.1, 0.3, -1],
+          counts: [0, 10, 10, 10, 10],
+        },
+      ],
+      training: {},
+    };
+    const smoothed = smoothFeature(model, 0);
+    const values = smoothed.terms[0]?.values ?? [];
+    // Bins 1..4 become 0.6, 0.2, 0.2, −1 (0.1 and 0.3 pooled), then the weighted mean (0) is already 0.
+    expect(values.map((v) => Math.round(v * 1e9) / 1e9)).toEqual([0, 0.6, 0.2, 0.2, -1]);
+    expect(smoothed.intercept).toBeCloseTo(-1, 12);
+    // An already monotone shape is left as it is.
+    expect(smoothFeature(smoothed, 0).terms[0]?.values).toEqual(values);
   });
 });
 

@@ -10,6 +10,9 @@
  * - `cap:<f>` for each driver: its shape clipped to the 10th–90th percentile of its contributions on the training
  *   rows and re-centred (post hoc, not refitted). Clipping keeps a monotone shape monotone, so the specification's
  *   risk directions still hold.
+ * - `smooth:<f>` for each numeric driver without a declared risk direction: its shape replaced by the closest
+ *   monotone one (weighted isotonic regression over its bins, in the direction of its overall trend), re-centred
+ *   (post hoc, not refitted). It removes the wiggles a group may sit in, not the trend.
  *
  * The drivers are found on the training rows (never the held-out rows the variants are judged on): features ranked
  * by how much more their terms raise the logit of default of the worst-treated group than of the most-favoured
@@ -41,7 +44,7 @@ export type LdaVariant = LdaSearch['variants'][number];
 export interface LdaOptions {
   /** Largest AUC loss against the baseline a variant may have and still be chosen. */
   readonly aucTolerance: number;
-  /** How many top drivers to drop and cap. */
+  /** How many top drivers to drop, cap and smooth. */
   readonly drivers?: number;
   /** Smallest worst-AIR gain over the baseline that justifies leaving the baseline. */
   readonly minImprovement?: number;
@@ -50,7 +53,7 @@ export interface LdaOptions {
   readonly families?: readonly LdaFamily[];
 }
 
-export type LdaFamily = 'drop' | 'cap';
+export type LdaFamily = 'drop' | 'cap' | 'smooth';
 
 export interface LdaInput extends LdaOptions {
   readonly train: Dataset;
@@ -175,6 +178,69 @@ export function capFeature(model: GlassBoxModel, j: number): GlassBoxModel {
       values: clipped.map((v, c) => (c === 0 && (term.counts[0] ?? 0) === 0 ? 0 : v - mean)),
     };
     return capped;
+  });
+  return { ...model, intercept, terms };
+}
+
+/**
+ * Weighted isotonic (non-decreasing) regression by pool-adjacent-violators: the non-decreasing sequence closest to
+ * `values` in weighted least squares. Written here because it is a dozen lines and no dependency of the project has
+ * it; weights of 0 are treated as tiny so empty bins follow their neighbours.
+ */
+export function isotonic(values: readonly number[], weights: readonly number[]): number[] {
+  const blocks: Array<{ mean: number; weight: number; size: number }> = [];
+  values.forEach((v, k) => {
+    blocks.push({ mean: v, weight: Math.max(weights[k] ?? 0, 1e-9), size: 1 });
+    while (blocks.length > 1) {
+      const last = blocks[blocks.length - 1] as { mean: number; weight: number; size: number };
+      const before = blocks[blocks.length - 2] as { mean: number; weight: number; size: number };
+      if (before.mean <= last.mean) {
+        break;
+      }
+      const weight = before.weight + last.weight;
+      blocks.splice(blocks.length - 2, 2, {
+        mean: (before.mean * before.weight + last.mean * last.weight) / weight,
+        weight,
+        size: before.size + last.size,
+      });
+    }
+  });
+  return blocks.flatMap((b) => Array.from({ length: b.size }, () => b.mean));
+}
+
+/**
+ * Feature `j`'s main-term shape made monotone over its value bins (the missing bin is left alone), in the direction
+ * of its count-weighted trend, then re-centred on the training rows (the intercept takes the shift).
+ */
+export function smoothFeature(model: GlassBoxModel, j: number): GlassBoxModel {
+  let intercept = model.intercept;
+  const terms = model.terms.map((term): Term => {
+    if (term.kind !== 'main' || term.feature !== j) {
+      return term;
+    }
+    const total = term.counts.reduce((s, c) => s + c, 0);
+    const bins = term.values.slice(1);
+    const weights = term.counts.slice(1);
+    const w = weights.reduce((s, c) => s + c, 0);
+    if (total === 0 || w === 0 || bins.length < 2) {
+      return term;
+    }
+    const meanBin = weights.reduce((s, c, k) => s + c * k, 0) / w;
+    const meanValue = weights.reduce((s, c, k) => s + c * (bins[k] ?? 0), 0) / w;
+    const slope = weights.reduce((s, c, k) => s + c * (k - meanBin) * ((bins[k] ?? 0) - meanValue), 0);
+    const sign = slope < 0 ? -1 : 1;
+    const fitted = isotonic(
+      bins.map((v) => sign * v),
+      weights,
+    ).map((v) => sign * v);
+    const values = [term.values[0] ?? 0, ...fitted];
+    const mean = values.reduce((s, v, c) => s + v * (term.counts[c] ?? 0), 0) / total;
+    intercept += mean;
+    const smoothed: MainTerm = {
+      ...term,
+      values: values.map((v, c) => (c === 0 && (term.counts[0] ?? 0) === 0 ? 0 : v - mean)),
+    };
+    return smoothed;
   });
   return { ...model, intercept, terms };
 }
@@ -341,8 +407,19 @@ export function searchLessDiscriminatoryAlternatives(input: LdaInput): LdaResult
       description: `${d.key} shape clipped to its 10th–90th percentile contribution`,
     });
   }
+  for (const d of drivers) {
+    const feature = train.spec.features[d.feature];
+    if (feature !== undefined && feature.kind !== 'categorical' && feature.riskDirection === 'none') {
+      planned.push({
+        name: `smooth:${d.key}`,
+        kind: 'smooth',
+        features: [d.feature],
+        description: `${d.key} shape made monotone (isotonic fit to its own shape)`,
+      });
+    }
+  }
 
-  const families = new Set<string>(input.families ?? ['drop', 'cap']);
+  const families = new Set<string>(input.families ?? ['drop', 'cap', 'smooth']);
   const keys = train.spec.features.map((f) => f.key);
   const evaluated = planned
     .filter((plan) => plan.kind === 'baseline' || families.has(plan.kind === 'drop-all' ? 'drop' : plan.kind))
@@ -355,8 +432,9 @@ export function searchLessDiscriminatoryAlternatives(input: LdaInput): LdaResult
           model = neutraliseFeature(model, j);
         }
         model = { ...model, training: { ...model.training, ldaVariant: plan.name } };
-      } else if (plan.kind === 'cap') {
-        model = capFeature(input.baseline, plan.features[0] ?? -1);
+      } else if (plan.kind === 'cap' || plan.kind === 'smooth') {
+        const edit = plan.kind === 'cap' ? capFeature : smoothFeature;
+        model = edit(input.baseline, plan.features[0] ?? -1);
         model = { ...model, training: { ...model.training, ldaVariant: plan.name } };
       }
       models.set(plan.name, model);

@@ -120,7 +120,7 @@ export type Fairness = z.infer<typeof FairnessSchema>;
 /** One trained variant of the less-discriminatory-alternative search (models/eval/lda.ts), on the held-out rows. */
 const LdaVariantSchema = z.strictObject({
   name: z.string(),
-  kind: z.enum(['baseline', 'drop', 'drop-all', 'cap']),
+  kind: z.enum(['baseline', 'drop', 'drop-all', 'cap', 'smooth']),
   features: z.array(z.string()),
   description: z.string(),
   auc: finite,

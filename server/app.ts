@@ -20,6 +20,7 @@ import { createDeviceLimiter } from './http/device-limiter';
 import { harden } from './http/hardening';
 import { instrumentHttp } from './metrics/http';
 import { createApiMetrics, type ApiMetrics } from './metrics/metrics';
+import { monitoringSource } from './monitoring/cache';
 import { adminAuthRoutes } from './routes/admin-auth-routes';
 import { adminRoutes } from './routes/admin-routes';
 import { deviceAuthRoutes } from './routes/device-auth-routes';
@@ -108,8 +109,10 @@ export async function buildApi(options: AppOptions): Promise<CentralApi> {
   const routes = trackRoutes(app);
   const now = options.now ?? (() => new Date());
   const updatesDir = options.updatesDir ?? join('.nexis-data', 'updates');
+  const monitoring = monitoringSource(options.database.db, now);
   const metrics = createApiMetrics({
     database: options.database,
+    monitoring,
     volumes: [
       ...(options.dataDir === undefined ? [] : [{ name: 'data', path: options.dataDir }]),
       { name: 'updates', path: updatesDir },
@@ -133,6 +136,7 @@ export async function buildApi(options: AppOptions): Promise<CentralApi> {
     now,
     lifecycle: { draining: false },
     metrics,
+    monitoring,
   };
   refuseWhileDraining(app, ctx);
   await harden(app, {

@@ -1,4 +1,7 @@
 /** Discrimination and calibration metrics for predicted probabilities of default (label 1 = default). */
+import { auc, ks } from '../../shared/stats/discrimination';
+
+export { auc, ks };
 
 export interface CalibrationBin {
   readonly lower: number;
@@ -19,62 +22,6 @@ export interface Metrics {
   readonly calibration: readonly CalibrationBin[];
 }
 
-/** Row indexes sorted by ascending prediction, ties broken by index for determinism. */
-function order(predicted: Float64Array): Int32Array {
-  return Int32Array.from(predicted.keys()).sort((a, b) => (predicted[a] ?? 0) - (predicted[b] ?? 0) || a - b);
-}
-
-/** Area under the ROC curve (Mann–Whitney with tied ranks averaged). */
-export function auc(label: Uint8Array, predicted: Float64Array): number {
-  const idx = order(predicted);
-  let positives = 0;
-  let rankSum = 0;
-  let i = 0;
-  while (i < idx.length) {
-    let j = i;
-    const value = predicted[idx[i] ?? 0];
-    while (j + 1 < idx.length && predicted[idx[j + 1] ?? 0] === value) {
-      j++;
-    }
-    const averageRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) {
-      if (label[idx[k] ?? 0] === 1) {
-        positives++;
-        rankSum += averageRank;
-      }
-    }
-    i = j + 1;
-  }
-  const negatives = idx.length - positives;
-  if (positives === 0 || negatives === 0) {
-    return Number.NaN;
-  }
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
-}
-
-/** Kolmogorov–Smirnov: the largest gap between the score distributions of defaults and non-defaults. */
-export function ks(label: Uint8Array, predicted: Float64Array): number {
-  const idx = order(predicted);
-  let positives = 0;
-  label.forEach((y) => (positives += y));
-  const negatives = label.length - positives;
-  let cumPos = 0;
-  let cumNeg = 0;
-  let best = 0;
-  for (let k = 0; k < idx.length; k++) {
-    if (label[idx[k] ?? 0] === 1) {
-      cumPos++;
-    } else {
-      cumNeg++;
-    }
-    const next = idx[k + 1];
-    if (next === undefined || predicted[next] !== predicted[idx[k] ?? 0]) {
-      best = Math.max(best, Math.abs(cumNeg / negatives - cumPos / positives));
-    }
-  }
-  return best;
-}
-
 export function evaluate(label: Uint8Array, predicted: Float64Array, calibrationBins = 10): Metrics {
   const n = label.length;
   let positives = 0;
@@ -88,7 +35,7 @@ export function evaluate(label: Uint8Array, predicted: Float64Array, calibration
     logLoss -= y === 1 ? Math.log(p) : Math.log(1 - p);
   }
   const a = auc(label, predicted);
-  const idx = order(predicted);
+  const idx = Int32Array.from(predicted.keys()).sort((x, y) => (predicted[x] ?? 0) - (predicted[y] ?? 0) || x - y);
   const calibration: CalibrationBin[] = [];
   for (let b = 0; b < calibrationBins; b++) {
     const from = Math.floor((b * n) / calibrationBins);

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import type { AdminPrincipal } from '../../shared/sync/admin-auth';
 import type { AdminAuthPolicy } from '../admin/accounts';
 import type { ApiMetrics } from '../metrics/metrics';
+import type { MonitoringSource } from '../monitoring/cache';
 import type { Database } from '../db/database';
 import { devices } from '../db/schema';
 import type { AccessTokens } from '../security/access-tokens';
@@ -41,6 +42,8 @@ export interface ServerContext {
   readonly lifecycle: { draining: boolean };
   /** The API's metrics (server/metrics): recorders for what hooks cannot see, such as stored push entries. */
   readonly metrics: ApiMetrics;
+  /** Model monitoring (server/monitoring): computed on request, the last report reused by the metrics. */
+  readonly monitoring: MonitoringSource;
 }
 
 export function bearer(request: FastifyRequest): string | undefined {

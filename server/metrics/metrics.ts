@@ -11,6 +11,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Database } from '../db/database';
 import { diskUsage, memoryLimit, type Volume } from './system';
 import { snapshotReader, type Snapshot } from './snapshot';
+import type { MonitoringReport, MonitoringSegment } from '../../shared/sync/monitoring';
+import type { MonitoringSource } from '../monitoring/cache';
 
 export const RATE_LIMITERS = ['ip', 'device', 'enrol'] as const;
 export type RateLimiter = (typeof RATE_LIMITERS)[number];
@@ -28,6 +30,8 @@ export interface MetricsOptions {
   readonly now: () => Date;
   /** prom-client's process metrics (CPU, memory, event-loop lag, GC); default on. */
   readonly processMetrics?: boolean;
+  /** Model monitoring figures (server/monitoring/cache.ts); absent: no model gauges. */
+  readonly monitoring?: Pick<MonitoringSource, 'forMetrics'>;
 }
 
 export interface IngestRecord {
@@ -145,6 +149,9 @@ export function createApiMetrics(options: MetricsOptions): ApiMetrics {
 
   registerSystemGauges(registers, options.volumes);
   registerSnapshotGauges(registers, snapshotReader(options.database, options.now));
+  if (options.monitoring !== undefined) {
+    registerMonitoringGauges(registers, options.monitoring);
+  }
 
   return {
     registry,
@@ -329,5 +336,77 @@ function registerSnapshotGauges(registers: Registry[], read: SnapshotRead): void
         }
       }
     },
+  );
+}
+
+/**
+ * Model risk figures from the last monitoring report (at most ten minutes old; a scrape never waits more than three
+ * seconds for a new one). Labels are model versions, flag codes and branch codes ("ALL" for the whole fleet).
+ */
+function registerMonitoringGauges(registers: Registry[], source: Pick<MonitoringSource, 'forMetrics'>): void {
+  const perSegment = (
+    name: string,
+    help: string,
+    pick: (segment: MonitoringSegment) => number | null | undefined,
+  ): void => {
+    new Gauge<'model_version' | 'branch'>({
+      name,
+      help,
+      labelNames: ['model_version', 'branch'],
+      registers,
+      async collect() {
+        const report = await source.forMetrics();
+        this.reset();
+        for (const model of report?.models ?? []) {
+          for (const segment of model.segments) {
+            const value = pick(segment);
+            if (value !== null && value !== undefined) {
+              this.set({ model_version: model.modelVersion, branch: segment.branchId ?? 'ALL' }, value);
+            }
+          }
+        }
+      },
+    });
+  };
+  new Gauge<'model_version' | 'code'>({
+    name: 'nexis_model_monitoring_flags',
+    help: 'Model monitoring flags raised (PSI above 0.25, realised AUC below the hold-out, a miscalibrated band), by model version and code.',
+    labelNames: ['model_version', 'code'],
+    registers,
+    async collect() {
+      const report: MonitoringReport | undefined = await source.forMetrics();
+      this.reset();
+      for (const model of report?.models ?? []) {
+        for (const code of ['psi-act', 'auc-below-holdout', 'miscalibrated-band'] as const) {
+          this.set(
+            { model_version: model.modelVersion, code },
+            report?.flags.filter((f) => f.modelVersion === model.modelVersion && f.code === code).length ?? 0,
+          );
+        }
+      }
+    },
+  });
+  perSegment(
+    'nexis_model_realised_auc',
+    'Realised AUC on matured loans, by model version and branch.',
+    (s) => s.performance.auc,
+  );
+  perSegment(
+    'nexis_model_matured_loans',
+    'Matured loans behind the realised figures, by model version and branch.',
+    (s) => s.performance.matured,
+  );
+  perSegment(
+    'nexis_model_score_psi',
+    "Score PSI of the latest month against the package's hold-out distribution, by model version and branch (months with too few scores are left out).",
+    (s) => {
+      const latest = s.stability[s.stability.length - 1];
+      return latest === undefined || latest.level === 'too-few' ? null : latest.psi;
+    },
+  );
+  perSegment(
+    'nexis_model_override_rate',
+    'Share of decisions in force that override the policy, by model version and branch.',
+    (s) => s.decisions.overrideRate,
   );
 }

@@ -46,6 +46,7 @@ import { branchActivity, listChainIssues, listDevices, listFailures } from '../s
 import { createEnrolmentCode, createRecoveryCode } from '../sync/enrolment';
 import { publishOfficer, publishRequest } from '../sync/publish';
 import { registerReleaseRoutes } from './admin-release-routes';
+import { monitoringRoutes } from './monitoring-routes';
 import { outcomeRoutes } from './outcome-routes';
 
 /** Model packages are a few megabytes, base64-encoded. */
@@ -75,6 +76,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async 
   registerReleaseRoutes(app, ctx);
   // Its own scope: the CSV body parser and the larger body limit stay with the outcome routes.
   await app.register(outcomeRoutes, { ctx });
+  await app.register(monitoringRoutes, { ctx });
 
   app.get('/session', { config: reading, schema: { response: { 200: AdminPrincipalSchema } } }, async (request) => {
     const { adminId, username, roles } = adminOf(request);

@@ -1,0 +1,182 @@
+/**
+ * The monitoring statistics on examples worked by hand, the loan maturity rules, and the flags: each figure here was
+ * computed on paper, so a change to a formula fails here before it reaches a console.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  auc,
+  aucInterval,
+  brier,
+  ks,
+  populationStabilityIndex,
+  wilsonInterval,
+} from '../../shared/stats/discrimination';
+import { MONITORING_THRESHOLDS } from '../../shared/sync/monitoring';
+import { loanState, monitoringReport, type BaselineFact, type DecisionFact, type ScoreFact } from './compute';
+
+describe('monitoring statistics', () => {
+  // Bads scored 0.9 and 0.4, goods 0.5, 0.2 and 0.1: five of the six (bad, good) pairs are ordered right.
+  const labels = [1, 1, 0, 0, 0];
+  const predicted = [0.9, 0.4, 0.5, 0.2, 0.1];
+
+  it('AUC, KS and Brier of a worked example', () => {
+    expect(auc(labels, predicted)).toBeCloseTo(5 / 6, 12);
+    // Ascending: after 0.2 two of three goods and no bad have passed.
+    expect(ks(labels, predicted)).toBeCloseTo(2 / 3, 12);
+    expect(brier(labels, predicted)).toBeCloseTo((0.01 + 0.36 + 0.25 + 0.04 + 0.01) / 5, 12);
+    expect(auc([1, 1], [0.3, 0.4])).toBeNaN();
+  });
+
+  it('the Hanley–McNeil interval of an AUC and the Wilson interval of a rate', () => {
+    // A = 0.8 on 50 bads and 50 goods: Q1 = 2/3, Q2 = 0.7111; SE = 0.04450.
+    const interval = aucInterval(0.8, 50, 50);
+    expect(interval?.low).toBeCloseTo(0.7128, 4);
+    expect(interval?.high).toBeCloseTo(0.8872, 4);
+    expect(aucInterval(Number.NaN, 3, 3)).toBeNull();
+    expect(aucInterval(0.7, 0, 10)).toBeNull();
+    // Published values: 0 of 10 → [0, 0.2775]; 5 of 10 → [0.2366, 0.7634].
+    expect(wilsonInterval(0, 10)?.low).toBe(0);
+    expect(wilsonInterval(0, 10)?.high).toBeCloseTo(0.2775, 4);
+    expect(wilsonInterval(5, 10)?.low).toBeCloseTo(0.2366, 4);
+    expect(wilsonInterval(5, 10)?.high).toBeCloseTo(0.7634, 4);
+    expect(wilsonInterval(0, 0)).toBeNull();
+  });
+
+  it('PSI of a worked example, and zero for the same shares', () => {
+    // Observed 75/25 against expected 50/50: 0.25·ln 1.5 + 0.25·ln 2.
+    expect(populationStabilityIndex([1, 1], [3, 1])).toBeCloseTo(0.25 * Math.log(1.5) + 0.25 * Math.log(2), 12);
+    expect(populationStabilityIndex([400, 400, 400], [7, 7, 7])).toBeCloseTo(0, 12);
+  });
+});
+
+describe('loan maturity', () => {
+  const day = '2025-01-31';
+  it('bad once 90 days late or written off at any as-of date, even if current later', () => {
+    expect(
+      loanState(
+        day,
+        [
+          { asOf: '2025-06-30', status: 'dpd90' },
+          { asOf: '2025-09-30', status: 'current' },
+        ],
+        12,
+      ),
+    ).toBe('bad');
+    expect(loanState(day, [{ asOf: '2025-03-01', status: 'written_off' }], 12)).toBe('bad');
+  });
+  it('good when repaid, or current at the end of the window; immature before it; indeterminate when late then', () => {
+    expect(loanState(day, [{ asOf: '2025-02-15', status: 'repaid' }], 12)).toBe('good');
+    // 31 January + 12 months is 31 January; + 1 month rolls over to 3 March.
+    expect(loanState(day, [{ asOf: '2026-01-30', status: 'current' }], 12)).toBe('immature');
+    expect(loanState(day, [{ asOf: '2026-01-31', status: 'current' }], 12)).toBe('good');
+    expect(loanState(day, [{ asOf: '2025-03-02', status: 'current' }], 1)).toBe('immature');
+    expect(loanState(day, [{ asOf: '2025-03-03', status: 'current' }], 1)).toBe('good');
+    expect(loanState(day, [{ asOf: '2026-02-01', status: 'dpd60' }], 12)).toBe('indeterminate');
+    expect(loanState(day, [], 12)).toBe('no-outcome');
+    expect(loanState(day, undefined, 12)).toBe('no-outcome');
+  });
+});
+
+describe('the monitoring report', () => {
+  const baseline: BaselineFact = {
+    release: '2026.11.1',
+    holdoutAuc: 0.9,
+    holdoutRows: 4000,
+    bins: Array.from({ length: 10 }, (_, i) => ({ upper: (i + 1) / 10, count: 400 })),
+  };
+  const score = (i: number, branchId: string, pd: number, band: string, month = '2026-11'): ScoreFact => ({
+    scoreId: `SC-${branchId}-${i}`,
+    branchId,
+    month,
+    modelVersion: '1.0.0',
+    probabilityOfDefault: pd,
+    band,
+  });
+
+  it('rates, override outcomes, realised figures per band and the flags, per branch and for all', () => {
+    // Branch A: 100 scores spread evenly over the deciles; branch B: 60 scores all in the top decile.
+    const scores = [
+      ...Array.from({ length: 100 }, (_, i) => score(i, 'A', (i % 10) / 10 + 0.05, i % 10 < 5 ? 'A' : 'E')),
+      ...Array.from({ length: 60 }, (_, i) => score(i, 'B', 0.95, 'E')),
+    ];
+    const decisions: DecisionFact[] = scores.map((s, i) => ({
+      decisionId: `DC-${i}`,
+      branchId: s.branchId,
+      scoreId: s.scoreId,
+      decision: s.probabilityOfDefault > 0.5 && s.branchId === 'A' ? 'decline' : 'approve',
+      policyOutcome: s.probabilityOfDefault > 0.5 ? 'decline' : 'approve',
+      override: s.branchId === 'B',
+      day: '2026-11-25',
+    }));
+    // Every approved loan repaid or written off: branch A's low scores repay; branch B's loans (expected 95 % bad)
+    // go bad one in two, and A's 0.45 decile goes bad.
+    const outcomes = new Map(
+      decisions
+        .filter((d) => d.decision === 'approve')
+        .map((d, i) => {
+          const s = scores.find((x) => x.scoreId === d.scoreId) as ScoreFact;
+          const bad = s.branchId === 'B' ? i % 2 === 0 : s.probabilityOfDefault > 0.4;
+          return [d.decisionId, [{ asOf: '2026-12-01', status: bad ? ('written_off' as const) : ('repaid' as const) }]];
+        }),
+    );
+    const report = monitoringReport(
+      {
+        scores,
+        decisions,
+        outcomes,
+        baselines: new Map([['1.0.0', baseline]]),
+        excluded: { scoresWithoutAttachment: 0, inconsistentScores: 0, decisionsWithoutScore: 0 },
+      },
+      12,
+      new Date('2026-12-03T10:00:00Z'),
+    );
+    expect(report.models).toHaveLength(1);
+    const [model] = report.models;
+    expect(model?.baseline).toEqual({ release: '2026.11.1', holdoutAuc: 0.9, holdoutRows: 4000 });
+    expect(model?.segments.map((s) => s.branchId)).toEqual([null, 'A', 'B']);
+    const [all, a, b] = model?.segments ?? [];
+
+    expect(all?.decisions).toMatchObject({ total: 160, approved: 110, declined: 50, overrides: 60 });
+    expect(all?.decisions.overrideRate).toBeCloseTo(60 / 160, 12);
+    expect(a?.decisions).toMatchObject({ total: 100, approved: 50, overrides: 0, approvalRate: 0.5 });
+    // Branch B's overrides approved 60 loans the policy declined; 30 went bad.
+    expect(b?.overrides).toMatchObject({ raisedToApproval: 60, lowered: 0, matured: 60, bad: 30, badRate: 0.5 });
+    expect(b?.overrides.statuses).toMatchObject({ written_off: 30, repaid: 30, current: 0 });
+
+    // Branch A: 50 loans, the ten at 0.45 went bad and score highest: a perfect ordering.
+    expect(a?.performance).toMatchObject({ loans: 50, withOutcome: 50, matured: 50, bad: 10, auc: 1, ks: 1 });
+    expect(a?.performance.expectedBadRate).toBeCloseTo(0.25, 12);
+    expect(a?.performance.observedBadRate).toBeCloseTo(0.2, 12);
+    // Band E of branch B: 60 loans expected at 95 %, observed 50 %: outside its interval.
+    expect(b?.calibration).toEqual([expect.objectContaining({ band: 'E', matured: 60, bad: 30, miscalibrated: true })]);
+
+    expect(a?.stability).toEqual([{ month: '2026-11', scores: 100, psi: expect.closeTo(0, 12), level: 'stable' }]);
+    expect(b?.stability[0]?.level).toBe('act');
+    expect(b?.stability[0]?.psi).toBeGreaterThan(MONITORING_THRESHOLDS.psiAct);
+
+    const codes = report.flags.map((f) => `${f.code}:${f.branchId ?? 'ALL'}${f.band === null ? '' : `:${f.band}`}`);
+    expect(codes).toContain('psi-act:B');
+    expect(codes).toContain('miscalibrated-band:B:E');
+    expect(codes).not.toContain('psi-act:A');
+    // All branches together: AUC 0.716 (the 30 bads of B score no higher than its 30 goods), below the 0.9 hold-out.
+    expect(codes).toContain('auc-below-holdout:ALL');
+    expect(report.flags.every((f) => !/SC-|DC-/.test(f.message))).toBe(true);
+  });
+
+  it('shows a month with too few scores but never flags it, and says when there is no baseline', () => {
+    const few = Array.from({ length: MONITORING_THRESHOLDS.minScoresForPsi - 1 }, (_, i) => score(i, 'A', 0.99, 'E'));
+    const facts = {
+      scores: few,
+      decisions: [],
+      outcomes: new Map(),
+      excluded: { scoresWithoutAttachment: 0, inconsistentScores: 0, decisionsWithoutScore: 0 },
+    };
+    const withBaseline = monitoringReport({ ...facts, baselines: new Map([['1.0.0', baseline]]) }, 12, new Date());
+    expect(withBaseline.models[0]?.segments[0]?.stability[0]).toMatchObject({ level: 'too-few' });
+    expect(withBaseline.flags).toEqual([]);
+    const without = monitoringReport({ ...facts, baselines: new Map() }, 12, new Date());
+    expect(without.models[0]?.baseline).toBeNull();
+    expect(without.models[0]?.segments[0]?.stability[0]).toMatchObject({ psi: null, level: 'no-baseline' });
+    expect(without.models[0]?.segments[0]?.performance).toMatchObject({ loans: 0, auc: null, brier: null });
+  });
+});

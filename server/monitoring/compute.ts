@@ -1,0 +1,335 @@
+/**
+ * The monitoring report from plain facts (load.ts reads them): scores as the branches pushed them, the decisions in
+ * force, the loan outcomes and each model's hold-out figures. Pure, so the statistics are tested on hand-checked
+ * examples (compute.test.ts) apart from the database.
+ */
+import {
+  BAD_STATUSES,
+  INDETERMINATE_STATUSES,
+  MONITORING_THRESHOLDS,
+  type ModelMonitoring,
+  type MonitoringFlag,
+  type MonitoringReport,
+  type MonitoringSegment,
+} from '../../shared/sync/monitoring';
+import { LOAN_OUTCOME_STATUSES, type LoanOutcomeStatus } from '../../shared/sync/outcomes';
+import {
+  auc,
+  aucInterval,
+  brier,
+  ks,
+  populationStabilityIndex,
+  wilsonInterval,
+} from '../../shared/stats/discrimination';
+
+export interface ScoreFact {
+  readonly scoreId: string;
+  readonly branchId: string;
+  /** `YYYY-MM` of the score. */
+  readonly month: string;
+  readonly modelVersion: string;
+  readonly probabilityOfDefault: number;
+  readonly band: string;
+}
+
+export interface DecisionFact {
+  readonly decisionId: string;
+  readonly branchId: string;
+  readonly scoreId: string;
+  readonly decision: string;
+  readonly policyOutcome: string;
+  readonly override: boolean;
+  /** `YYYY-MM-DD` the branch recorded it. */
+  readonly day: string;
+}
+
+export interface OutcomeFact {
+  readonly asOf: string;
+  readonly status: LoanOutcomeStatus;
+}
+
+export interface BaselineFact {
+  readonly release: string;
+  readonly holdoutAuc: number;
+  readonly holdoutRows: number;
+  /** The hold-out's probability-of-default deciles: upper bound and rows of each, in order. */
+  readonly bins: readonly { readonly upper: number; readonly count: number }[];
+}
+
+export interface MonitoringFacts {
+  readonly scores: readonly ScoreFact[];
+  /** Decisions in force only (load.ts drops superseded ones and overrides still pending). */
+  readonly decisions: readonly DecisionFact[];
+  /** Per decision id, its outcomes in as-of order. */
+  readonly outcomes: ReadonlyMap<string, readonly OutcomeFact[]>;
+  readonly baselines: ReadonlyMap<string, BaselineFact>;
+  readonly excluded: MonitoringReport['excluded'];
+}
+
+type LoanState = 'bad' | 'good' | 'indeterminate' | 'immature' | 'no-outcome';
+
+/** Adds whole calendar months to a `YYYY-MM-DD` day (the 31st rolls into the next month, as core banking does). */
+function addMonths(day: string, months: number): string {
+  const date = new Date(`${day}T00:00:00.000Z`);
+  date.setUTCMonth(date.getUTCMonth() + months);
+  return date.toISOString().slice(0, 10);
+}
+
+export function loanState(day: string, history: readonly OutcomeFact[] | undefined, months: number): LoanState {
+  if (history === undefined || history.length === 0) {
+    return 'no-outcome';
+  }
+  if (history.some((o) => BAD_STATUSES.includes(o.status))) {
+    return 'bad';
+  }
+  const latest = history[history.length - 1] as OutcomeFact;
+  if (latest.status === 'repaid') {
+    return 'good';
+  }
+  if (latest.asOf < addMonths(day, months)) {
+    return 'immature';
+  }
+  return INDETERMINATE_STATUSES.includes(latest.status) ? 'indeterminate' : 'good';
+}
+
+const rate = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** The hold-out decile a probability falls in: the first whose upper bound reaches it, else the last. */
+function binOf(bins: BaselineFact['bins'], p: number): number {
+  const at = bins.findIndex((b) => p <= b.upper);
+  return at < 0 ? bins.length - 1 : at;
+}
+
+function segment(
+  branchId: string | null,
+  scores: readonly ScoreFact[],
+  decisions: readonly DecisionFact[],
+  scoreById: ReadonlyMap<string, ScoreFact>,
+  facts: MonitoringFacts,
+  months: number,
+  baseline: BaselineFact | undefined,
+): MonitoringSegment {
+  const approved = decisions.filter((d) => d.decision === 'approve');
+  const overrides = decisions.filter((d) => d.override);
+  const raised = overrides.filter((d) => d.decision === 'approve');
+
+  const labels: number[] = [];
+  const predicted: number[] = [];
+  const bands = new Map<string, { matured: number; bad: number; sumP: number }>();
+  let withOutcome = 0;
+  let indeterminate = 0;
+  for (const loan of approved) {
+    const score = scoreById.get(loan.scoreId) as ScoreFact;
+    const state = loanState(loan.day, facts.outcomes.get(loan.decisionId), months);
+    withOutcome += state === 'no-outcome' ? 0 : 1;
+    indeterminate += state === 'indeterminate' ? 1 : 0;
+    if (state !== 'bad' && state !== 'good') {
+      continue;
+    }
+    const y = state === 'bad' ? 1 : 0;
+    labels.push(y);
+    predicted.push(score.probabilityOfDefault);
+    const band = bands.get(score.band) ?? { matured: 0, bad: 0, sumP: 0 };
+    band.matured += 1;
+    band.bad += y;
+    band.sumP += score.probabilityOfDefault;
+    bands.set(score.band, band);
+  }
+  const bad = labels.reduce((s, y) => s + y, 0);
+  const area = finiteOrNull(auc(labels, predicted));
+
+  const statuses = Object.fromEntries(LOAN_OUTCOME_STATUSES.map((s) => [s, 0])) as Record<LoanOutcomeStatus, number>;
+  let overrideMatured = 0;
+  let overrideBad = 0;
+  for (const loan of raised) {
+    const history = facts.outcomes.get(loan.decisionId);
+    const latest = history?.[history.length - 1];
+    if (latest !== undefined) {
+      statuses[latest.status] += 1;
+    }
+    const state = loanState(loan.day, history, months);
+    overrideMatured += state === 'bad' || state === 'good' ? 1 : 0;
+    overrideBad += state === 'bad' ? 1 : 0;
+  }
+
+  const byMonth = new Map<string, number[]>();
+  for (const score of scores) {
+    const counts = byMonth.get(score.month) ?? new Array<number>(baseline?.bins.length ?? 0).fill(0);
+    if (baseline !== undefined) {
+      const at = binOf(baseline.bins, score.probabilityOfDefault);
+      counts[at] = (counts[at] ?? 0) + 1;
+    } else {
+      counts.push(1);
+    }
+    byMonth.set(score.month, counts);
+  }
+  const stability = [...byMonth.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([month, counts]) => {
+      const n = counts.reduce((s, c) => s + c, 0);
+      if (baseline === undefined || baseline.bins.length === 0) {
+        return { month, scores: n, psi: null, level: 'no-baseline' as const };
+      }
+      const psi = populationStabilityIndex(
+        baseline.bins.map((b) => b.count),
+        counts,
+      );
+      const level =
+        n < MONITORING_THRESHOLDS.minScoresForPsi
+          ? ('too-few' as const)
+          : psi > MONITORING_THRESHOLDS.psiAct
+            ? ('act' as const)
+            : psi > MONITORING_THRESHOLDS.psiWatch
+              ? ('watch' as const)
+              : ('stable' as const);
+      return { month, scores: n, psi, level };
+    });
+
+  return {
+    branchId,
+    decisions: {
+      total: decisions.length,
+      approved: approved.length,
+      declined: decisions.filter((d) => d.decision === 'decline').length,
+      referred: decisions.filter((d) => d.decision === 'refer').length,
+      policyReferrals: decisions.filter((d) => d.policyOutcome === 'refer').length,
+      overrides: overrides.length,
+      approvalRate: rate(approved.length, decisions.length),
+      referralRate: rate(decisions.filter((d) => d.decision === 'refer').length, decisions.length),
+      overrideRate: rate(overrides.length, decisions.length),
+    },
+    overrides: {
+      raisedToApproval: raised.length,
+      lowered: overrides.length - raised.length,
+      statuses,
+      matured: overrideMatured,
+      bad: overrideBad,
+      badRate: rate(overrideBad, overrideMatured),
+      badRateInterval: wilsonInterval(overrideBad, overrideMatured),
+    },
+    performance: {
+      loans: approved.length,
+      withOutcome,
+      matured: labels.length,
+      bad,
+      indeterminate,
+      auc: area,
+      aucInterval: area === null ? null : aucInterval(area, bad, labels.length - bad),
+      ks: area === null ? null : ks(labels, predicted),
+      brier: finiteOrNull(brier(labels, predicted)),
+      expectedBadRate: rate(
+        predicted.reduce((s, p) => s + p, 0),
+        predicted.length,
+      ),
+      observedBadRate: rate(bad, labels.length),
+    },
+    calibration: [...bands.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([band, b]) => {
+        const expected = b.sumP / b.matured;
+        const interval = wilsonInterval(b.bad, b.matured);
+        return {
+          band,
+          matured: b.matured,
+          bad: b.bad,
+          expectedBadRate: expected,
+          observedBadRate: b.bad / b.matured,
+          observedInterval: interval,
+          miscalibrated:
+            b.matured >= MONITORING_THRESHOLDS.minLoansForCalibration &&
+            interval !== null &&
+            (expected < interval.low || expected > interval.high),
+        };
+      }),
+    stability,
+  };
+}
+
+function flagsOf(model: ModelMonitoring): MonitoringFlag[] {
+  const flags: MonitoringFlag[] = [];
+  for (const s of model.segments) {
+    const where = s.branchId === null ? 'all branches' : `branch ${s.branchId}`;
+    for (const m of s.stability) {
+      if (m.level === 'act' && m.psi !== null) {
+        flags.push({
+          code: 'psi-act',
+          modelVersion: model.modelVersion,
+          branchId: s.branchId,
+          month: m.month,
+          band: null,
+          value: m.psi,
+          threshold: MONITORING_THRESHOLDS.psiAct,
+          message: `Score PSI ${m.psi.toFixed(3)} in ${m.month} (${where}, ${m.scores} scores) is above ${MONITORING_THRESHOLDS.psiAct}.`,
+        });
+      }
+    }
+    const interval = s.performance.aucInterval;
+    if (model.baseline !== null && interval !== null && interval.high < model.baseline.holdoutAuc) {
+      flags.push({
+        code: 'auc-below-holdout',
+        modelVersion: model.modelVersion,
+        branchId: s.branchId,
+        month: null,
+        band: null,
+        value: s.performance.auc ?? 0,
+        threshold: model.baseline.holdoutAuc,
+        message: `Realised AUC ${(s.performance.auc ?? 0).toFixed(3)} (95 % up to ${interval.high.toFixed(3)}, ${s.performance.matured} matured loans, ${where}) is below the hold-out AUC ${model.baseline.holdoutAuc.toFixed(3)}.`,
+      });
+    }
+    for (const band of s.calibration) {
+      if (band.miscalibrated && band.expectedBadRate !== null && band.observedBadRate !== null) {
+        flags.push({
+          code: 'miscalibrated-band',
+          modelVersion: model.modelVersion,
+          branchId: s.branchId,
+          month: null,
+          band: band.band,
+          value: band.observedBadRate,
+          threshold: band.expectedBadRate,
+          message: `Band ${band.band} (${where}): ${band.bad} of ${band.matured} matured loans went bad (${(100 * band.observedBadRate).toFixed(1)} %), the model expected ${(100 * band.expectedBadRate).toFixed(1)} %.`,
+        });
+      }
+    }
+  }
+  return flags;
+}
+
+export function monitoringReport(facts: MonitoringFacts, months: number, now: Date): MonitoringReport {
+  const scoreById = new Map(facts.scores.map((s) => [s.scoreId, s]));
+  const versions = [...new Set(facts.scores.map((s) => s.modelVersion))].sort();
+  const models: ModelMonitoring[] = versions.map((modelVersion) => {
+    const scores = facts.scores.filter((s) => s.modelVersion === modelVersion);
+    const decisions = facts.decisions.filter((d) => scoreById.get(d.scoreId)?.modelVersion === modelVersion);
+    const baseline = facts.baselines.get(modelVersion);
+    const branches = [...new Set([...scores.map((s) => s.branchId), ...decisions.map((d) => d.branchId)])].sort();
+    return {
+      modelVersion,
+      baseline:
+        baseline === undefined
+          ? null
+          : { release: baseline.release, holdoutAuc: baseline.holdoutAuc, holdoutRows: baseline.holdoutRows },
+      segments: [
+        segment(null, scores, decisions, scoreById, facts, months, baseline),
+        ...branches.map((b) =>
+          segment(
+            b,
+            scores.filter((s) => s.branchId === b),
+            decisions.filter((d) => d.branchId === b),
+            scoreById,
+            facts,
+            months,
+            baseline,
+          ),
+        ),
+      ],
+    };
+  });
+  return {
+    generatedAt: now.toISOString(),
+    performanceMonths: months,
+    models,
+    flags: models.flatMap(flagsOf),
+    excluded: facts.excluded,
+  };
+}

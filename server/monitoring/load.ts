@@ -1,0 +1,196 @@
+/**
+ * The facts monitoring needs, read from what the centre holds: `applicant.scored` entries with their `score.result`
+ * attachments (probability of default, band, model version), the `decision.*` entries, the loan outcomes and the
+ * model releases' manifests (the hold-out figures each package promised). Everything is read defensively: the chain
+ * guarantees an entry's payload is what the branch wrote, not that it is well-formed, and the attachment is not in
+ * the chain at all, so a score is believed only where its attachment agrees with its chained entry.
+ */
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { LOAN_OUTCOME_STATUSES } from '../../shared/sync/outcomes';
+import { ModelReleaseSchema } from '../../shared/sync/pull';
+import type { ServerDb } from '../db/database';
+import { rowsOf } from '../db/rows';
+import { DECISION_ACTIONS } from '../outcomes/decisions';
+import type { BaselineFact, DecisionFact, MonitoringFacts, OutcomeFact, ScoreFact } from './compute';
+
+type Reader = Pick<ServerDb, 'execute'>;
+
+const Id = z.string().min(1).max(64);
+const ScorePayloadSchema = z.looseObject({ scoreId: Id, band: z.string(), outcome: z.string(), modelHash: z.string() });
+const ScoreAttachmentSchema = z.looseObject({
+  scoreId: Id,
+  band: z.string().min(1).max(40),
+  outcome: z.string(),
+  modelHash: z.string(),
+  modelVersion: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/),
+  probabilityOfDefault: z.number().min(0).max(1),
+});
+const DecisionPayloadSchema = z.looseObject({
+  decisionId: Id,
+  scoreId: Id,
+  decision: z.string(),
+  policyOutcome: z.string(),
+  supersedes: z.string().nullable().optional(),
+  fourEyes: z.string().nullable().optional(),
+});
+const ManifestFiguresSchema = z.looseObject({
+  modelVersion: z.string(),
+  metrics: z.looseObject({
+    holdout: z.looseObject({
+      rows: z.number().int().nonnegative(),
+      auc: z.number().min(0).max(1),
+      calibration: z.array(z.looseObject({ upper: z.number(), count: z.number().int().nonnegative() })),
+    }),
+  }),
+});
+
+function parsed<T>(schema: z.ZodType<T>, value: unknown): T | null {
+  const result = schema.safeParse(value);
+  return result.success ? result.data : null;
+}
+
+function json(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> {
+  let scoresWithoutAttachment = 0;
+  let inconsistentScores = 0;
+  let decisionsWithoutScore = 0;
+
+  const scores = new Map<string, ScoreFact>();
+  const scoreRows = rowsOf<{ branch_id: string; ts: string; payload: string; attachment: unknown }>(
+    await db.execute(sql`
+      SELECT branch_id, ts, payload, attachment FROM audit_entries
+      WHERE action = 'applicant.scored' ORDER BY ts, device_id, seq`),
+  );
+  for (const row of scoreRows) {
+    const payload = parsed(ScorePayloadSchema, json(row.payload));
+    if (payload === null) {
+      continue;
+    }
+    const body = parsed(
+      ScoreAttachmentSchema,
+      typeof row.attachment === 'string' ? json(row.attachment) : row.attachment,
+    );
+    if (body === null) {
+      scoresWithoutAttachment += 1;
+      continue;
+    }
+    if (
+      body.scoreId !== payload.scoreId ||
+      body.band !== payload.band ||
+      body.outcome !== payload.outcome ||
+      body.modelHash !== payload.modelHash
+    ) {
+      inconsistentScores += 1;
+      continue;
+    }
+    scores.set(body.scoreId, {
+      scoreId: body.scoreId,
+      branchId: row.branch_id,
+      month: row.ts.slice(0, 7),
+      modelVersion: body.modelVersion,
+      probabilityOfDefault: body.probabilityOfDefault,
+      band: body.band,
+    });
+  }
+
+  const actions = sql.join(
+    DECISION_ACTIONS.map((a) => sql`${a}`),
+    sql`, `,
+  );
+  const decisionRows = rowsOf<{ branch_id: string; ts: string; action: string; payload: string }>(
+    await db.execute(sql`
+      SELECT branch_id, ts, action, payload FROM audit_entries
+      WHERE action IN (${actions}) ORDER BY ts, device_id, seq`),
+  );
+  const superseded = new Set<string>();
+  const candidates: (DecisionFact & { readonly pending: boolean })[] = [];
+  for (const row of decisionRows) {
+    const payload = parsed(DecisionPayloadSchema, json(row.payload));
+    if (payload === null) {
+      continue;
+    }
+    if (typeof payload.supersedes === 'string') {
+      superseded.add(payload.supersedes);
+    }
+    // The rule of electron/core/decisions/decision-rules.ts (overrideRequired): a supervisor deciding a referral the
+    // policy made is its second pair of eyes, not an override.
+    const reviewOfReferral = row.action === 'decision.reviewed' && payload.policyOutcome === 'refer';
+    candidates.push({
+      decisionId: payload.decisionId,
+      branchId: row.branch_id,
+      scoreId: payload.scoreId,
+      decision: payload.decision,
+      policyOutcome: payload.policyOutcome,
+      override: payload.decision !== payload.policyOutcome && !reviewOfReferral,
+      day: row.ts.slice(0, 10),
+      pending: payload.fourEyes === 'pending',
+    });
+  }
+  const decisions: DecisionFact[] = [];
+  for (const { pending, ...decision } of candidates) {
+    if (superseded.has(decision.decisionId) || pending) {
+      continue;
+    }
+    if (!scores.has(decision.scoreId)) {
+      decisionsWithoutScore += 1;
+      continue;
+    }
+    decisions.push(decision);
+  }
+
+  const outcomes = new Map<string, OutcomeFact[]>();
+  const statuses = new Set<string>(LOAN_OUTCOME_STATUSES);
+  const outcomeRows = rowsOf<{ decision_id: string; as_of: string; status: string }>(
+    await db.execute(
+      sql`SELECT decision_id, as_of::text AS as_of, status FROM loan_outcomes ORDER BY decision_id, as_of`,
+    ),
+  );
+  for (const row of outcomeRows) {
+    if (!statuses.has(row.status)) {
+      continue;
+    }
+    const history = outcomes.get(row.decision_id) ?? [];
+    history.push({ asOf: row.as_of, status: row.status as OutcomeFact['status'] });
+    outcomes.set(row.decision_id, history);
+  }
+
+  const baselines = new Map<string, BaselineFact>();
+  const releaseRows = rowsOf<{ version: string; body: unknown }>(
+    await db.execute(sql`
+      SELECT r.version, f.body FROM releases r JOIN feed_items f ON f.id = r.feed_item_id
+      WHERE r.kind = 'model' ORDER BY r.published_at`),
+  );
+  for (const row of releaseRows) {
+    const release = parsed(ModelReleaseSchema, typeof row.body === 'string' ? json(row.body) : row.body);
+    const manifest =
+      release === null
+        ? null
+        : parsed(ManifestFiguresSchema, json(Buffer.from(release.files['manifest.json'], 'base64').toString('utf8')));
+    if (manifest === null) {
+      continue;
+    }
+    const holdout = manifest.metrics.holdout;
+    baselines.set(manifest.modelVersion, {
+      release: row.version,
+      holdoutAuc: holdout.auc,
+      holdoutRows: holdout.rows,
+      bins: holdout.calibration.map((b) => ({ upper: b.upper, count: b.count })),
+    });
+  }
+
+  return {
+    scores: [...scores.values()],
+    decisions,
+    outcomes,
+    baselines,
+    excluded: { scoresWithoutAttachment, inconsistentScores, decisionsWithoutScore },
+  };
+}

@@ -133,39 +133,44 @@ export async function signInConsole(
 }
 
 /**
- * The admin API as an administrator who already signed in once through the console (the password and TOTP secret
- * they chose then), outside the browser: for a spec that plays what the console would refuse to send.
+ * A session token of the admin API for an administrator who already signed in once through the console (the
+ * password and TOTP secret they chose then), outside the browser.
  */
-export async function adminApi(
-  central: { url: string },
-  admin: CentralAdmin,
-): Promise<(method: 'GET' | 'POST', path: string, body?: unknown) => Promise<{ status: number; body: unknown }>> {
+export async function adminToken(central: { url: string }, admin: CentralAdmin): Promise<string> {
   const known = adminStates.get(stateKey(central, admin.username));
   if (known === undefined) {
     throw new Error(`${admin.username} has not signed in through the console yet`);
   }
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown, token?: string) => {
+  const response = await fetch(`${central.url}/v1/auth/admin/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: admin.username, password: known.password, totp: await nextCode(known) }),
+  });
+  const token = ((await response.json()) as { session?: { token?: string } }).session?.token;
+  if (token === undefined) {
+    throw new Error(`${admin.username} could not sign in to the admin API (${response.status})`);
+  }
+  return token;
+}
+
+/** The admin API as that administrator: for a spec that plays what the console would refuse to send. */
+export async function adminApi(
+  central: { url: string },
+  admin: CentralAdmin,
+): Promise<(method: 'GET' | 'POST', path: string, body?: unknown) => Promise<{ status: number; body: unknown }>> {
+  const token = await adminToken(central, admin);
+  return async (method, path, body) => {
     const response = await fetch(`${central.url}${path}`, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        authorization: `Bearer ${token}`,
       },
       body: body === undefined ? null : JSON.stringify(body),
     });
     const text = await response.text();
     return { status: response.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
   };
-  const signedIn = await call('POST', '/v1/auth/admin/sign-in', {
-    username: admin.username,
-    password: known.password,
-    totp: await nextCode(known),
-  });
-  const token = (signedIn.body as { session?: { token?: string } }).session?.token;
-  if (token === undefined) {
-    throw new Error(`${admin.username} could not sign in to the admin API (${signedIn.status})`);
-  }
-  return (method, path, body) => call(method, path, body, token);
 }
 
 /** Signs the console out of the central server: the sign-in card comes back. */

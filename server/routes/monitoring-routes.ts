@@ -8,7 +8,7 @@ import { ADMIN_ROLES } from '../../shared/sync/admin-auth';
 import { MonitoringQuerySchema, MonitoringReportSchema, type MonitoringReport } from '../../shared/sync/monitoring';
 import { enforceSurface } from '../http/access';
 import type { ServerContext } from '../http/context';
-import { monitoringCsv } from '../monitoring/csv';
+import { monitoringCsv } from '../../shared/sync/monitoring-csv';
 
 function onlyModel(report: MonitoringReport, modelVersion: string | undefined): MonitoringReport {
   return modelVersion === undefined

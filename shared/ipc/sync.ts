@@ -27,6 +27,7 @@ import { ServerAuditEntrySchema } from '../sync/server-audit';
 import { SignedPolicyReleaseSchema } from '../sync/signed-release';
 import { AppReleaseProposalSchema, AppRolloutProposalSchema, AppUpdateOfferSchema } from '../sync/app-updates';
 import { UPDATE_CHANNELS } from '../sync/release-bodies';
+import { DEFAULT_PERFORMANCE_MONTHS, MonitoringReportSchema } from '../sync/monitoring';
 import { Empty, IsoTimestamp } from './common';
 import { defineChannels } from './define';
 import { serverAddressProblem } from '../rules/server-address';
@@ -257,6 +258,16 @@ export const consoleChannels = defineChannels('console', {
     output: z.strictObject({ proposal: ProposalViewSchema, modelHash: z.string() }),
     access: ['admin'],
     summary: 'Verifies a signed model package and proposes it as a release; a second release manager approves it',
+  },
+  'console:monitoring': {
+    input: z.strictObject({
+      /** Months after the decision at which a loan still current counts as good (docs/monitoring.md). */
+      performanceMonths: z.number().int().min(1).max(60).default(DEFAULT_PERFORMANCE_MONTHS),
+    }),
+    output: MonitoringReportSchema,
+    access: ['admin'],
+    summary:
+      'Model monitoring from the central API: realised AUC and calibration on matured loans, rates, override outcomes and score stability, per model version and branch',
   },
   'console:appReleases': {
     input: Empty,

@@ -25,6 +25,7 @@ import {
 } from '../../../shared/sync/admin';
 import { AdminSignInResponseSchema, type AdminPrincipal } from '../../../shared/sync/admin-auth';
 import { SyncErrorBodySchema } from '../../../shared/sync/errors';
+import { MonitoringReportSchema, type MonitoringReport } from '../../../shared/sync/monitoring';
 import type { ConsentPurpose } from '../../../shared/domain/consent';
 import { ProposalAnswerSchema, ProposalViewSchema, type ProposalView } from '../../../shared/sync/proposals';
 import type { SignedPolicyRelease } from '../../../shared/sync/signed-release';
@@ -347,6 +348,13 @@ export class CentralConsole {
   async appReleases(session: ConsoleSession): Promise<ConsoleAppReleases> {
     const c = this.#require(session);
     return await this.#request(c, 'GET', '/v1/admin/app-releases', undefined, ConsoleAppReleases);
+  }
+
+  /** The model monitoring report (docs/monitoring.md), computed by the central API for this window. */
+  async monitoring(session: ConsoleSession, performanceMonths: number): Promise<MonitoringReport> {
+    const c = this.#require(session);
+    const query = new URLSearchParams({ performanceMonths: String(performanceMonths) });
+    return await this.#request(c, 'GET', `/v1/admin/monitoring?${query.toString()}`, undefined, MonitoringReportSchema);
   }
 
   /**

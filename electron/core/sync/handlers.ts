@@ -53,6 +53,7 @@ export function createSyncHandlers(s: SyncServices): SyncHandlers {
     'console:publishModel': (ctx, input) =>
       s.centralConsole.publishModel(sessionOf(ctx), input.version, input.packageDir),
     'console:appReleases': (ctx) => s.centralConsole.appReleases(sessionOf(ctx)),
+    'console:monitoring': (ctx, input) => s.centralConsole.monitoring(sessionOf(ctx), input.performanceMonths),
     'console:publishAppRelease': async (ctx, input) => ({
       proposal: await s.centralConsole.publishAppRelease(sessionOf(ctx), input),
     }),

@@ -33,6 +33,7 @@ export const QUERY_CHANNELS = [
   'console:proposals',
   'console:serverAudit',
   'console:appReleases',
+  'console:monitoring',
   'system:getOrganisation',
   'system:status',
   'system:getSettings',

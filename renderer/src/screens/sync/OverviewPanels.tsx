@@ -1,6 +1,6 @@
 /**
- * The bank-wide overview once signed in: proposals, devices, fleet, app releases, activity and actions, issues,
- * failures, central audit.
+ * The bank-wide overview once signed in: proposals, devices, fleet, app releases, model monitoring, activity and
+ * actions, issues, failures, central audit.
  */
 import { Box, Button, Card, Grid, Stack, Text } from '@mantine/core';
 import { modals } from '@mantine/modals';
@@ -18,6 +18,7 @@ import { ConsoleActions } from './ConsoleActions';
 import { DevicesTable } from './DevicesTable';
 import { FailuresTable } from './FailuresTable';
 import { FleetPanel } from './FleetPanel';
+import { ModelMonitoringPanel } from './ModelMonitoringPanel';
 import { proposedMessage } from './proposal-labels';
 import { ProposalsPanel } from './ProposalsPanel';
 import { plural } from './sync-labels';
@@ -97,6 +98,7 @@ export function OverviewPanels({ overview, thisDeviceId, canSyncHere }: Overview
       </Card>
       <FleetPanel overview={overview} thisDeviceId={thisDeviceId} />
       <AppReleasesPanel roles={overview.admin.roles} />
+      <ModelMonitoringPanel />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <Card component="section" aria-labelledby="activity-title" h="100%">

@@ -4,7 +4,7 @@
  * a field that a spreadsheet would run as a formula (=, +, -, @ …) escaped, since band names come from branches.
  */
 import Papa from 'papaparse';
-import type { MonitoringReport, MonitoringSegment } from '../../shared/sync/monitoring';
+import type { MonitoringReport, MonitoringSegment } from './monitoring';
 
 export const MONITORING_CSV_COLUMNS = [
   'model_version',

@@ -11,7 +11,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Database } from '../db/database';
 import { diskUsage, memoryLimit, type Volume } from './system';
 import { snapshotReader, type Snapshot } from './snapshot';
-import type { MonitoringReport, MonitoringSegment } from '../../shared/sync/monitoring';
+import { MONITORING_FLAG_CODES, type MonitoringReport, type MonitoringSegment } from '../../shared/sync/monitoring';
 import type { MonitoringSource } from '../monitoring/cache';
 
 export const RATE_LIMITERS = ['ip', 'device', 'enrol'] as const;
@@ -377,7 +377,7 @@ function registerMonitoringGauges(registers: Registry[], source: Pick<Monitoring
       const report: MonitoringReport | undefined = await source.forMetrics();
       this.reset();
       for (const model of report?.models ?? []) {
-        for (const code of ['psi-act', 'auc-below-holdout', 'miscalibrated-band'] as const) {
+        for (const code of MONITORING_FLAG_CODES) {
           this.set(
             { model_version: model.modelVersion, code },
             report?.flags.filter((f) => f.modelVersion === model.modelVersion && f.code === code).length ?? 0,

@@ -11,7 +11,7 @@ import { LOAN_OUTCOME_STATUSES } from '../../shared/sync/outcomes';
 import { ModelReleaseSchema } from '../../shared/sync/pull';
 import type { ServerDb } from '../db/database';
 import { rowsOf } from '../db/rows';
-import { DECISION_ACTIONS } from '../outcomes/decisions';
+import { DECISION_ACTIONS, DecisionPayloadSchema } from '../outcomes/decisions';
 import type { BaselineFact, DecisionFact, MonitoringFacts, OutcomeFact, ScoreFact } from './compute';
 
 type Reader = Pick<ServerDb, 'execute'>;
@@ -26,14 +26,7 @@ const ScoreAttachmentSchema = z.looseObject({
   modelVersion: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/),
   probabilityOfDefault: z.number().min(0).max(1),
 });
-const DecisionPayloadSchema = z.looseObject({
-  decisionId: Id,
-  scoreId: Id,
-  decision: z.string(),
-  policyOutcome: z.string(),
-  supersedes: z.string().nullable().optional(),
-  fourEyes: z.string().nullable().optional(),
-});
+const MonitoredDecisionSchema = DecisionPayloadSchema.extend({ scoreId: Id, policyOutcome: z.string() });
 const ManifestFiguresSchema = z.looseObject({
   modelVersion: z.string(),
   metrics: z.looseObject({
@@ -113,7 +106,7 @@ export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> 
   const superseded = new Set<string>();
   const candidates: (DecisionFact & { readonly pending: boolean })[] = [];
   for (const row of decisionRows) {
-    const payload = parsed(DecisionPayloadSchema, json(row.payload));
+    const payload = parsed(MonitoredDecisionSchema, json(row.payload));
     if (payload === null) {
       continue;
     }

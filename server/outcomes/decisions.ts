@@ -31,7 +31,8 @@ export interface CentralDecision {
   readonly day: string;
 }
 
-const DecisionPayloadSchema = z.looseObject({
+/** What every `decision.*` payload carries that the centre reads (monitoring reads more: server/monitoring/load.ts). */
+export const DecisionPayloadSchema = z.looseObject({
   decisionId: z.string().regex(DECISION_ID),
   decision: z.string(),
   supersedes: z.string().nullable().optional(),

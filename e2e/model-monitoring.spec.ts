@@ -150,6 +150,9 @@ test('the console shows realised AUC, calibration per band, stability per branch
   await page.setViewportSize({ width: 1280, height: 2200 });
   await panel.evaluate((element) => element.scrollIntoView({ block: 'center' }));
   await a.screenshotOf(panel, '60-model-monitoring');
+  await a.chooseColourScheme('Dark');
+  await a.screenshotOf(panel, '61-model-monitoring-dark');
+  await a.chooseColourScheme('Light');
 
   const download = page.waitForEvent('download');
   await panel.getByRole('button', { name: 'Export CSV' }).click();

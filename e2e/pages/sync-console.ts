@@ -80,11 +80,15 @@ export async function fillConsoleSignIn(
   values: { username: string; password: string; totp: string },
 ): Promise<void> {
   const card = consoleSignInCard(page);
+  const username = card.getByRole('textbox', { name: 'User name', exact: true });
+  // The card renders after the console's screen loads; asking for the address field before it is there would skip
+  // it and sign in to the default address (a flake seen in CI). The card shows its fields all at once.
+  await expect(username).toBeVisible();
   const url = card.getByRole('textbox', { name: 'Central server URL', exact: true });
   if ((await url.count()) > 0) {
     await url.fill(central.url);
   }
-  await card.getByRole('textbox', { name: 'User name', exact: true }).fill(values.username);
+  await username.fill(values.username);
   await card.getByRole('textbox', { name: 'Password', exact: true }).fill(values.password);
   await card.getByRole('textbox', { name: 'Authenticator code', exact: true }).fill(values.totp);
   await card.getByRole('button', { name: 'Sign in', exact: true }).click();

@@ -158,12 +158,12 @@ test('the applicant screens, the decision and the supervisor’s review pass axe
   }
   await audit.check('applicant, decision form filled');
   await decision.getByRole('button', { name: /^Record (override|decision): Refer/ }).click();
-  // A confirmation before an immutable decision, where the screen asks for one.
-  const confirm = page.getByRole('dialog');
-  if (await confirm.isVisible()) {
-    await audit.check('decision confirmation');
-    await confirm.getByRole('button', { name: /Record|Confirm/ }).click();
-  }
+  // The screen confirms before an immutable decision; wait for the dialog rather than peeking (it opens with a
+  // transition, so an immediate visibility check can miss it).
+  const confirm = page.getByRole('dialog', { name: 'Record this decision?' });
+  await expect(confirm).toBeVisible();
+  await audit.check('decision confirmation');
+  await confirm.getByRole('button', { name: /Record|Confirm/ }).click();
   await expect(page.getByRole('table', { name: 'Decisions' }).getByText('Refer', { exact: true })).toBeVisible();
   await audit.check('applicant, decision recorded');
   await app.goTo('Applicants');

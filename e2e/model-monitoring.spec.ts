@@ -13,7 +13,6 @@ import { SimDevice } from '../server/testing/sim-device';
 import { test, expect, centralAdmin } from './central-server';
 import {
   MODEL_DIR,
-  adminToken,
   approveProposal,
   createEnrolmentCode,
   proposeModel,
@@ -114,13 +113,34 @@ test('the console shows realised AUC, calibration per band, stability per branch
   }
   await nairobi.client(central.url).syncOnce();
   await mombasa.client(central.url).syncOnce();
-  const token = await adminToken(central, centralAdmin(central, 'baraka'));
-  const imported = await fetch(`${central.url}/v1/admin/outcomes/import`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
-    body: `decision_id,status,as_of\n${outcomes.join('\n')}\n`,
+  // The bank's core-banking file through the console: first with two bad rows (nothing stored), then corrected.
+  const outcomesCard = page.getByRole('region', { name: 'Loan outcomes' });
+  const fileInput = outcomesCard.locator('input[type="file"]');
+  const outcomeFile = (name: string, rows: readonly string[]) => ({
+    name,
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`decision_id,status,as_of\n${rows.join('\n')}\n`, 'utf8'),
   });
-  expect(imported.status).toBe(200);
+  await fileInput.setInputFiles(
+    outcomeFile('outcomes-2026-11.csv', [
+      ...outcomes.slice(0, 3),
+      'DC-FFFFFFFFFFFFFFFF,repaid,2026-12-01',
+      `${outcomes[0] ?? ''}`,
+    ]),
+  );
+  await outcomesCard.getByRole('button', { name: 'Import outcomes' }).click();
+  const refused = outcomesCard.getByTestId('outcome-import-refused');
+  await expect(refused).toContainText('outcomes-2026-11.csv: nothing was imported');
+  const problems = refused.getByRole('table', { name: 'Problems in the outcome file' });
+  await expect(problems.getByRole('row')).toHaveCount(3);
+  await expect(problems.getByRole('row').nth(1)).toContainText('5');
+  await a.screenshotOf(outcomesCard, '59-outcome-import-refused');
+  await fileInput.setInputFiles(outcomeFile('outcomes-2026-11-fixed.csv', outcomes));
+  await outcomesCard.getByRole('button', { name: 'Import outcomes' }).click();
+  await expect(outcomesCard.getByTestId('outcome-import-result')).toContainText(
+    `${outcomes.length} rows: ${outcomes.length} stored now, 0 already stored exactly so`,
+  );
+  await a.screenshotOf(outcomesCard, '59b-outcome-import-stored');
 
   const panel = page.getByRole('region', { name: 'Model monitoring' });
   await panel.getByRole('button', { name: 'Recompute' }).click();

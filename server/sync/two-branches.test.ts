@@ -544,6 +544,59 @@ for (const target of TEST_DATABASES) {
       await ok(a.call('x', 'auth:signIn', { username: 'baraka.supervisor', password: 'one time pass 789' }));
     });
 
+    it('imports loan outcomes from the console: a bad file is refused by row, a good one stored once', async () => {
+      const { applicantId } = await ok(
+        a.call('officer', 'applicants:register', {
+          personal: PERSON,
+          consent: consentFor(a.ws, { 'central-sync': false }),
+        }),
+      );
+      await ok(a.call('officer', 'applicants:saveFeatures', { applicantId, values: FORM_VALUES }));
+      const score = await ok(a.call('officer', 'scoring:score', { applicantId }));
+      expect(score.outcome).toBe('approve');
+      const { decisionId } = await ok(
+        a.call('officer', 'decisions:record', { scoreId: score.scoreId, decision: 'approve', reasonCodes: [] }),
+      );
+      await syncNow(a);
+      const today = new Date().toISOString().slice(0, 10);
+
+      // Every problem by its line; nothing of the file stored, the good row included.
+      const refused = await ok(
+        a.call('admin', 'console:importOutcomes', {
+          csv: `decision_id,status,as_of\n${decisionId},repaid,${today}\nDC-FFFFFFFFFFFFFFFF,repaid,${today}\n${decisionId},bankrupt,${today}\n`,
+        }),
+      );
+      expect(refused).toMatchObject({ ok: false, errorCount: 2 });
+      expect(refused.ok ? [] : refused.errors.map((e) => [e.row, e.code])).toEqual([
+        [3, 'unknown-decision'],
+        [4, 'unknown-status'],
+      ]);
+      const before = await ok(a.call('admin', 'console:monitoring', { performanceMonths: 12 }));
+      const withOutcome = (report: typeof before): number =>
+        report.models.reduce(
+          (n, m) => n + (m.segments.find((g) => g.branchId === null)?.performance.withOutcome ?? 0),
+          0,
+        );
+      expect(withOutcome(before)).toBe(0);
+
+      const csv = `decision_id,status,as_of\r\n${decisionId},repaid,${today}\r\n`;
+      const stored = await ok(a.call('admin', 'console:importOutcomes', { csv }));
+      expect(stored).toMatchObject({ ok: true, result: { rows: 1, imported: 1, unchanged: 0 } });
+      // Idempotent: the same file again stores nothing new.
+      expect(await ok(a.call('admin', 'console:importOutcomes', { csv }))).toMatchObject({
+        ok: true,
+        result: { rows: 1, imported: 0, unchanged: 1 },
+      });
+      expect(withOutcome(await ok(a.call('admin', 'console:monitoring', { performanceMonths: 12 })))).toBe(1);
+      // The workstation's trail records the import by id and counts, never the file's rows.
+      const audited = a.ws.audit.list({ page: 1, pageSize: 50, action: 'console.outcomes_imported' }).entries;
+      expect(audited).toHaveLength(2);
+      expect(audited[0]?.payload).toMatchObject({ rows: '1' });
+      expect(JSON.stringify(audited)).not.toContain(decisionId);
+      // An empty file is refused before it leaves the workstation.
+      expect(await a.call('admin', 'console:importOutcomes', { csv: '' })).toMatchObject({ ok: false });
+    });
+
     it('refuses a device the console revoked; its officers keep working offline', async () => {
       await approve(await ok(a.call('admin', 'console:revokeDevice', { deviceId: b.ws.deviceKey.deviceId })));
       const status = await syncNow(b);

@@ -28,6 +28,7 @@ import { SignedPolicyReleaseSchema } from '../sync/signed-release';
 import { AppReleaseProposalSchema, AppRolloutProposalSchema, AppUpdateOfferSchema } from '../sync/app-updates';
 import { UPDATE_CHANNELS } from '../sync/release-bodies';
 import { DEFAULT_PERFORMANCE_MONTHS, MonitoringReportSchema } from '../sync/monitoring';
+import { OUTCOME_BODY_LIMIT, OutcomeImportAnswerSchema } from '../sync/outcomes';
 import { Empty, IsoTimestamp } from './common';
 import { defineChannels } from './define';
 import { serverAddressProblem } from '../rules/server-address';
@@ -268,6 +269,16 @@ export const consoleChannels = defineChannels('console', {
     access: ['admin'],
     summary:
       'Model monitoring from the central API: realised AUC and calibration on matured loans, rates, override outcomes and score stability, per model version and branch',
+  },
+  'console:importOutcomes': {
+    input: z.strictObject({
+      /** The core-banking file's text (decision_id,status,as_of); the central API validates every row. */
+      csv: z.string().min(1, 'Choose a file with at least a header row.').max(OUTCOME_BODY_LIMIT),
+    }),
+    output: OutcomeImportAnswerSchema,
+    access: ['admin'],
+    summary:
+      'Imports a core-banking file of loan outcomes at the central API: all rows or none, each refused row reported by line',
   },
   'console:appReleases': {
     input: Empty,

@@ -75,6 +75,20 @@ export const OutcomeImportResultSchema = z.strictObject({
 });
 export type OutcomeImportResult = z.infer<typeof OutcomeImportResultSchema>;
 
+/**
+ * What the console's import gives back (shared/ipc/sync.ts): the stored import, or the file's refusal with its rows.
+ * A refusal is an answer to show, not an error: the administrator corrects the file and imports it again.
+ */
+export const OutcomeImportAnswerSchema = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true), result: OutcomeImportResultSchema }),
+  z.strictObject({
+    ok: z.literal(false),
+    errorCount: z.number().int().min(1),
+    errors: z.array(OutcomeRowErrorSchema).max(MAX_REPORTED_ROW_ERRORS),
+  }),
+]);
+export type OutcomeImportAnswer = z.infer<typeof OutcomeImportAnswerSchema>;
+
 export const LoanOutcomeSchema = z.strictObject({
   decisionId: DecisionIdSchema,
   status: z.enum(LOAN_OUTCOME_STATUSES),

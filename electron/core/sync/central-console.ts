@@ -26,6 +26,11 @@ import {
 import { AdminSignInResponseSchema, type AdminPrincipal } from '../../../shared/sync/admin-auth';
 import { SyncErrorBodySchema } from '../../../shared/sync/errors';
 import { MonitoringReportSchema, type MonitoringReport } from '../../../shared/sync/monitoring';
+import {
+  OutcomeImportRefusalSchema,
+  OutcomeImportResultSchema,
+  type OutcomeImportAnswer,
+} from '../../../shared/sync/outcomes';
 import type { ConsentPurpose } from '../../../shared/domain/consent';
 import { ProposalAnswerSchema, ProposalViewSchema, type ProposalView } from '../../../shared/sync/proposals';
 import type { SignedPolicyRelease } from '../../../shared/sync/signed-release';
@@ -464,19 +469,50 @@ export class CentralConsole {
     return c;
   }
 
+  /**
+   * Imports the bank's core-banking outcome file at the central API (docs/monitoring.md, "Loan outcomes"). All rows
+   * or none: a refused file comes back with its problems by line, and nothing of it is stored. The workstation's own
+   * trail records the import's id and counts, never the file.
+   */
+  async importOutcomes(session: ConsoleSession, csv: string): Promise<OutcomeImportAnswer> {
+    const c = this.#require(session);
+    const answer = await this.#request(
+      c,
+      'POST',
+      '/v1/admin/outcomes/import',
+      new CsvBody(csv),
+      OutcomeImportResultSchema,
+      {
+        status: 422,
+        schema: OutcomeImportRefusalSchema,
+      },
+    );
+    if ('errors' in answer) {
+      return { ok: false, errorCount: answer.errorCount, errors: answer.errors };
+    }
+    this.#audit(session.officerId, 'console.outcomes_imported', null, {
+      importId: answer.importId,
+      rows: String(answer.rows),
+      imported: String(answer.imported),
+      unchanged: String(answer.unchanged),
+    });
+    return { ok: true, result: answer };
+  }
+
   #audit(actor: string, action: string, subject: string | null, payload: Record<string, string>): void {
     this.#o.store.transaction(() => this.#o.store.audit.append({ actor, action, subject, payload }));
   }
 
-  async #request<S extends z.ZodType>(
+  async #request<S extends z.ZodType, R extends z.ZodType = z.ZodNever>(
     c: Connection,
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
     schema: S,
-  ): Promise<z.output<S>> {
+    refusal?: Refusal<R>,
+  ): Promise<z.output<S> | z.output<R>> {
     try {
-      return await this.#call(c.serverUrl, c.token, method, path, body, schema);
+      return await this.#call(c.serverUrl, c.token, method, path, body, schema, refusal);
     } catch (error) {
       // An ended session (idle limit, sign-out elsewhere) is forgotten here too: the console asks to sign in again.
       // Only if it is still the one in use: a request of the administrator signed out a moment ago (switching to
@@ -492,18 +528,19 @@ export class CentralConsole {
     }
   }
 
-  async #call<S extends z.ZodType>(
+  async #call<S extends z.ZodType, R extends z.ZodType = z.ZodNever>(
     serverUrl: string,
     token: string | undefined,
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
     schema: S,
-  ): Promise<z.output<S>> {
+    refusal?: Refusal<R>,
+  ): Promise<z.output<S> | z.output<R>> {
     let response: SyncResponse;
     try {
       response = await this.#transport(serverUrl).request(method, path, {
-        ...(body === undefined ? {} : { body }),
+        ...(body instanceof CsvBody ? { csv: body.text } : body === undefined ? {} : { body }),
         ...(token === undefined ? {} : { token }),
       });
     } catch (error) {
@@ -520,6 +557,12 @@ export class CentralConsole {
     }
     const json = response.body;
     const ok = response.status >= 200 && response.status < 300;
+    if (refusal !== undefined && response.status === refusal.status) {
+      const refused = refusal.schema.safeParse(json);
+      if (refused.success) {
+        return refused.data;
+      }
+    }
     if (!ok) {
       const refusal = SyncErrorBodySchema.safeParse(json);
       const code = refusal.success ? refusal.data.error.code : `HTTP ${response.status}`;
@@ -541,6 +584,17 @@ export class CentralConsole {
     }
     return parsed.data;
   }
+}
+
+/** A request body sent as the file it is (text/csv), not as JSON. */
+class CsvBody {
+  constructor(readonly text: string) {}
+}
+
+/** An answer with this status that parses as `schema` is the request's result (a refusal to show), not an error. */
+interface Refusal<R extends z.ZodType> {
+  readonly status: number;
+  readonly schema: R;
 }
 
 function keyOf(session: ConsoleSession): string {

@@ -54,6 +54,7 @@ export function createSyncHandlers(s: SyncServices): SyncHandlers {
       s.centralConsole.publishModel(sessionOf(ctx), input.version, input.packageDir),
     'console:appReleases': (ctx) => s.centralConsole.appReleases(sessionOf(ctx)),
     'console:monitoring': (ctx, input) => s.centralConsole.monitoring(sessionOf(ctx), input.performanceMonths),
+    'console:importOutcomes': (ctx, input) => s.centralConsole.importOutcomes(sessionOf(ctx), input.csv),
     'console:publishAppRelease': async (ctx, input) => ({
       proposal: await s.centralConsole.publishAppRelease(sessionOf(ctx), input),
     }),

@@ -25,6 +25,8 @@ export interface SyncResponse {
 
 export interface RequestOptions {
   readonly body?: unknown;
+  /** Sent as the body instead, as `text/csv; charset=utf-8` (the outcome import takes the bank's file as it is). */
+  readonly csv?: string;
   readonly token?: string;
   /** Largest answer accepted (default DEFAULT_MAX_RESPONSE_BYTES); a larger one is refused with RESPONSE_TOO_LARGE. */
   readonly maxBytes?: number;
@@ -217,9 +219,14 @@ export function createHttpTransport(baseUrl: string, timeoutMs = 30_000, tls: Tl
   return {
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': 'gzip' };
-      const json = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body), 'utf8');
+      const json =
+        options.csv !== undefined
+          ? Buffer.from(options.csv, 'utf8')
+          : options.body === undefined
+            ? undefined
+            : Buffer.from(JSON.stringify(options.body), 'utf8');
       if (json !== undefined) {
-        headers['content-type'] = 'application/json';
+        headers['content-type'] = options.csv !== undefined ? 'text/csv; charset=utf-8' : 'application/json';
       }
       if (options.token !== undefined) {
         headers.authorization = `Bearer ${options.token}`;

@@ -109,6 +109,7 @@ export const INVALIDATES = {
   'console:withdrawModel': CONSOLE,
   'console:publishAppRelease': [...CONSOLE, 'console:appReleases'],
   'console:changeRollout': [...CONSOLE, 'console:appReleases'],
+  'console:importOutcomes': [...CONSOLE, 'console:monitoring'],
   'system:updateOrganisation': ['system:getOrganisation', 'system:status', ...AUDIT],
   'system:updateSettings': ['system:getSettings', 'system:status', ...AUDIT],
   'system:backup': ['system:status', ...AUDIT],

@@ -19,6 +19,7 @@ import { DevicesTable } from './DevicesTable';
 import { FailuresTable } from './FailuresTable';
 import { FleetPanel } from './FleetPanel';
 import { ModelMonitoringPanel } from './ModelMonitoringPanel';
+import { OutcomeImportPanel } from './OutcomeImportPanel';
 import { proposedMessage } from './proposal-labels';
 import { ProposalsPanel } from './ProposalsPanel';
 import { plural } from './sync-labels';
@@ -98,6 +99,7 @@ export function OverviewPanels({ overview, thisDeviceId, canSyncHere }: Overview
       </Card>
       <FleetPanel overview={overview} thisDeviceId={thisDeviceId} />
       <AppReleasesPanel roles={overview.admin.roles} />
+      <OutcomeImportPanel roles={overview.admin.roles} />
       <ModelMonitoringPanel />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 8 }}>

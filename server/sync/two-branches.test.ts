@@ -507,8 +507,12 @@ for (const target of TEST_DATABASES) {
 
     it('applies at branch B an erasure requested at branch A, audited, and both chains still verify', async () => {
       const applicantId = applicants.b ?? '';
-      await approve(await ok(a.call('admin', 'console:requestErasure', { applicantId })));
+      // Proposed but not yet approved: nothing reaches the branches. (Checked after B's own sync, not between the
+      // approval and it: B may sync in the background at any time, which made that check a race.)
+      const proposed = await ok(a.call('admin', 'console:requestErasure', { applicantId }));
+      await syncNow(b);
       expect(b.ws.applicants.get(applicantId).status).toBe('active');
+      await approve(proposed);
       await syncNow(b);
       expect(b.ws.applicants.get(applicantId).status).toBe('erased');
       expect(b.ws.applicants.personal(applicantId)).toBeNull();

@@ -417,13 +417,18 @@ describe.skipIf(!available)(
     it("nginx holds each route family to the API's body limit before buffering anything", async () => {
       const post = (path: string, bytes: number): Promise<number> =>
         httpsStatus(proxy.url, path, tls.caPem, { method: 'POST', body: Buffer.alloc(bytes, 0x20) });
-      // Enrolment and authentication: 4 KiB; other routes 64 KiB; sync 8 MiB (the API answers what is within).
+      // Enrolment and authentication: 4 KiB; other routes 64 KiB; sync and the outcome import 8 MiB (the API answers
+      // what is within).
       expect(await post('/v1/enrol', 16 * 1024)).toBe(413);
       expect(await post('/v1/auth/admin/sign-in', 16 * 1024)).toBe(413);
       expect(await post('/v1/admin/enrolment-codes', 128 * 1024)).toBe(413);
       expect(await post('/v1/sync/push', 9 * 1024 * 1024)).toBe(413);
       expect(await post('/v1/sync/push', 1024 * 1024), proxy.errorLog().slice(-2000)).toBe(401);
       expect(await post('/v1/admin/model-releases', 1024 * 1024), proxy.errorLog().slice(-2000)).toBe(401);
+      // A month of a bank's outcomes is megabytes: the import's own limit, not the 64 KiB default.
+      expect(await post('/v1/admin/outcomes/import', 1024 * 1024), proxy.errorLog().slice(-2000)).toBe(401);
+      expect(await post('/v1/admin/outcomes/import', 9 * 1024 * 1024)).toBe(413);
+      expect(await post('/v1/admin/outcomes', 128 * 1024)).toBe(413);
     });
 
     it("nginx's per-address budget refuses a flood with 429 but never the health checks", async () => {

@@ -32,6 +32,7 @@ import { NoticeLibrary, defaultNoticesDir } from './consent/notices';
 import { NEXIS_FEATURE_SPEC } from '../../shared/features';
 import { defaultModelDir, developmentPublicKeyPath, ModelService } from './scoring/model-service';
 import { ScoringService } from './scoring/scoring-service';
+import { featureBinsForReport } from './scoring/feature-bins';
 import { DecisionService } from './decisions/decision-service';
 import { LetterService } from './letters/letter-service';
 import { loadPublicKey } from '../../models/package/signing';
@@ -318,6 +319,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       freeDiskBytes: () => freeDiskBytes(options.dataDir),
       diagnostics: () => diagnostics.summary(),
       performance: () => scoringPerformance.snapshot(),
+      featureBins: () => featureBinsForReport(store, clock.now()),
       delivered: (report) => {
         diagnostics.markSynced();
         if (report.performance !== undefined) {

@@ -3,6 +3,7 @@
  * missing rate, mean and spread. The workstation compares recent applicants against it (PSI).
  */
 import type { Dataset } from '../data/dataset';
+import { binOf } from '../ebm/binning';
 import type { GlassBoxModel } from '../ebm/model';
 import type { DriftBaseline } from '../package/manifest';
 
@@ -49,4 +50,26 @@ export function populationStability(baseline: DriftBaseline, recentCounts: reado
     psi += (a - e) * Math.log(a / e);
   });
   return psi;
+}
+
+/**
+ * The bin an encoded applicant falls in for each drift-baseline feature (bin 0: missing), in baseline order: what a
+ * workstation counts so the centre can compare recent applicants with the training distribution (characteristic
+ * stability). A baseline naming no main term of the model gets null: nothing to count it against.
+ */
+export function driftBins(
+  model: GlassBoxModel,
+  drift: readonly DriftBaseline[],
+  row: ArrayLike<number>,
+): (number | null)[] {
+  const columns = new Map<string, number>();
+  for (const term of model.terms) {
+    if (term.kind === 'main') {
+      columns.set(term.name, term.feature);
+    }
+  }
+  return drift.map((baseline) => {
+    const column = columns.get(baseline.feature);
+    return column === undefined ? null : binOf(row[column] ?? Number.NaN, baseline.cuts);
+  });
 }

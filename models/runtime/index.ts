@@ -40,7 +40,7 @@ export {
   type ScoreBand,
   type PolicyDefaults,
 } from '../scoring/scaling';
-export { populationStability } from '../eval/drift';
+export { populationStability, driftBins } from '../eval/drift';
 export { encodeValues } from '../data/encode';
 
 /** Verifies package bytes already in memory with a PEM (or KeyObject) public key. */

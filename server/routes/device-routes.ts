@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ServerKeysResponseSchema } from '../../shared/sync/auth';
 import { PullPageSchema, PullQuerySchema } from '../../shared/sync/pull';
 import { PushRequestSchema, PushResponseSchema } from '../../shared/sync/push';
-import { DeviceReportAnswerSchema, DeviceReportSchema } from '../../shared/sync/fleet';
+import { DEVICE_REPORT_BODY_LIMIT, DeviceReportAnswerSchema, DeviceReportSchema } from '../../shared/sync/fleet';
 import { ChainPageSchema, ChainQuerySchema } from '../../shared/sync/recovery';
 import { recordReport } from '../sync/fleet';
 import { enforceSurface } from '../http/access';
@@ -74,17 +74,18 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: ServerContext }> = async
     },
   );
 
-  // The device's self-report for the fleet view, sent after each sync round (a few hundred bytes).
+  // The device's self-report for the fleet view, sent after each sync round: a few hundred bytes, and the feature bin
+  // counts of recent months (shared/sync/fleet.ts; gzipped on the wire, limited here once inflated).
   app.post(
     '/report',
     {
-      bodyLimit: 16 * 1024,
+      bodyLimit: DEVICE_REPORT_BODY_LIMIT,
       config: { access: 'device' },
       schema: { body: DeviceReportSchema, response: { 200: DeviceReportAnswerSchema } },
     },
     async (request) => {
       const now = ctx.now();
-      await recordReport(db, deviceOf(request).deviceId, request.body, now);
+      await recordReport(db, deviceOf(request), request.body, now);
       return { receivedAt: now.toISOString() };
     },
   );

@@ -12,7 +12,8 @@ import { createTempWorkstation, type TempWorkstation } from '../../electron/core
 import { intakeReady } from '../../electron/core/testing/intake-fixtures';
 import type { SyncStatusView } from '../../shared/ipc/sync';
 import { DeviceSummarySchema } from '../../shared/sync/admin';
-import type { DeviceReport } from '../../shared/sync/fleet';
+import { DEVICE_REPORT_BODY_LIMIT, type DeviceReport, type FeatureBinMonth } from '../../shared/sync/fleet';
+import { featureBinCounts } from '../db/schema';
 import { SimDevice } from '../testing/sim-device';
 import { testModelDir, testTrustOptions } from '../testing/releases';
 import { enrolmentCode, startTestServer, type TestServer } from '../testing/test-server';
@@ -243,5 +244,119 @@ describe('fleet view and fleet-wide model withdrawal (PGlite)', () => {
     expect(await stored()).toBeNull();
     expect(await post(VALID_REPORT)).toBe(200);
     expect(await stored()).toMatchObject({ appVersion: '0.1.0', channel: 'pilot' });
+  });
+  it('stores feature bin counts apart from the fleet view, newest figures per month, and refuses counts that lie', async () => {
+    const device = new SimDevice();
+    await device.client(server.url).enrol(server.url, await enrolmentCode(server, 'NKR-01'));
+    const token = device.state.token(new Date(), 0) ?? '';
+    const post = async (body: unknown): Promise<number> =>
+      (
+        await fetch(`${server.url}/v1/sync/report`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).status;
+    const rows = async () =>
+      (await database.db.select().from(featureBinCounts))
+        .filter((r) => r.deviceId === device.deviceId)
+        .map((r) => ({ branchId: r.branchId, modelVersion: r.modelVersion, month: r.month, scores: r.scores }));
+    const month = (scores: number, extra: Partial<FeatureBinMonth> = {}): FeatureBinMonth => ({
+      modelVersion: '1.0.0',
+      month: '2026-11',
+      scores,
+      features: [
+        {
+          feature: 'debtToIncome',
+          bins: [
+            [1, scores - 5],
+            [4, 5],
+          ],
+        },
+        {
+          feature: 'activeLoans',
+          bins: [
+            [0, 2],
+            [2, scores - 2],
+          ],
+        },
+      ],
+      ...extra,
+    });
+    const good = month(25);
+    for (const bad of [
+      [month(19, { features: [{ feature: 'debtToIncome', bins: [[1, 19]] }] })],
+      [
+        month(25, {
+          features: [
+            {
+              feature: 'debtToIncome',
+              bins: [
+                [1, 20],
+                [4, 4],
+              ],
+            },
+          ],
+        }),
+      ],
+      [
+        month(25, {
+          features: [
+            {
+              feature: 'debtToIncome',
+              bins: [
+                [4, 5],
+                [1, 20],
+              ],
+            },
+          ],
+        }),
+      ],
+      [
+        month(25, {
+          features: [
+            {
+              feature: 'debtToIncome',
+              bins: [
+                [1, 20],
+                [1, 5],
+              ],
+            },
+          ],
+        }),
+      ],
+      [month(25, { features: [{ feature: 'Wanjiru Kamau', bins: [[1, 25]] }] })],
+      [month(25, { month: '2026-13' })],
+      [good, good],
+      [{ ...good, applicantId: 'NEX-1' }],
+    ]) {
+      expect(await post({ ...VALID_REPORT, featureBins: bad })).toBe(400);
+    }
+    const huge = Array.from({ length: 50 }, (_, i) =>
+      month(1_000_000, {
+        month: `20${String(10 + Math.floor(i / 12)).padStart(2, '0')}-${String((i % 12) + 1).padStart(2, '0')}`,
+        features: Array.from({ length: 20 }, (_, f) => ({
+          feature: `feature${f}`,
+          bins: Array.from({ length: 100 }, (_, b) => [b, 10_000] as [number, number]),
+        })),
+      }),
+    );
+    expect(JSON.stringify(huge).length).toBeGreaterThan(DEVICE_REPORT_BODY_LIMIT);
+    expect(await post({ ...VALID_REPORT, featureBins: huge })).toBe(413);
+    expect(await rows()).toEqual([]);
+
+    expect(await post({ ...VALID_REPORT, featureBins: [good] })).toBe(200);
+    expect(await rows()).toEqual([{ branchId: 'NKR-01', modelVersion: '1.0.0', month: '2026-11', scores: 25 }]);
+    // The fleet view's body does not carry them.
+    const health = (await devices()).find((d) => d.deviceId === device.deviceId)?.health;
+    expect(health).toMatchObject({ appVersion: '0.1.0' });
+    expect(health).not.toHaveProperty('featureBins');
+    // Cumulative figures: a later report replaces the month's row; a report without counts leaves it.
+    expect(await post({ ...VALID_REPORT, featureBins: [month(40), month(30, { month: '2026-12' })] })).toBe(200);
+    expect(await post(VALID_REPORT)).toBe(200);
+    expect((await rows()).sort((x, y) => x.month.localeCompare(y.month))).toEqual([
+      { branchId: 'NKR-01', modelVersion: '1.0.0', month: '2026-11', scores: 40 },
+      { branchId: 'NKR-01', modelVersion: '1.0.0', month: '2026-12', scores: 30 },
+    ]);
   });
 });

@@ -4,25 +4,48 @@
  */
 import { and, desc, eq } from 'drizzle-orm';
 import {
-  DeviceReportSchema,
+  DeviceHealthSchema,
   type DeviceHealth,
   type DeviceReport,
   type ModelReleaseSummary,
 } from '../../shared/sync/fleet';
 import type { ServerDb } from '../db/database';
-import { deviceReports, releases } from '../db/schema';
+import { deviceReports, featureBinCounts, releases } from '../db/schema';
 import { ApiError } from '../http/errors';
 import { appendFeed } from './feed';
 
 type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
 type Db = ServerDb | Tx;
 
-/** Replaces the device's report: only the latest matters for the fleet view (the audit trail keeps history). */
-export async function recordReport(db: Db, deviceId: string, report: DeviceReport, now: Date): Promise<void> {
-  await db
-    .insert(deviceReports)
-    .values({ deviceId, body: report, receivedAt: now })
-    .onConflictDoUpdate({ target: deviceReports.deviceId, set: { body: report, receivedAt: now } });
+/**
+ * Replaces the device's report: only the latest matters for the fleet view (the audit trail keeps history). Its
+ * feature bin counts go to their own table (one row per device, model version and month, replaced by newer figures)
+ * in the same transaction; the stored report body is the rest.
+ */
+export async function recordReport(
+  db: ServerDb,
+  device: { readonly deviceId: string; readonly branchId: string },
+  report: DeviceReport,
+  now: Date,
+): Promise<void> {
+  const { featureBins, ...body } = report;
+  const { deviceId, branchId } = device;
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(deviceReports)
+      .values({ deviceId, body, receivedAt: now })
+      .onConflictDoUpdate({ target: deviceReports.deviceId, set: { body, receivedAt: now } });
+    for (const month of featureBins ?? []) {
+      const row = { scores: month.scores, features: month.features, branchId, receivedAt: now };
+      await tx
+        .insert(featureBinCounts)
+        .values({ deviceId, modelVersion: month.modelVersion, month: month.month, ...row })
+        .onConflictDoUpdate({
+          target: [featureBinCounts.deviceId, featureBinCounts.modelVersion, featureBinCounts.month],
+          set: row,
+        });
+    }
+  });
 }
 
 /** Every device's latest report, by device id. A stored body that no longer parses is left out, not guessed at. */
@@ -30,7 +53,7 @@ export async function latestReports(db: Db): Promise<Map<string, DeviceHealth>> 
   const rows = await db.select().from(deviceReports);
   const out = new Map<string, DeviceHealth>();
   for (const row of rows) {
-    const parsed = DeviceReportSchema.safeParse(row.body);
+    const parsed = DeviceHealthSchema.omit({ receivedAt: true }).safeParse(row.body);
     if (parsed.success) {
       out.set(row.deviceId, { ...parsed.data, receivedAt: row.receivedAt.toISOString() });
     }

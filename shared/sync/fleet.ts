@@ -26,6 +26,69 @@ export const DevicePerformanceSchema = z.strictObject({
 });
 export type DevicePerformance = z.infer<typeof DevicePerformanceSchema>;
 
+/** Months of feature bin counts a workstation reports: the month in progress and the twelve before it. */
+export const FEATURE_BIN_MONTHS = 13;
+/**
+ * A model version's month is reported only from this many scores on (small-cell suppression): a histogram over a
+ * handful of applicants says too much about each of them and nothing about the population. The centre's PSI needs
+ * more than this anyway before it flags (MONITORING_THRESHOLDS.minScoresForPsi).
+ */
+export const FEATURE_BINS_MIN_SCORES = 20;
+/** Model version–months in one report: the window's months for up to four model versions used in it. */
+export const MAX_FEATURE_BIN_MONTHS = FEATURE_BIN_MONTHS * 4;
+/** Most bins a feature can have: the trainer's 255 value bins, the missing bin and the open top bin. */
+const MAX_FEATURE_BINS = 258;
+/** What the feature bins of one report may weigh as JSON; the workstation drops its oldest months to stay under. */
+export const FEATURE_BINS_BUDGET_BYTES = 192 * 1024;
+/** The report route's body limit: the budget and the rest of the report (inflated; the wire carries it gzipped). */
+export const DEVICE_REPORT_BODY_LIMIT = 256 * 1024;
+
+/**
+ * One feature's scores per bin of its drift baseline (bin 0: missing), sparse: [bin, count] pairs in ascending bin
+ * order, bins with no score left out.
+ */
+export const FeatureBinCountsSchema = z
+  .strictObject({
+    feature: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/),
+    bins: z
+      .array(
+        z.tuple([
+          z
+            .number()
+            .int()
+            .min(0)
+            .max(MAX_FEATURE_BINS - 1),
+          z.number().int().positive().max(1e9),
+        ]),
+      )
+      .min(1)
+      .max(MAX_FEATURE_BINS),
+  })
+  .refine((f) => f.bins.every(([bin], i) => i === 0 || bin > (f.bins[i - 1]?.[0] ?? -1)), {
+    message: 'Bins must be in ascending order, each once.',
+  });
+export type FeatureBinCounts = z.infer<typeof FeatureBinCountsSchema>;
+
+/**
+ * Characteristic stability input (docs/monitoring.md): for one model version and UTC month, the workstation's stored
+ * scores per bin of each feature. Cumulative: the centre keeps the latest figures a device sent for each month, so a
+ * lost report costs nothing. Anonymous counts; every feature's bins add up to the month's scores.
+ */
+export const FeatureBinMonthSchema = z
+  .strictObject({
+    modelVersion: VersionSchema,
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+    scores: z.number().int().min(FEATURE_BINS_MIN_SCORES).max(1e9),
+    features: z.array(FeatureBinCountsSchema).min(1).max(200),
+  })
+  .refine((m) => m.features.every((f) => f.bins.reduce((sum, [, count]) => sum + count, 0) === m.scores), {
+    message: "Every feature's bins must add up to the month's scores.",
+  })
+  .refine((m) => new Set(m.features.map((f) => f.feature)).size === m.features.length, {
+    message: 'Each feature once per month.',
+  });
+export type FeatureBinMonth = z.infer<typeof FeatureBinMonthSchema>;
+
 export const DeviceReportSchema = z.strictObject({
   appVersion: SemverSchema,
   /** The update channel a packaged build follows; null in a development build (it never updates itself). */
@@ -45,13 +108,24 @@ export const DeviceReportSchema = z.strictObject({
   freeDiskBytes: Bytes.nullable(),
   diagnostics: DiagnosticsSummary.nullable(),
   performance: DevicePerformanceSchema.optional(),
+  /**
+   * Feature bin counts of the last FEATURE_BIN_MONTHS months (optional: older workstations do not send them). The
+   * centre stores them apart from the report (feature_bin_counts), so the fleet view's body stays small.
+   */
+  featureBins: z
+    .array(FeatureBinMonthSchema)
+    .max(MAX_FEATURE_BIN_MONTHS)
+    .refine((ms) => new Set(ms.map((m) => `${m.modelVersion} ${m.month}`)).size === ms.length, {
+      message: 'Each model version and month once.',
+    })
+    .optional(),
 });
 export type DeviceReport = z.infer<typeof DeviceReportSchema>;
 
 export const DeviceReportAnswerSchema = z.strictObject({ receivedAt: IsoTimeSchema });
 
 /** A device's latest report as the console shows it. */
-export const DeviceHealthSchema = DeviceReportSchema.extend({ receivedAt: IsoTimeSchema });
+export const DeviceHealthSchema = DeviceReportSchema.omit({ featureBins: true }).extend({ receivedAt: IsoTimeSchema });
 export type DeviceHealth = z.infer<typeof DeviceHealthSchema>;
 
 /** A published model release and whether it was withdrawn. */

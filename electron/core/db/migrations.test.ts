@@ -219,4 +219,32 @@ describe('migrations', () => {
     expect(() => after.sqlite.prepare("DELETE FROM decisions WHERE id = 'D2'").run()).toThrow(/immutable/);
     after.sqlite.close();
   });
+  it('0006_feature_bin_counts keeps existing scores and counts each bin once per model version, month and feature', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexis-mig-db-'));
+    dirs.push(dir);
+    const file = join(dir, 'g.db');
+    const key = randomBytes(32);
+    const before = openAt(file, key, 6);
+    before.sqlite
+      .prepare("INSERT INTO applicants (id, status, created_at, created_by) VALUES ('NEX-1', 'active', 't', 'o')")
+      .run();
+    before.sqlite
+      .prepare(
+        "INSERT INTO scores (id, applicant_id, behaviour_record_id, created_at, officer_id, model_hash, model_version, policy_version, spec_hash, score, band, outcome, probability_of_default, inputs, explanation) VALUES ('S1', 'NEX-1', 'B1', 't', 'o', 'm', '1', '1', 'h', 400, 'E', 'decline', 0.4, '{}', '{}')",
+      )
+      .run();
+    before.sqlite.close();
+    const after = openAt(file, key, 7);
+    expect(after.sqlite.prepare('SELECT id FROM scores').all()).toEqual([{ id: 'S1' }]);
+    const count = after.sqlite.prepare(
+      `INSERT INTO feature_bin_counts (model_version, month, feature, bin, count) VALUES ('1', '2026-12', 'f', 2, 1)
+       ON CONFLICT (model_version, month, feature, bin) DO UPDATE SET count = count + 1`,
+    );
+    count.run();
+    count.run();
+    expect(after.sqlite.prepare('SELECT feature, bin, count FROM feature_bin_counts').all()).toEqual([
+      { feature: 'f', bin: 2, count: 2 },
+    ]);
+    after.sqlite.close();
+  });
 });

@@ -4,7 +4,7 @@
  * replay) and its audit entry commit in one transaction; what-if scoring stores nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { validateFeatureValues, type FeatureSpec, type FeatureValues } from '../../../shared/features';
 import type {
   BatchSummary,
@@ -18,14 +18,14 @@ import {
   PlanProgress as PlanProgressSchema,
   ScoreExplanation as ExplanationSchema,
 } from '../../../shared/ipc/scoring';
-import { encodeApplicant, encodeValues, isModelError, type ScoreResult } from '../../../models/runtime';
+import { driftBins, encodeApplicant, encodeValues, isModelError, type ScoreResult } from '../../../models/runtime';
 import { buildImprovementPlan, checkProgress } from '../../../models/plans';
 import type { ApplicantService } from '../applicants/applicant-service';
 import type { BehaviourService } from '../behaviour/behaviour-service';
 import type { Clock } from '../clock';
 import type { ConsentService } from '../consent/consent-service';
 import type { ScoringPerformance } from '../diagnostics/scoring-performance';
-import { scores } from '../db/schema';
+import { featureBinCounts, scores } from '../db/schema';
 import { NexisError } from '../errors';
 import { openScoreRow, scoreErased, sealScoreField } from './score-seal';
 import type { Store } from '../store';
@@ -147,6 +147,13 @@ export class ScoringService {
       inputs: JSON.stringify(values),
       explanation: JSON.stringify({ ...explanation, plan }),
     };
+    const month = row.createdAt.slice(0, 7);
+    const bins = driftBins(manifest.model, manifest.drift, encodeApplicant(manifest, values)).flatMap((bin, i) => {
+      const feature = manifest.drift[i]?.feature;
+      return bin === null || feature === undefined
+        ? []
+        : [{ modelVersion: row.modelVersion, month, feature, bin, count: 1 }];
+    });
     store.transaction(() => {
       // The model ran outside the transaction: a withdrawal (or an erasure) in the meantime still wins.
       this.#d.consent.requireActive(applicantId, 'credit-scoring');
@@ -161,6 +168,22 @@ export class ScoringService {
       };
       key.fill(0);
       store.db.insert(scores).values(sealed).run();
+      if (bins.length > 0) {
+        // Characteristic stability: this score in each feature's baseline bin (schema/scoring.ts, featureBinCounts).
+        store.db
+          .insert(featureBinCounts)
+          .values(bins)
+          .onConflictDoUpdate({
+            target: [
+              featureBinCounts.modelVersion,
+              featureBinCounts.month,
+              featureBinCounts.feature,
+              featureBinCounts.bin,
+            ],
+            set: { count: sql`${featureBinCounts.count} + 1` },
+          })
+          .run();
+      }
       store.audit.append({
         actor: officerId,
         action: 'applicant.scored',

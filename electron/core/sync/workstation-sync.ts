@@ -16,7 +16,7 @@ import type { Clock } from '../clock';
 import type { ConsentService } from '../consent/consent-service';
 import type { DeviceKey } from '../crypto/device-key';
 import type { FleetReportSource, UpdateOfferSink } from './client';
-import type { DevicePerformance, DeviceReport } from '../../../shared/sync/fleet';
+import type { DevicePerformance, DeviceReport, FeatureBinMonth } from '../../../shared/sync/fleet';
 import { VersionSchema } from '../../../shared/sync/primitives';
 import type { DiagnosticsSummary } from '../../../shared/sync/diagnostics';
 import type { UpdateChannel } from '../../../shared/sync/release-bodies';
@@ -92,6 +92,8 @@ export interface SelfReportFacts {
   readonly diagnostics: () => DiagnosticsSummary | null;
   /** Scoring latency and model load failures since the last stored report (not sent when absent). */
   readonly performance?: () => DevicePerformance;
+  /** Feature bin counts of recent months for characteristic stability (scoring/feature-bins.ts; none when absent). */
+  readonly featureBins?: () => FeatureBinMonth[];
   /**
    * The server stored `report` (as sent): the counters "since the last sync" start again. Given the report so that
    * figures recorded after it was built stay for the next one.
@@ -530,6 +532,7 @@ export class WorkstationSync {
           freeDiskBytes: facts.freeDiskBytes(),
           diagnostics: facts.diagnostics(),
           ...(facts.performance === undefined ? {} : { performance: facts.performance() }),
+          ...(facts.featureBins === undefined ? {} : { featureBins: facts.featureBins() }),
         };
       },
       delivered: (report) => facts.delivered(report),

@@ -1,4 +1,4 @@
-import { bigint, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Enrolled workstations: their Ed25519 key, branch, and how far the server has acknowledged their chain. */
 export const devices = pgTable(
@@ -58,3 +58,30 @@ export const deviceReports = pgTable('device_reports', {
   body: jsonb('body').notNull(),
   receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * Characteristic stability input (server/monitoring): each device's latest feature bin counts for a model version
+ * and month, as its fleet report carried them (shared/sync/fleet.ts, FeatureBinMonthSchema; validated before they are
+ * stored). Cumulative per device, so a newer report replaces the row. Anonymous counts, kept with the branch the
+ * device belonged to when it reported.
+ */
+export const featureBinCounts = pgTable(
+  'feature_bin_counts',
+  {
+    deviceId: text('device_id')
+      .notNull()
+      .references(() => devices.deviceId),
+    branchId: text('branch_id').notNull(),
+    modelVersion: text('model_version').notNull(),
+    /** `YYYY-MM`, UTC. */
+    month: text('month').notNull(),
+    scores: integer('scores').notNull(),
+    /** FeatureBinCounts[]: per feature, sparse [bin, count] pairs. */
+    features: jsonb('features').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.modelVersion, t.month] }),
+    index('feature_bin_counts_version').on(t.modelVersion, t.month),
+  ],
+);

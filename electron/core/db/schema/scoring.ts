@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, real, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, real, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import { applicants } from './applicants';
 
 /**
@@ -63,4 +63,24 @@ export const decisions = sqliteTable(
     index('decisions_applicant').on(table.applicantId, table.createdAt),
     index('decisions_supersedes').on(table.supersedes),
   ],
+);
+
+/**
+ * Characteristic stability (docs/monitoring.md): how many stored scores fell in each bin of each feature of the model
+ * (the bins of its package's drift baseline, bin 0 = missing), per model version and UTC month. Counted in the score's
+ * own transaction, so a score and its counts commit together. Anonymous aggregates: no applicant, score or officer
+ * id, so an erasure leaves them as they are; the fleet report sends months with enough scores (fleet-report.ts) and
+ * older months are dropped.
+ */
+export const featureBinCounts = sqliteTable(
+  'feature_bin_counts',
+  {
+    modelVersion: text('model_version').notNull(),
+    /** `YYYY-MM`, UTC: the month of the score's `created_at`. */
+    month: text('month').notNull(),
+    feature: text('feature').notNull(),
+    bin: integer('bin').notNull(),
+    count: integer('count').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.modelVersion, table.month, table.feature, table.bin] })],
 );

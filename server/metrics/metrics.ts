@@ -370,7 +370,7 @@ function registerMonitoringGauges(registers: Registry[], source: Pick<Monitoring
   };
   new Gauge<'model_version' | 'code'>({
     name: 'nexis_model_monitoring_flags',
-    help: 'Model monitoring flags raised (PSI above 0.25, realised AUC below the hold-out, a miscalibrated band), by model version and code.',
+    help: 'Model monitoring flags raised (score or feature PSI above 0.25, realised AUC below the hold-out, a miscalibrated band), by model version and code.',
     labelNames: ['model_version', 'code'],
     registers,
     async collect() {
@@ -404,6 +404,29 @@ function registerMonitoringGauges(registers: Registry[], source: Pick<Monitoring
       return latest === undefined || latest.level === 'too-few' ? null : latest.psi;
     },
   );
+  new Gauge<'model_version' | 'feature'>({
+    name: 'nexis_model_feature_psi',
+    help: "Characteristic stability: each feature's PSI in the latest month with enough scores against the package's training baseline, all branches together, by model version and feature (per branch on the console).",
+    labelNames: ['model_version', 'feature'],
+    registers,
+    async collect() {
+      const report = await source.forMetrics();
+      this.reset();
+      for (const model of report?.models ?? []) {
+        const all = model.segments.find((s) => s.branchId === null);
+        const latest = new Map<string, number>();
+        for (const f of all?.featureStability ?? []) {
+          // Sorted by feature then month: the last month with a figure wins.
+          if (f.psi !== null && f.level !== 'too-few') {
+            latest.set(f.feature, f.psi);
+          }
+        }
+        for (const [feature, psi] of latest) {
+          this.set({ model_version: model.modelVersion, feature }, psi);
+        }
+      }
+    },
+  });
   perSegment(
     'nexis_model_override_rate',
     'Share of decisions in force that override the policy, by model version and branch.',

@@ -12,7 +12,15 @@ import {
   wilsonInterval,
 } from '../../shared/stats/discrimination';
 import { MONITORING_THRESHOLDS } from '../../shared/sync/monitoring';
-import { loanState, monitoringReport, type BaselineFact, type DecisionFact, type ScoreFact } from './compute';
+import {
+  coarseClasses,
+  loanState,
+  monitoringReport,
+  type BaselineFact,
+  type DecisionFact,
+  type FeatureBinFact,
+  type ScoreFact,
+} from './compute';
 
 describe('monitoring statistics', () => {
   // Bads scored 0.9 and 0.4, goods 0.5, 0.2 and 0.1: five of the six (bad, good) pairs are ordered right.
@@ -83,6 +91,8 @@ describe('the monitoring report', () => {
     holdoutAuc: 0.9,
     holdoutRows: 4000,
     bins: Array.from({ length: 10 }, (_, i) => ({ upper: (i + 1) / 10, count: 400 })),
+    // debtToIncome's training shares per bin (bin 0: missing).
+    features: new Map([['debtToIncome', [0, 0.05, 0.05, 0.1, 0.2, 0.2, 0.2, 0.2]]]),
   };
   const score = (i: number, branchId: string, pd: number, band: string, month = '2026-11'): ScoreFact => ({
     scoreId: `SC-${branchId}-${i}`,
@@ -125,6 +135,7 @@ describe('the monitoring report', () => {
         decisions,
         outcomes,
         baselines: new Map([['1.0.0', baseline]]),
+        featureBins: [],
         excluded: { scoresWithoutAttachment: 0, inconsistentScores: 0, decisionsWithoutScore: 0 },
       },
       12,
@@ -169,6 +180,7 @@ describe('the monitoring report', () => {
       scores: few,
       decisions: [],
       outcomes: new Map(),
+      featureBins: [],
       excluded: { scoresWithoutAttachment: 0, inconsistentScores: 0, decisionsWithoutScore: 0 },
     };
     const withBaseline = monitoringReport({ ...facts, baselines: new Map([['1.0.0', baseline]]) }, 12, new Date());
@@ -178,5 +190,95 @@ describe('the monitoring report', () => {
     expect(without.models[0]?.baseline).toBeNull();
     expect(without.models[0]?.segments[0]?.stability[0]).toMatchObject({ psi: null, level: 'no-baseline' });
     expect(without.models[0]?.segments[0]?.performance).toMatchObject({ loans: 0, auc: null, brier: null });
+  });
+  it("characteristic stability per feature, branch and month over the baseline's coarse classes, with its flags", () => {
+    // Missing alone; then bins merged to at least 10 % of training rows; a short last class joins the one before.
+    expect(coarseClasses([0, 0.05, 0.05, 0.1, 0.2, 0.2, 0.2, 0.2], 0.1)).toEqual([0, 1, 1, 2, 3, 4, 5, 6]);
+    expect(coarseClasses([0, 0.5, 0.45, 0.05], 0.1)).toEqual([0, 1, 2, 2]);
+    const bins = (
+      month: string,
+      branchId: string,
+      scores: number,
+      counts: [number, number][],
+      feature = 'debtToIncome',
+    ) =>
+      ({
+        branchId,
+        modelVersion: '1.0.0',
+        month,
+        scores,
+        features: [{ feature, bins: counts }],
+      }) satisfies FeatureBinFact;
+    const featureBins: FeatureBinFact[] = [
+      // Branch A: exactly the training shares. Branch B: every applicant in the top bin.
+      bins('2026-11', 'A', 100, [
+        [1, 5],
+        [2, 5],
+        [3, 10],
+        [4, 20],
+        [5, 20],
+        [6, 20],
+        [7, 20],
+      ]),
+      bins('2026-11', 'B', 60, [[7, 60]]),
+      // Too few to flag, a feature the package has no baseline for, and another package's bins (bin 9).
+      bins('2026-12', 'A', 40, [[7, 40]]),
+      bins('2026-11', 'A', 100, [[1, 100]], 'savingsRate'),
+      bins('2026-10', 'B', 80, [[9, 80]]),
+    ];
+    const report = monitoringReport(
+      {
+        scores: [score(1, 'A', 0.5, 'C'), score(2, 'B', 0.5, 'C')],
+        decisions: [],
+        outcomes: new Map(),
+        baselines: new Map([['1.0.0', baseline]]),
+        featureBins,
+        excluded: { scoresWithoutAttachment: 0, inconsistentScores: 0, decisionsWithoutScore: 0 },
+      },
+      12,
+      new Date('2026-12-03T10:00:00Z'),
+    );
+    const [all, a, b] = report.models[0]?.segments ?? [];
+    expect(a?.featureStability).toEqual([
+      {
+        feature: 'debtToIncome',
+        month: '2026-11',
+        scores: 100,
+        psi: expect.closeTo(0, 12),
+        level: 'stable',
+        classes: 7,
+      },
+      { feature: 'debtToIncome', month: '2026-12', scores: 40, psi: expect.any(Number), level: 'too-few', classes: 7 },
+      { feature: 'savingsRate', month: '2026-11', scores: 100, psi: null, level: 'no-baseline', classes: 0 },
+    ]);
+    // B against the classes' shares [missing 0, .1, .1, .2, .2, .2, .2], empty classes floored at 1e-4.
+    const floor = 1e-4;
+    const expected =
+      2 * (floor - 0.1) * Math.log(floor / 0.1) + 3 * (floor - 0.2) * Math.log(floor / 0.2) + 0.8 * Math.log(1 / 0.2);
+    expect(b?.featureStability).toEqual([
+      {
+        feature: 'debtToIncome',
+        month: '2026-11',
+        scores: 60,
+        psi: expect.closeTo(expected, 9),
+        level: 'act',
+        classes: 7,
+      },
+    ]);
+    // All branches: A and B together in November.
+    const november = all?.featureStability.find((f) => f.feature === 'debtToIncome' && f.month === '2026-11');
+    expect(november?.scores).toBe(160);
+    expect(november?.psi).toBeGreaterThan(0);
+    expect(november?.psi).toBeLessThan(b?.featureStability[0]?.psi ?? 0);
+    expect(report.excluded.inconsistentFeatureCounts).toBe(1);
+
+    const flags = report.flags.filter((f) => f.code === 'feature-psi-act');
+    expect(flags.map((f) => [f.branchId, f.feature, f.month])).toEqual(
+      expect.arrayContaining([['B', 'debtToIncome', '2026-11']]),
+    );
+    expect(flags.some((f) => f.branchId === 'A')).toBe(false);
+    expect(flags.find((f) => f.branchId === 'B')?.message).toMatch(
+      /^debtToIncome: PSI \d+\.\d{3} in 2026-11 \(branch B, 60 scores\)/,
+    );
   });
 });

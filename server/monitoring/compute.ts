@@ -7,6 +7,7 @@ import {
   BAD_STATUSES,
   INDETERMINATE_STATUSES,
   MONITORING_THRESHOLDS,
+  type FeatureStability,
   type ModelMonitoring,
   type MonitoringFlag,
   type MonitoringReport,
@@ -54,6 +55,17 @@ export interface BaselineFact {
   readonly holdoutRows: number;
   /** The hold-out's probability-of-default deciles: upper bound and rows of each, in order. */
   readonly bins: readonly { readonly upper: number; readonly count: number }[];
+  /** The package's drift baseline: each feature's share of training rows per bin (bin 0: missing). */
+  readonly features: ReadonlyMap<string, readonly number[]>;
+}
+
+/** One device's latest counts for a model version and month (feature_bin_counts). */
+export interface FeatureBinFact {
+  readonly branchId: string;
+  readonly modelVersion: string;
+  readonly month: string;
+  readonly scores: number;
+  readonly features: readonly { readonly feature: string; readonly bins: readonly (readonly [number, number])[] }[];
 }
 
 export interface MonitoringFacts {
@@ -63,7 +75,8 @@ export interface MonitoringFacts {
   /** Per decision id, its outcomes in as-of order. */
   readonly outcomes: ReadonlyMap<string, readonly OutcomeFact[]>;
   readonly baselines: ReadonlyMap<string, BaselineFact>;
-  readonly excluded: MonitoringReport['excluded'];
+  readonly featureBins: readonly FeatureBinFact[];
+  readonly excluded: Omit<MonitoringReport['excluded'], 'inconsistentFeatureCounts'>;
 }
 
 type LoanState = 'bad' | 'good' | 'indeterminate' | 'immature' | 'no-outcome';
@@ -101,6 +114,89 @@ function binOf(bins: BaselineFact['bins'], p: number): number {
   return at < 0 ? bins.length - 1 : at;
 }
 
+const levelOf = (psi: number, n: number): 'stable' | 'watch' | 'act' | 'too-few' =>
+  n < MONITORING_THRESHOLDS.minScoresForPsi
+    ? 'too-few'
+    : psi > MONITORING_THRESHOLDS.psiAct
+      ? 'act'
+      : psi > MONITORING_THRESHOLDS.psiWatch
+        ? 'watch'
+        : 'stable';
+
+/**
+ * The coarse class of each baseline bin: the missing bin alone, then consecutive value bins merged until a class
+ * holds at least `share` of the training rows; a last class short of it joins the one before.
+ */
+export function coarseClasses(proportions: readonly number[], share: number): number[] {
+  const classes = proportions.map(() => 0);
+  let current = 1;
+  let filled = 0;
+  for (let b = 1; b < proportions.length; b++) {
+    if (filled >= share) {
+      current += 1;
+      filled = 0;
+    }
+    classes[b] = current;
+    filled += proportions[b] ?? 0;
+  }
+  if (filled < share && current > 1) {
+    for (let b = 1; b < classes.length; b++) {
+      classes[b] = classes[b] === current ? current - 1 : (classes[b] ?? 0);
+    }
+  }
+  return classes;
+}
+
+/**
+ * Characteristic stability: per feature and month, the PSI of the counted scores against the training baseline over
+ * its coarse classes. Counts with a bin the baseline does not have are another package's and are left out (counted).
+ */
+function featureStability(
+  facts: readonly FeatureBinFact[],
+  baseline: BaselineFact | undefined,
+): { rows: FeatureStability[]; inconsistent: number } {
+  const months = new Map<string, { scores: number; bins: Map<number, number> }>();
+  let inconsistent = 0;
+  for (const fact of facts) {
+    for (const f of fact.features) {
+      const proportions = baseline?.features.get(f.feature);
+      if (proportions !== undefined && f.bins.some(([bin]) => bin >= proportions.length)) {
+        inconsistent += 1;
+        continue;
+      }
+      const key = `${f.feature}\u0000${fact.month}`;
+      const month = months.get(key) ?? { scores: 0, bins: new Map<number, number>() };
+      month.scores += fact.scores;
+      for (const [bin, count] of f.bins) {
+        month.bins.set(bin, (month.bins.get(bin) ?? 0) + count);
+      }
+      months.set(key, month);
+    }
+  }
+  const rows = [...months.entries()]
+    .map(([key, m]): FeatureStability => {
+      const [feature = '', month = ''] = key.split('\u0000');
+      const proportions = baseline?.features.get(feature);
+      if (proportions === undefined) {
+        return { feature, month, scores: m.scores, psi: null, level: 'no-baseline', classes: 0 };
+      }
+      const classes = coarseClasses(proportions, MONITORING_THRESHOLDS.featureClassShare);
+      const size = Math.max(...classes) + 1;
+      const expected = new Array<number>(size).fill(0);
+      const observed = new Array<number>(size).fill(0);
+      proportions.forEach((p, b) => {
+        expected[classes[b] ?? 0] = (expected[classes[b] ?? 0] ?? 0) + p;
+      });
+      for (const [bin, count] of m.bins) {
+        observed[classes[bin] ?? 0] = (observed[classes[bin] ?? 0] ?? 0) + count;
+      }
+      const psi = populationStabilityIndex(expected, observed);
+      return { feature, month, scores: m.scores, psi, level: levelOf(psi, m.scores), classes: size };
+    })
+    .sort((a, b) => a.feature.localeCompare(b.feature) || a.month.localeCompare(b.month));
+  return { rows, inconsistent };
+}
+
 function segment(
   branchId: string | null,
   scores: readonly ScoreFact[],
@@ -109,6 +205,7 @@ function segment(
   facts: MonitoringFacts,
   months: number,
   baseline: BaselineFact | undefined,
+  featureBins: readonly FeatureBinFact[],
 ): MonitoringSegment {
   const approved = decisions.filter((d) => d.decision === 'approve');
   const overrides = decisions.filter((d) => d.override);
@@ -175,15 +272,7 @@ function segment(
         baseline.bins.map((b) => b.count),
         counts,
       );
-      const level =
-        n < MONITORING_THRESHOLDS.minScoresForPsi
-          ? ('too-few' as const)
-          : psi > MONITORING_THRESHOLDS.psiAct
-            ? ('act' as const)
-            : psi > MONITORING_THRESHOLDS.psiWatch
-              ? ('watch' as const)
-              : ('stable' as const);
-      return { month, scores: n, psi, level };
+      return { month, scores: n, psi, level: levelOf(psi, n) };
     });
 
   return {
@@ -243,6 +332,7 @@ function segment(
         };
       }),
     stability,
+    featureStability: featureStability(featureBins, baseline).rows,
   };
 }
 
@@ -258,9 +348,25 @@ function flagsOf(model: ModelMonitoring): MonitoringFlag[] {
           branchId: s.branchId,
           month: m.month,
           band: null,
+          feature: null,
           value: m.psi,
           threshold: MONITORING_THRESHOLDS.psiAct,
           message: `Score PSI ${m.psi.toFixed(3)} in ${m.month} (${where}, ${m.scores} scores) is above ${MONITORING_THRESHOLDS.psiAct}.`,
+        });
+      }
+    }
+    for (const f of s.featureStability) {
+      if (f.level === 'act' && f.psi !== null) {
+        flags.push({
+          code: 'feature-psi-act',
+          modelVersion: model.modelVersion,
+          branchId: s.branchId,
+          month: f.month,
+          band: null,
+          feature: f.feature,
+          value: f.psi,
+          threshold: MONITORING_THRESHOLDS.psiAct,
+          message: `${f.feature}: PSI ${f.psi.toFixed(3)} in ${f.month} (${where}, ${f.scores} scores) is above ${MONITORING_THRESHOLDS.psiAct}.`,
         });
       }
     }
@@ -272,6 +378,7 @@ function flagsOf(model: ModelMonitoring): MonitoringFlag[] {
         branchId: s.branchId,
         month: null,
         band: null,
+        feature: null,
         value: s.performance.auc ?? 0,
         threshold: model.baseline.holdoutAuc,
         message: `Realised AUC ${(s.performance.auc ?? 0).toFixed(3)} (95 % up to ${interval.high.toFixed(3)}, ${s.performance.matured} matured loans, ${where}) is below the hold-out AUC ${model.baseline.holdoutAuc.toFixed(3)}.`,
@@ -285,6 +392,7 @@ function flagsOf(model: ModelMonitoring): MonitoringFlag[] {
           branchId: s.branchId,
           month: null,
           band: band.band,
+          feature: null,
           value: band.observedBadRate,
           threshold: band.expectedBadRate,
           message: `Band ${band.band} (${where}): ${band.bad} of ${band.matured} matured loans went bad (${(100 * band.observedBadRate).toFixed(1)} %), the model expected ${(100 * band.expectedBadRate).toFixed(1)} %.`,
@@ -298,11 +406,20 @@ function flagsOf(model: ModelMonitoring): MonitoringFlag[] {
 export function monitoringReport(facts: MonitoringFacts, months: number, now: Date): MonitoringReport {
   const scoreById = new Map(facts.scores.map((s) => [s.scoreId, s]));
   const versions = [...new Set(facts.scores.map((s) => s.modelVersion))].sort();
+  let inconsistentFeatureCounts = 0;
   const models: ModelMonitoring[] = versions.map((modelVersion) => {
     const scores = facts.scores.filter((s) => s.modelVersion === modelVersion);
     const decisions = facts.decisions.filter((d) => scoreById.get(d.scoreId)?.modelVersion === modelVersion);
     const baseline = facts.baselines.get(modelVersion);
-    const branches = [...new Set([...scores.map((s) => s.branchId), ...decisions.map((d) => d.branchId)])].sort();
+    const counted = facts.featureBins.filter((f) => f.modelVersion === modelVersion);
+    inconsistentFeatureCounts += featureStability(counted, baseline).inconsistent;
+    const branches = [
+      ...new Set([
+        ...scores.map((s) => s.branchId),
+        ...decisions.map((d) => d.branchId),
+        ...counted.map((f) => f.branchId),
+      ]),
+    ].sort();
     return {
       modelVersion,
       baseline:
@@ -310,7 +427,7 @@ export function monitoringReport(facts: MonitoringFacts, months: number, now: Da
           ? null
           : { release: baseline.release, holdoutAuc: baseline.holdoutAuc, holdoutRows: baseline.holdoutRows },
       segments: [
-        segment(null, scores, decisions, scoreById, facts, months, baseline),
+        segment(null, scores, decisions, scoreById, facts, months, baseline, counted),
         ...branches.map((b) =>
           segment(
             b,
@@ -320,6 +437,7 @@ export function monitoringReport(facts: MonitoringFacts, months: number, now: Da
             facts,
             months,
             baseline,
+            counted.filter((f) => f.branchId === b),
           ),
         ),
       ],
@@ -330,6 +448,6 @@ export function monitoringReport(facts: MonitoringFacts, months: number, now: Da
     performanceMonths: months,
     models,
     flags: models.flatMap(flagsOf),
-    excluded: facts.excluded,
+    excluded: { ...facts.excluded, inconsistentFeatureCounts },
   };
 }

@@ -1,18 +1,20 @@
 /**
  * The facts monitoring needs, read from what the centre holds: `applicant.scored` entries with their `score.result`
- * attachments (probability of default, band, model version), the `decision.*` entries, the loan outcomes and the
- * model releases' manifests (the hold-out figures each package promised). Everything is read defensively: the chain
+ * attachments (probability of default, band, model version), the `decision.*` entries, the loan outcomes, the
+ * devices' feature bin counts and the model releases' manifests (the hold-out figures and the drift baseline each
+ * package promised). Everything is read defensively: the chain
  * guarantees an entry's payload is what the branch wrote, not that it is well-formed, and the attachment is not in
  * the chain at all, so a score is believed only where its attachment agrees with its chained entry.
  */
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { FeatureBinCountsSchema } from '../../shared/sync/fleet';
 import { LOAN_OUTCOME_STATUSES } from '../../shared/sync/outcomes';
 import { ModelReleaseSchema } from '../../shared/sync/pull';
 import type { ServerDb } from '../db/database';
 import { rowsOf } from '../db/rows';
 import { DECISION_ACTIONS, DecisionPayloadSchema } from '../outcomes/decisions';
-import type { BaselineFact, DecisionFact, MonitoringFacts, OutcomeFact, ScoreFact } from './compute';
+import type { BaselineFact, DecisionFact, FeatureBinFact, MonitoringFacts, OutcomeFact, ScoreFact } from './compute';
 
 type Reader = Pick<ServerDb, 'execute'>;
 
@@ -36,6 +38,7 @@ const ManifestFiguresSchema = z.looseObject({
       calibration: z.array(z.looseObject({ upper: z.number(), count: z.number().int().nonnegative() })),
     }),
   }),
+  drift: z.array(z.looseObject({ feature: z.string(), proportions: z.array(z.number().nonnegative()) })).default([]),
 });
 
 function parsed<T>(schema: z.ZodType<T>, value: unknown): T | null {
@@ -176,7 +179,37 @@ export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> 
       holdoutAuc: holdout.auc,
       holdoutRows: holdout.rows,
       bins: holdout.calibration.map((b) => ({ upper: b.upper, count: b.count })),
+      features: new Map(manifest.drift.map((d) => [d.feature, d.proportions])),
     });
+  }
+
+  // Validated when they were stored (FeatureBinMonthSchema); read again all the same, as every stored body here is.
+  const featureBins: FeatureBinFact[] = [];
+  const binRows = rowsOf<{
+    branch_id: string;
+    model_version: string;
+    month: string;
+    scores: number;
+    features: unknown;
+  }>(
+    await db.execute(sql`
+      SELECT branch_id, model_version, month, scores, features FROM feature_bin_counts
+      ORDER BY model_version, month, branch_id, device_id`),
+  );
+  for (const row of binRows) {
+    const features = parsed(
+      FeatureBinCountsSchema.array(),
+      typeof row.features === 'string' ? json(row.features) : row.features,
+    );
+    if (features !== null) {
+      featureBins.push({
+        branchId: row.branch_id,
+        modelVersion: row.model_version,
+        month: row.month,
+        scores: Number(row.scores),
+        features,
+      });
+    }
   }
 
   return {
@@ -184,6 +217,7 @@ export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> 
     decisions,
     outcomes,
     baselines,
+    featureBins,
     excluded: { scoresWithoutAttachment, inconsistentScores, decisionsWithoutScore },
   };
 }

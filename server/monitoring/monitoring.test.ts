@@ -3,6 +3,8 @@
  * scores (with their score.result attachments) and decisions, outcomes imported from a core-banking CSV, then the
  * console's report, its CSV export and the Prometheus gauges. Branch B's applicants sit far from the package's
  * hold-out distribution and its overrides go bad: its PSI and its calibration are flagged, branch A's are not.
+ * Each branch's fleet report carries feature bin counts: A's look like the training data, B's debt-to-income has
+ * moved to its top bin, so B's characteristic stability flags that one feature.
  * A score whose attachment disagrees with its chained entry is not believed. Runs on PGlite and PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +18,8 @@ import { MonitoringReportSchema } from '../../shared/sync/monitoring';
 import { auc } from '../../shared/stats/discrimination';
 import { TEST_DATABASES, targetTitle } from '../testing/databases';
 import { testModelDir } from '../testing/releases';
-import { SimDevice } from '../testing/sim-device';
+import { countsLike, SimDevice, simFleetReport } from '../testing/sim-device';
+import type { FeatureBinMonth } from '../../shared/sync/fleet';
 import { enrolmentCode, startTestServer, type TestServer } from '../testing/test-server';
 
 interface PlannedScore {
@@ -30,9 +33,32 @@ interface PlannedScore {
 const MODEL_HASH = `sha256:${'ab'.repeat(32)}`;
 const hex16 = (n: number): string => n.toString(16).toUpperCase().padStart(16, '0');
 
+interface DriftBaseline {
+  readonly feature: string;
+  readonly proportions: readonly number[];
+}
+const drift = (): DriftBaseline[] =>
+  (JSON.parse(readFileSync(join(testModelDir(), 'manifest.json'), 'utf8')) as { drift: DriftBaseline[] }).drift;
+
+/** November's counts of 60 scores: like the training data, but for `moved`, whose scores all sit in its top bin. */
+function novemberBins(moved?: string): FeatureBinMonth[] {
+  return [
+    {
+      modelVersion: '1.0.0',
+      month: '2026-11',
+      scores: 60,
+      features: drift().map((d) => ({
+        feature: d.feature,
+        bins: d.feature === moved ? [[d.proportions.length - 1, 60]] : countsLike(d.proportions, 60),
+      })),
+    },
+  ];
+}
+
 /** A branch's device whose attachments carry each planned score's probability, as the workstation sends them. */
-function branchDevice(plan: Map<string, PlannedScore>): SimDevice {
+function branchDevice(plan: Map<string, PlannedScore>, featureBins: FeatureBinMonth[]): SimDevice {
   return new SimDevice({
+    fleetReport: simFleetReport(() => featureBins),
     attachmentFor: (entry: AuditRecord): Attachment | null => {
       if (entry.action !== 'applicant.scored') {
         return null;
@@ -109,8 +135,8 @@ for (const target of TEST_DATABASES) {
         201,
       );
 
-      const a = branchDevice(plan);
-      const b = branchDevice(plan);
+      const a = branchDevice(plan, novemberBins());
+      const b = branchDevice(plan, novemberBins('debtToIncome'));
       await a.client(server.url).enrol(server.url, await enrolmentCode(server, 'MON-A'));
       await b.client(server.url).enrol(server.url, await enrolmentCode(server, 'MON-B'));
       const calibration = (
@@ -159,7 +185,12 @@ for (const target of TEST_DATABASES) {
       const answer = await server.admin('GET', '/v1/admin/monitoring');
       expect(answer.status).toBe(200);
       const report = MonitoringReportSchema.parse(answer.body);
-      expect(report.excluded).toEqual({ scoresWithoutAttachment: 0, inconsistentScores: 1, decisionsWithoutScore: 1 });
+      expect(report.excluded).toEqual({
+        scoresWithoutAttachment: 0,
+        inconsistentScores: 1,
+        decisionsWithoutScore: 1,
+        inconsistentFeatureCounts: 0,
+      });
       const [model] = report.models;
       expect(model?.modelVersion).toBe('1.0.0');
       const manifest = JSON.parse(readFileSync(join(testModelDir(), 'manifest.json'), 'utf8')) as {
@@ -198,8 +229,26 @@ for (const target of TEST_DATABASES) {
       expect(a?.stability).toEqual([expect.objectContaining({ scores: 60, level: 'stable' })]);
       expect(b?.stability).toEqual([expect.objectContaining({ scores: 60, level: 'act' })]);
 
+      // Characteristic stability: every feature of A stable; of B, debt-to-income alone moved.
+      const features = drift().map((d) => d.feature);
+      expect(a?.featureStability.map((f) => [f.feature, f.month, f.scores, f.level])).toEqual(
+        [...features].sort().map((f) => [f, '2026-11', 60, 'stable']),
+      );
+      expect(b?.featureStability.filter((f) => f.level !== 'stable').map((f) => [f.feature, f.level])).toEqual([
+        ['debtToIncome', 'act'],
+      ]);
+      expect(all?.featureStability.find((f) => f.feature === 'debtToIncome')?.scores).toBe(120);
+
       const flags = report.flags.map((f) => `${f.code}:${f.branchId ?? 'ALL'}`);
-      expect(flags).toEqual(expect.arrayContaining(['psi-act:MON-B', 'miscalibrated-band:MON-B']));
+      expect(flags).toEqual(
+        expect.arrayContaining(['psi-act:MON-B', 'miscalibrated-band:MON-B', 'feature-psi-act:MON-B']),
+      );
+      expect(report.flags.filter((f) => f.code === 'feature-psi-act').map((f) => f.feature)).toEqual(
+        expect.arrayContaining(['debtToIncome']),
+      );
+      expect(new Set(report.flags.filter((f) => f.code === 'feature-psi-act').map((f) => f.feature))).toEqual(
+        new Set(['debtToIncome']),
+      );
       expect(flags.filter((f) => f.endsWith(':MON-A'))).toEqual([]);
       // Figures only: no applicant, score or decision id anywhere in the report.
       expect(JSON.stringify(report)).not.toMatch(/NEX-|SC-0|DC-0/);
@@ -220,6 +269,13 @@ for (const target of TEST_DATABASES) {
       expect(Number(find('matured_loans', 'MON-B')?.value)).toBe(60);
       expect(find('score_psi', 'MON-B')?.note).toBe('act');
       expect(find('band_observed_bad_rate', 'MON-B')).toMatchObject({ band: 'E', note: 'miscalibrated' });
+      const featureRows = parsed.data.filter((r) => r.metric === 'feature_psi' && r.branch === 'MON-B');
+      expect(featureRows).toHaveLength(drift().length);
+      expect(featureRows.find((r) => r.feature === 'debtToIncome')).toMatchObject({
+        month: '2026-11',
+        n: '60',
+        note: 'act',
+      });
 
       const text = await server.metrics.registry.metrics();
       expect(text).toMatch(/nexis_model_monitoring_flags\{model_version="1\.0\.0",code="psi-act"\} [1-9]/);
@@ -230,6 +286,16 @@ for (const target of TEST_DATABASES) {
         );
       expect(psi('MON-A')).toBeLessThan(0.1);
       expect(psi('MON-B')).toBeGreaterThan(0.25);
+      const featurePsi = (feature: string): number =>
+        Number(
+          new RegExp(`nexis_model_feature_psi\\{model_version="1\\.0\\.0",feature="${feature}"\\} (\\S+)`).exec(
+            text,
+          )?.[1],
+        );
+      // All branches together: half the fleet's debt-to-income moved; the other features did not.
+      expect(featurePsi('debtToIncome')).toBeGreaterThan(0.25);
+      expect(featurePsi('savingsRate')).toBeLessThan(0.1);
+      expect(text).toMatch(/nexis_model_monitoring_flags\{model_version="1\.0\.0",code="feature-psi-act"\} [1-9]/);
     });
 
     it('refuses a bad window and a request without an administrator session', async () => {

@@ -10,6 +10,8 @@ import { memoryStateStore, SyncState } from '../../electron/core/sync/state';
 import { createHttpTransport, type SyncTransport } from '../../electron/core/sync/transport';
 import type { AttachmentFor, ChainSource, PullHandlers } from '../../electron/core/sync/types';
 import type { PullItem } from '../../shared/sync/pull';
+import type { DeviceReport, FeatureBinMonth } from '../../shared/sync/fleet';
+import type { FleetReportSource } from '../../electron/core/sync/client';
 
 export interface SimDeviceOptions {
   readonly checkpointEvery?: number;
@@ -18,6 +20,40 @@ export interface SimDeviceOptions {
   /** Transport factory (default: plain HTTP to the URL). */
   readonly transport?: (url: string) => SyncTransport;
   readonly random?: () => number;
+  /** The self-report sent after each sync round (none when absent), as a workstation's fleet report. */
+  readonly fleetReport?: FleetReportSource;
+}
+
+/** A fleet report as a current workstation sends it, with the given feature bin counts. */
+export function simFleetReport(featureBins: () => FeatureBinMonth[]): FleetReportSource {
+  const base: Omit<DeviceReport, 'featureBins'> = {
+    appVersion: '0.1.0',
+    channel: null,
+    model: { release: null, modelVersion: '1.0.0', modelHash: 'ab'.repeat(32), state: 'verified' },
+    policyVersion: null,
+    databaseBytes: 4096,
+    freeDiskBytes: null,
+    diagnostics: null,
+  };
+  return { build: () => ({ ...base, featureBins: featureBins() }), delivered: () => undefined };
+}
+
+/**
+ * `n` scores spread over bins in the given proportions, rounded on the running total so the counts add up to `n` and
+ * no stretch of bins is left empty by rounding, as sparse [bin, count] pairs: a branch whose applicants look exactly
+ * like the training data.
+ */
+export function countsLike(proportions: readonly number[], n: number): [number, number][] {
+  const total = proportions.reduce((sum, p) => sum + p, 0);
+  let running = 0;
+  let placed = 0;
+  return proportions.flatMap((p, b) => {
+    running += total > 0 ? p / total : 0;
+    const upTo = b === proportions.length - 1 ? n : Math.round(running * n);
+    const count = upTo - placed;
+    placed = upTo;
+    return count > 0 ? [[b, count] as [number, number]] : [];
+  });
 }
 
 const ACTIONS = [
@@ -120,6 +156,7 @@ export class SimDevice implements ChainSource {
         device: this.key,
         handlers,
         batchSize: this.#options.batchSize ?? 500,
+        ...(this.#options.fleetReport === undefined ? {} : { fleetReport: this.#options.fleetReport }),
       });
     }
     return this.#client;

@@ -11,6 +11,7 @@ export const MONITORING_CSV_COLUMNS = [
   'branch',
   'month',
   'band',
+  'feature',
   'metric',
   'value',
   'low',
@@ -27,12 +28,13 @@ function segmentRows(modelVersion: string, s: MonitoringSegment): Row[] {
     metric: string,
     value: number | null,
     n: number | null,
-    extra: Partial<Pick<Row, 'month' | 'band' | 'low' | 'high' | 'note'>> = {},
+    extra: Partial<Pick<Row, 'month' | 'band' | 'feature' | 'low' | 'high' | 'note'>> = {},
   ): Row => ({
     model_version: modelVersion,
     branch,
     month: extra.month ?? null,
     band: extra.band ?? null,
+    feature: extra.feature ?? null,
     metric,
     value,
     low: extra.low ?? null,
@@ -78,6 +80,9 @@ function segmentRows(modelVersion: string, s: MonitoringSegment): Row[] {
       }),
     ]),
     ...s.stability.map((m) => row('score_psi', m.psi, m.scores, { month: m.month, note: m.level })),
+    ...s.featureStability.map((f) =>
+      row('feature_psi', f.psi, f.scores, { month: f.month, feature: f.feature, note: f.level }),
+    ),
   ];
 }
 
@@ -91,6 +96,7 @@ export function monitoringCsv(report: MonitoringReport): string {
             branch: 'ALL',
             month: null,
             band: null,
+            feature: null,
             metric: 'holdout_auc',
             value: model.baseline.holdoutAuc,
             low: null,

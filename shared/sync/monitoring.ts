@@ -21,6 +21,12 @@ export const MONITORING_THRESHOLDS = {
   psiAct: 0.25,
   /** A month's PSI over fewer scores is shown but never flagged: its noise alone can pass 0.25. */
   minScoresForPsi: 50,
+  /**
+   * Characteristic stability is computed over coarse classes of each feature's baseline bins: missing apart, then
+   * consecutive bins merged until each holds at least this share of the training rows (about ten classes, like the
+   * score's deciles; over a feature's 60 fine bins a month's PSI would be mostly sampling noise).
+   */
+  featureClassShare: 0.1,
   /** A band's calibration over fewer matured loans is shown but never flagged. */
   minLoansForCalibration: 30,
 } as const;
@@ -100,6 +106,14 @@ export const StabilityMonthSchema = z.strictObject({
   level: z.enum(STABILITY_LEVELS),
 });
 
+/** One feature's stability in one month, over the scores its branches counted (shared/sync/fleet.ts, featureBins). */
+export const FeatureStabilitySchema = StabilityMonthSchema.extend({
+  feature: z.string(),
+  /** The coarse classes the PSI compares (MONITORING_THRESHOLDS.featureClassShare). */
+  classes: Count,
+});
+export type FeatureStability = z.infer<typeof FeatureStabilitySchema>;
+
 export const MonitoringSegmentSchema = z.strictObject({
   /** null: every branch together. */
   branchId: BranchIdSchema.nullable(),
@@ -108,6 +122,8 @@ export const MonitoringSegmentSchema = z.strictObject({
   performance: RealisedPerformanceSchema,
   calibration: z.array(CalibrationBandSchema),
   stability: z.array(StabilityMonthSchema),
+  /** Per feature and month, by feature then month. Empty where no workstation has reported counts yet. */
+  featureStability: z.array(FeatureStabilitySchema),
 });
 export type MonitoringSegment = z.infer<typeof MonitoringSegmentSchema>;
 
@@ -126,7 +142,7 @@ export const ModelMonitoringSchema = z.strictObject({
 });
 export type ModelMonitoring = z.infer<typeof ModelMonitoringSchema>;
 
-export const MONITORING_FLAG_CODES = ['psi-act', 'auc-below-holdout', 'miscalibrated-band'] as const;
+export const MONITORING_FLAG_CODES = ['psi-act', 'feature-psi-act', 'auc-below-holdout', 'miscalibrated-band'] as const;
 export type MonitoringFlagCode = (typeof MONITORING_FLAG_CODES)[number];
 export const MonitoringFlagSchema = z.strictObject({
   code: z.enum(MONITORING_FLAG_CODES),
@@ -134,6 +150,8 @@ export const MonitoringFlagSchema = z.strictObject({
   branchId: BranchIdSchema.nullable(),
   month: z.string().nullable(),
   band: z.string().nullable(),
+  /** The feature of a `feature-psi-act` flag; null for the others. */
+  feature: z.string().nullable(),
   value: z.number(),
   threshold: z.number(),
   message: z.string(),
@@ -150,6 +168,8 @@ export const MonitoringReportSchema = z.strictObject({
     scoresWithoutAttachment: Count,
     inconsistentScores: Count,
     decisionsWithoutScore: Count,
+    /** A device's month of feature counts with a bin its model's baseline does not have (another package's bins). */
+    inconsistentFeatureCounts: Count,
   }),
 });
 export type MonitoringReport = z.infer<typeof MonitoringReportSchema>;

@@ -2,14 +2,16 @@
  * Model monitoring in the real console (issue 14, item 2): a model release published with four eyes, two branches'
  * workstations (simulated: real device keys, real audit chains, the real sync client) pushing scores and decisions,
  * the bank's core-banking outcomes imported at the centre, then the console's monitoring panel: realised AUC,
- * calibration per band, score stability per branch, override outcomes and the flags for the branch whose applicants
- * moved away from the hold-out population. The CSV export is what the panel shows.
+ * calibration per band, score stability per branch, each feature's stability from the workstations' bin counts,
+ * override outcomes and the flags for the branch whose applicants moved away from the hold-out population. The CSV
+ * export is what the panel shows.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditRecord } from '../electron/core/audit/audit-log';
 import type { Attachment } from '../shared/sync/push';
-import { SimDevice } from '../server/testing/sim-device';
+import type { FeatureBinMonth } from '../shared/sync/fleet';
+import { countsLike, SimDevice, simFleetReport } from '../server/testing/sim-device';
 import { test, expect, centralAdmin } from './central-server';
 import {
   MODEL_DIR,
@@ -28,9 +30,25 @@ interface Planned {
   readonly pd: number;
 }
 
+/** November's bin counts of `scores` applicants: like the training data, but for `moved`, all in its top bin. */
+function novemberBins(scores: number, moved?: string): FeatureBinMonth[] {
+  const { drift } = JSON.parse(readFileSync(join(MODEL_DIR, 'manifest.json'), 'utf8')) as {
+    drift: { feature: string; proportions: number[] }[];
+  };
+  const features = drift.map((d) => ({
+    feature: d.feature,
+    bins:
+      d.feature === moved
+        ? [[d.proportions.length - 1, scores] as [number, number]]
+        : countsLike(d.proportions, scores),
+  }));
+  return [{ modelVersion: '1.0.0', month: '2026-11', scores, features }];
+}
+
 /** A branch's device whose score.result attachments carry each planned probability, as the workstation sends them. */
-function branchDevice(plan: Map<string, Planned>): SimDevice {
+function branchDevice(plan: Map<string, Planned>, featureBins: FeatureBinMonth[]): SimDevice {
   return new SimDevice({
+    fleetReport: simFleetReport(() => featureBins),
     attachmentFor: (entry: AuditRecord): Attachment | null => {
       if (entry.action !== 'applicant.scored') {
         return null;
@@ -96,8 +114,9 @@ test('the console shows realised AUC, calibration per band, stability per branch
       metrics: { holdout: { calibration: { lower: number; upper: number }[] } };
     }
   ).metrics.holdout.calibration;
-  const nairobi = branchDevice(plan);
-  const mombasa = branchDevice(plan);
+  // Nairobi's applicants look like the training data; Mombasa's debt-to-income has moved to its top bin.
+  const nairobi = branchDevice(plan, novemberBins(80));
+  const mombasa = branchDevice(plan, novemberBins(60, 'debtToIncome'));
   await nairobi.client(central.url).enrol(central.url, await createEnrolmentCode(a, 'NBO-01'));
   await mombasa.client(central.url).enrol(central.url, await createEnrolmentCode(a, 'MSA-01'));
   // Nairobi: eight applicants in each hold-out decile, the riskier ones of the top deciles going bad.
@@ -167,7 +186,20 @@ test('the console shows realised AUC, calibration per band, stability per branch
   await a.chooseOption(panel.getByRole('combobox', { name: 'Branch for calibration' }), 'MSA-01');
   await expect(panel.getByTestId('calibration-chart')).toContainText('miscalibrated');
   // Tall enough for the whole panel, centred, so the sticky header does not cover part of the capture.
-  await page.setViewportSize({ width: 1280, height: 2200 });
+  await page.setViewportSize({ width: 1280, height: 2800 });
+  // Characteristic stability: Mombasa's debt-to-income alone moved, listed first and flagged; Nairobi's are stable.
+  await expect(flags).toContainText('debtToIncome: PSI');
+  const features = panel.getByTestId('feature-stability-panel');
+  const stabilityOf = features.getByTestId('feature-stability');
+  await a.chooseOption(features.getByRole('combobox', { name: 'Branch for characteristic stability' }), 'NBO-01');
+  await expect(stabilityOf.getByRole('row')).toHaveCount(15);
+  // The level badges ('activeLoans' contains "act" too).
+  await expect(stabilityOf.getByText(/^(act|watch)$/)).toHaveCount(0);
+  await a.chooseOption(features.getByRole('combobox', { name: 'Branch for characteristic stability' }), 'MSA-01');
+  await expect(stabilityOf.getByRole('row').nth(1)).toContainText(/^debtToIncome.*act$/);
+  await expect(stabilityOf.getByText(/^(act|watch)$/)).toHaveCount(1);
+  await features.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+  await a.screenshotOf(features, '60b-feature-stability');
   await panel.evaluate((element) => element.scrollIntoView({ block: 'center' }));
   await a.screenshotOf(panel, '60-model-monitoring');
   await a.chooseColourScheme('Dark');
@@ -179,7 +211,10 @@ test('the console shows realised AUC, calibration per band, stability per branch
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/^nexis-model-monitoring-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = readFileSync((await file.path()) ?? '', 'utf8');
-  expect(csv.split('\r\n')[0]).toBe('"model_version","branch","month","band","metric","value","low","high","n","note"');
-  expect(csv).toContain('"1.0.0","MSA-01","","","matured_loans","60"');
+  expect(csv.split('\r\n')[0]).toBe(
+    '"model_version","branch","month","band","feature","metric","value","low","high","n","note"',
+  );
+  expect(csv).toContain('"1.0.0","MSA-01","","","","matured_loans","60"');
+  expect(csv).toMatch(/"1\.0\.0","MSA-01","2026-11","","debtToIncome","feature_psi","[0-9.]+","","","60","act"/);
   expect(csv).not.toMatch(/NEX-|SC-0|DC-0/);
 });

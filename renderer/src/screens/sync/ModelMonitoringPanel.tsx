@@ -1,7 +1,8 @@
 /**
  * Model monitoring (docs/monitoring.md): per model version, what its loans did against what its package promised —
  * realised AUC and KS with their intervals on matured loans, expected against observed bad rate per band, score
- * stability per branch and month, decision and override rates and the overrides' outcomes — with the flags the
+ * stability per branch and month, each feature's stability (FeatureStabilityPanel), decision and override rates and
+ * the overrides' outcomes — with the flags the
  * central API raised. Every figure the panel shows is in the CSV export.
  */
 import { BarChart } from '@mantine/charts';
@@ -36,6 +37,7 @@ import { downloadText } from '../../files';
 import { formatCount, formatDateTime } from '../../format';
 import { useNexisQuery } from '../../hooks';
 import { CardTitle } from './ConsoleHeadings';
+import { FeatureStabilityPanel } from './FeatureStabilityPanel';
 
 const WINDOWS = ['6', '12', '18', '24'] as const;
 const BRANCH_COLORS = ['nexis.5', 'teal.6', 'orange.6', 'grape.5', 'cyan.6', 'pink.5', 'lime.6', 'indigo.4'];
@@ -66,7 +68,7 @@ function FlagList({ flags }: { flags: readonly MonitoringFlag[] }) {
   if (flags.length === 0) {
     return (
       <Text size="sm" c="dimmed" data-testid="monitoring-no-flags">
-        No flags: score stability, realised AUC and every band's calibration are within their thresholds.
+        No flags: score and feature stability, realised AUC and every band's calibration are within their thresholds.
       </Text>
     );
   }
@@ -74,7 +76,7 @@ function FlagList({ flags }: { flags: readonly MonitoringFlag[] }) {
     <Alert color="orange" variant="light" icon={<IconAlert />} title={`${flags.length} monitoring flag(s)`}>
       <Stack gap={4} data-testid="monitoring-flags">
         {flags.map((f) => (
-          <Text key={`${f.code}-${f.branchId ?? 'all'}-${f.month ?? ''}-${f.band ?? ''}`} size="sm">
+          <Text key={`${f.code}-${f.branchId ?? 'all'}-${f.month ?? ''}-${f.band ?? ''}-${f.feature ?? ''}`} size="sm">
             {f.message}
           </Text>
         ))}
@@ -338,6 +340,7 @@ function ModelView({ model, flags }: { model: ModelMonitoring; flags: readonly M
           <StabilityChart model={model} />
         </Stack>
       </SimpleGrid>
+      <FeatureStabilityPanel model={model} />
     </Stack>
   );
 }
@@ -436,6 +439,12 @@ export function ModelMonitoringPanel() {
               model={model}
               flags={report.flags.filter((f) => f.modelVersion === model.modelVersion)}
             />
+            {report.excluded.inconsistentFeatureCounts > 0 ? (
+              <Text size="xs" c="dimmed">
+                Left out: {formatCount(report.excluded.inconsistentFeatureCounts)} month(s) of a feature&apos;s counts
+                with bins the model version&apos;s baseline does not have.
+              </Text>
+            ) : null}
             {report.excluded.inconsistentScores + report.excluded.scoresWithoutAttachment > 0 ? (
               <Text size="xs" c="dimmed">
                 Left out: {formatCount(report.excluded.inconsistentScores)} score(s) whose result disagrees with the

@@ -65,6 +65,7 @@ function branchDevice(plan: Map<string, Planned>, featureBins: FeatureBinMonth[]
               band: payload.band,
               outcome: payload.outcome,
               probabilityOfDefault: planned.pd,
+              score: Math.round(700 - 400 * planned.pd),
               modelHash: MODEL_HASH,
               modelVersion: '1.0.0',
             },

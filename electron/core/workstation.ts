@@ -6,6 +6,7 @@ import { statSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventName, EventPayload } from '../../shared/ipc/events';
 import type { SystemStatus } from '../../shared/ipc/system';
+import type { ModelStatusView } from '../../shared/ipc/scoring';
 import { AuditLog } from './audit/audit-log';
 import { AuditService } from './audit/audit-service';
 import { systemClock, type Clock } from './clock';
@@ -39,6 +40,7 @@ import { loadPublicKey } from '../../models/package/signing';
 import { createAttachmentFor } from './sync/attachments';
 import { CentralConsole } from './sync/central-console';
 import { WorkstationSync } from './sync/workstation-sync';
+import { CHALLENGER_DIR } from './sync/releases';
 import type { PolicyDefaults } from '../../models/scoring/scaling';
 import type { SyncTransport } from './sync/transport';
 import type { UpdateChannel } from '../../shared/sync/release-bodies';
@@ -205,6 +207,28 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     policyByVersion: (version: string): PolicyDefaults | undefined => sync.policyCutoffsFor(version),
     recorder: scoringPerformance,
   });
+  // The challenger of the release in use, scored in shadow beside the champion: it follows the champion, so every
+  // load of a release folder (install, start-up, rollback, withdrawal) loads that folder's challenger or none.
+  const challenger = new ModelService({
+    trustedPublicKey: trustedModelPem,
+    clock,
+    policyByVersion: (version: string): PolicyDefaults | undefined => sync.policyCutoffsFor(version),
+  });
+  const loadModel = async (dir: string): Promise<ModelStatusView> => {
+    const status = await model.loadDirectory(dir);
+    const challengerDir = join(dir, CHALLENGER_DIR);
+    if (status.state === 'verified' && status.source === dir && existsSync(join(challengerDir, 'manifest.json'))) {
+      const shadow = await challenger.loadDirectory(challengerDir);
+      log.info('model.challenger_loaded', {
+        state: shadow.state,
+        refusal: shadow.refusal,
+        modelHash: shadow.modelHash,
+      });
+    } else {
+      await challenger.release();
+    }
+    return status;
+  };
   const scoring = new ScoringService({
     store,
     clock,
@@ -212,6 +236,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     consent,
     behaviour,
     model,
+    challenger,
     recorder: scoringPerformance,
   });
   const decisions = new DecisionService(store, clock, applicants);
@@ -286,7 +311,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     officers,
     attachmentFor: createAttachmentFor({ consent, applicants, behaviour, scoring, decisions }),
     trustedModelKey,
-    loadModel: (dir) => model.loadDirectory(dir),
+    loadModel,
     modelStatus: () => model.status(),
     scoreRange: () => {
       if (model.status().state !== 'verified') {
@@ -542,6 +567,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
         // Timers stop now; a run in flight fails on the closed database and changes nothing (acks are idempotent).
         void sync.stop();
         void model.release();
+        void challenger.release();
         void checkpointer?.stop();
         sqlite.close();
       }

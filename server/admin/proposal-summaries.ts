@@ -55,9 +55,11 @@ function cutoffsOf(body: unknown): Record<string, number> {
 }
 
 /** Version, hash and hold-out metrics read from a package's manifest, for the reviewer (the branch verifies it). */
-function manifestFacts(release: unknown): Record<string, string> {
+function packageFacts(files: ModelRelease['files'] | undefined, prefix: string): Record<string, string> {
+  if (files === undefined) {
+    return {};
+  }
   try {
-    const files = (release as ModelRelease).files;
     const manifest = JSON.parse(Buffer.from(files['manifest.json'], 'base64').toString('utf8')) as {
       modelVersion?: unknown;
       modelId?: unknown;
@@ -67,16 +69,26 @@ function manifestFacts(release: unknown): Record<string, string> {
     const fixed = (v: unknown): string | null => (typeof v === 'number' ? v.toFixed(3) : null);
     return Object.fromEntries(
       Object.entries({
-        'Model id': text(manifest.modelId),
-        'Model version': text(manifest.modelVersion),
-        'Hold-out AUC': fixed(holdout?.auc),
-        'Hold-out KS': fixed(holdout?.ks),
-        'Hold-out rows': text(holdout?.rows),
+        [`${prefix}Model id`]: text(manifest.modelId),
+        [`${prefix}Model version`]: text(manifest.modelVersion),
+        [`${prefix}Hold-out AUC`]: fixed(holdout?.auc),
+        [`${prefix}Hold-out KS`]: fixed(holdout?.ks),
+        [`${prefix}Hold-out rows`]: text(holdout?.rows),
       }).filter((e): e is [string, string] => e[1] !== null),
     );
   } catch {
-    return { Manifest: 'unreadable (branches will refuse this package)' };
+    return { [`${prefix}Manifest`]: 'unreadable (branches will refuse this package)' };
   }
+}
+
+/** The champion's facts and, when the release carries one, the challenger's (scored in shadow only). */
+function manifestFacts(release: unknown): Record<string, string> {
+  const body = release as Partial<ModelRelease> | undefined;
+  return {
+    ...packageFacts(body?.files, ''),
+    'Challenger (shadow)': body?.challenger === undefined ? 'none' : 'yes',
+    ...packageFacts(body?.challenger?.files, 'Challenger '),
+  };
 }
 
 async function appReleaseSummary(db: ServerDb | Tx, input: ProposalInput & { kind: 'app.release' }): Promise<Summary> {

@@ -10,6 +10,7 @@ import { brotliCompressSync, brotliDecompressSync, deflateSync, gzipSync, gunzip
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpTransport } from '../../electron/core/sync/transport';
 import { SyncError } from '../../electron/core/sync/types';
+import { DEVICE_REPORT_BODY_LIMIT } from '../../shared/sync/fleet';
 import type { Database } from '../db/database';
 import { PUSH_BODY_LIMIT } from '../routes/device-routes';
 import { deviceEntryCount } from '../sync/console';
@@ -308,15 +309,19 @@ for (const target of TEST_DATABASES) {
 
     it('gzip bodies are held to the body limit of their own route', async () => {
       const { token } = await devicePush('NBO-01', 1);
-      // The fleet report's limit is 16 KiB: 17 KiB of whitespace gzips to a few dozen bytes, and is still refused.
+      // The fleet report's limit is 256 KiB: 257 KiB of whitespace gzips to a few hundred bytes, and is still refused.
       const { result: answer, reports } = await decodings(() =>
         raw(server.url, 'POST', '/v1/sync/report', {
-          body: gzipSync(Buffer.from(`{}${' '.repeat(17 * 1024)}`)),
+          body: gzipSync(Buffer.from(`{}${' '.repeat(DEVICE_REPORT_BODY_LIMIT + 1024)}`)),
           headers: { authorization: `Bearer ${token}`, 'content-encoding': 'gzip' },
         }),
       );
       expect(answer.status).toBe(413);
-      expect(reports[0]).toMatchObject({ route: '/v1/sync/report', outcome: 'too-large', limit: 16 * 1024 });
+      expect(reports[0]).toMatchObject({
+        route: '/v1/sync/report',
+        outcome: 'too-large',
+        limit: DEVICE_REPORT_BODY_LIMIT,
+      });
     });
 
     it('never compresses answers that carry credentials, while a neighbouring answer is compressed', async () => {

@@ -101,6 +101,9 @@ describe('the monitoring report', () => {
     modelVersion: '1.0.0',
     probabilityOfDefault: pd,
     band,
+    score: Math.round(700 - 400 * pd),
+    outcome: pd > 0.5 ? 'decline' : 'approve',
+    challenger: null,
   });
 
   it('rates, override outcomes, realised figures per band and the flags, per branch and for all', () => {
@@ -280,5 +283,66 @@ describe('the monitoring report', () => {
     expect(flags.find((f) => f.branchId === 'B')?.message).toMatch(
       /^debtToIncome: PSI \d+\.\d{3} in 2026-11 \(branch B, 60 scores\)/,
     );
+  });
+  it('compares a challenger with its champion on the same applicants and, once matured, on the same loans', () => {
+    const withChallenger = (i: number, pd: number, challengerPd: number, challengerScore: number): ScoreFact => ({
+      ...score(i, 'A', pd, 'C'),
+      challenger: {
+        modelVersion: '1.1.0',
+        score: challengerScore,
+        outcome: challengerPd > 0.5 ? 'decline' : 'approve',
+        probabilityOfDefault: challengerPd,
+      },
+    });
+    // Champion scores 660, 620, 580, 420; the challenger 650, 380, 460, 340.
+    const scores = [
+      withChallenger(1, 0.1, 0.2, 650),
+      withChallenger(2, 0.2, 0.8, 380),
+      withChallenger(3, 0.3, 0.6, 460),
+      withChallenger(4, 0.7, 0.9, 340),
+      score(5, 'A', 0.1, 'A'),
+    ];
+    const decisions: DecisionFact[] = scores.map((s, i) => ({
+      decisionId: `DC-${i}`,
+      branchId: 'A',
+      scoreId: s.scoreId,
+      decision: s.outcome,
+      policyOutcome: s.outcome,
+      override: false,
+      day: '2026-11-02',
+    }));
+    const status = ['repaid', 'written_off', 'repaid', 'repaid', 'repaid'] as const;
+    const outcomes = new Map(
+      decisions.map((d, i) => [d.decisionId, [{ asOf: '2026-12-01', status: status[i] ?? 'repaid' }]]),
+    );
+    const report = monitoringReport(
+      {
+        scores,
+        decisions,
+        outcomes,
+        baselines: new Map([['1.0.0', baseline]]),
+        featureBins: [],
+        excluded: { scoresWithoutAttachment: 0, inconsistentScores: 0, decisionsWithoutScore: 0 },
+      },
+      12,
+      new Date('2026-12-03T10:00:00Z'),
+    );
+    const [comparison] = report.models[0]?.challengers ?? [];
+    expect(report.models[0]?.challengers).toHaveLength(1);
+    expect(comparison).toMatchObject({ modelVersion: '1.1.0', scores: 4, agreement: 0.5, matured: 3, bad: 1 });
+    expect(comparison?.meanScoreDifference).toBeCloseTo(-450 / 4, 12);
+    expect(comparison?.outcomes.filter((o) => o.count > 0)).toEqual([
+      { champion: 'approve', challenger: 'approve', count: 1 },
+      { champion: 'approve', challenger: 'decline', count: 2 },
+      { champion: 'decline', challenger: 'decline', count: 1 },
+    ]);
+    expect(comparison?.outcomes).toHaveLength(9);
+    // The bad loan (0.2) is ranked above one of the champion's two goods (0.1, not 0.3); the challenger's 0.8 above both.
+    expect(comparison?.champion.auc).toBeCloseTo(0.5, 12);
+    expect(comparison?.challenger.auc).toBeCloseTo(1, 12);
+    expect(comparison?.champion.brier).toBeCloseTo((0.01 + 0.64 + 0.09) / 3, 12);
+    expect(comparison?.challenger.brier).toBeCloseTo((0.04 + 0.04 + 0.36) / 3, 12);
+    // Loans the champion approved and the challenger would have declined: one of the two went bad.
+    expect(comparison?.swappedOut).toEqual({ loans: 2, bad: 1, badRate: 0.5 });
   });
 });

@@ -7,6 +7,7 @@ import {
   BAD_STATUSES,
   INDETERMINATE_STATUSES,
   MONITORING_THRESHOLDS,
+  type ChallengerComparison,
   type FeatureStability,
   type ModelMonitoring,
   type MonitoringFlag,
@@ -14,6 +15,7 @@ import {
   type MonitoringSegment,
 } from '../../shared/sync/monitoring';
 import { LOAN_OUTCOME_STATUSES, type LoanOutcomeStatus } from '../../shared/sync/outcomes';
+import { POLICY_OUTCOMES, type PolicyOutcome } from '../../shared/domain/decisions';
 import {
   auc,
   aucInterval,
@@ -23,6 +25,14 @@ import {
   wilsonInterval,
 } from '../../shared/stats/discrimination';
 
+/** A challenger's shadow score of the same applicant, as the score's attachment and chained entry agree on it. */
+export interface ChallengerFact {
+  readonly modelVersion: string;
+  readonly score: number;
+  readonly outcome: PolicyOutcome;
+  readonly probabilityOfDefault: number;
+}
+
 export interface ScoreFact {
   readonly scoreId: string;
   readonly branchId: string;
@@ -31,6 +41,9 @@ export interface ScoreFact {
   readonly modelVersion: string;
   readonly probabilityOfDefault: number;
   readonly band: string;
+  readonly score: number;
+  readonly outcome: PolicyOutcome;
+  readonly challenger: ChallengerFact | null;
 }
 
 export interface DecisionFact {
@@ -336,6 +349,84 @@ function segment(
   };
 }
 
+const realised = (labels: readonly number[], predicted: readonly number[]): ChallengerComparison['champion'] => {
+  const bad = labels.reduce((sum, y) => sum + y, 0);
+  const area = finiteOrNull(auc(labels, predicted));
+  return {
+    auc: area,
+    aucInterval: area === null ? null : aucInterval(area, bad, labels.length - bad),
+    brier: finiteOrNull(brier(labels, predicted)),
+  };
+};
+
+/**
+ * Each challenger scored beside `scores` (one model version's, all branches): agreement of the policy outcomes, the
+ * score difference, and on the approved loans in force that matured, both models' realised figures on exactly the
+ * same loans and the bad rate of those the challenger would have declined.
+ */
+function challengerComparisons(
+  scores: readonly ScoreFact[],
+  decisions: readonly DecisionFact[],
+  facts: MonitoringFacts,
+  months: number,
+): ChallengerComparison[] {
+  const versions = [...new Set(scores.flatMap((s) => (s.challenger === null ? [] : [s.challenger.modelVersion])))];
+  return versions.sort().map((modelVersion) => {
+    const paired = new Map<string, ScoreFact & { readonly challenger: ChallengerFact }>();
+    for (const s of scores) {
+      if (s.challenger?.modelVersion === modelVersion) {
+        paired.set(s.scoreId, { ...s, challenger: s.challenger });
+      }
+    }
+    const matrix = new Map<string, number>();
+    let same = 0;
+    let difference = 0;
+    for (const s of paired.values()) {
+      const key = `${s.outcome} ${s.challenger.outcome}`;
+      matrix.set(key, (matrix.get(key) ?? 0) + 1);
+      same += s.outcome === s.challenger.outcome ? 1 : 0;
+      difference += s.challenger.score - s.score;
+    }
+    const labels: number[] = [];
+    const champion: number[] = [];
+    const challenger: number[] = [];
+    let swapped = 0;
+    let swappedBad = 0;
+    for (const loan of decisions) {
+      const s = paired.get(loan.scoreId);
+      if (loan.decision !== 'approve' || s === undefined) {
+        continue;
+      }
+      const state = loanState(loan.day, facts.outcomes.get(loan.decisionId), months);
+      if (state !== 'bad' && state !== 'good') {
+        continue;
+      }
+      const y = state === 'bad' ? 1 : 0;
+      labels.push(y);
+      champion.push(s.probabilityOfDefault);
+      challenger.push(s.challenger.probabilityOfDefault);
+      if (s.challenger.outcome === 'decline') {
+        swapped += 1;
+        swappedBad += y;
+      }
+    }
+    return {
+      modelVersion,
+      scores: paired.size,
+      agreement: rate(same, paired.size),
+      outcomes: POLICY_OUTCOMES.flatMap((a) =>
+        POLICY_OUTCOMES.map((b) => ({ champion: a, challenger: b, count: matrix.get(`${a} ${b}`) ?? 0 })),
+      ),
+      meanScoreDifference: paired.size > 0 ? difference / paired.size : null,
+      matured: labels.length,
+      bad: labels.reduce((sum, y) => sum + y, 0),
+      champion: realised(labels, champion),
+      challenger: realised(labels, challenger),
+      swappedOut: { loans: swapped, bad: swappedBad, badRate: rate(swappedBad, swapped) },
+    };
+  });
+}
+
 function flagsOf(model: ModelMonitoring): MonitoringFlag[] {
   const flags: MonitoringFlag[] = [];
   for (const s of model.segments) {
@@ -441,6 +532,7 @@ export function monitoringReport(facts: MonitoringFacts, months: number, now: Da
           ),
         ),
       ],
+      challengers: challengerComparisons(scores, decisions, facts, months),
     };
   });
   return {

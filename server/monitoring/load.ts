@@ -8,6 +8,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { POLICY_OUTCOMES } from '../../shared/domain/decisions';
+import { ChallengerScore } from '../../shared/ipc/scoring';
 import { FeatureBinCountsSchema } from '../../shared/sync/fleet';
 import { LOAN_OUTCOME_STATUSES } from '../../shared/sync/outcomes';
 import { ModelReleaseSchema } from '../../shared/sync/pull';
@@ -19,15 +21,48 @@ import type { BaselineFact, DecisionFact, FeatureBinFact, MonitoringFacts, Outco
 type Reader = Pick<ServerDb, 'execute'>;
 
 const Id = z.string().min(1).max(64);
-const ScorePayloadSchema = z.looseObject({ scoreId: Id, band: z.string(), outcome: z.string(), modelHash: z.string() });
+/** The challenger's figures as the chained entry states them (shared/ipc/scoring.ts ChallengerScore, less the PD). */
+const ChainedChallengerSchema = z.looseObject({
+  modelHash: z.string(),
+  modelVersion: z.string(),
+  score: z.number(),
+  band: z.string(),
+  outcome: z.string(),
+});
+const ScorePayloadSchema = z.looseObject({
+  scoreId: Id,
+  band: z.string(),
+  outcome: z.string(),
+  modelHash: z.string(),
+  challenger: ChainedChallengerSchema.optional(),
+});
 const ScoreAttachmentSchema = z.looseObject({
   scoreId: Id,
   band: z.string().min(1).max(40),
-  outcome: z.string(),
+  outcome: z.enum(POLICY_OUTCOMES),
   modelHash: z.string(),
   modelVersion: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/),
+  score: z.number().int(),
   probabilityOfDefault: z.number().min(0).max(1),
+  challenger: ChallengerScore.optional(),
 });
+
+/** The attachment's challenger agrees with the chained entry's (or neither has one). */
+function sameChallenger(
+  chained: z.infer<typeof ChainedChallengerSchema> | undefined,
+  attached: z.infer<typeof ChallengerScore> | undefined,
+): boolean {
+  if (chained === undefined || attached === undefined) {
+    return chained === undefined && attached === undefined;
+  }
+  return (
+    chained.modelHash === attached.modelHash &&
+    chained.modelVersion === attached.modelVersion &&
+    chained.score === attached.score &&
+    chained.band === attached.band &&
+    chained.outcome === attached.outcome
+  );
+}
 const MonitoredDecisionSchema = DecisionPayloadSchema.extend({ scoreId: Id, policyOutcome: z.string() });
 const ManifestFiguresSchema = z.looseObject({
   modelVersion: z.string(),
@@ -82,7 +117,8 @@ export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> 
       body.scoreId !== payload.scoreId ||
       body.band !== payload.band ||
       body.outcome !== payload.outcome ||
-      body.modelHash !== payload.modelHash
+      body.modelHash !== payload.modelHash ||
+      !sameChallenger(payload.challenger, body.challenger)
     ) {
       inconsistentScores += 1;
       continue;
@@ -94,6 +130,17 @@ export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> 
       modelVersion: body.modelVersion,
       probabilityOfDefault: body.probabilityOfDefault,
       band: body.band,
+      score: body.score,
+      outcome: body.outcome,
+      challenger:
+        body.challenger === undefined
+          ? null
+          : {
+              modelVersion: body.challenger.modelVersion,
+              score: body.challenger.score,
+              outcome: body.challenger.outcome,
+              probabilityOfDefault: body.challenger.probabilityOfDefault,
+            },
     });
   }
 

@@ -75,6 +75,7 @@ function branchDevice(plan: Map<string, PlannedScore>, featureBins: FeatureBinMo
               band: planned.attachedBand ?? planned.band,
               outcome: 'approve',
               probabilityOfDefault: planned.pd,
+              score: Math.round(700 - 400 * planned.pd),
               modelHash: MODEL_HASH,
               modelVersion: '1.0.0',
             },

@@ -1,7 +1,8 @@
 /**
  * Release manager routes (app updates and model releases), registered inside the admin plugin (its hook has authenticated the
  * administrator and checked the route's roles): propose a signed app release or a rollout change (four eyes), and
- * read what each channel offers now; list the published model releases and propose withdrawing one fleet-wide.
+ * read what each channel offers now; list the published model releases, propose withdrawing one fleet-wide or
+ * promoting the challenger one carries.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -17,8 +18,12 @@ import { UPDATE_CHANNELS } from '../../shared/sync/release-bodies';
 import { propose } from '../admin/proposals';
 import { adminOf, type ServerContext } from '../http/context';
 import { currentAppRelease, offerOf } from '../updates/app-releases';
-import { ModelReleaseSummarySchema, ModelWithdrawalInputSchema } from '../../shared/sync/fleet';
-import { listModelReleases } from '../sync/fleet';
+import {
+  ChallengerPromotionSchema,
+  ModelReleaseSummarySchema,
+  ModelWithdrawalInputSchema,
+} from '../../shared/sync/fleet';
+import { challengerOf, listModelReleases } from '../sync/fleet';
 
 const ChannelOffers = z.strictObject({
   channels: z.array(z.strictObject({ channel: z.enum(UPDATE_CHANNELS), offer: AppUpdateOfferSchema.nullable() })),
@@ -76,5 +81,16 @@ export function registerReleaseRoutes(app: FastifyInstance, ctx: ServerContext):
       reply
         .code(202)
         .send({ proposal: await propose(ctx, adminOf(request), { kind: 'model.withdrawal', body: request.body }) }),
+  );
+
+  // Promoting a challenger: a model release of the challenger's package as champion, four eyes like any other.
+  routes.post(
+    '/model-releases/promote',
+    { config: releaseManager, schema: { body: ChallengerPromotionSchema, response: { 202: ProposalAnswerSchema } } },
+    async (request, reply) => {
+      const files = await challengerOf(ctx.database.db, request.body.from);
+      const body = { version: request.body.version, files };
+      return reply.code(202).send({ proposal: await propose(ctx, adminOf(request), { kind: 'model.release', body }) });
+    },
   );
 }

@@ -10,7 +10,9 @@ import {
   type ModelReleaseSummary,
 } from '../../shared/sync/fleet';
 import type { ServerDb } from '../db/database';
-import { deviceReports, featureBinCounts, releases } from '../db/schema';
+import { ModelReleaseSchema, type ModelRelease } from '../../shared/sync/pull';
+import { VersionSchema } from '../../shared/sync/primitives';
+import { deviceReports, featureBinCounts, feedItems, releases } from '../db/schema';
 import { ApiError } from '../http/errors';
 import { appendFeed } from './feed';
 
@@ -61,17 +63,59 @@ export async function latestReports(db: Db): Promise<Map<string, DeviceHealth>> 
   return out;
 }
 
+/** The model version a package's manifest declares, or null when it cannot be read (branches refuse such a one). */
+function manifestVersion(files: ModelRelease['files'] | undefined): string | null {
+  if (files === undefined) {
+    return null;
+  }
+  try {
+    const manifest = JSON.parse(Buffer.from(files['manifest.json'], 'base64').toString('utf8')) as unknown;
+    const version = (manifest as { modelVersion?: unknown } | null)?.modelVersion;
+    return typeof version === 'string' && VersionSchema.safeParse(version).success ? version : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function listModelReleases(db: Db): Promise<ModelReleaseSummary[]> {
   const rows = await db
-    .select()
+    .select({ release: releases, body: feedItems.body })
     .from(releases)
+    .innerJoin(feedItems, eq(feedItems.id, releases.feedItemId))
     .where(eq(releases.kind, 'model'))
     .orderBy(desc(releases.publishedAt), desc(releases.feedItemId));
-  return rows.map((r) => ({
-    version: r.version,
-    publishedAt: r.publishedAt.toISOString(),
-    withdrawnAt: r.withdrawnAt?.toISOString() ?? null,
-  }));
+  return rows.map(({ release: r, body }) => {
+    const parsed = ModelReleaseSchema.safeParse(body);
+    return {
+      version: r.version,
+      publishedAt: r.publishedAt.toISOString(),
+      withdrawnAt: r.withdrawnAt?.toISOString() ?? null,
+      challengerVersion: parsed.success ? manifestVersion(parsed.data.challenger?.files) : null,
+    };
+  });
+}
+
+/**
+ * The challenger package a published, not withdrawn, release carries: what a promotion proposes as the next
+ * release's champion.
+ */
+export async function challengerOf(db: Db, version: string): Promise<ModelRelease['files']> {
+  const [row] = await db
+    .select({ body: feedItems.body, withdrawnAt: releases.withdrawnAt })
+    .from(releases)
+    .innerJoin(feedItems, eq(feedItems.id, releases.feedItemId))
+    .where(and(eq(releases.kind, 'model'), eq(releases.version, version)));
+  if (row === undefined) {
+    throw new ApiError(404, 'NOT_FOUND', `No model release ${version} was published.`);
+  }
+  if (row.withdrawnAt !== null) {
+    throw new ApiError(409, 'CONFLICT', `Model release ${version} was withdrawn: its challenger cannot be promoted.`);
+  }
+  const parsed = ModelReleaseSchema.safeParse(row.body);
+  if (!parsed.success || parsed.data.challenger === undefined) {
+    throw new ApiError(409, 'CONFLICT', `Model release ${version} carries no challenger.`);
+  }
+  return parsed.data.challenger.files;
 }
 
 /** Checks a withdrawal can be proposed or performed: the release exists and is not withdrawn yet. */

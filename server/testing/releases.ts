@@ -5,13 +5,17 @@
  * plays a forger.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signRelease } from '../../models/package/release-signing';
 import { readSignableFiles, SIGNATURE_FILE, writePackageFiles } from '../../models/package/files';
 import { signPackage } from '../../models/package/signing';
+import { buildModelPackage } from '../../models/pipeline/build-package';
+import { FAST_OPTIONS, syntheticDataset } from '../../models/testing/fixtures';
+import type { FeatureSpec } from '../../shared/features';
+import type { ModelRelease } from '../../shared/sync/pull';
 import type { SignedOfficerGrant, SignedPolicyRelease } from '../../shared/sync/signed-release';
 
 /** The shipped default package (electron/core/scoring/model-service.ts defaultModelDir, without loading onnxruntime). */
@@ -45,6 +49,48 @@ export function testModelDir(): string {
     modelDir = dir;
   }
   return modelDir;
+}
+
+const challengers = new Map<string, string>();
+
+/**
+ * A challenger package: a model of its own, trained here on synthetic applicants of the shipped specification (or
+ * `spec`), signed with the test release key (or `key`, a forger's), in a temp folder made once per variant.
+ */
+export function testChallengerDir(
+  options: { readonly modelVersion?: string; readonly key?: KeyObject; readonly spec?: FeatureSpec } = {},
+): string {
+  const modelVersion = options.modelVersion ?? '1.1.0';
+  const variant = `${modelVersion}:${options.key === undefined ? 'bank' : 'other'}:${options.spec?.id ?? 'nexis'}`;
+  const known = challengers.get(variant);
+  if (known !== undefined) {
+    return known;
+  }
+  const built = buildModelPackage({
+    data: syntheticDataset(3000, 11, options.spec),
+    modelId: 'nexis-challenger',
+    modelVersion,
+    createdAt: '2026-11-30T00:00:00.000Z',
+    options: FAST_OPTIONS,
+    trainingData: { source: 'synthetic', synthetic: true, license: 'test', description: 'challenger for the suites' },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'nexis-test-challenger-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  writePackageFiles(dir, built.files);
+  const signature = signPackage(built.files, options.key ?? testReleaseKey());
+  writeFileSync(join(dir, SIGNATURE_FILE), `${JSON.stringify(signature, null, 2)}\n`);
+  challengers.set(variant, dir);
+  return dir;
+}
+
+/** A package folder's files as a model release carries them (base64). */
+export function releaseFiles(dir: string): ModelRelease['files'] {
+  const file = (name: string): string => readFileSync(join(dir, name)).toString('base64');
+  return {
+    'manifest.json': file('manifest.json'),
+    'model.onnx': file('model.onnx'),
+    'signature.json': file('signature.json'),
+  };
 }
 
 /** Workstation options that trust the test release key and load the default package signed with it. */

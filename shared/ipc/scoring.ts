@@ -119,6 +119,21 @@ export const ScoreExplanation = z.strictObject({
 });
 export type ScoreExplanation = z.infer<typeof ScoreExplanation>;
 
+/**
+ * A challenger's score of the same applicant, in shadow (docs/monitoring.md, "Champion and challenger"): what it would
+ * have said under the policy in force. Recorded with the score and in its audit entry; never shown as a reason, a
+ * plan or a decision.
+ */
+export const ChallengerScore = z.strictObject({
+  modelVersion: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/),
+  modelHash: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  score: z.number().int(),
+  band: z.string().min(1).max(40),
+  outcome: Outcome,
+  probabilityOfDefault: z.number().min(0).max(1),
+});
+export type ChallengerScore = z.infer<typeof ChallengerScore>;
+
 export const ScoreView = z.strictObject({
   ...ScoreExplanation.shape,
   scoreId: ScoreId,

@@ -4,7 +4,7 @@
  * network, and the admin API token lives only in the core's memory for the signed-in admin's session).
  */
 import { z } from 'zod';
-import { ModelReleaseSummarySchema, ModelWithdrawalInputSchema } from '../sync/fleet';
+import { ChallengerPromotionSchema, ModelReleaseSummarySchema, ModelWithdrawalInputSchema } from '../sync/fleet';
 import { CONSENT_PURPOSES } from '../domain/consent';
 import {
   BranchActivitySchema,
@@ -32,6 +32,14 @@ import { OUTCOME_BODY_LIMIT, OutcomeImportAnswerSchema } from '../sync/outcomes'
 import { Empty, IsoTimestamp } from './common';
 import { defineChannels } from './define';
 import { serverAddressProblem } from '../rules/server-address';
+
+/** A folder on this workstation, by its full path. */
+const PackageDirSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(1024)
+  .refine((path) => path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path), 'Give the full path of the folder.');
 
 /** The rule and its messages: shared/rules/server-address.ts (the console's forms use the same function). */
 export const ServerUrlSchema = z
@@ -249,12 +257,9 @@ export const consoleChannels = defineChannels('console', {
     input: z.strictObject({
       version: VersionSchema,
       /** A signed model package folder on this workstation (absolute path); verified here before it is sent. */
-      packageDir: z
-        .string()
-        .trim()
-        .min(1)
-        .max(1024)
-        .refine((path) => path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path), 'Give the full path of the folder.'),
+      packageDir: PackageDirSchema,
+      /** Optional: a second signed package scored in shadow beside it (champion/challenger), verified here too. */
+      challengerDir: PackageDirSchema.optional(),
     }),
     output: z.strictObject({ proposal: ProposalViewSchema, modelHash: z.string() }),
     access: ['admin'],
@@ -304,6 +309,13 @@ export const consoleChannels = defineChannels('console', {
     output: Proposal,
     access: ['admin'],
     summary: 'Proposes erasing an applicant at every branch; a second privacy officer approves it',
+  },
+  'console:promoteChallenger': {
+    input: ChallengerPromotionSchema,
+    output: Proposal,
+    access: ['admin'],
+    summary:
+      'Proposes a model release whose champion is the challenger another release carries; a second release manager approves it',
   },
   'console:withdrawModel': {
     input: ModelWithdrawalInputSchema,

@@ -133,6 +133,8 @@ export const ModelReleaseSummarySchema = z.strictObject({
   version: VersionSchema,
   publishedAt: IsoTimeSchema,
   withdrawnAt: IsoTimeSchema.nullable(),
+  /** The model version of the challenger it carries in shadow; null: none (or unreadable). */
+  challengerVersion: VersionSchema.nullable(),
 });
 export type ModelReleaseSummary = z.infer<typeof ModelReleaseSummarySchema>;
 
@@ -145,6 +147,13 @@ export const ModelWithdrawalInputSchema = z.strictObject({
   reason: z.string().trim().min(3, 'Give a reason of at least 3 characters.').max(500),
 });
 export type ModelWithdrawalInput = z.infer<typeof ModelWithdrawalInputSchema>;
+
+/**
+ * Promoting a challenger (release manager; a second one approves): proposes a model release `version` whose champion
+ * is the challenger package that release `from` carries, bytes unchanged (the bank's signature on them included).
+ */
+export const ChallengerPromotionSchema = z.strictObject({ version: VersionSchema, from: VersionSchema });
+export type ChallengerPromotion = z.infer<typeof ChallengerPromotionSchema>;
 
 /** The feed item: every workstation using `version` falls back to its previous release, and never installs it again. */
 export const ModelWithdrawalSchema = z.strictObject({ version: VersionSchema });

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { BranchIdSchema, IsoTimeSchema, VersionSchema } from './primitives';
+import { POLICY_OUTCOMES } from '../domain/decisions';
 import { LOAN_OUTCOME_STATUSES, type LoanOutcomeStatus } from './outcomes';
 
 /** A loan is bad once it has been 90 days past due or written off at any as-of date (the Basel default definition). */
@@ -134,11 +135,40 @@ export const ModelBaselineSchema = z.strictObject({
   holdoutRows: Count,
 });
 
+/**
+ * A challenger against its champion on the same applicants (docs/monitoring.md, "Champion and challenger"): how often
+ * the policy would have decided the same, and, on the champion's approved loans that matured, each model's realised
+ * AUC, Brier score and the bad rate of the loans the challenger would have declined. Only approved loans have
+ * outcomes, so the realised figures say nothing of the applicants the champion declined.
+ */
+export const ChallengerComparisonSchema = z.strictObject({
+  modelVersion: VersionSchema,
+  /** Scores of the champion with this challenger's shadow score beside them. */
+  scores: Count,
+  /** Share of those with the same policy outcome. */
+  agreement: Rate.nullable(),
+  /** Policy outcomes of the champion (rows) against the challenger's, every pair listed. */
+  outcomes: z.array(
+    z.strictObject({ champion: z.enum(POLICY_OUTCOMES), challenger: z.enum(POLICY_OUTCOMES), count: Count }),
+  ),
+  /** Mean of challenger score minus champion score, in score points. */
+  meanScoreDifference: z.number().nullable(),
+  matured: Count,
+  bad: Count,
+  champion: z.strictObject({ auc: Rate.nullable(), aucInterval: IntervalSchema.nullable(), brier: Rate.nullable() }),
+  challenger: z.strictObject({ auc: Rate.nullable(), aucInterval: IntervalSchema.nullable(), brier: Rate.nullable() }),
+  /** Matured approved loans the challenger would have declined, and how many of them went bad. */
+  swappedOut: z.strictObject({ loans: Count, bad: Count, badRate: Rate.nullable() }),
+});
+export type ChallengerComparison = z.infer<typeof ChallengerComparisonSchema>;
+
 export const ModelMonitoringSchema = z.strictObject({
   modelVersion: VersionSchema,
   /** null: the package never came through a central release, so nothing it promised is known here. */
   baseline: ModelBaselineSchema.nullable(),
   segments: z.array(MonitoringSegmentSchema),
+  /** Challengers scored in shadow beside this model version, all branches together. */
+  challengers: z.array(ChallengerComparisonSchema),
 });
 export type ModelMonitoring = z.infer<typeof ModelMonitoringSchema>;
 

@@ -13,13 +13,22 @@ export { OfficerUpsertSchema, PolicyReleaseSchema, type OfficerUpsert, type Poli
 export const MAX_PULL_ITEMS = 200;
 
 /** A signed model package as files (base64): verified by the workstation before anything is installed. */
+export const ModelPackageFilesSchema = z.strictObject({
+  'manifest.json': Base64Schema,
+  'model.onnx': Base64Schema,
+  'signature.json': Base64Schema,
+});
+
+/**
+ * A model release: the champion package every score, reason, plan and decision comes from, and optionally a
+ * challenger scored beside it in shadow (docs/monitoring.md, "Champion and challenger"): signed by the bank like the
+ * champion, on the same feature specification, its score only recorded. Promoting a challenger is a release of its
+ * package as the champion, four-eyes like any other.
+ */
 export const ModelReleaseSchema = z.strictObject({
   version: VersionSchema,
-  files: z.strictObject({
-    'manifest.json': Base64Schema,
-    'model.onnx': Base64Schema,
-    'signature.json': Base64Schema,
-  }),
+  files: ModelPackageFilesSchema,
+  challenger: z.strictObject({ files: ModelPackageFilesSchema }).optional(),
 });
 export type ModelRelease = z.infer<typeof ModelReleaseSchema>;
 

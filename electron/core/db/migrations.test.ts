@@ -247,4 +247,23 @@ describe('migrations', () => {
     ]);
     after.sqlite.close();
   });
+  it('0007_score_challenger keeps existing scores without a challenger', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexis-mig-db-'));
+    dirs.push(dir);
+    const file = join(dir, 'h.db');
+    const key = randomBytes(32);
+    const before = openAt(file, key, 7);
+    before.sqlite
+      .prepare("INSERT INTO applicants (id, status, created_at, created_by) VALUES ('NEX-1', 'active', 't', 'o')")
+      .run();
+    before.sqlite
+      .prepare(
+        "INSERT INTO scores (id, applicant_id, behaviour_record_id, created_at, officer_id, model_hash, model_version, policy_version, spec_hash, score, band, outcome, probability_of_default, inputs, explanation) VALUES ('S1', 'NEX-1', 'B1', 't', 'o', 'm', '1', '1', 'h', 400, 'E', 'decline', 0.4, '{}', '{}')",
+      )
+      .run();
+    before.sqlite.close();
+    const after = openAt(file, key, 8);
+    expect(after.sqlite.prepare('SELECT id, challenger FROM scores').all()).toEqual([{ id: 'S1', challenger: null }]);
+    after.sqlite.close();
+  });
 });

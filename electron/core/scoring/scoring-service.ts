@@ -8,12 +8,14 @@ import { desc, eq, sql } from 'drizzle-orm';
 import { validateFeatureValues, type FeatureSpec, type FeatureValues } from '../../../shared/features';
 import type {
   BatchSummary,
+  ChallengerScore,
   PlanProgressView,
   ScoreExplanation,
   ScoreView,
   WhatIfResult,
 } from '../../../shared/ipc/scoring';
 import {
+  ChallengerScore as ChallengerScoreSchema,
   ImprovementPlan as ImprovementPlanSchema,
   PlanProgress as PlanProgressSchema,
   ScoreExplanation as ExplanationSchema,
@@ -44,6 +46,8 @@ export interface ScoringServiceDeps {
   readonly model: ModelService;
   /** Where each stored score's latency goes for the fleet report (none kept when absent). */
   readonly recorder?: Pick<ScoringPerformance, 'recordScore'>;
+  /** The release's challenger, scored in shadow beside the champion when it is loaded (none when absent). */
+  readonly challenger?: Pick<ModelService, 'status' | 'active'>;
 }
 
 /** Only the fields of the explanation (the runtime result may grow; the stored JSON must not). */
@@ -130,6 +134,7 @@ export class ScoringService {
         declineBelow: manifest.policy.declineBelow,
       },
     };
+    const challenger = await this.#challengerScore(active, values);
     const row: ScoreRow = {
       id: `SC-${randomBytes(8).toString('hex').toUpperCase()}`,
       applicantId,
@@ -146,6 +151,7 @@ export class ScoringService {
       probabilityOfDefault: result.probabilityOfDefault,
       inputs: JSON.stringify(values),
       explanation: JSON.stringify({ ...explanation, plan }),
+      challenger: challenger === null ? null : JSON.stringify(challenger),
     };
     const month = row.createdAt.slice(0, 7);
     const bins = driftBins(manifest.model, manifest.drift, encodeApplicant(manifest, values)).flatMap((bin, i) => {
@@ -188,11 +194,68 @@ export class ScoringService {
         actor: officerId,
         action: 'applicant.scored',
         subject: applicantId,
-        payload: { scoreId: row.id, modelHash: row.modelHash, band: row.band, outcome: row.outcome },
+        payload: {
+          scoreId: row.id,
+          modelHash: row.modelHash,
+          band: row.band,
+          outcome: row.outcome,
+          ...(challenger === null
+            ? {}
+            : {
+                challenger: {
+                  modelHash: challenger.modelHash,
+                  modelVersion: challenger.modelVersion,
+                  score: challenger.score,
+                  band: challenger.band,
+                  outcome: challenger.outcome,
+                },
+              }),
+        },
       });
     });
     this.#d.recorder?.recordScore(performance.now() - started);
     return viewOf(row);
+  }
+
+  /**
+   * The challenger's score of the same values, or null: none loaded, another feature specification (the release
+   * staging refuses that; a model loaded by hand could still differ), or a failure, which must never cost the officer
+   * the champion's score. The challenger's latency is not the officer's and is not recorded.
+   */
+  async #challengerScore(champion: ActiveModel, values: Values): Promise<ChallengerScore | null> {
+    const shadow = this.#d.challenger;
+    if (shadow === undefined || shadow.status().state !== 'verified') {
+      return null;
+    }
+    try {
+      const model = shadow.active();
+      if (model.manifest.specHash !== champion.manifest.specHash) {
+        return null;
+      }
+      const result = await runModel(model, values);
+      return {
+        modelVersion: model.manifest.modelVersion,
+        modelHash: model.modelHash,
+        score: result.score,
+        band: result.band,
+        outcome: result.outcome,
+        probabilityOfDefault: result.probabilityOfDefault,
+      };
+    } catch {
+      return null;
+    }
+  }
+
+  /** The challenger's shadow score stored with a score, or null. */
+  challengerOf(scoreId: string): ChallengerScore | null {
+    const row = this.#d.store.read(() =>
+      this.#d.store.db.select({ challenger: scores.challenger }).from(scores).where(eq(scores.id, scoreId)).get(),
+    );
+    if (row?.challenger === null || row?.challenger === undefined) {
+      return null;
+    }
+    const parsed = ChallengerScoreSchema.safeParse(JSON.parse(row.challenger));
+    return parsed.success ? parsed.data : null;
   }
 
   /** Scores complete feature values with the loaded model; stores nothing. */

@@ -3,7 +3,7 @@
  * is pushed, so an applicant erased or withdrawn since then sends nothing personal.
  *
  * The line drawn for personal data: the lender's own pseudonymous records (consent receipts, score outcome and model
- * identity, decisions with their reason codes) always go; the applicant's personal fields, behavioural values, the
+ * identity, a challenger's shadow score, decisions with their reason codes) always go; the applicant's personal fields, behavioural values, the
  * per-feature explanation (which carries those values) and officers' free-text notes go only while the applicant's
  * `central-sync` purpose is granted.
  */
@@ -96,6 +96,7 @@ export function createAttachmentFor(s: AttachmentSources): AttachmentFor {
           return null;
         }
         const score = s.scoring.get(scoreId);
+        const challenger = s.scoring.challengerOf(scoreId);
         const outcome = {
           scoreId: score.scoreId,
           applicantId: score.applicantId,
@@ -110,6 +111,8 @@ export function createAttachmentFor(s: AttachmentSources): AttachmentFor {
           modelVersion: score.modelVersion,
           policyVersion: score.policyVersion,
           specHash: score.specHash,
+          // The challenger's shadow score (model identity and figures, nothing about the applicant): always sent.
+          ...(challenger === null ? {} : { challenger }),
         };
         const body = shared(applicantId)
           ? { ...outcome, contributions: score.contributions, plan: score.plan }

@@ -8,7 +8,12 @@
 import { resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { ModelReleaseSummarySchema, type ModelWithdrawalInput } from '../../../shared/sync/fleet';
+import {
+  ModelReleaseSummarySchema,
+  type ChallengerPromotion,
+  type ModelWithdrawalInput,
+} from '../../../shared/sync/fleet';
+import type { ModelRelease } from '../../../shared/sync/pull';
 import {
   ConsoleAppReleases,
   type ConsoleConnection,
@@ -399,41 +404,72 @@ export class CentralConsole {
     session: ConsoleSession,
     version: string,
     packageDir: string,
+    challengerDir?: string,
   ): Promise<{ proposal: ProposalView; modelHash: string }> {
     const c = this.#require(session);
-    let bytes: ReturnType<typeof readPackageBytes>;
-    try {
-      bytes = readPackageBytes(resolve(packageDir));
-    } catch (error) {
+    const champion = this.#verifiedPackage(packageDir, 'The package');
+    const challenger = challengerDir === undefined ? null : this.#verifiedPackage(challengerDir, 'The challenger');
+    if (challenger !== null && challenger.specHash !== champion.specHash) {
       throw new NexisError(
         'INVALID_INPUT',
-        `No signed model package in that folder (${error instanceof Error ? error.message : 'unreadable'}).`,
+        'The challenger scores another feature specification than the package: branches would refuse the release.',
       );
     }
-    const verified = verifyPackageBytes(bytes, this.#o.trustedModelKey);
-    if (!verified.ok) {
-      throw new NexisError('INVALID_INPUT', `The package does not verify: ${verified.error.message}.`);
-    }
-    const b64 = (data: Uint8Array): string => Buffer.from(data).toString('base64');
     const answer = await this.#request(
       c,
       'POST',
       '/v1/admin/model-releases',
       {
         version,
-        files: {
-          'manifest.json': b64(bytes.manifest),
-          'model.onnx': b64(bytes.onnx),
-          'signature.json': b64(bytes.signature),
-        },
+        files: champion.files,
+        ...(challenger === null ? {} : { challenger: { files: challenger.files } }),
       },
       ProposalAnswerSchema,
     );
     this.#audit(session.officerId, 'console.model_proposed', null, {
       version,
-      modelHash: verified.value.modelHash,
+      modelHash: champion.modelHash,
+      ...(challenger === null ? {} : { challengerHash: challenger.modelHash }),
     });
-    return { proposal: answer.proposal, modelHash: verified.value.modelHash };
+    return { proposal: answer.proposal, modelHash: champion.modelHash };
+  }
+
+  /** Reads and verifies a signed package folder with the trusted model key, as a release carries it. */
+  #verifiedPackage(dir: string, what: string): { files: ModelRelease['files']; modelHash: string; specHash: string } {
+    let bytes: ReturnType<typeof readPackageBytes>;
+    try {
+      bytes = readPackageBytes(resolve(dir));
+    } catch (error) {
+      throw new NexisError(
+        'INVALID_INPUT',
+        `${what}: no signed model package in that folder (${error instanceof Error ? error.message : 'unreadable'}).`,
+      );
+    }
+    const verified = verifyPackageBytes(bytes, this.#o.trustedModelKey);
+    if (!verified.ok) {
+      throw new NexisError('INVALID_INPUT', `${what} does not verify: ${verified.error.message}.`);
+    }
+    const b64 = (data: Uint8Array): string => Buffer.from(data).toString('base64');
+    return {
+      files: {
+        'manifest.json': b64(bytes.manifest),
+        'model.onnx': b64(bytes.onnx),
+        'signature.json': b64(bytes.signature),
+      },
+      modelHash: verified.value.modelHash,
+      specHash: verified.value.manifest.specHash,
+    };
+  }
+
+  /** Proposes promoting the challenger release `from` carries to champion of a new release `version`. */
+  async promoteChallenger(session: ConsoleSession, input: ChallengerPromotion): Promise<ProposalView> {
+    const c = this.#require(session);
+    const answer = await this.#request(c, 'POST', '/v1/admin/model-releases/promote', input, ProposalAnswerSchema);
+    this.#audit(session.officerId, 'console.challenger_promotion_proposed', null, {
+      version: input.version,
+      from: input.from,
+    });
+    return answer.proposal;
   }
 
   /** A bank-wide erasure is a proposal: a second privacy officer approves it. */

@@ -51,7 +51,10 @@ export function createSyncHandlers(s: SyncServices): SyncHandlers {
       proposal: await s.centralConsole.publishPolicy(sessionOf(ctx), input),
     }),
     'console:publishModel': (ctx, input) =>
-      s.centralConsole.publishModel(sessionOf(ctx), input.version, input.packageDir),
+      s.centralConsole.publishModel(sessionOf(ctx), input.version, input.packageDir, input.challengerDir),
+    'console:promoteChallenger': async (ctx, input) => ({
+      proposal: await s.centralConsole.promoteChallenger(sessionOf(ctx), input),
+    }),
     'console:appReleases': (ctx) => s.centralConsole.appReleases(sessionOf(ctx)),
     'console:monitoring': (ctx, input) => s.centralConsole.monitoring(sessionOf(ctx), input.performanceMonths),
     'console:importOutcomes': (ctx, input) => s.centralConsole.importOutcomes(sessionOf(ctx), input.csv),

@@ -77,19 +77,45 @@ export type VerifyModelPackage = (files: ModelPackageFiles) => { ok: true } | { 
 
 const VERSION_DIR = /^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/;
 
+/** Where a release keeps its challenger package, inside the release's own folder. */
+export const CHALLENGER_DIR = 'challenger';
+
+function packageFiles(files: ModelRelease['files']): ModelPackageFiles {
+  return {
+    manifest: Buffer.from(files['manifest.json'], 'base64'),
+    onnx: Buffer.from(files['model.onnx'], 'base64'),
+    signature: Buffer.from(files['signature.json'], 'base64'),
+  };
+}
+
+function writePackage(dir: string, files: ModelPackageFiles): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'manifest.json'), files.manifest);
+  writeFileSync(join(dir, 'model.onnx'), files.onnx);
+  writeFileSync(join(dir, 'signature.json'), files.signature);
+}
+
+/** The specification hash a verified manifest declares (null when unreadable: the model service refuses it later). */
+function specHashOf(files: ModelPackageFiles): string | null {
+  try {
+    const manifest = JSON.parse(Buffer.from(files.manifest).toString('utf8')) as { specHash?: unknown };
+    return typeof manifest.specHash === 'string' ? manifest.specHash : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Verifies a release and writes its files to `<modelsDir>/<version>` (staged, then renamed into place). It does not
- * make the release current: the caller does that once the model service has loaded it.
+ * Verifies a release and writes its files to `<modelsDir>/<version>` (staged, then renamed into place), a challenger's
+ * to its `challenger/` folder. A challenger must be signed like the champion and score the same feature
+ * specification (it is given the same applicant's values), or the whole release is refused. It does not make the
+ * release current: the caller does that once the model service has loaded it.
  */
 export function stageModelRelease(
   release: ModelRelease,
   options: { modelsDir: string; verify: VerifyModelPackage },
 ): { ok: true; dir: string } | { ok: false; reason: string } {
-  const files: ModelPackageFiles = {
-    manifest: Buffer.from(release.files['manifest.json'], 'base64'),
-    onnx: Buffer.from(release.files['model.onnx'], 'base64'),
-    signature: Buffer.from(release.files['signature.json'], 'base64'),
-  };
+  const files = packageFiles(release.files);
   if (!VERSION_DIR.test(release.version)) {
     return { ok: false, reason: 'bad version' };
   }
@@ -97,13 +123,23 @@ export function stageModelRelease(
   if (!verdict.ok) {
     return { ok: false, reason: verdict.reason };
   }
+  const challenger = release.challenger === undefined ? null : packageFiles(release.challenger.files);
+  if (challenger !== null) {
+    const challenged = options.verify(challenger);
+    if (!challenged.ok) {
+      return { ok: false, reason: `challenger: ${challenged.reason}` };
+    }
+    if (specHashOf(challenger) !== specHashOf(files)) {
+      return { ok: false, reason: 'challenger: scores another feature specification than the champion' };
+    }
+  }
   const target = join(options.modelsDir, release.version);
   const staging = `${target}.partial`;
   rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
-  writeFileSync(join(staging, 'manifest.json'), files.manifest);
-  writeFileSync(join(staging, 'model.onnx'), files.onnx);
-  writeFileSync(join(staging, 'signature.json'), files.signature);
+  writePackage(staging, files);
+  if (challenger !== null) {
+    writePackage(join(staging, CHALLENGER_DIR), challenger);
+  }
   rmSync(target, { recursive: true, force: true });
   renameSync(staging, target);
   return { ok: true, dir: target };

@@ -107,6 +107,7 @@ export const INVALIDATES = {
   'console:requestErasure': CONSOLE,
   'console:requestWithdrawal': CONSOLE,
   'console:withdrawModel': CONSOLE,
+  'console:promoteChallenger': CONSOLE,
   'console:publishAppRelease': [...CONSOLE, 'console:appReleases'],
   'console:changeRollout': [...CONSOLE, 'console:appReleases'],
   'console:importOutcomes': [...CONSOLE, 'console:monitoring'],

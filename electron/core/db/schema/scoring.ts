@@ -26,6 +26,11 @@ export const scores = sqliteTable(
     probabilityOfDefault: real('probability_of_default').notNull(),
     inputs: text('inputs').notNull(),
     explanation: text('explanation').notNull(),
+    /**
+     * The release's challenger on the same inputs, in shadow (ChallengerScore as JSON: model identity, score, band,
+     * what the policy would have said, probability of default); null when none was loaded. Never drives anything.
+     */
+    challenger: text('challenger'),
   },
   (table) => [index('scores_applicant').on(table.applicantId, table.createdAt)],
 );

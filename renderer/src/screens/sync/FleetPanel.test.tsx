@@ -73,8 +73,8 @@ function overview(roles: ConsoleOverview['admin']['roles']): ConsoleOverview {
     activity: { since: NOW, branches: [] },
     proposals: [],
     modelReleases: [
-      { version: '2026.12-r2', publishedAt: NOW, withdrawnAt: null },
-      { version: '2026.12-r1', publishedAt: NOW, withdrawnAt: NOW },
+      { version: '2026.12-r2', publishedAt: NOW, withdrawnAt: null, challengerVersion: '1.1.0' },
+      { version: '2026.12-r1', publishedAt: NOW, withdrawnAt: NOW, challengerVersion: null },
     ],
   };
 }
@@ -173,6 +173,49 @@ describe('FleetPanel', () => {
     expect(manager.nexis.callsTo('console:withdrawModel')[0]?.input).toEqual({
       version: '2026.12-r2',
       reason: 'Drift above tolerance',
+    });
+  });
+  it("proposes promoting a release's challenger as a new release after a review step", async () => {
+    const proposal = {
+      id: 10,
+      kind: 'model.release' as const,
+      title: 'Model release 2026.12-r3',
+      diff: [],
+      proposedBy: 'ADM-1',
+      proposedByName: 'amina',
+      proposedAt: NOW,
+      status: 'pending' as const,
+      decidedBy: null,
+      decidedByName: null,
+      decidedAt: null,
+      decisionReason: null,
+      approverRole: 'release-manager',
+      result: null,
+    };
+    const rendered = renderWithProviders(<FleetPanel overview={overview(['release-manager'])} thisDeviceId={null} />, {
+      session: testSession('admin'),
+      handlers: { 'console:promoteChallenger': () => ({ proposal }) },
+    });
+    const releases = screen.getByRole('table', { name: 'Model releases' });
+    const carrying = releases.querySelector<HTMLElement>('tr[data-model-release-row="2026.12-r2"]');
+    expect(carrying).toHaveTextContent('1.1.0');
+    // Only the release that carries a challenger (and is not withdrawn) offers a promotion.
+    expect(screen.getAllByRole('button', { name: 'Promote challenger…' })).toHaveLength(1);
+    const user = userEvent.setup();
+    await user.click(within(carrying ?? document.body).getByRole('button', { name: 'Promote challenger…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Promote challenger' });
+    await user.type(within(dialog).getByRole('textbox', { name: 'New release version' }), 'not a version!');
+    await user.click(within(dialog).getByRole('button', { name: 'Review' }));
+    expect(rendered.nexis.callsTo('console:promoteChallenger')).toHaveLength(0);
+    await user.clear(within(dialog).getByRole('textbox', { name: 'New release version' }));
+    await user.type(within(dialog).getByRole('textbox', { name: 'New release version' }), ' 2026.12-r3 ');
+    await user.click(within(dialog).getByRole('button', { name: 'Review' }));
+    expect(await within(dialog).findByText(/carries no challenger/)).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Propose promotion' }));
+    await waitFor(() => expect(rendered.nexis.callsTo('console:promoteChallenger')).toHaveLength(1));
+    expect(rendered.nexis.callsTo('console:promoteChallenger')[0]?.input).toEqual({
+      version: '2026.12-r3',
+      from: '2026.12-r2',
     });
   });
 });

@@ -12,6 +12,7 @@ import { formatBytes, formatCount, formatDateTime, formatDuration } from '../../
 import { CardTitle } from './ConsoleHeadings';
 import { RelativeTime } from './RelativeTime';
 import { plural } from './sync-labels';
+import { PromoteChallengerModal } from './PromoteChallengerModal';
 import { WithdrawModelModal } from './WithdrawModelModal';
 
 /** Below this a branch PC cannot take a model release and a database backup with room to spare. */
@@ -256,11 +257,13 @@ function ModelReleasesTable({
   devices,
   canWithdraw,
   onWithdraw,
+  onPromote,
 }: {
   releases: readonly ModelReleaseSummary[];
   devices: readonly DeviceSummary[];
   canWithdraw: boolean;
   onWithdraw(release: ModelReleaseSummary): void;
+  onPromote(release: ModelReleaseSummary): void;
 }) {
   if (releases.length === 0) {
     return (
@@ -276,6 +279,7 @@ function ModelReleasesTable({
           <Table.Th>Release</Table.Th>
           <Table.Th>Published</Table.Th>
           <Table.Th ta="right">In use on</Table.Th>
+          <Table.Th>Challenger (shadow)</Table.Th>
           <Table.Th>Status</Table.Th>
           <Table.Th ta="right">Actions</Table.Th>
         </Table.Tr>
@@ -297,6 +301,11 @@ function ModelReleasesTable({
                 <Text size="sm">{plural(using, 'workstation')}</Text>
               </Table.Td>
               <Table.Td>
+                <Text size="sm" ff={release.challengerVersion === null ? undefined : 'monospace'}>
+                  {release.challengerVersion ?? '—'}
+                </Text>
+              </Table.Td>
+              <Table.Td>
                 {release.withdrawnAt === null ? (
                   <Badge color="teal" variant="light" radius="sm" styles={UNCLIPPED}>
                     published
@@ -309,17 +318,26 @@ function ModelReleasesTable({
               </Table.Td>
               <Table.Td ta="right">
                 {release.withdrawnAt === null ? (
-                  <Tooltip label="Only a release manager may propose a withdrawal" disabled={canWithdraw}>
-                    <Button
-                      size="xs"
-                      variant="default"
-                      color="red"
-                      disabled={!canWithdraw}
-                      onClick={() => onWithdraw(release)}
-                    >
-                      Withdraw…
-                    </Button>
-                  </Tooltip>
+                  <Group gap="xs" justify="flex-end" wrap="nowrap">
+                    {release.challengerVersion === null ? null : (
+                      <Tooltip label="Only a release manager may propose a promotion" disabled={canWithdraw}>
+                        <Button size="xs" variant="default" disabled={!canWithdraw} onClick={() => onPromote(release)}>
+                          Promote challenger…
+                        </Button>
+                      </Tooltip>
+                    )}
+                    <Tooltip label="Only a release manager may propose a withdrawal" disabled={canWithdraw}>
+                      <Button
+                        size="xs"
+                        variant="default"
+                        color="red"
+                        disabled={!canWithdraw}
+                        onClick={() => onWithdraw(release)}
+                      >
+                        Withdraw…
+                      </Button>
+                    </Tooltip>
+                  </Group>
                 ) : null}
               </Table.Td>
             </Table.Tr>
@@ -332,6 +350,7 @@ function ModelReleasesTable({
 
 export function FleetPanel({ overview, thisDeviceId }: { overview: ConsoleOverview; thisDeviceId: string | null }) {
   const [withdrawing, setWithdrawing] = useState<ModelReleaseSummary | null>(null);
+  const [promoting, setPromoting] = useState<ModelReleaseSummary | null>(null);
   const reported = overview.devices.filter((d) => d.health !== null).length;
   const versions = new Set(overview.devices.flatMap((d) => (d.health === null ? [] : [d.health.appVersion])));
   return (
@@ -350,7 +369,8 @@ export function FleetPanel({ overview, thisDeviceId }: { overview: ConsoleOvervi
         </Text>
         <Text size="xs" c="dimmed">
           Withdrawing a release sends every branch using it back to its previous release with its next sync; no branch
-          installs it again.
+          installs it again. A release&apos;s challenger is scored in shadow only; promoting it proposes a release where
+          it decides.
         </Text>
       </Box>
       <ModelReleasesTable
@@ -358,8 +378,10 @@ export function FleetPanel({ overview, thisDeviceId }: { overview: ConsoleOvervi
         devices={overview.devices}
         canWithdraw={overview.admin.roles.includes('release-manager')}
         onWithdraw={setWithdrawing}
+        onPromote={setPromoting}
       />
       <WithdrawModelModal release={withdrawing} onClose={() => setWithdrawing(null)} />
+      <PromoteChallengerModal release={promoting} onClose={() => setPromoting(null)} />
     </Card>
   );
 }

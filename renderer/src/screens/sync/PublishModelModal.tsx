@@ -12,7 +12,11 @@ import { ReviewStep } from './ReviewStep';
 interface ModelValues {
   version: string;
   packageDir: string;
+  /** Empty: no challenger. */
+  challengerDir: string;
 }
+
+const folderRule = (value: string): string | null => (value.length > 1024 ? 'At most 1024 characters' : null);
 
 export interface PublishModelModalProps {
   opened: boolean;
@@ -24,13 +28,17 @@ export function PublishModelModal({ opened, onClose }: PublishModelModalProps) {
   const { phase } = useAuth();
   const [review, setReview] = useState<ModelValues | null>(null);
   const form = useForm<ModelValues>({
-    initialValues: { version: '', packageDir: '' },
+    initialValues: { version: '', packageDir: '', challengerDir: '' },
     validate: {
       version: versionRule,
-      packageDir: (value) =>
-        value.trim() === '' ? 'The package folder is required' : value.length > 1024 ? 'At most 1024 characters' : null,
+      packageDir: (value) => (value.trim() === '' ? 'The package folder is required' : folderRule(value)),
+      challengerDir: folderRule,
     },
-    transformValues: (values) => ({ version: values.version.trim(), packageDir: values.packageDir.trim() }),
+    transformValues: (values) => ({
+      version: values.version.trim(),
+      packageDir: values.packageDir.trim(),
+      challengerDir: values.challengerDir.trim(),
+    }),
   });
   const publish = useNexisMutation('console:publishModel', {
     successMessage: (sent) => `${proposedMessage(sent.proposal)} Model ${shortHash(sent.modelHash, 6)} verified here.`,
@@ -43,7 +51,8 @@ export function PublishModelModal({ opened, onClose }: PublishModelModalProps) {
   };
 
   const confirm = async (values: ModelValues): Promise<void> => {
-    const result = await publish.run(values);
+    const { challengerDir, ...rest } = values;
+    const result = await publish.run(challengerDir === '' ? rest : { ...rest, challengerDir });
     if (result.ok) {
       close();
     }
@@ -64,6 +73,13 @@ export function PublishModelModal({ opened, onClose }: PublishModelModalProps) {
             a second release manager approves it; every branch verifies it again before installing it and keeps its
             current model as the one to roll back to.
           </Text>
+          {review.challengerDir === '' ? null : (
+            <Text size="sm">
+              The challenger in <Code style={{ wordBreak: 'break-all' }}>{review.challengerDir}</Code> is verified the
+              same way and travels with it: branches score every applicant with it too, in shadow. Its score is recorded
+              for the comparison on the monitoring panel and never shown as a reason, a plan or a decision.
+            </Text>
+          )}
         </ReviewStep>
       ) : (
         <form onSubmit={form.onSubmit((values) => setReview(values))} noValidate>
@@ -87,6 +103,14 @@ export function PublishModelModal({ opened, onClose }: PublishModelModalProps) {
               withAsterisk
               styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
               {...form.getInputProps('packageDir')}
+            />
+            <TextInput
+              label="Challenger package folder (optional)"
+              description="A second signed package on the same feature specification, scored in shadow beside it"
+              placeholder="/path/to/challenger-package"
+              spellCheck={false}
+              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+              {...form.getInputProps('challengerDir')}
             />
             <ReviewFormActions onCancel={close} />
           </Stack>

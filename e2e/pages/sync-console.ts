@@ -23,11 +23,19 @@ export async function syncNow(page: Page): Promise<void> {
 }
 
 /** Fills the model release form and proposes it; the dialog stays open when the core refuses the package. */
-export async function proposeModel(page: Page, packageDir: string, version: string): Promise<void> {
+export async function proposeModel(
+  page: Page,
+  packageDir: string,
+  version: string,
+  challengerDir?: string,
+): Promise<void> {
   await page.getByRole('button', { name: 'Publish model release', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Publish model release' });
   await dialog.getByRole('textbox', { name: 'Version', exact: true }).fill(version);
   await dialog.getByRole('textbox', { name: 'Package folder', exact: true }).fill(packageDir);
+  if (challengerDir !== undefined) {
+    await dialog.getByRole('textbox', { name: 'Challenger package folder (optional)' }).fill(challengerDir);
+  }
   await dialog.getByRole('button', { name: 'Review' }).click();
   await dialog.getByRole('button', { name: 'Verify and propose' }).click();
   // Done when the button stops loading: the dialog closes on success and stays open on a refusal.

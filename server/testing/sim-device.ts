@@ -3,7 +3,7 @@
  * in-memory audit chain built with the core's own hashing and checkpoint signing, and the real sync client.
  */
 import { generateDeviceKey, loadDeviceKey, type DeviceKey } from '../../electron/core/crypto/device-key';
-import { canonicalJson, chainHash, checkpointMessage, GENESIS_HASH } from '../../audit-chain';
+import { canonicalJson, chainHash, checkpointMessage, GENESIS_HASH, type AuditPayload } from '../../audit-chain';
 import type { AuditRecord } from '../../electron/core/audit/audit-log';
 import { SyncClient } from '../../electron/core/sync/client';
 import { memoryStateStore, SyncState } from '../../electron/core/sync/state';
@@ -87,7 +87,7 @@ export class SimDevice implements ChainSource {
   }
 
   /** Appends `n` entries (and a signed checkpoint every N), like AuditLog.append does. */
-  append(n: number, action?: string, subject?: string | null, payload: Record<string, string> = {}): void {
+  append(n: number, action?: string, subject?: string | null, payload: AuditPayload = {}): void {
     for (let i = 0; i < n; i += 1) {
       const head = this.head();
       this.#clock += 1000;

@@ -4,7 +4,7 @@
  * a field that a spreadsheet would run as a formula (=, +, -, @ …) escaped, since band names come from branches.
  */
 import Papa from 'papaparse';
-import type { MonitoringReport, MonitoringSegment } from './monitoring';
+import type { ChallengerComparison, MonitoringReport, MonitoringSegment } from './monitoring';
 
 export const MONITORING_CSV_COLUMNS = [
   'model_version',
@@ -86,6 +86,39 @@ function segmentRows(modelVersion: string, s: MonitoringSegment): Row[] {
   ];
 }
 
+/** A challenger's comparison with its champion, all branches; `note` names the challenger's model version. */
+function challengerRows(modelVersion: string, c: ChallengerComparison): Row[] {
+  const row = (
+    metric: string,
+    value: number | null,
+    n: number | null,
+    range: { low: number; high: number } | null = null,
+  ): Row => ({
+    model_version: modelVersion,
+    branch: 'ALL',
+    month: null,
+    band: null,
+    feature: null,
+    metric,
+    value,
+    low: range?.low ?? null,
+    high: range?.high ?? null,
+    n,
+    note: `challenger ${c.modelVersion}`,
+  });
+  return [
+    row('challenger_scores', c.scores, c.scores),
+    row('challenger_agreement', c.agreement, c.scores),
+    row('challenger_mean_score_difference', c.meanScoreDifference, c.scores),
+    ...c.outcomes.map((o) => row(`challenger_outcome_${o.champion}_${o.challenger}`, o.count, c.scores)),
+    row('champion_auc_same_loans', c.champion.auc, c.matured, c.champion.aucInterval),
+    row('challenger_auc_same_loans', c.challenger.auc, c.matured, c.challenger.aucInterval),
+    row('champion_brier_same_loans', c.champion.brier, c.matured),
+    row('challenger_brier_same_loans', c.challenger.brier, c.matured),
+    row('challenger_swapped_out_bad_rate', c.swappedOut.badRate, c.swappedOut.loans),
+  ];
+}
+
 export function monitoringCsv(report: MonitoringReport): string {
   const rows: Row[] = report.models.flatMap((model) => [
     ...(model.baseline === null
@@ -106,6 +139,7 @@ export function monitoringCsv(report: MonitoringReport): string {
           },
         ]),
     ...model.segments.flatMap((s) => segmentRows(model.modelVersion, s)),
+    ...model.challengers.flatMap((c) => challengerRows(model.modelVersion, c)),
   ]);
   return `${Papa.unparse(
     { fields: [...MONITORING_CSV_COLUMNS], data: rows.map((r) => MONITORING_CSV_COLUMNS.map((c) => r[c] ?? '')) },

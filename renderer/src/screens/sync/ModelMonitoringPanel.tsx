@@ -37,6 +37,7 @@ import { downloadText } from '../../files';
 import { formatCount, formatDateTime } from '../../format';
 import { useNexisQuery } from '../../hooks';
 import { CardTitle } from './ConsoleHeadings';
+import { ChallengerComparisonPanel } from './ChallengerComparisonPanel';
 import { FeatureStabilityPanel } from './FeatureStabilityPanel';
 
 const WINDOWS = ['6', '12', '18', '24'] as const;
@@ -341,6 +342,7 @@ function ModelView({ model, flags }: { model: ModelMonitoring; flags: readonly M
         </Stack>
       </SimpleGrid>
       <FeatureStabilityPanel model={model} />
+      <ChallengerComparisonPanel model={model} />
     </Stack>
   );
 }

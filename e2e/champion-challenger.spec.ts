@@ -6,7 +6,10 @@
  * on the same applicants and loans; then the challenger is promoted, four eyes, and the Fleet panel lists the new
  * release.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AuditRecord } from '../electron/core/audit/audit-log';
+import { fileHash } from '../models/package/signing';
 import type { Attachment } from '../shared/sync/push';
 import { SimDevice } from '../server/testing/sim-device';
 import { testChallengerDir } from '../server/testing/releases';
@@ -25,7 +28,9 @@ import {
 import { WorkstationPage } from './pages/workstation-page';
 
 const CHAMPION_HASH = `sha256:${'cd'.repeat(32)}`;
-const CHALLENGER_HASH = `sha256:${'ef'.repeat(32)}`;
+/** The challenger package of the release, and its model hash: the centre believes only a challenger a release carried. */
+const CHALLENGER_DIR = testChallengerDir();
+const CHALLENGER_HASH = fileHash(readFileSync(join(CHALLENGER_DIR, 'model.onnx')));
 const hex16 = (n: number): string => n.toString(16).toUpperCase().padStart(16, '0');
 const scoreOf = (pd: number): number => Math.round(700 - 400 * pd);
 const bandOf = (pd: number): string => (pd < 0.15 ? 'A' : pd < 0.3 ? 'B' : 'C');
@@ -55,7 +60,7 @@ test('a challenger scored in shadow is compared with its champion and promoted w
   await a.chooseColourScheme('Light');
   await a.goTo('Sync console');
   await signInConsole(a.page, central, centralAdmin(central, 'amina'));
-  await proposeModel(a.page, MODEL_DIR, '2026.12-c1', testChallengerDir());
+  await proposeModel(a.page, MODEL_DIR, '2026.12-c1', CHALLENGER_DIR);
   await switchConsoleAdmin(a.page, central, centralAdmin(central, 'baraka'));
   const proposed = await openProposal(a.page, 'Model release 2026.12-c1');
   await expect(proposed).toContainText('Challenger (shadow)');

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditRecord } from '../electron/core/audit/audit-log';
 import type { Attachment } from '../shared/sync/push';
-import type { FeatureBinMonth } from '../shared/sync/fleet';
+import { featureBinWindow, type FeatureBinMonth } from '../shared/sync/fleet';
 import { countsLike, SimDevice, simFleetReport } from '../server/testing/sim-device';
 import { test, expect, centralAdmin } from './central-server';
 import {
@@ -30,7 +30,13 @@ interface Planned {
   readonly pd: number;
 }
 
-/** November's bin counts of `scores` applicants: like the training data, but for `moved`, all in its top bin. */
+/** The last closed month: what a workstation reports now (its month in progress is never sent). */
+const MONTH = featureBinWindow(new Date()).last;
+/** Scores are made in that month, outcomes are as of today: the tests read the same whatever the date. */
+const SCORED_FROM = new Date(`${MONTH}-15T08:00:00.000Z`);
+const AS_OF = new Date().toISOString().slice(0, 10);
+
+/** A closed month's bin counts of `scores` applicants: like the training data, but for `moved`, all in its top bin. */
 function novemberBins(scores: number, moved?: string): FeatureBinMonth[] {
   const { drift } = JSON.parse(readFileSync(join(MODEL_DIR, 'manifest.json'), 'utf8')) as {
     drift: { feature: string; proportions: number[] }[];
@@ -42,13 +48,14 @@ function novemberBins(scores: number, moved?: string): FeatureBinMonth[] {
         ? [[d.proportions.length - 1, scores] as [number, number]]
         : countsLike(d.proportions, scores),
   }));
-  return [{ modelVersion: '1.0.0', month: '2026-11', scores, features }];
+  return [{ modelVersion: '1.0.0', month: MONTH, scores, features }];
 }
 
 /** A branch's device whose score.result attachments carry each planned probability, as the workstation sends them. */
 function branchDevice(plan: Map<string, Planned>, featureBins: FeatureBinMonth[]): SimDevice {
   return new SimDevice({
     fleetReport: simFleetReport(() => featureBins),
+    startAt: SCORED_FROM,
     attachmentFor: (entry: AuditRecord): Attachment | null => {
       if (entry.action !== 'applicant.scored') {
         return null;
@@ -108,7 +115,7 @@ test('the console shows realised AUC, calibration per band, stability per branch
       policyOutcome: policy,
       ...(override ? { override: 'relationship' } : {}),
     });
-    outcomes.push(`${decisionId},${bad ? 'written_off' : 'repaid'},2026-12-01`);
+    outcomes.push(`${decisionId},${bad ? 'written_off' : 'repaid'},${AS_OF}`);
   };
   const holdout = (
     JSON.parse(readFileSync(join(MODEL_DIR, 'manifest.json'), 'utf8')) as {
@@ -144,7 +151,7 @@ test('the console shows realised AUC, calibration per band, stability per branch
   await fileInput.setInputFiles(
     outcomeFile('outcomes-2026-11.csv', [
       ...outcomes.slice(0, 3),
-      'DC-FFFFFFFFFFFFFFFF,repaid,2026-12-01',
+      `DC-FFFFFFFFFFFFFFFF,repaid,${AS_OF}`,
       `${outcomes[0] ?? ''}`,
     ]),
   );
@@ -216,6 +223,8 @@ test('the console shows realised AUC, calibration per band, stability per branch
     '"model_version","branch","month","band","feature","metric","value","low","high","n","note"',
   );
   expect(csv).toContain('"1.0.0","MSA-01","","","","matured_loans","60"');
-  expect(csv).toMatch(/"1\.0\.0","MSA-01","2026-11","","debtToIncome","feature_psi","[0-9.]+","","","60","act"/);
+  expect(csv).toMatch(
+    new RegExp(`"1\\.0\\.0","MSA-01","${MONTH}","","debtToIncome","feature_psi","[0-9.]+","","","60","act"`),
+  );
   expect(csv).not.toMatch(/NEX-|SC-0|DC-0/);
 });

@@ -1,3 +1,4 @@
+import type { ModelStatusView } from '../../shared/ipc/scoring';
 import type { SystemStatus } from '../../shared/ipc/system';
 import type { EventName, EventPayload } from '../../shared/ipc/events';
 import type { AuditService } from './audit/audit-service';
@@ -45,6 +46,8 @@ export interface WorkstationServices {
   readonly centralConsole: CentralConsole;
   /** Where `model:reload` reads the package from: the installed release, else the shipped package. */
   modelDir(): string;
+  /** Loads a release folder: its champion, and its challenger or none (workstation.ts). */
+  loadModel(dir: string): Promise<ModelStatusView>;
   /** Pushes an event to one connection's renderer. */
   emit<E extends EventName>(connectionId: string, event: E, payload: EventPayload<E>): void;
   status(): SystemStatus;

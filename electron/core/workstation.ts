@@ -320,7 +320,11 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       const { minScore, maxScore } = model.active().manifest.scaling;
       return { min: minScore, max: maxScore };
     },
-    applyPolicy: (policy) => model.setPolicy(policy),
+    // The challenger shares the champion's score scale (releases.ts checks it), so the same cut-offs apply to it.
+    applyPolicy: (policy) => {
+      model.setPolicy(policy);
+      challenger.setPolicy(policy);
+    },
     policyInForce: () => (model.status().state === 'verified' ? model.active().manifest.policy : undefined),
     defaultModelDir: modelDir ?? defaultModelDir(),
     endSessionsOf: (officerId) => endSessionsOf(officerId, 'account-disabled'),
@@ -412,6 +416,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     centralConsole,
     diagnostics,
     modelDir: () => sync.modelDir(),
+    loadModel,
     emit,
     status: () => systemStatus(),
     applicantDetail: (applicantId) => {

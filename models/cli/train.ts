@@ -5,6 +5,8 @@
  *   [--lda] [--lda-select] [--lda-auc-tolerance 0.005] [--lda-drivers 3] [--lda-min-improvement 0.01] [--lda-variants drop,cap,smooth]
  * `--lda` runs the less-discriminatory-alternative search (models/eval/lda.ts) and reports it in the card;
  * `--lda-select` also ships the variant it recommends instead of the baseline.
+ * `--champion <dir> --champion-pub <pem>` compares the candidate with the signed champion in use (verified first) on
+ * the candidate's held-out rows, in the card (model-card.md "Against the champion in use").
  * Writes an unsigned package (model.onnx, manifest.json, model-card.json/.md); sign it with model:sign.
  */
 import { readFileSync } from 'node:fs';
@@ -14,13 +16,15 @@ import { datasetFromCsv } from '../data/dataset';
 import { loadSpec } from '../data/spec-file';
 import { recommendedOptions, type TrainOptions, type TrainProgress } from '../ebm/options';
 import { writePackageFiles } from '../package/files';
-import { buildModelPackage } from '../pipeline/build-package';
+import { buildModelPackage, type BuildPackageInput } from '../pipeline/build-package';
+import type { ModelCard } from '../eval/model-card';
+import { loadModelPackage } from '../runtime/index';
 import type { LdaFamily } from '../eval/lda';
 import type { ModelManifest } from '../package/manifest';
 import { boundedNumberFlag, numberFlag, parseArgs, requireFlag, runCli } from './args';
 
 const USAGE =
-  'usage: npm run train -- --data <csv> --spec <spec.json|nexis> --out <dir> [--seed N] [--interactions K] [--bags B] [--class-weight none|balanced] [--synthetic] [--lda] [--lda-select] [--lda-auc-tolerance 0.005] [--lda-drivers 3] [--lda-min-improvement 0.01] [--lda-variants drop,cap,smooth]';
+  'usage: npm run train -- --data <csv> --spec <spec.json|nexis> --out <dir> [--seed N] [--interactions K] [--bags B] [--class-weight none|balanced] [--synthetic] [--lda] [--lda-select] [--lda-auc-tolerance 0.005] [--lda-drivers 3] [--lda-min-improvement 0.01] [--lda-variants drop,cap,smooth] [--champion <dir> --champion-pub <pem>]';
 
 function progressPrinter(): (event: TrainProgress) => void {
   let lastStage = '';
@@ -68,6 +72,45 @@ function fairnessSummary(manifest: ModelManifest): string {
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
+/** The champion package, verified with the bank's public key before anything is compared with it. */
+function championFrom(dir: string | undefined, publicKeyPath: string | undefined): BuildPackageInput['champion'] {
+  if (dir === undefined) {
+    if (publicKeyPath !== undefined) {
+      throw new ModelError('USAGE', '--champion-pub needs --champion <dir>');
+    }
+    return undefined;
+  }
+  if (publicKeyPath === undefined) {
+    throw new ModelError(
+      'USAGE',
+      '--champion needs --champion-pub <pem>: the champion is verified before it is compared',
+    );
+  }
+  let pem: string;
+  try {
+    pem = readFileSync(publicKeyPath, 'utf8');
+  } catch {
+    throw new ModelError('USAGE', `cannot read ${publicKeyPath}`);
+  }
+  const loaded = loadModelPackage(dir, pem);
+  if (!loaded.ok) {
+    throw loaded.error;
+  }
+  return { manifest: loaded.value.manifest, modelHash: loaded.value.modelHash };
+}
+
+function championSummary(card: ModelCard): string {
+  const c = card.championComparison;
+  if (c === undefined) {
+    return '';
+  }
+  return (
+    `champion ${c.champion.modelVersion} on the same ${c.rows} held-out rows: AUC ${c.championFigures.auc.toFixed(4)} ` +
+    `(candidate ${c.candidateFigures.auc.toFixed(4)}, difference ${c.aucDifference >= 0 ? '+' : ''}${c.aucDifference.toFixed(4)}), ` +
+    `Brier ${c.championFigures.brier.toFixed(4)}; policy outcome changes for ${(100 * c.outcomeChanges).toFixed(1)}% of rows\n`
+  );
+}
+
 function ldaFamilies(text: string): LdaFamily[] {
   const families = text.split(',').map((s) => s.trim());
   if (families.length === 0 || families.some((f) => f !== 'drop' && f !== 'cap' && f !== 'smooth')) {
@@ -113,6 +156,7 @@ runCli(() => {
           onVariant: (name: string) => process.stderr.write(`\nless-discriminatory variant ${name}`),
         }
       : undefined;
+  const champion = championFrom(args.flags.get('champion'), args.flags.get('champion-pub'));
   const started = performance.now();
   process.stderr.write(`training ${spec.id} on ${data.rowCount} rows from ${dataPath}`);
   const built = buildModelPackage({
@@ -123,6 +167,7 @@ runCli(() => {
     holdoutFraction: numberFlag(args, 'holdout', 0.2),
     options,
     ...(lda === undefined ? {} : { lda }),
+    ...(champion === undefined ? {} : { champion }),
     trainingData: {
       source: basename(dataPath),
       synthetic,
@@ -141,6 +186,7 @@ runCli(() => {
   process.stdout.write(
     `trained in ${((performance.now() - started) / 1000).toFixed(1)} s: ${built.model.terms.length} terms; holdout AUC ${m.auc.toFixed(4)}, KS ${m.ks.toFixed(4)}, Brier ${m.brier.toFixed(4)}\n` +
       fairnessSummary(built.manifest) +
+      championSummary(built.card) +
       `wrote unsigned package to ${out} — sign it with: npm run model:sign -- ${out}\n`,
   );
 }, USAGE);

@@ -15,9 +15,34 @@ export interface ModelCard {
   readonly lessDiscriminatoryAlternatives?: NonNullable<ModelManifest['lessDiscriminatoryAlternatives']>;
   readonly scaling: ModelManifest['scaling'];
   readonly policy: ModelManifest['policy'];
+  /** Present when the trainer was given the champion in use: both models on this package's held-out rows. */
+  readonly championComparison?: ChampionComparison;
 }
 
-export function buildModelCard(manifest: ModelManifest): ModelCard {
+/** Hold-out figures of one model, as the comparison lists them. */
+export interface ComparedFigures {
+  readonly auc: number;
+  readonly ks: number;
+  readonly brier: number;
+  readonly logLoss: number;
+}
+
+/**
+ * The candidate against the champion in use, on exactly the candidate's held-out rows (which the candidate never
+ * trained on; the champion may have seen some of them in its own training, which flatters it, not the candidate).
+ */
+export interface ChampionComparison {
+  readonly champion: { readonly modelId: string; readonly modelVersion: string; readonly modelHash: string };
+  readonly rows: number;
+  readonly candidateFigures: ComparedFigures;
+  readonly championFigures: ComparedFigures;
+  /** Candidate AUC minus champion AUC. */
+  readonly aucDifference: number;
+  /** Share of held-out rows whose policy outcome (approve / refer / decline) differs between the two. */
+  readonly outcomeChanges: number;
+}
+
+export function buildModelCard(manifest: ModelManifest, championComparison?: ChampionComparison): ModelCard {
   const pairs = manifest.model.terms.filter((t) => t.kind === 'pair').length;
   const limitations = [
     'Scores are estimates of the probability of default learned from the training data described below; they are only as good as that data.',
@@ -60,6 +85,7 @@ export function buildModelCard(manifest: ModelManifest): ModelCard {
       : { lessDiscriminatoryAlternatives: manifest.lessDiscriminatoryAlternatives }),
     scaling: manifest.scaling,
     policy: manifest.policy,
+    ...(championComparison === undefined ? {} : { championComparison }),
   };
 }
 
@@ -122,6 +148,9 @@ export function modelCardMarkdown(card: ModelCard): string {
   if (card.lessDiscriminatoryAlternatives !== undefined) {
     lines.push(...ldaSection(card.lessDiscriminatoryAlternatives));
   }
+  if (card.championComparison !== undefined) {
+    lines.push(...championSection(card.championComparison, card.model.version));
+  }
   lines.push(
     '## Score scaling',
     `score = ${card.scaling.baseScore} at odds ${card.scaling.baseOdds}:1 (good:bad), ${card.scaling.pdo} points to double the odds, clamped to ${card.scaling.minScore}–${card.scaling.maxScore}. ` +
@@ -129,6 +158,24 @@ export function modelCardMarkdown(card: ModelCard): string {
     '',
   );
   return lines.join('\n');
+}
+
+function championSection(c: ChampionComparison, version: string): string[] {
+  const row = (name: string, f: ComparedFigures): string =>
+    `| ${name} | ${num(f.auc)} | ${num(f.ks)} | ${num(f.brier)} | ${num(f.logLoss)} |`;
+  return [
+    '## Against the champion in use',
+    `Both models on this package's ${c.rows} held-out rows. The champion is ${c.champion.modelId} ${c.champion.modelVersion} (${c.champion.modelHash}); it may have trained on some of these rows, which favours it.`,
+    '',
+    '| model | AUC | KS | Brier | log loss |',
+    '| --- | --- | --- | --- | --- |',
+    row(`candidate ${version}`, c.candidateFigures),
+    row(`champion ${c.champion.modelVersion}`, c.championFigures),
+    '',
+    `AUC difference (candidate − champion): ${c.aucDifference >= 0 ? '+' : ''}${num(c.aucDifference)}. ` +
+      `The policy outcome changes for ${pct(c.outcomeChanges)} of these rows.`,
+    '',
+  ];
 }
 
 const ratio = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : x.toFixed(3));

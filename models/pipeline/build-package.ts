@@ -5,6 +5,7 @@
  * bank can sign with its own key on its own machine.
  */
 import { computeSpecHash } from '../../shared/features';
+import { ModelError } from '../core/errors';
 import { sha256Hex } from '../core/hash';
 import { type Dataset, selectRows } from '../data/dataset';
 import { stratifiedSplit } from '../data/split';
@@ -14,7 +15,13 @@ import { trainGlassBox } from '../ebm/train';
 import { driftBaseline } from '../eval/drift';
 import { fairnessOf, searchLessDiscriminatoryAlternatives, type LdaOptions } from '../eval/lda';
 import { evaluate } from '../eval/metrics';
-import { buildModelCard, modelCardMarkdown } from '../eval/model-card';
+import {
+  buildModelCard,
+  modelCardMarkdown,
+  type ChampionComparison,
+  type ComparedFigures,
+  type ModelCard,
+} from '../eval/model-card';
 import { exportOnnx, ONNX_INPUT_NAME, ONNX_ML_OPSET, ONNX_OUTPUT_NAME } from '../onnx/export';
 import {
   FairnessSchema,
@@ -28,6 +35,7 @@ import {
   DEFAULT_BANDS,
   DEFAULT_POLICY,
   DEFAULT_SCALING,
+  outcomeOf,
   scoreOf,
   type PolicyDefaults,
   type ScoreBand,
@@ -51,15 +59,62 @@ export interface BuildPackageInput {
    * the variant it recommends instead of the baseline. Either way the card reports the frontier and the choice.
    */
   readonly lda?: LdaOptions & { readonly select: boolean; readonly onVariant?: (name: string) => void };
+  /**
+   * The champion in use (its verified manifest and model hash): the card compares the candidate with it on the
+   * candidate's held-out rows. It must score the same feature specification.
+   */
+  readonly champion?: { readonly manifest: ModelManifest; readonly modelHash: string };
 }
 
 export interface BuiltPackage {
   readonly model: GlassBoxModel;
   readonly manifest: ModelManifest;
+  readonly card: ModelCard;
   readonly files: Map<string, Uint8Array>;
 }
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+const figuresOf = (label: Uint8Array, predicted: Float64Array): ComparedFigures => {
+  const m = evaluate(label, predicted);
+  return { auc: m.auc, ks: m.ks, brier: m.brier, logLoss: m.logLoss };
+};
+
+/** Both models on the candidate's held-out rows, with the share of rows whose policy outcome changes. */
+function compareWithChampion(
+  champion: NonNullable<BuildPackageInput['champion']>,
+  candidate: ModelManifest,
+  holdout: Dataset,
+  predicted: Float64Array,
+): ChampionComparison {
+  if (champion.manifest.specHash !== candidate.specHash) {
+    throw new ModelError(
+      'USAGE',
+      `the champion ${champion.manifest.modelVersion} scores another feature specification (${champion.manifest.spec.id} ${champion.manifest.spec.version}); compare like with like`,
+    );
+  }
+  const theirs = predictColumns(champion.manifest.model, holdout.columns, holdout.rowCount);
+  const outcome = (p: number, m: ModelManifest): string =>
+    outcomeOf(scoreOf(Math.log(p / (1 - p)), m.scaling), m.policy);
+  let changes = 0;
+  for (let i = 0; i < holdout.rowCount; i++) {
+    changes += outcome(predicted[i] ?? 0, candidate) === outcome(theirs[i] ?? 0, champion.manifest) ? 0 : 1;
+  }
+  const candidateFigures = figuresOf(holdout.label, predicted);
+  const championFigures = figuresOf(holdout.label, theirs);
+  return {
+    champion: {
+      modelId: champion.manifest.modelId,
+      modelVersion: champion.manifest.modelVersion,
+      modelHash: champion.modelHash,
+    },
+    rows: holdout.rowCount,
+    candidateFigures,
+    championFigures,
+    aucDifference: candidateFigures.auc - championFigures.auc,
+    outcomeChanges: holdout.rowCount > 0 ? changes / holdout.rowCount : 0,
+  };
+}
 
 export function buildModelPackage(input: BuildPackageInput): BuiltPackage {
   const { data } = input;
@@ -129,12 +184,15 @@ export function buildModelPackage(input: BuildPackageInput): BuiltPackage {
     ...(lda === undefined ? {} : { lessDiscriminatoryAlternatives: lda }),
     drift: driftBaseline(model, train),
   };
-  const card = buildModelCard(manifest);
+  const card = buildModelCard(
+    manifest,
+    input.champion === undefined ? undefined : compareWithChampion(input.champion, manifest, holdout, predicted),
+  );
   const files = new Map<string, Uint8Array>([
     ['model.onnx', onnx],
     ['manifest.json', utf8(JSON.stringify(manifest))],
     ['model-card.json', utf8(`${JSON.stringify(card, null, 2)}\n`)],
     ['model-card.md', utf8(modelCardMarkdown(card))],
   ]);
-  return { model, manifest, files };
+  return { model, manifest, card, files };
 }

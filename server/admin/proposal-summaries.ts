@@ -50,6 +50,19 @@ async function latestRelease(db: ServerDb | Tx, kind: 'policy' | 'model'): Promi
   return row?.body;
 }
 
+/** The published releases whose challenger is exactly this model (same ONNX bytes): a promotion's provenance. */
+async function releasesCarryingChallenger(db: ServerDb | Tx, onnx: string): Promise<string[]> {
+  const rows = await db
+    .select({ version: releases.version, body: feedItems.body })
+    .from(releases)
+    .innerJoin(feedItems, eq(feedItems.id, releases.feedItemId))
+    .where(eq(releases.kind, 'model'))
+    .orderBy(releases.publishedAt);
+  return rows.flatMap((r) =>
+    (r.body as Partial<ModelRelease> | null)?.challenger?.files['model.onnx'] === onnx ? [r.version] : [],
+  );
+}
+
 function cutoffsOf(body: unknown): Record<string, number> {
   return (body as SignedPolicyRelease | undefined)?.release.cutoffs ?? {};
 }
@@ -186,6 +199,7 @@ export async function summarise(db: ServerDb | Tx, input: ProposalInput): Promis
       const before = previous === undefined ? {} : manifestFacts(previous);
       const after = manifestFacts(input.body);
       const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+      const promotedFrom = await releasesCarryingChallenger(db, input.body.files['model.onnx']);
       return {
         title: `Model release ${input.body.version}`,
         diff: [
@@ -195,6 +209,9 @@ export async function summarise(db: ServerDb | Tx, input: ProposalInput): Promis
             after: input.body.version,
           },
           ...keys.map((k) => ({ label: k, before: before[k] ?? null, after: after[k] ?? null })),
+          ...(promotedFrom.length === 0
+            ? []
+            : [{ label: 'Promotes the challenger of release', before: null, after: promotedFrom.join(', ') }]),
         ],
       };
     }

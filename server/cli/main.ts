@@ -11,6 +11,8 @@
  *   restore --from <file> [--clean]   signed and verified restore of the shipped schema only, schema and audit
  *                    check, feed gap, audit entry
  *                    (docs/backup-restore.md)
+ *   export-training --out <file.csv> [--performance-months 12]   matured loans of consenting applicants as a training
+ *                    set for `npm run train` (server/retraining/export.ts; docs/model.md)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -23,7 +25,7 @@ import { OWASP_SCRYPT } from '../security/passwords';
 import { secretsFromKeyring } from '../security/secrets';
 import { SchemaVersionError } from '../db/database';
 import { OpsError } from '../ops/pg-tools';
-import { runBackup, runMigrate, runRestore, runRetention } from './ops-commands';
+import { runBackup, runExportTraining, runMigrate, runRestore, runRetention } from './ops-commands';
 import { keyringFor, open } from './runtime';
 import { serve } from './serve';
 import { runVerifyAudit } from './verify-audit';
@@ -153,9 +155,12 @@ async function main(argv: string[]): Promise<number> {
     case 'retention':
       await runRetention({ config, out: (line) => console.log(line) });
       return 0;
+    case 'export-training':
+      await runExportTraining({ config, out: (line) => console.log(line) }, args);
+      return 0;
     default:
       throw new UsageError(
-        `unknown command ${command}: serve, create-admin, verify-audit, keys:init, rotate-keys, migrate, backup, restore, retention`,
+        `unknown command ${command}: serve, create-admin, verify-audit, keys:init, rotate-keys, migrate, backup, restore, retention, export-training`,
       );
   }
 }

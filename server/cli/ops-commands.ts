@@ -8,7 +8,7 @@
  * They work on PostgreSQL only (except a migrate without backup): the embedded PGlite folder is backed up by copying
  * it while the server is stopped.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
@@ -27,6 +27,9 @@ import { checkRestored, FEED_RESTORE_GAP, restoreDump, type RestoredCheck, type 
 import type { Keyring } from '../security/keyring';
 import { secretsFromKeyring, type ServerSecrets } from '../security/secrets';
 import { runCentralRetention, type CentralRetentionRun } from '../sync/retention';
+import { NEXIS_FEATURE_SPEC } from '../../shared/features';
+import { appendServerAudit } from '../audit/server-audit';
+import { exportTrainingSet, type TrainingExport } from '../retraining/export';
 import { keyringFor, open } from './runtime';
 
 export interface OpsContext {
@@ -312,6 +315,76 @@ export async function runRetention(context: OpsContext): Promise<CentralRetentio
       context.out(`  kept past the term, ${because}: ${kept.length}`);
     }
     return run;
+  } finally {
+    await database.close();
+  }
+}
+
+const EXPORT_USAGE = 'usage: npm run server -- export-training --out <file.csv> [--performance-months 1…60 (12)]';
+
+/**
+ * `export-training --out <file.csv>`: the training set of matured loans of consenting applicants (server/retraining/
+ * export.ts), written once (an existing file is never overwritten) and readable by its owner only; the server audit
+ * records the counts and the file's SHA-256, never a row.
+ */
+export async function runExportTraining(context: OpsContext, args: string[]): Promise<TrainingExport> {
+  const { values } = parsed(
+    () => parseArgs({ args, options: { out: { type: 'string' }, 'performance-months': { type: 'string' } } }),
+    EXPORT_USAGE,
+  );
+  const months = z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60)
+    .safeParse(values['performance-months'] ?? '12');
+  if (values.out === undefined || values.out === '' || !months.success) {
+    throw new OpsError('OPS_USAGE', EXPORT_USAGE);
+  }
+  const file = resolve(values.out);
+  const secrets = secretsOf(context);
+  const database = await open(context.config, 'verify');
+  try {
+    const spec = NEXIS_FEATURE_SPEC;
+    const result = await exportTrainingSet(database.db, secrets, { spec, performanceMonths: months.data });
+    try {
+      writeFileSync(file, result.csv, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      throw new OpsError(
+        'OPS_USAGE',
+        `Cannot write ${file} (${error instanceof Error && 'code' in error ? String(error.code) : 'error'}): give a new file.`,
+      );
+    }
+    const now = context.now?.() ?? new Date();
+    await database.db.transaction((tx) =>
+      appendServerAudit(
+        tx,
+        secrets.signing,
+        {
+          actor: 'bootstrap',
+          action: 'training.exported',
+          payload: {
+            spec: `${spec.id}@${spec.version}`,
+            performanceMonths: months.data,
+            rows: result.rows,
+            bad: result.bad,
+            notMatured: result.notMatured,
+            ...result.excluded,
+            sha256: result.sha256,
+          },
+        },
+        now,
+      ),
+    );
+    context.out(`Training set: ${file} (${result.rows} rows, ${result.bad} bad; sha256 ${result.sha256}).`);
+    context.out(`  columns: ${spec.features.map((f) => f.key).join(', ')}, ${spec.label.column}`);
+    context.out(
+      `  left out: ${result.excluded.noCentralSyncConsent} without central-sync consent, ${result.excluded.noBehaviouralRecord} without a readable behavioural record, ${result.excluded.otherSpecification} on another specification, ${result.excluded.invalidValues} with invalid values; ${result.notMatured} loans not matured yet.`,
+    );
+    context.out(
+      `  next: npm run train -- --data ${file} --spec nexis --out <dir> --champion <dir> --champion-pub <pem>`,
+    );
+    return result;
   } finally {
     await database.close();
   }

@@ -139,7 +139,12 @@ describe('the monitoring report', () => {
         outcomes,
         baselines: new Map([['1.0.0', baseline]]),
         featureBins: [],
-        excluded: { scoresWithoutAttachment: 0, inconsistentScores: 0, decisionsWithoutScore: 0 },
+        excluded: {
+          scoresWithoutAttachment: 0,
+          inconsistentScores: 0,
+          decisionsWithoutScore: 0,
+          unknownChallengers: 0,
+        },
       },
       12,
       new Date('2026-12-03T10:00:00Z'),
@@ -184,7 +189,7 @@ describe('the monitoring report', () => {
       decisions: [],
       outcomes: new Map(),
       featureBins: [],
-      excluded: { scoresWithoutAttachment: 0, inconsistentScores: 0, decisionsWithoutScore: 0 },
+      excluded: { scoresWithoutAttachment: 0, inconsistentScores: 0, decisionsWithoutScore: 0, unknownChallengers: 0 },
     };
     const withBaseline = monitoringReport({ ...facts, baselines: new Map([['1.0.0', baseline]]) }, 12, new Date());
     expect(withBaseline.models[0]?.segments[0]?.stability[0]).toMatchObject({ level: 'too-few' });
@@ -224,7 +229,7 @@ describe('the monitoring report', () => {
         [7, 20],
       ]),
       bins('2026-11', 'B', 60, [[7, 60]]),
-      // Too few to flag, a feature the package has no baseline for, and another package's bins (bin 9).
+      // Too few to flag; a feature the package has no baseline for and a bin past the baseline's: another package's.
       bins('2026-12', 'A', 40, [[7, 40]]),
       bins('2026-11', 'A', 100, [[1, 100]], 'savingsRate'),
       bins('2026-10', 'B', 80, [[9, 80]]),
@@ -236,7 +241,12 @@ describe('the monitoring report', () => {
         outcomes: new Map(),
         baselines: new Map([['1.0.0', baseline]]),
         featureBins,
-        excluded: { scoresWithoutAttachment: 0, inconsistentScores: 0, decisionsWithoutScore: 0 },
+        excluded: {
+          scoresWithoutAttachment: 0,
+          inconsistentScores: 0,
+          decisionsWithoutScore: 0,
+          unknownChallengers: 0,
+        },
       },
       12,
       new Date('2026-12-03T10:00:00Z'),
@@ -252,7 +262,6 @@ describe('the monitoring report', () => {
         classes: 7,
       },
       { feature: 'debtToIncome', month: '2026-12', scores: 40, psi: expect.any(Number), level: 'too-few', classes: 7 },
-      { feature: 'savingsRate', month: '2026-11', scores: 100, psi: null, level: 'no-baseline', classes: 0 },
     ]);
     // B against the classes' shares [missing 0, .1, .1, .2, .2, .2, .2], empty classes floored at 1e-4.
     const floor = 1e-4;
@@ -273,7 +282,7 @@ describe('the monitoring report', () => {
     expect(november?.scores).toBe(160);
     expect(november?.psi).toBeGreaterThan(0);
     expect(november?.psi).toBeLessThan(b?.featureStability[0]?.psi ?? 0);
-    expect(report.excluded.inconsistentFeatureCounts).toBe(1);
+    expect(report.excluded.inconsistentFeatureCounts).toBe(2);
 
     const flags = report.flags.filter((f) => f.code === 'feature-psi-act');
     expect(flags.map((f) => [f.branchId, f.feature, f.month])).toEqual(
@@ -322,7 +331,12 @@ describe('the monitoring report', () => {
         outcomes,
         baselines: new Map([['1.0.0', baseline]]),
         featureBins: [],
-        excluded: { scoresWithoutAttachment: 0, inconsistentScores: 0, decisionsWithoutScore: 0 },
+        excluded: {
+          scoresWithoutAttachment: 0,
+          inconsistentScores: 0,
+          decisionsWithoutScore: 0,
+          unknownChallengers: 0,
+        },
       },
       12,
       new Date('2026-12-03T10:00:00Z'),

@@ -89,6 +89,8 @@ export interface MonitoringFacts {
   readonly outcomes: ReadonlyMap<string, readonly OutcomeFact[]>;
   readonly baselines: ReadonlyMap<string, BaselineFact>;
   readonly featureBins: readonly FeatureBinFact[];
+  /** Device months of feature counts load.ts did not believe (more scores than the device pushed). */
+  readonly unbackedFeatureCounts?: number;
   readonly excluded: Omit<MonitoringReport['excluded'], 'inconsistentFeatureCounts'>;
 }
 
@@ -173,7 +175,11 @@ function featureStability(
   for (const fact of facts) {
     for (const f of fact.features) {
       const proportions = baseline?.features.get(f.feature);
-      if (proportions !== undefined && f.bins.some(([bin]) => bin >= proportions.length)) {
+      // With a baseline, a feature it lacks or a bin past its last is another package's counts.
+      const foreign =
+        baseline !== undefined &&
+        (proportions === undefined || proportions.length === 0 || f.bins.some(([bin]) => bin >= proportions.length));
+      if (foreign) {
         inconsistent += 1;
         continue;
       }
@@ -370,14 +376,19 @@ function challengerComparisons(
   facts: MonitoringFacts,
   months: number,
 ): ChallengerComparison[] {
-  const versions = [...new Set(scores.flatMap((s) => (s.challenger === null ? [] : [s.challenger.modelVersion])))];
-  return versions.sort().map((modelVersion) => {
-    const paired = new Map<string, ScoreFact & { readonly challenger: ChallengerFact }>();
-    for (const s of scores) {
-      if (s.challenger?.modelVersion === modelVersion) {
-        paired.set(s.scoreId, { ...s, challenger: s.challenger });
-      }
+  // One pass to group (load.ts believes only challengers a release carried, so the groups are few).
+  const byVersion = new Map<string, Map<string, ScoreFact & { readonly challenger: ChallengerFact }>>();
+  for (const s of scores) {
+    if (s.challenger !== null) {
+      const group = byVersion.get(s.challenger.modelVersion) ?? new Map();
+      group.set(s.scoreId, { ...s, challenger: s.challenger });
+      byVersion.set(s.challenger.modelVersion, group);
     }
+  }
+  const approved = decisions.filter((d) => d.decision === 'approve');
+  return [...byVersion.keys()].sort().map((modelVersion) => {
+    const paired =
+      byVersion.get(modelVersion) ?? new Map<string, ScoreFact & { readonly challenger: ChallengerFact }>();
     const matrix = new Map<string, number>();
     let same = 0;
     let difference = 0;
@@ -392,9 +403,9 @@ function challengerComparisons(
     const challenger: number[] = [];
     let swapped = 0;
     let swappedBad = 0;
-    for (const loan of decisions) {
+    for (const loan of approved) {
       const s = paired.get(loan.scoreId);
-      if (loan.decision !== 'approve' || s === undefined) {
+      if (s === undefined) {
         continue;
       }
       const state = loanState(loan.day, facts.outcomes.get(loan.decisionId), months);
@@ -496,11 +507,27 @@ function flagsOf(model: ModelMonitoring): MonitoringFlag[] {
 
 export function monitoringReport(facts: MonitoringFacts, months: number, now: Date): MonitoringReport {
   const scoreById = new Map(facts.scores.map((s) => [s.scoreId, s]));
-  const versions = [...new Set(facts.scores.map((s) => s.modelVersion))].sort();
+  // One pass each to group by model version: the versions come from the branches' attachments.
+  const scoresOf = new Map<string, ScoreFact[]>();
+  for (const s of facts.scores) {
+    const list = scoresOf.get(s.modelVersion) ?? [];
+    list.push(s);
+    scoresOf.set(s.modelVersion, list);
+  }
+  const decisionsOf = new Map<string, DecisionFact[]>();
+  for (const d of facts.decisions) {
+    const version = scoreById.get(d.scoreId)?.modelVersion;
+    if (version !== undefined) {
+      const list = decisionsOf.get(version) ?? [];
+      list.push(d);
+      decisionsOf.set(version, list);
+    }
+  }
+  const versions = [...scoresOf.keys()].sort();
   let inconsistentFeatureCounts = 0;
   const models: ModelMonitoring[] = versions.map((modelVersion) => {
-    const scores = facts.scores.filter((s) => s.modelVersion === modelVersion);
-    const decisions = facts.decisions.filter((d) => scoreById.get(d.scoreId)?.modelVersion === modelVersion);
+    const scores = scoresOf.get(modelVersion) ?? [];
+    const decisions = decisionsOf.get(modelVersion) ?? [];
     const baseline = facts.baselines.get(modelVersion);
     const counted = facts.featureBins.filter((f) => f.modelVersion === modelVersion);
     inconsistentFeatureCounts += featureStability(counted, baseline).inconsistent;
@@ -540,6 +567,9 @@ export function monitoringReport(facts: MonitoringFacts, months: number, now: Da
     performanceMonths: months,
     models,
     flags: models.flatMap(flagsOf),
-    excluded: { ...facts.excluded, inconsistentFeatureCounts },
+    excluded: {
+      ...facts.excluded,
+      inconsistentFeatureCounts: inconsistentFeatureCounts + (facts.unbackedFeatureCounts ?? 0),
+    },
   };
 }

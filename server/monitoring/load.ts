@@ -6,6 +6,7 @@
  * guarantees an entry's payload is what the branch wrote, not that it is well-formed, and the attachment is not in
  * the chain at all, so a score is believed only where its attachment agrees with its chained entry.
  */
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { POLICY_OUTCOMES } from '../../shared/domain/decisions';
@@ -73,7 +74,9 @@ const ManifestFiguresSchema = z.looseObject({
       calibration: z.array(z.looseObject({ upper: z.number(), count: z.number().int().nonnegative() })),
     }),
   }),
-  drift: z.array(z.looseObject({ feature: z.string(), proportions: z.array(z.number().nonnegative()) })).default([]),
+  drift: z
+    .array(z.looseObject({ feature: z.string(), proportions: z.array(z.number().nonnegative()).min(1) }))
+    .default([]),
 });
 
 function parsed<T>(schema: z.ZodType<T>, value: unknown): T | null {
@@ -95,12 +98,18 @@ export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> 
   let decisionsWithoutScore = 0;
 
   const scores = new Map<string, ScoreFact>();
-  const scoreRows = rowsOf<{ branch_id: string; ts: string; payload: string; attachment: unknown }>(
+  /** The challenger's model hash of each believed score that has one (checked against the releases below). */
+  const challengerOf = new Map<string, string>();
+  /** Chained scores per device and month: no device can report more feature counts than it pushed scores. */
+  const chainedScores = new Map<string, number>();
+  const scoreRows = rowsOf<{ branch_id: string; device_id: string; ts: string; payload: string; attachment: unknown }>(
     await db.execute(sql`
-      SELECT branch_id, ts, payload, attachment FROM audit_entries
+      SELECT branch_id, device_id, ts, payload, attachment FROM audit_entries
       WHERE action = 'applicant.scored' ORDER BY ts, device_id, seq`),
   );
   for (const row of scoreRows) {
+    const deviceMonth = `${row.device_id} ${row.ts.slice(0, 7)}`;
+    chainedScores.set(deviceMonth, (chainedScores.get(deviceMonth) ?? 0) + 1);
     const payload = parsed(ScorePayloadSchema, json(row.payload));
     if (payload === null) {
       continue;
@@ -122,6 +131,9 @@ export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> 
     ) {
       inconsistentScores += 1;
       continue;
+    }
+    if (body.challenger !== undefined) {
+      challengerOf.set(body.scoreId, body.challenger.modelHash);
     }
     scores.set(body.scoreId, {
       scoreId: body.scoreId,
@@ -206,6 +218,8 @@ export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> 
   }
 
   const baselines = new Map<string, BaselineFact>();
+  // The challengers the bank released (by model hash): a shadow score from any other is not believed.
+  const challengerHashes = new Set<string>();
   const releaseRows = rowsOf<{ version: string; body: unknown }>(
     await db.execute(sql`
       SELECT r.version, f.body FROM releases r JOIN feed_items f ON f.id = r.feed_item_id
@@ -213,6 +227,11 @@ export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> 
   );
   for (const row of releaseRows) {
     const release = parsed(ModelReleaseSchema, typeof row.body === 'string' ? json(row.body) : row.body);
+    if (release?.challenger !== undefined) {
+      // The package's model hash as the workstation computes it (models/package/signing.ts fileHash).
+      const onnx = Buffer.from(release.challenger.files['model.onnx'], 'base64');
+      challengerHashes.add(`sha256:${createHash('sha256').update(onnx).digest('hex')}`);
+    }
     const manifest =
       release === null
         ? null
@@ -230,33 +249,54 @@ export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> 
     });
   }
 
+  // A shadow score of a challenger no release carried (a forged package, or a version reused) is not believed.
+  let unknownChallengers = 0;
+  for (const [scoreId, hash] of challengerOf) {
+    const score = scores.get(scoreId);
+    if (score !== undefined && !challengerHashes.has(hash)) {
+      scores.set(scoreId, { ...score, challenger: null });
+      unknownChallengers += 1;
+    }
+  }
+
   // Validated when they were stored (FeatureBinMonthSchema); read again all the same, as every stored body here is.
   const featureBins: FeatureBinFact[] = [];
   const binRows = rowsOf<{
     branch_id: string;
+    device_id: string;
     model_version: string;
     month: string;
     scores: number;
     features: unknown;
   }>(
     await db.execute(sql`
-      SELECT branch_id, model_version, month, scores, features FROM feature_bin_counts
+      SELECT branch_id, device_id, model_version, month, scores, features FROM feature_bin_counts
       ORDER BY model_version, month, branch_id, device_id`),
   );
+  const reported = new Map<string, number>();
+  for (const row of binRows) {
+    const deviceMonth = `${row.device_id} ${row.month}`;
+    reported.set(deviceMonth, (reported.get(deviceMonth) ?? 0) + Number(row.scores));
+  }
+  let unbackedFeatureCounts = 0;
   for (const row of binRows) {
     const features = parsed(
       FeatureBinCountsSchema.array(),
       typeof row.features === 'string' ? json(row.features) : row.features,
     );
-    if (features !== null) {
-      featureBins.push({
-        branchId: row.branch_id,
-        modelVersion: row.model_version,
-        month: row.month,
-        scores: Number(row.scores),
-        features,
-      });
+    const deviceMonth = `${row.device_id} ${row.month}`;
+    if (features === null || (reported.get(deviceMonth) ?? 0) > (chainedScores.get(deviceMonth) ?? 0)) {
+      // More scores counted than the device pushed for that month: the counts are not believed.
+      unbackedFeatureCounts += 1;
+      continue;
     }
+    featureBins.push({
+      branchId: row.branch_id,
+      modelVersion: row.model_version,
+      month: row.month,
+      scores: Number(row.scores),
+      features,
+    });
   }
 
   return {
@@ -265,6 +305,7 @@ export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> 
     outcomes,
     baselines,
     featureBins,
-    excluded: { scoresWithoutAttachment, inconsistentScores, decisionsWithoutScore },
+    unbackedFeatureCounts,
+    excluded: { scoresWithoutAttachment, inconsistentScores, decisionsWithoutScore, unknownChallengers },
   };
 }

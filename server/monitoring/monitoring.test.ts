@@ -19,7 +19,7 @@ import { auc } from '../../shared/stats/discrimination';
 import { TEST_DATABASES, targetTitle } from '../testing/databases';
 import { testModelDir } from '../testing/releases';
 import { countsLike, SimDevice, simFleetReport } from '../testing/sim-device';
-import type { FeatureBinMonth } from '../../shared/sync/fleet';
+import { featureBinWindow, type FeatureBinMonth } from '../../shared/sync/fleet';
 import { enrolmentCode, startTestServer, type TestServer } from '../testing/test-server';
 
 interface PlannedScore {
@@ -40,12 +40,18 @@ interface DriftBaseline {
 const drift = (): DriftBaseline[] =>
   (JSON.parse(readFileSync(join(testModelDir(), 'manifest.json'), 'utf8')) as { drift: DriftBaseline[] }).drift;
 
-/** November's counts of 60 scores: like the training data, but for `moved`, whose scores all sit in its top bin. */
+/** The last closed month: what a workstation reports now (its month in progress is never sent). */
+const MONTH = featureBinWindow(new Date()).last;
+/** Scores are made in that month, outcomes are as of today: the tests read the same whatever the date. */
+const SCORED_FROM = new Date(`${MONTH}-15T08:00:00.000Z`);
+const AS_OF = new Date().toISOString().slice(0, 10);
+
+/** A closed month's counts of 60 scores: like the training data, but for `moved`, whose scores all sit in its top bin. */
 function novemberBins(moved?: string): FeatureBinMonth[] {
   return [
     {
       modelVersion: '1.0.0',
-      month: '2026-11',
+      month: MONTH,
       scores: 60,
       features: drift().map((d) => ({
         feature: d.feature,
@@ -59,6 +65,7 @@ function novemberBins(moved?: string): FeatureBinMonth[] {
 function branchDevice(plan: Map<string, PlannedScore>, featureBins: FeatureBinMonth[]): SimDevice {
   return new SimDevice({
     fleetReport: simFleetReport(() => featureBins),
+    startAt: SCORED_FROM,
     attachmentFor: (entry: AuditRecord): Attachment | null => {
       if (entry.action !== 'applicant.scored') {
         return null;
@@ -169,7 +176,7 @@ for (const target of TEST_DATABASES) {
       await a.client(server.url).syncOnce();
       await b.client(server.url).syncOnce();
 
-      const rows = [...decisionOfScore.values()].map((id) => `${id},${bads.has(id) ? 'dpd90' : 'repaid'},2026-12-01`);
+      const rows = [...decisionOfScore.values()].map((id) => `${id},${bads.has(id) ? 'dpd90' : 'repaid'},${AS_OF}`);
       const imported = await fetch(`${server.url}/v1/admin/outcomes/import`, {
         method: 'POST',
         headers: { 'content-type': 'text/csv', authorization: `Bearer ${server.adminToken}` },
@@ -191,6 +198,7 @@ for (const target of TEST_DATABASES) {
         inconsistentScores: 1,
         decisionsWithoutScore: 1,
         inconsistentFeatureCounts: 0,
+        unknownChallengers: 0,
       });
       const [model] = report.models;
       expect(model?.modelVersion).toBe('1.0.0');
@@ -233,7 +241,7 @@ for (const target of TEST_DATABASES) {
       // Characteristic stability: every feature of A stable; of B, debt-to-income alone moved.
       const features = drift().map((d) => d.feature);
       expect(a?.featureStability.map((f) => [f.feature, f.month, f.scores, f.level])).toEqual(
-        [...features].sort().map((f) => [f, '2026-11', 60, 'stable']),
+        [...features].sort().map((f) => [f, MONTH, 60, 'stable']),
       );
       expect(b?.featureStability.filter((f) => f.level !== 'stable').map((f) => [f.feature, f.level])).toEqual([
         ['debtToIncome', 'act'],
@@ -273,7 +281,7 @@ for (const target of TEST_DATABASES) {
       const featureRows = parsed.data.filter((r) => r.metric === 'feature_psi' && r.branch === 'MON-B');
       expect(featureRows).toHaveLength(drift().length);
       expect(featureRows.find((r) => r.feature === 'debtToIncome')).toMatchObject({
-        month: '2026-11',
+        month: MONTH,
         n: '60',
         note: 'act',
       });

@@ -15,6 +15,8 @@ import { auditEntries } from '../db/schema';
 import { createTempWorkstation, type TempWorkstation } from '../../electron/core/testing/temp-workstation';
 import { consentFor, FORM_VALUES, intakeReady, PERSON } from '../../electron/core/testing/intake-fixtures';
 import { ChallengerScore, type ScoreView } from '../../shared/ipc/scoring';
+import { MonitoringReportSchema } from '../../shared/sync/monitoring';
+import { SimDevice } from '../testing/sim-device';
 import type { SyncStatusView } from '../../shared/ipc/sync';
 import { UNCONSTRAINED_SPEC } from '../../models/testing/fixtures';
 import { releaseFiles, testChallengerDir, testModelDir, testTrustOptions } from '../testing/releases';
@@ -127,8 +129,58 @@ describe('champion and challenger on a workstation (PGlite)', () => {
     expect(attachment.challenger).toEqual(shadow);
   });
 
-  it('refuses a release whose challenger another key signed or that scores another specification', async () => {
+  it('the centre compares the shadow scores it believes, and not those of a challenger no release carried', async () => {
+    const report = MonitoringReportSchema.parse((await server.admin('GET', '/v1/admin/monitoring')).body);
+    const [comparison] = report.models.find((m) => m.modelVersion === '1.0.0')?.challengers ?? [];
+    expect(comparison).toMatchObject({ modelVersion: '1.1.0', scores: 1 });
+    expect(report.excluded.unknownChallengers).toBe(0);
+
+    // A device that invents a challenger (its own hash) in the chained entry and the attachment alike.
+    const forged = `sha256:${'0f'.repeat(32)}`;
+    const device = new SimDevice({
+      attachmentFor: (entry) =>
+        entry.action !== 'applicant.scored'
+          ? null
+          : {
+              kind: 'score.result',
+              body: {
+                scoreId: 'SC-00000000000000F1',
+                applicantId: entry.subject ?? '',
+                band: 'B',
+                outcome: 'approve',
+                score: 600,
+                probabilityOfDefault: 0.1,
+                modelHash: `sha256:${'ab'.repeat(32)}`,
+                modelVersion: '1.0.0',
+                challenger: {
+                  modelVersion: '9.9.9',
+                  modelHash: forged,
+                  score: 300,
+                  band: 'E',
+                  outcome: 'decline',
+                  probabilityOfDefault: 0.9,
+                },
+              },
+            },
+    });
+    await device.client(server.url).enrol(server.url, await enrolmentCode(server, 'MSA-01'));
+    device.append(1, 'applicant.scored', 'NEX-FORGED00-0001-A'.slice(0, 17), {
+      scoreId: 'SC-00000000000000F1',
+      modelHash: `sha256:${'ab'.repeat(32)}`,
+      band: 'B',
+      outcome: 'approve',
+      challenger: { modelHash: forged, modelVersion: '9.9.9', score: 300, band: 'E', outcome: 'decline' },
+    });
+    await device.client(server.url).syncOnce();
+    const after = MonitoringReportSchema.parse((await server.admin('GET', '/v1/admin/monitoring')).body);
+    expect(after.excluded.unknownChallengers).toBe(1);
+    expect(after.models.flatMap((m) => m.challengers.map((c) => c.modelVersion))).toEqual(['1.1.0']);
+  });
+
+  it('refuses a release whose challenger another key signed, scores another specification or reuses the version', async () => {
     const forger = generateKeyPairSync('ed25519').privateKey;
+    await publish('2026.12-c4', testChallengerDir({ modelVersion: '1.0.0' }));
+    expect((await syncNow()).model.lastRejected?.reason).toBe("challenger: has the champion's model version 1.0.0");
     await publish('2026.12-c2', testChallengerDir({ key: forger }));
     await publish('2026.12-c3', testChallengerDir({ spec: UNCONSTRAINED_SPEC }));
     const status = await syncNow();
@@ -138,7 +190,7 @@ describe('champion and challenger on a workstation (PGlite)', () => {
       .prepare<[], { payload: string }>("SELECT payload FROM audit_log WHERE action = 'model.release_refused'")
       .all()
       .map((r) => (JSON.parse(r.payload) as { version: string }).version);
-    expect(refused).toEqual(expect.arrayContaining(['2026.12-c2', '2026.12-c3']));
+    expect(refused).toEqual(expect.arrayContaining(['2026.12-c2', '2026.12-c3', '2026.12-c4']));
     expect(status.model.lastRejected?.reason).toMatch(/^challenger: scores another feature specification/);
     const score = await scoreOne();
     expect(ChallengerScore.parse(JSON.parse(String(storedChallenger(score.scoreId)))).modelVersion).toBe('1.1.0');

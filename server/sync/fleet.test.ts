@@ -12,7 +12,12 @@ import { createTempWorkstation, type TempWorkstation } from '../../electron/core
 import { intakeReady } from '../../electron/core/testing/intake-fixtures';
 import type { SyncStatusView } from '../../shared/ipc/sync';
 import { DeviceSummarySchema } from '../../shared/sync/admin';
-import { DEVICE_REPORT_BODY_LIMIT, type DeviceReport, type FeatureBinMonth } from '../../shared/sync/fleet';
+import {
+  DEVICE_REPORT_BODY_LIMIT,
+  featureBinWindow,
+  type DeviceReport,
+  type FeatureBinMonth,
+} from '../../shared/sync/fleet';
 import { featureBinCounts } from '../db/schema';
 import { SimDevice } from '../testing/sim-device';
 import { testModelDir, testTrustOptions } from '../testing/releases';
@@ -261,9 +266,12 @@ describe('fleet view and fleet-wide model withdrawal (PGlite)', () => {
       (await database.db.select().from(featureBinCounts))
         .filter((r) => r.deviceId === device.deviceId)
         .map((r) => ({ branchId: r.branchId, modelVersion: r.modelVersion, month: r.month, scores: r.scores }));
+    // Months relative to today: the centre takes only the report's window (closed months, with a month of slack).
+    const { first, last } = featureBinWindow(new Date());
+    const before = featureBinWindow(new Date(Date.now() - 31 * 24 * 3600 * 1000)).last;
     const month = (scores: number, extra: Partial<FeatureBinMonth> = {}): FeatureBinMonth => ({
       modelVersion: '1.0.0',
-      month: '2026-11',
+      month: last,
       scores,
       features: [
         {
@@ -346,17 +354,33 @@ describe('fleet view and fleet-wide model withdrawal (PGlite)', () => {
     expect(await rows()).toEqual([]);
 
     expect(await post({ ...VALID_REPORT, featureBins: [good] })).toBe(200);
-    expect(await rows()).toEqual([{ branchId: 'NKR-01', modelVersion: '1.0.0', month: '2026-11', scores: 25 }]);
+    expect(await rows()).toEqual([{ branchId: 'NKR-01', modelVersion: '1.0.0', month: last, scores: 25 }]);
     // The fleet view's body does not carry them.
     const health = (await devices()).find((d) => d.deviceId === device.deviceId)?.health;
     expect(health).toMatchObject({ appVersion: '0.1.0' });
     expect(health).not.toHaveProperty('featureBins');
-    // Cumulative figures: a later report replaces the month's row; a report without counts leaves it.
-    expect(await post({ ...VALID_REPORT, featureBins: [month(40), month(30, { month: '2026-12' })] })).toBe(200);
+    // Cumulative figures: a later report replaces the device's rows; months outside the window are left out (a
+    // device cannot plant a far-future month to win "latest"); a report without counts leaves them.
+    expect(
+      await post({
+        ...VALID_REPORT,
+        featureBins: [
+          month(40),
+          month(30, { month: before }),
+          month(30, { month: '9999-12' }),
+          month(30, { month: '2000-01' }),
+        ],
+      }),
+    ).toBe(200);
     expect(await post(VALID_REPORT)).toBe(200);
-    expect((await rows()).sort((x, y) => x.month.localeCompare(y.month))).toEqual([
-      { branchId: 'NKR-01', modelVersion: '1.0.0', month: '2026-11', scores: 40 },
-      { branchId: 'NKR-01', modelVersion: '1.0.0', month: '2026-12', scores: 30 },
-    ]);
+    const expected = [
+      { branchId: 'NKR-01', modelVersion: '1.0.0', month: last, scores: 40 },
+      ...(before === last ? [] : [{ branchId: 'NKR-01', modelVersion: '1.0.0', month: before, scores: 30 }]),
+    ].sort((x, y) => x.month.localeCompare(y.month));
+    expect((await rows()).sort((x, y) => x.month.localeCompare(y.month))).toEqual(expected);
+    expect(first < last).toBe(true);
+    // A report of other months replaces them all: the device's table is bounded by one report.
+    expect(await post({ ...VALID_REPORT, featureBins: [month(50, { modelVersion: '1.1.0' })] })).toBe(200);
+    expect(await rows()).toEqual([{ branchId: 'NKR-01', modelVersion: '1.1.0', month: last, scores: 50 }]);
   });
 });

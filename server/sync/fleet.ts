@@ -2,9 +2,10 @@
  * The fleet view's data: each device's latest self-report, the published model releases, and the fleet-wide
  * withdrawal of one of them (performed on four-eyes approval, inside the decision's transaction).
  */
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import {
   DeviceHealthSchema,
+  featureBinWindow,
   type DeviceHealth,
   type DeviceReport,
   type ModelReleaseSummary,
@@ -20,9 +21,19 @@ type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
 type Db = ServerDb | Tx;
 
 /**
+ * The months the centre takes from a report received at `now`: the report's window with a month of slack on either
+ * side for a device clock that is off (a month ahead at most: the current month of the centre).
+ */
+function acceptedMonths(now: Date): { readonly first: string; readonly last: string } {
+  const behind = featureBinWindow(new Date(now.getTime() - 31 * 24 * 3600 * 1000));
+  return { first: behind.first, last: now.toISOString().slice(0, 7) };
+}
+
+/**
  * Replaces the device's report: only the latest matters for the fleet view (the audit trail keeps history). Its
- * feature bin counts go to their own table (one row per device, model version and month, replaced by newer figures)
- * in the same transaction; the stored report body is the rest.
+ * feature bin counts go to their own table in the same transaction, replacing all of the device's earlier rows (a
+ * report carries its whole window), months outside the window left out; the stored report body is the rest. Rows
+ * older than the window go, for every device.
  */
 export async function recordReport(
   db: ServerDb,
@@ -32,20 +43,30 @@ export async function recordReport(
 ): Promise<void> {
   const { featureBins, ...body } = report;
   const { deviceId, branchId } = device;
+  const window = acceptedMonths(now);
   await db.transaction(async (tx) => {
     await tx
       .insert(deviceReports)
       .values({ deviceId, body, receivedAt: now })
       .onConflictDoUpdate({ target: deviceReports.deviceId, set: { body, receivedAt: now } });
-    for (const month of featureBins ?? []) {
-      const row = { scores: month.scores, features: month.features, branchId, receivedAt: now };
-      await tx
-        .insert(featureBinCounts)
-        .values({ deviceId, modelVersion: month.modelVersion, month: month.month, ...row })
-        .onConflictDoUpdate({
-          target: [featureBinCounts.deviceId, featureBinCounts.modelVersion, featureBinCounts.month],
-          set: row,
-        });
+    if (featureBins === undefined) {
+      return;
+    }
+    await tx.delete(featureBinCounts).where(eq(featureBinCounts.deviceId, deviceId));
+    await tx.delete(featureBinCounts).where(lt(featureBinCounts.month, window.first));
+    const rows = featureBins
+      .filter((m) => m.month >= window.first && m.month <= window.last)
+      .map((m) => ({
+        deviceId,
+        branchId,
+        modelVersion: m.modelVersion,
+        month: m.month,
+        scores: m.scores,
+        features: m.features,
+        receivedAt: now,
+      }));
+    if (rows.length > 0) {
+      await tx.insert(featureBinCounts).values(rows);
     }
   });
 }

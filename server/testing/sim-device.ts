@@ -22,6 +22,8 @@ export interface SimDeviceOptions {
   readonly random?: () => number;
   /** The self-report sent after each sync round (none when absent), as a workstation's fleet report. */
   readonly fleetReport?: FleetReportSource;
+  /** The time of the first entry (each next one a second later); default 2026-11-25 08:00 UTC. */
+  readonly startAt?: Date;
 }
 
 /** A fleet report as a current workstation sends it, with the given feature bin counts. */
@@ -80,6 +82,9 @@ export class SimDevice implements ChainSource {
     this.key = loadDeviceKey(generateDeviceKey());
     this.#checkpointEvery = options.checkpointEvery ?? 50;
     this.#options = options;
+    if (options.startAt !== undefined) {
+      this.#clock = options.startAt.getTime();
+    }
   }
 
   get deviceId(): string {

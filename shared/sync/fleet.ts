@@ -26,8 +26,19 @@ export const DevicePerformanceSchema = z.strictObject({
 });
 export type DevicePerformance = z.infer<typeof DevicePerformanceSchema>;
 
-/** Months of feature bin counts a workstation reports: the month in progress and the twelve before it. */
+/**
+ * Months of feature bin counts a workstation reports: the thirteen closed months before the current one. The month in
+ * progress is never sent: as running totals, two reports a sync round apart would differ by one applicant's bins.
+ */
 export const FEATURE_BIN_MONTHS = 13;
+
+const monthOf = (date: Date, back: number): string =>
+  new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() - back, 1)).toISOString().slice(0, 7);
+
+/** The `YYYY-MM` months (UTC) a report made at `now` may carry: `first` to `last`, both included. */
+export function featureBinWindow(now: Date): { readonly first: string; readonly last: string } {
+  return { first: monthOf(now, FEATURE_BIN_MONTHS), last: monthOf(now, 1) };
+}
 /**
  * A model version's month is reported only from this many scores on (small-cell suppression): a histogram over a
  * handful of applicants says too much about each of them and nothing about the population. The centre's PSI needs

@@ -198,8 +198,13 @@ export const MonitoringReportSchema = z.strictObject({
     scoresWithoutAttachment: Count,
     inconsistentScores: Count,
     decisionsWithoutScore: Count,
-    /** A device's month of feature counts with a bin its model's baseline does not have (another package's bins). */
+    /**
+     * A device's month of feature counts not believed: a bin or feature its model's baseline does not have (another
+     * package's), or more scores than the device pushed for that month.
+     */
     inconsistentFeatureCounts: Count,
+    /** Shadow scores of a challenger no model release carried (by model hash): left out of the comparison. */
+    unknownChallengers: Count,
   }),
 });
 export type MonitoringReport = z.infer<typeof MonitoringReportSchema>;

@@ -4,27 +4,21 @@
  * centre computes characteristic stability from them (server/monitoring). Months older than the report's window are
  * dropped here, so the table never grows past it.
  */
-import { gte, lt } from 'drizzle-orm';
+import { and, gte, lte, lt } from 'drizzle-orm';
 import {
-  FEATURE_BIN_MONTHS,
   FEATURE_BINS_BUDGET_BYTES,
   FEATURE_BINS_MIN_SCORES,
   MAX_FEATURE_BIN_MONTHS,
   FeatureBinMonthSchema,
+  featureBinWindow,
   type FeatureBinMonth,
 } from '../../../shared/sync/fleet';
 import { featureBinCounts } from '../db/schema';
 import type { Store } from '../store';
 
-/** `YYYY-MM` of the first month in the window that ends with `now`'s month (UTC). */
-export function firstReportedMonth(now: Date): string {
-  const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (FEATURE_BIN_MONTHS - 1), 1));
-  return first.toISOString().slice(0, 7);
-}
-
 /**
- * The months to report, newest first within the byte budget: months under FEATURE_BINS_MIN_SCORES scores stay on the
- * workstation (small-cell suppression) until they reach it. A feature whose counts do not add up to its month's
+ * The closed months to report, newest first within the byte budget: the month in progress is never sent, and months
+ * under FEATURE_BINS_MIN_SCORES scores stay on the workstation (small-cell suppression). A feature whose counts do not add up to its month's
  * scores (a package whose baseline changed under a version number) is left out rather than sending a report the
  * centre must refuse.
  */
@@ -33,10 +27,15 @@ export function featureBinsForReport(
   now: Date,
   budgetBytes = FEATURE_BINS_BUDGET_BYTES,
 ): FeatureBinMonth[] {
-  const first = firstReportedMonth(now);
+  // Closed months only (featureBinWindow): the month in progress stays here until it ends.
+  const { first, last } = featureBinWindow(now);
   store.transaction(() => store.db.delete(featureBinCounts).where(lt(featureBinCounts.month, first)).run());
   const rows = store.read(() =>
-    store.db.select().from(featureBinCounts).where(gte(featureBinCounts.month, first)).all(),
+    store.db
+      .select()
+      .from(featureBinCounts)
+      .where(and(gte(featureBinCounts.month, first), lte(featureBinCounts.month, last)))
+      .all(),
   );
   const months = new Map<string, { modelVersion: string; month: string; features: Map<string, [number, number][]> }>();
   for (const row of rows) {

@@ -37,6 +37,7 @@ async function dispatch(hh: ScoringHarness, ctx: HandlerContext, channel: string
     decisions: hh.decisions,
     letters: hh.letters,
     modelDir: defaultModelDir,
+    loadModel: (dir) => hh.model.loadDirectory(dir),
     emit: (connectionId, event, payload) => pushed.push({ connectionId, event, payload }),
   }) as unknown as Record<string, (ctx: HandlerContext, input: unknown) => unknown>;
   try {

@@ -2,6 +2,7 @@
  * IPC handlers of the scoring, decisions, letters and model channels: thin calls into the services. Spread into
  * `createHandlers` (electron/core/ipc/handlers.ts); access rules live in shared/ipc/scoring.ts.
  */
+import type { ModelStatusView } from '../../../shared/ipc/scoring';
 import type { EventName, EventPayload } from '../../../shared/ipc/events';
 import type { decisionsChannels, lettersChannels, modelChannels, scoringChannels } from '../../../shared/ipc/scoring';
 import type { DecisionService } from '../decisions/decision-service';
@@ -23,6 +24,8 @@ export interface ScoringServices {
   readonly scoring: ScoringService;
   readonly decisions: DecisionService;
   readonly letters: LetterService;
+  /** Loads a release folder: its champion, and its challenger or none (workstation.ts). */
+  loadModel(dir: string): Promise<ModelStatusView>;
   /** Where `model:reload` reads the package from (the installed release, else the shipped package). */
   modelDir(): string;
   /** Pushes an event to one connection (batch progress). */
@@ -86,6 +89,6 @@ export function createScoringHandlers(s: ScoringServices): ScoringHandlers {
       };
     },
     'model:status': () => s.model.status(),
-    'model:reload': () => s.model.loadDirectory(s.modelDir()),
+    'model:reload': () => s.loadModel(s.modelDir()),
   };
 }

@@ -106,6 +106,22 @@ function invalid(spec: FeatureSpec, values: FeatureValues, lead: string): NexisE
     : new NexisError('INVALID_INPUT', `${lead} — ${issues.map((i) => `${i.key}: ${i.message}`).join('; ')}`);
 }
 
+/** A challenger inference that has not answered by then is given up: the officer's score does not wait for it. */
+export const CHALLENGER_TIMEOUT_MS = 2_000;
+
+/** The promise's value, or null once `ms` have passed (the promise is left to settle on its own). */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class ScoringService {
   readonly #d: ScoringServiceDeps;
 
@@ -134,7 +150,9 @@ export class ScoringService {
         declineBelow: manifest.policy.declineBelow,
       },
     };
+    const shadowStarted = performance.now();
     const challenger = await this.#challengerScore(active, values);
+    const shadowMs = performance.now() - shadowStarted;
     const row: ScoreRow = {
       id: `SC-${randomBytes(8).toString('hex').toUpperCase()}`,
       applicantId,
@@ -213,14 +231,15 @@ export class ScoringService {
         },
       });
     });
-    this.#d.recorder?.recordScore(performance.now() - started);
+    // The officer's wait less the challenger's inference: the fleet's latency figures are the champion's.
+    this.#d.recorder?.recordScore(performance.now() - started - shadowMs);
     return viewOf(row);
   }
 
   /**
    * The challenger's score of the same values, or null: none loaded, another feature specification (the release
    * staging refuses that; a model loaded by hand could still differ), or a failure, which must never cost the officer
-   * the champion's score. The challenger's latency is not the officer's and is not recorded.
+   * the champion's score; nor may a challenger that hangs (CHALLENGER_TIMEOUT_MS).
    */
   async #challengerScore(champion: ActiveModel, values: Values): Promise<ChallengerScore | null> {
     const shadow = this.#d.challenger;
@@ -232,7 +251,10 @@ export class ScoringService {
       if (model.manifest.specHash !== champion.manifest.specHash) {
         return null;
       }
-      const result = await runModel(model, values);
+      const result = await withTimeout(runModel(model, values), CHALLENGER_TIMEOUT_MS);
+      if (result === null) {
+        return null;
+      }
       return {
         modelVersion: model.manifest.modelVersion,
         modelHash: model.modelHash,

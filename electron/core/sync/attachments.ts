@@ -100,6 +100,8 @@ export function createAttachmentFor(s: AttachmentSources): AttachmentFor {
         const outcome = {
           scoreId: score.scoreId,
           applicantId: score.applicantId,
+          // Which behavioural record was scored (pseudonymous): the centre's retraining export joins on it.
+          behaviourRecordId: score.behaviourRecordId,
           createdAt: score.createdAt,
           officerId: score.officerId,
           score: score.score,

@@ -14,6 +14,7 @@ import {
   type ModelWithdrawalInput,
 } from '../../../shared/sync/fleet';
 import type { ModelRelease } from '../../../shared/sync/pull';
+import { challengerMismatch, type ModelPackageFiles } from './releases';
 import {
   ConsoleAppReleases,
   type ConsoleConnection,
@@ -409,11 +410,9 @@ export class CentralConsole {
     const c = this.#require(session);
     const champion = this.#verifiedPackage(packageDir, 'The package');
     const challenger = challengerDir === undefined ? null : this.#verifiedPackage(challengerDir, 'The challenger');
-    if (challenger !== null && challenger.specHash !== champion.specHash) {
-      throw new NexisError(
-        'INVALID_INPUT',
-        'The challenger scores another feature specification than the package: branches would refuse the release.',
-      );
+    const mismatch = challenger === null ? null : challengerMismatch(champion.bytes, challenger.bytes);
+    if (mismatch !== null) {
+      throw new NexisError('INVALID_INPUT', `Branches would refuse this release: ${mismatch}.`);
     }
     const answer = await this.#request(
       c,
@@ -435,7 +434,10 @@ export class CentralConsole {
   }
 
   /** Reads and verifies a signed package folder with the trusted model key, as a release carries it. */
-  #verifiedPackage(dir: string, what: string): { files: ModelRelease['files']; modelHash: string; specHash: string } {
+  #verifiedPackage(
+    dir: string,
+    what: string,
+  ): { files: ModelRelease['files']; bytes: ModelPackageFiles; modelHash: string } {
     let bytes: ReturnType<typeof readPackageBytes>;
     try {
       bytes = readPackageBytes(resolve(dir));
@@ -456,8 +458,8 @@ export class CentralConsole {
         'model.onnx': b64(bytes.onnx),
         'signature.json': b64(bytes.signature),
       },
+      bytes: { manifest: bytes.manifest, onnx: bytes.onnx, signature: bytes.signature },
       modelHash: verified.value.modelHash,
-      specHash: verified.value.manifest.specHash,
     };
   }
 

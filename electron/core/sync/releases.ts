@@ -95,20 +95,49 @@ function writePackage(dir: string, files: ModelPackageFiles): void {
   writeFileSync(join(dir, 'signature.json'), files.signature);
 }
 
-/** The specification hash a verified manifest declares (null when unreadable: the model service refuses it later). */
-function specHashOf(files: ModelPackageFiles): string | null {
+/** What a verified manifest declares that a challenger must share or differ in (null when unreadable). */
+function identityOf(files: ModelPackageFiles): { specHash: string; modelVersion: string; scaling: string } | null {
   try {
-    const manifest = JSON.parse(Buffer.from(files.manifest).toString('utf8')) as { specHash?: unknown };
-    return typeof manifest.specHash === 'string' ? manifest.specHash : null;
+    const manifest = JSON.parse(Buffer.from(files.manifest).toString('utf8')) as {
+      specHash?: unknown;
+      modelVersion?: unknown;
+      scaling?: unknown;
+    };
+    return typeof manifest.specHash === 'string' && typeof manifest.modelVersion === 'string'
+      ? { specHash: manifest.specHash, modelVersion: manifest.modelVersion, scaling: JSON.stringify(manifest.scaling) }
+      : null;
   } catch {
     return null;
   }
 }
 
 /**
+ * Why a verified challenger cannot shadow this champion, or null: it must score the same feature specification (it
+ * is given the same values), on the same score scale (the same cut-offs must mean the same), under another model
+ * version (monitoring and counts are kept by version).
+ */
+export function challengerMismatch(champion: ModelPackageFiles, challenger: ModelPackageFiles): string | null {
+  const a = identityOf(champion);
+  const b = identityOf(challenger);
+  if (a === null || b === null) {
+    return 'challenger: unreadable manifest';
+  }
+  if (a.specHash !== b.specHash) {
+    return 'challenger: scores another feature specification than the champion';
+  }
+  if (a.scaling !== b.scaling) {
+    return 'challenger: uses another score scale than the champion';
+  }
+  if (a.modelVersion === b.modelVersion) {
+    return `challenger: has the champion's model version ${a.modelVersion}`;
+  }
+  return null;
+}
+
+/**
  * Verifies a release and writes its files to `<modelsDir>/<version>` (staged, then renamed into place), a challenger's
- * to its `challenger/` folder. A challenger must be signed like the champion and score the same feature
- * specification (it is given the same applicant's values), or the whole release is refused. It does not make the
+ * to its `challenger/` folder. A challenger must be signed like the champion and fit it (challengerMismatch), or the
+ * whole release is refused. It does not make the
  * release current: the caller does that once the model service has loaded it.
  */
 export function stageModelRelease(
@@ -129,8 +158,9 @@ export function stageModelRelease(
     if (!challenged.ok) {
       return { ok: false, reason: `challenger: ${challenged.reason}` };
     }
-    if (specHashOf(challenger) !== specHashOf(files)) {
-      return { ok: false, reason: 'challenger: scores another feature specification than the champion' };
+    const mismatch = challengerMismatch(files, challenger);
+    if (mismatch !== null) {
+      return { ok: false, reason: mismatch };
     }
   }
   const target = join(options.modelsDir, release.version);

@@ -441,10 +441,11 @@ export function ModelMonitoringPanel() {
               model={model}
               flags={report.flags.filter((f) => f.modelVersion === model.modelVersion)}
             />
-            {report.excluded.inconsistentFeatureCounts > 0 ? (
+            {report.excluded.inconsistentFeatureCounts + report.excluded.unknownChallengers > 0 ? (
               <Text size="xs" c="dimmed">
-                Left out: {formatCount(report.excluded.inconsistentFeatureCounts)} month(s) of a feature&apos;s counts
-                with bins the model version&apos;s baseline does not have.
+                Left out: {formatCount(report.excluded.inconsistentFeatureCounts)} device month(s) of feature counts not
+                believed (bins or features the baseline lacks, or more scores than the device pushed) and{' '}
+                {formatCount(report.excluded.unknownChallengers)} shadow score(s) of a challenger no release carried.
               </Text>
             ) : null}
             {report.excluded.inconsistentScores + report.excluded.scoresWithoutAttachment > 0 ? (

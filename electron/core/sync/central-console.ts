@@ -444,7 +444,7 @@ export class CentralConsole {
     } catch (error) {
       throw new NexisError(
         'INVALID_INPUT',
-        `${what}: no signed model package in that folder (${error instanceof Error ? error.message : 'unreadable'}).`,
+        `No signed model package in that folder (${what === 'The package' ? '' : 'the challenger: '}${error instanceof Error ? error.message : 'unreadable'}).`,
       );
     }
     const verified = verifyPackageBytes(bytes, this.#o.trustedModelKey);

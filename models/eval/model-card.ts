@@ -38,7 +38,7 @@ export interface ChampionComparison {
   readonly championFigures: ComparedFigures;
   /** Candidate AUC minus champion AUC. */
   readonly aucDifference: number;
-  /** Share of held-out rows whose policy outcome (approve / refer / decline) differs between the two. */
+  /** Share of held-out rows whose outcome (approve / refer / decline) differs, both under the candidate's cut-offs. */
   readonly outcomeChanges: number;
 }
 
@@ -173,7 +173,7 @@ function championSection(c: ChampionComparison, version: string): string[] {
     row(`champion ${c.champion.modelVersion}`, c.championFigures),
     '',
     `AUC difference (candidate − champion): ${c.aucDifference >= 0 ? '+' : ''}${num(c.aucDifference)}. ` +
-      `The policy outcome changes for ${pct(c.outcomeChanges)} of these rows.`,
+      `Under this package's policy cut-offs for both models, the outcome changes for ${pct(c.outcomeChanges)} of these rows.`,
     '',
   ];
 }

@@ -94,8 +94,9 @@ function compareWithChampion(
     );
   }
   const theirs = predictColumns(champion.manifest.model, holdout.columns, holdout.rowCount);
+  // One policy for both (the candidate's cut-offs), so a change of outcome is the models' doing, not the policies'.
   const outcome = (p: number, m: ModelManifest): string =>
-    outcomeOf(scoreOf(Math.log(p / (1 - p)), m.scaling), m.policy);
+    outcomeOf(scoreOf(Math.log(p / (1 - p)), m.scaling), candidate.policy);
   let changes = 0;
   for (let i = 0; i < holdout.rowCount; i++) {
     changes += outcome(predicted[i] ?? 0, candidate) === outcome(theirs[i] ?? 0, champion.manifest) ? 0 : 1;

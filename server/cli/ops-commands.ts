@@ -8,7 +8,7 @@
  * They work on PostgreSQL only (except a migrate without backup): the embedded PGlite folder is backed up by copying
  * it while the server is stopped.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
@@ -346,7 +346,11 @@ export async function runExportTraining(context: OpsContext, args: string[]): Pr
   const database = await open(context.config, 'verify');
   try {
     const spec = NEXIS_FEATURE_SPEC;
-    const result = await exportTrainingSet(database.db, secrets, { spec, performanceMonths: months.data });
+    const result = await exportTrainingSet(database.db, secrets, {
+      spec,
+      performanceMonths: months.data,
+      now: context.now?.() ?? new Date(),
+    });
     try {
       writeFileSync(file, result.csv, { mode: 0o600, flag: 'wx' });
     } catch (error) {
@@ -356,26 +360,32 @@ export async function runExportTraining(context: OpsContext, args: string[]): Pr
       );
     }
     const now = context.now?.() ?? new Date();
-    await database.db.transaction((tx) =>
-      appendServerAudit(
-        tx,
-        secrets.signing,
-        {
-          actor: 'bootstrap',
-          action: 'training.exported',
-          payload: {
-            spec: `${spec.id}@${spec.version}`,
-            performanceMonths: months.data,
-            rows: result.rows,
-            bad: result.bad,
-            notMatured: result.notMatured,
-            ...result.excluded,
-            sha256: result.sha256,
+    // The file exists only with its audit entry: an append that fails takes the file away again.
+    await database.db
+      .transaction((tx) =>
+        appendServerAudit(
+          tx,
+          secrets.signing,
+          {
+            actor: 'bootstrap',
+            action: 'training.exported',
+            payload: {
+              spec: `${spec.id}@${spec.version}`,
+              performanceMonths: months.data,
+              rows: result.rows,
+              bad: result.bad,
+              notMatured: result.notMatured,
+              ...result.excluded,
+              sha256: result.sha256,
+            },
           },
-        },
-        now,
-      ),
-    );
+          now,
+        ),
+      )
+      .catch((error: unknown) => {
+        rmSync(file, { force: true });
+        throw error;
+      });
     context.out(`Training set: ${file} (${result.rows} rows, ${result.bad} bad; sha256 ${result.sha256}).`);
     context.out(`  columns: ${spec.features.map((f) => f.key).join(', ')}, ${spec.label.column}`);
     context.out(

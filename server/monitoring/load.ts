@@ -99,7 +99,7 @@ export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> 
 
   const scores = new Map<string, ScoreFact>();
   /** The challenger's model hash of each believed score that has one (checked against the releases below). */
-  const challengerOf = new Map<string, string>();
+  const challengerOf = new Map<string, { hash: string; version: string }>();
   /** Chained scores per device and month: no device can report more feature counts than it pushed scores. */
   const chainedScores = new Map<string, number>();
   const scoreRows = rowsOf<{ branch_id: string; device_id: string; ts: string; payload: string; attachment: unknown }>(
@@ -133,7 +133,7 @@ export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> 
       continue;
     }
     if (body.challenger !== undefined) {
-      challengerOf.set(body.scoreId, body.challenger.modelHash);
+      challengerOf.set(body.scoreId, { hash: body.challenger.modelHash, version: body.challenger.modelVersion });
     }
     scores.set(body.scoreId, {
       scoreId: body.scoreId,
@@ -218,8 +218,8 @@ export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> 
   }
 
   const baselines = new Map<string, BaselineFact>();
-  // The challengers the bank released (by model hash): a shadow score from any other is not believed.
-  const challengerHashes = new Set<string>();
+  // The challengers the bank released, model hash to model version: a shadow score from any other is not believed.
+  const challengerHashes = new Map<string, string>();
   const releaseRows = rowsOf<{ version: string; body: unknown }>(
     await db.execute(sql`
       SELECT r.version, f.body FROM releases r JOIN feed_items f ON f.id = r.feed_item_id
@@ -230,7 +230,13 @@ export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> 
     if (release?.challenger !== undefined) {
       // The package's model hash as the workstation computes it (models/package/signing.ts fileHash).
       const onnx = Buffer.from(release.challenger.files['model.onnx'], 'base64');
-      challengerHashes.add(`sha256:${createHash('sha256').update(onnx).digest('hex')}`);
+      const version = parsed(
+        z.looseObject({ modelVersion: z.string() }),
+        json(Buffer.from(release.challenger.files['manifest.json'], 'base64').toString('utf8')),
+      )?.modelVersion;
+      if (version !== undefined) {
+        challengerHashes.set(`sha256:${createHash('sha256').update(onnx).digest('hex')}`, version);
+      }
     }
     const manifest =
       release === null
@@ -251,9 +257,9 @@ export async function loadMonitoringFacts(db: Reader): Promise<MonitoringFacts> 
 
   // A shadow score of a challenger no release carried (a forged package, or a version reused) is not believed.
   let unknownChallengers = 0;
-  for (const [scoreId, hash] of challengerOf) {
+  for (const [scoreId, claimed] of challengerOf) {
     const score = scores.get(scoreId);
-    if (score !== undefined && !challengerHashes.has(hash)) {
+    if (score !== undefined && challengerHashes.get(claimed.hash) !== claimed.version) {
       scores.set(scoreId, { ...score, challenger: null });
       unknownChallengers += 1;
     }

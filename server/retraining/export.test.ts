@@ -1,8 +1,9 @@
 /**
  * The retraining export with real parts: an encrypted workstation scores and approves five applicants and syncs to
- * the central API (PGlite); the bank's outcomes arrive; then the export. Only matured loans of applicants whose
- * central-sync consent covers it now are rows; one who withdrew it and one who never granted it are counted out. A
- * canary test: the file holds the specification's feature columns and the label only — no personal field, id,
+ * the central API (PGlite) thirteen months ago; the bank's outcomes arrive; then the export. Only loans whose
+ * 12-month window is over are labelled (bad only for a default inside it), and only for applicants whose
+ * central-sync consent covers it now: one who withdrew it at the branch, one whose withdrawal another branch pushed,
+ * and one who never granted it are counted out. A canary test: the file holds the specification's feature columns and the label only — no personal field, id,
  * protected attribute or note — and the trainer reads it as it is.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,8 @@ import { secretsFromKeyring } from '../security/secrets';
 import { testTrustOptions } from '../testing/releases';
 import { enrolmentCode, startTestServer, type TestServer } from '../testing/test-server';
 import { runExportTraining } from '../cli/ops-commands';
-import { exportTrainingSet } from './export';
+import { SimDevice } from '../testing/sim-device';
+import { exportTrainingSet, windowLabel } from './export';
 
 async function ok<T>(
   result: Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>,
@@ -61,17 +63,32 @@ describe('the retraining export (PGlite)', () => {
     await intakeReady(t);
     await t.ws.modelReady;
     await ok(t.call('admin', 'sync:enrol', { serverUrl: server.url, code: await enrolmentCode(server, 'NBO-01') }));
-    await lend(true); // repaid
-    await lend(true, { ...FORM_VALUES, activeLoans: 2, savingsRate: 0.05 }); // written off
+    const now = new Date();
+    const monthsAgo = (n: number): Date => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n, 10, 9));
+    t.clock.set(monthsAgo(13));
+    await lend(true); // repaid within the window: good
+    await lend(true, { ...FORM_VALUES, activeLoans: 2, savingsRate: 0.05 }); // written off within it: bad
     await lend(false); // repaid, never granted central-sync
-    const withdrawing = await lend(true); // repaid, then withdraws central-sync
-    await lend(true); // no outcome yet
+    const withdrawing = await lend(true); // repaid, then withdraws central-sync at this branch
+    const elsewhere = await lend(true); // repaid; another branch pushes a central-sync withdrawal
+    await lend(true); // written off only after the window: not a default of this window, and not seen current at its end
     await ok(t.call('admin', 'sync:now', {}));
     await ok(t.call('officer', 'consent:withdraw', { applicantId: withdrawing, purpose: 'central-sync' }));
     await ok(t.call('admin', 'sync:now', {}));
-    const today = new Date().toISOString().slice(0, 10);
-    const status = ['repaid', 'written_off', 'repaid', 'repaid'];
-    const rows = decisions.slice(0, 4).map((d, i) => `${d.decisionId},${status[i] ?? 'repaid'},${today}`);
+    const other = new SimDevice({ startAt: now });
+    await other.client(server.url).enrol(server.url, await enrolmentCode(server, 'MSA-01'));
+    other.append(1, 'consent.withdrawn', elsewhere, { purpose: 'central-sync' });
+    await other.client(server.url).syncOnce();
+    const day = (d: Date): string => d.toISOString().slice(0, 10);
+    const outcomes: [string, string][] = [
+      ['repaid', day(monthsAgo(7))],
+      ['written_off', day(monthsAgo(7))],
+      ['repaid', day(monthsAgo(7))],
+      ['repaid', day(monthsAgo(7))],
+      ['repaid', day(monthsAgo(7))],
+      ['written_off', day(now)],
+    ];
+    const rows = decisions.map((d, i) => `${d.decisionId},${outcomes[i]?.[0] ?? 'repaid'},${outcomes[i]?.[1] ?? ''}`);
     const imported = await fetch(`${server.url}/v1/admin/outcomes/import`, {
       method: 'POST',
       headers: { 'content-type': 'text/csv', authorization: `Bearer ${server.adminToken}` },
@@ -95,16 +112,16 @@ describe('the retraining export (PGlite)', () => {
       rows: 2,
       bad: 1,
       notMatured: 1,
-      excluded: { noCentralSyncConsent: 2, noBehaviouralRecord: 0, otherSpecification: 0, invalidValues: 0 },
+      excluded: { noCentralSyncConsent: 3, noBehaviouralRecord: 0, otherSpecification: 0, invalidValues: 0 },
     });
     const [header, ...lines] = result.csv.trim().split('\n');
     expect(header).toBe([...NEXIS_FEATURE_SPEC.features.map((f) => f.key), 'defaulted'].join(','));
     const valuesOf = (v: Record<string, number | string | null>) =>
       NEXIS_FEATURE_SPEC.features.map((f) => String(v[f.key] ?? '')).join(',');
-    expect(lines).toEqual([
-      `${valuesOf(FORM_VALUES)},0`,
-      `${valuesOf({ ...FORM_VALUES, activeLoans: 2, savingsRate: 0.05 })},1`,
-    ]);
+    // In random order (decision order would let a reader of the chain name each row).
+    expect([...lines].sort()).toEqual(
+      [`${valuesOf(FORM_VALUES)},0`, `${valuesOf({ ...FORM_VALUES, activeLoans: 2, savingsRate: 0.05 })},1`].sort(),
+    );
     // Canary: nothing personal, no id, no protected attribute.
     for (const canary of [...Object.values(PERSON), 'NEX-', 'SC-', 'DC-', 'OFF-', 'sex', 'ageYears', 'region']) {
       expect(result.csv).not.toContain(canary);
@@ -112,7 +129,7 @@ describe('the retraining export (PGlite)', () => {
     // The trainer reads it as it is.
     const data = datasetFromCsv(result.csv, NEXIS_FEATURE_SPEC);
     expect(data.rowCount).toBe(2);
-    expect([...data.label]).toEqual([0, 1]);
+    expect([...data.label].sort()).toEqual([0, 1]);
   });
 
   it('refuses a command line without a file or with a bad window before it opens anything', async () => {
@@ -120,5 +137,23 @@ describe('the retraining export (PGlite)', () => {
     await expect(runExportTraining(context, [])).rejects.toThrow(/usage: npm run server -- export-training/);
     await expect(runExportTraining(context, ['--out', 'x.csv', '--performance-months', '0'])).rejects.toThrow(/usage/);
     await expect(runExportTraining(context, ['--out', 'x.csv', '--bogus'])).rejects.toThrow(/usage/);
+  });
+  it('labels a loan over its whole window only', () => {
+    const day = '2025-01-15';
+    const today = '2026-12-01';
+    const at = (asOf: string, status: 'current' | 'dpd30' | 'dpd60' | 'dpd90' | 'written_off' | 'repaid') => ({
+      asOf,
+      status,
+    });
+    expect(windowLabel(day, [at('2025-06-01', 'dpd90')], 12, today)).toBe(1);
+    expect(windowLabel(day, [at('2025-06-01', 'repaid')], 12, today)).toBe(0);
+    expect(windowLabel(day, [at('2026-01-15', 'current')], 12, today)).toBe(0);
+    // Seen current before the end only, late at the end, or 90 days late only after it: not labelled.
+    expect(windowLabel(day, [at('2025-06-01', 'current')], 12, today)).toBeNull();
+    expect(windowLabel(day, [at('2026-01-15', 'dpd60')], 12, today)).toBeNull();
+    expect(windowLabel(day, [at('2026-03-01', 'written_off')], 12, today)).toBeNull();
+    // The window is not over yet, whatever happened.
+    expect(windowLabel('2026-06-01', [at('2026-07-01', 'written_off')], 12, today)).toBeNull();
+    expect(windowLabel(day, [], 12, today)).toBeNull();
   });
 });

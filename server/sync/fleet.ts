@@ -21,12 +21,13 @@ type Tx = Parameters<Parameters<ServerDb['transaction']>[0]>[0];
 type Db = ServerDb | Tx;
 
 /**
- * The months the centre takes from a report received at `now`: the report's window with a month of slack on either
- * side for a device clock that is off (a month ahead at most: the current month of the centre).
+ * The months the centre takes from a report received at `now`: closed months only (an older workstation that still
+ * sends the month in progress would leak one applicant's bins between two reports), back to the report's window
+ * with a month of slack for a device clock that is behind.
  */
 function acceptedMonths(now: Date): { readonly first: string; readonly last: string } {
   const behind = featureBinWindow(new Date(now.getTime() - 31 * 24 * 3600 * 1000));
-  return { first: behind.first, last: now.toISOString().slice(0, 7) };
+  return { first: behind.first, last: featureBinWindow(now).last };
 }
 
 /**

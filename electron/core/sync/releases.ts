@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import canonicalize from 'canonicalize';
 import type { ModelRelease, PolicyRelease } from '../../../shared/sync/pull';
 import type { PullOutcome, SyncStateStore } from './types';
 
@@ -104,7 +105,11 @@ function identityOf(files: ModelPackageFiles): { specHash: string; modelVersion:
       scaling?: unknown;
     };
     return typeof manifest.specHash === 'string' && typeof manifest.modelVersion === 'string'
-      ? { specHash: manifest.specHash, modelVersion: manifest.modelVersion, scaling: JSON.stringify(manifest.scaling) }
+      ? {
+          specHash: manifest.specHash,
+          modelVersion: manifest.modelVersion,
+          scaling: canonicalize(manifest.scaling) ?? '',
+        }
       : null;
   } catch {
     return null;

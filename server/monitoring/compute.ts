@@ -97,7 +97,7 @@ export interface MonitoringFacts {
 type LoanState = 'bad' | 'good' | 'indeterminate' | 'immature' | 'no-outcome';
 
 /** Adds whole calendar months to a `YYYY-MM-DD` day (the 31st rolls into the next month, as core banking does). */
-function addMonths(day: string, months: number): string {
+export function addMonths(day: string, months: number): string {
   const date = new Date(`${day}T00:00:00.000Z`);
   date.setUTCMonth(date.getUTCMonth() + months);
   return date.toISOString().slice(0, 10);

@@ -19,7 +19,7 @@ import type { ServerDb } from '../db/database';
 import { auditEntries } from '../db/schema';
 import { rowsOf } from '../db/rows';
 import { loadMonitoringFacts } from '../monitoring/load';
-import type { OutcomeFact } from '../monitoring/compute';
+import { addMonths, type OutcomeFact } from '../monitoring/compute';
 import { BAD_STATUSES } from '../../shared/sync/monitoring';
 import type { ServerSecrets } from '../security/secrets';
 import { openSealedAttachment } from '../sync/attachment-vault';
@@ -74,13 +74,6 @@ interface ScoredLoan {
   readonly scoredAt: string;
   readonly behaviourRecordId: string | null;
   readonly label: 0 | 1;
-}
-
-/** Adds whole calendar months to a `YYYY-MM-DD` day (as monitoring's loanState does). */
-function addMonths(day: string, months: number): string {
-  const date = new Date(`${day}T00:00:00.000Z`);
-  date.setUTCMonth(date.getUTCMonth() + months);
-  return date.toISOString().slice(0, 10);
 }
 
 /**

@@ -21,7 +21,7 @@ export interface BoostTerm {
 export interface BoostRows {
   readonly label: Uint8Array;
   readonly weight: Float64Array;
-  /** Current logit of every row, updated in place. */
+  /** Current logit of every row; `boostTerms` leaves it at the logits of the best round. */
   readonly logit: Float64Array;
 }
 
@@ -58,27 +58,52 @@ export function logLossOfLogits(label: Uint8Array, weight: Float64Array, logit: 
   return loss / total;
 }
 
-/** Gradient and Hessian of the log loss, summed per cell. */
-function fillHistogram(term: BoostTerm, rows: BoostRows, hist: Histogram): void {
-  const { grad, hess, count } = hist;
+/**
+ * Gradient and Hessian of the log loss, summed per cell. `inverseOdds[i]` is exp(−logit[i]), kept in
+ * step with the logits (see `addToLogits`), so a row's probability costs one division instead of an
+ * exp: the exp is taken once per cell per update rather than once per row per term.
+ */
+function fillHistogram(cells: Uint16Array, rows: BoostRows, inverseOdds: Float64Array, hist: Histogram): void {
+  const { grad, hess } = hist;
   grad.fill(0);
   hess.fill(0);
-  count.fill(0);
-  const cells = term.trainCells;
-  const { label, weight, logit } = rows;
+  const { label, weight } = rows;
   for (let i = 0; i < cells.length; i++) {
-    const p = 1 / (1 + Math.exp(-(logit[i] as number)));
+    const p = 1 / (1 + (inverseOdds[i] as number));
     const w = weight[i] as number;
     const c = cells[i] as number;
     grad[c] = (grad[c] as number) + w * (p - (label[i] as number));
     hess[c] = (hess[c] as number) + w * p * (1 - p);
+  }
+}
+
+function cellCounts(cells: Uint16Array, size: number): Float64Array {
+  const count = new Float64Array(size);
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i] as number;
     count[c] = (count[c] as number) + 1;
   }
+  return count;
 }
 
 function addToLogits(cells: Uint16Array, delta: Float64Array, logit: Float64Array): void {
   for (let i = 0; i < cells.length; i++) {
     logit[i] = (logit[i] as number) + (delta[cells[i] as number] as number);
+  }
+}
+
+/** Multiplies each row's inverse odds by exp(−delta) of its cell: the logit update, on the odds scale. */
+function scaleInverseOdds(
+  cells: Uint16Array,
+  delta: Float64Array,
+  inverseOdds: Float64Array,
+  factor: Float64Array,
+): void {
+  for (let c = 0; c < delta.length; c++) {
+    factor[c] = Math.exp(-(delta[c] as number));
+  }
+  for (let i = 0; i < cells.length; i++) {
+    inverseOdds[i] = (inverseOdds[i] as number) * (factor[cells[i] as number] as number);
   }
 }
 
@@ -91,25 +116,29 @@ export function boostTerms(
   onRound?: RoundListener,
 ): BoostResult {
   const maxCells = Math.max(1, ...terms.map((t) => t.cells));
-  const hist: Histogram = {
-    grad: new Float64Array(maxCells),
-    hess: new Float64Array(maxCells),
-    count: new Float64Array(maxCells),
-  };
+  const grad = new Float64Array(maxCells);
+  const hess = new Float64Array(maxCells);
+  const factor = new Float64Array(maxCells);
+  // A term's cell counts never change during a run: count once.
+  const counts = terms.map((t) => cellCounts(t.trainCells, t.cells));
+  // Training rows are tracked as exp(−logit) only; their logits get the net change once, at the end.
+  // The running products drift by at most a few ulps per update (~1e-12 relative after thousands).
+  const inverseOdds = Float64Array.from(train.logit, (z) => Math.exp(-z));
+  const start = terms.map((t) => Float64Array.from(t.values));
   const best = terms.map((t) => Float64Array.from(t.values));
   let bestLoss = logLossOfLogits(valid.label, valid.weight, valid.logit);
   let bestRound = 0;
   let round = 0;
   for (round = 1; round <= params.maxRounds; round++) {
     const smoothing = round <= params.smoothingRounds ? rng : undefined;
-    for (const term of terms) {
+    for (const [k, term] of terms.entries()) {
       const delta = new Float64Array(term.cells);
       const view: Histogram = {
-        grad: hist.grad.subarray(0, term.cells),
-        hess: hist.hess.subarray(0, term.cells),
-        count: hist.count.subarray(0, term.cells),
+        grad: grad.subarray(0, term.cells),
+        hess: hess.subarray(0, term.cells),
+        count: counts[k] as Float64Array,
       };
-      fillHistogram(term, train, view);
+      fillHistogram(term.trainCells, train, inverseOdds, view);
       if (term.layout.kind === 'main') {
         fitMainTree(view, term.layout.monotone, params, params.learningRate, smoothing, delta);
       } else if (!fitPairTree(view, term.layout.nA, term.layout.nB, params, params.learningRate, delta)) {
@@ -118,7 +147,7 @@ export function boostTerms(
       for (let c = 0; c < term.cells; c++) {
         term.values[c] = (term.values[c] as number) + (delta[c] as number);
       }
-      addToLogits(term.trainCells, delta, train.logit);
+      scaleInverseOdds(term.trainCells, delta, inverseOdds, factor);
       addToLogits(term.validCells, delta, valid.logit);
     }
     const loss = logLossOfLogits(valid.label, valid.weight, valid.logit);
@@ -131,18 +160,19 @@ export function boostTerms(
       break;
     }
   }
-  // Roll every term and both logit vectors back to the best round.
+  // Roll every term back to the best round; the validation logits follow, the training logits get
+  // the net change of the whole run.
   terms.forEach((term, k) => {
-    const kept = best[k];
-    if (kept === undefined) {
-      return;
-    }
-    const delta = new Float64Array(term.cells);
+    const kept = best[k] as Float64Array;
+    const initial = start[k] as Float64Array;
+    const rollback = new Float64Array(term.cells);
+    const net = new Float64Array(term.cells);
     for (let c = 0; c < term.cells; c++) {
-      delta[c] = (kept[c] as number) - (term.values[c] as number);
+      rollback[c] = (kept[c] as number) - (term.values[c] as number);
+      net[c] = (kept[c] as number) - (initial[c] as number);
     }
-    addToLogits(term.trainCells, delta, train.logit);
-    addToLogits(term.validCells, delta, valid.logit);
+    addToLogits(term.validCells, rollback, valid.logit);
+    addToLogits(term.trainCells, net, train.logit);
     term.values.set(kept);
   });
   return { rounds: Math.min(round, params.maxRounds), bestRound, bestValidLoss: bestLoss };

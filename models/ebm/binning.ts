@@ -40,32 +40,45 @@ function cutBetween(lower: number, upper: number): number {
   return mid > lower && mid <= upper ? mid : upper;
 }
 
-/**
- * Quantile cuts over the observed (float32-rounded) values: at most `maxBins` value bins, each
- * holding at least `minPerBin` rows where the data allows. Few distinct values get one bin each.
- */
-export function quantileCuts(values: Float64Array, rows: Int32Array, maxBins: number, minPerBin: number): Float64Array {
-  const observed: number[] = [];
-  for (const r of rows) {
-    const x = Math.fround(values[r] ?? Number.NaN);
+/** The distinct observed (float32-rounded, non-missing) values of some rows, ascending, with their counts. */
+export interface ValueCounts {
+  readonly distinct: Float64Array;
+  readonly counts: Int32Array;
+  readonly total: number;
+}
+
+export function valueCounts(values: Float64Array, rows: Int32Array): ValueCounts {
+  const observed = new Float64Array(rows.length);
+  let n = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const x = Math.fround(values[rows[i] as number] ?? Number.NaN);
     if (!Number.isNaN(x) && x >= FLOAT32_LOWEST) {
-      observed.push(x);
+      observed[n++] = x;
     }
   }
-  if (observed.length === 0) {
-    return new Float64Array(0);
-  }
-  const sorted = Float64Array.from(observed).sort();
-  const distinct: number[] = [];
-  const counts: number[] = [];
-  for (const x of sorted) {
-    if (distinct.length > 0 && distinct[distinct.length - 1] === x) {
-      counts[counts.length - 1] = (counts[counts.length - 1] ?? 0) + 1;
+  const sorted = observed.subarray(0, n).sort();
+  const distinct = new Float64Array(n);
+  const counts = new Int32Array(n);
+  let k = -1;
+  for (let i = 0; i < n; i++) {
+    const x = sorted[i] as number;
+    if (k >= 0 && distinct[k] === x) {
+      counts[k] = (counts[k] as number) + 1;
     } else {
-      distinct.push(x);
-      counts.push(1);
+      k += 1;
+      distinct[k] = x;
+      counts[k] = 1;
     }
   }
+  return { distinct: distinct.slice(0, k + 1), counts: counts.slice(0, k + 1), total: n };
+}
+
+/**
+ * Quantile cuts over the observed values: at most `maxBins` value bins, each holding at least
+ * `minPerBin` rows where the data allows. Few distinct values get one bin each.
+ */
+export function cutsFromCounts(observed: ValueCounts, maxBins: number, minPerBin: number): Float64Array {
+  const { distinct, counts, total } = observed;
   const cuts: number[] = [];
   if (distinct.length <= maxBins) {
     for (let k = 1; k < distinct.length; k++) {
@@ -74,7 +87,6 @@ export function quantileCuts(values: Float64Array, rows: Int32Array, maxBins: nu
     return Float64Array.from(cuts);
   }
   // Walk the distinct values, closing a bin once it holds its share of the remaining rows.
-  const total = sorted.length;
   const target = Math.max(minPerBin, total / maxBins);
   let inBin = 0;
   let remaining = total;
@@ -87,6 +99,10 @@ export function quantileCuts(values: Float64Array, rows: Int32Array, maxBins: nu
     }
   }
   return Float64Array.from(cuts);
+}
+
+export function quantileCuts(values: Float64Array, rows: Int32Array, maxBins: number, minPerBin: number): Float64Array {
+  return cutsFromCounts(valueCounts(values, rows), maxBins, minPerBin);
 }
 
 /** Categories are coded 0..k-1; cuts at k - 0.5 give each its own bin with the same routing rule. */

@@ -5,42 +5,39 @@
  */
 import { findDeniedFeatures } from '../../shared/features';
 import { ModelError } from '../core/errors';
-import { createRng, deriveSeed } from '../core/prng';
+import { deriveSeed } from '../core/prng';
 import type { Dataset } from '../data/dataset';
 import { stratifiedSplit } from '../data/split';
-import { binColumn, categoricalCuts, quantileCuts } from './binning';
-import { boostTerms, type BoostParams, type BoostRows, type BoostTerm } from './boost';
+import { pairCells, type Bag, type BaggingContext, type BinnedFeature, type ClassWeights } from './bags';
+import { binColumn, categoricalCuts, cutsFromCounts, valueCounts } from './binning';
 import type { GlassBoxModel, MainTerm, PairTerm, Term } from './model';
 import { rankPairs } from './pairs';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainProgress } from './options';
+import { runBags, trainingThreads, warmBagWorkers, type BagRunReport } from './parallel';
 
-interface BinnedFeature {
-  readonly cuts: Float64Array;
-  readonly bins: Uint16Array;
-  readonly pairCuts: Float64Array;
-  readonly pairBins: Uint16Array;
-  readonly monotone: number;
+/** How a training runs, as opposed to what it computes: never recorded in the model. */
+export interface TrainExecution {
+  /** Threads for the bags (the main one included); default NEXIS_TRAIN_THREADS or the machine's cores. */
+  readonly threads?: number;
+  /** Told, per stage, how many bags ran on the main thread and how many on workers. */
+  readonly onBags?: (report: BagRunReport) => void;
 }
-
-interface Bag {
-  readonly train: Int32Array;
-  readonly valid: Int32Array;
-}
-
-const pickCells = (cells: Uint16Array, rows: Int32Array): Uint16Array => Uint16Array.from(rows, (r) => cells[r] ?? 0);
-const pickLabel = (label: Uint8Array, rows: Int32Array): Uint8Array => Uint8Array.from(rows, (r) => label[r] ?? 0);
 
 function binFeatures(data: Dataset, options: TrainOptions): BinnedFeature[] {
   const all = Int32Array.from({ length: data.rowCount }, (_, i) => i);
   return data.spec.features.map((feature, j) => {
     const values = data.columns[j] ?? new Float64Array(data.rowCount);
-    const categorical = feature.kind === 'categorical';
-    const cuts = categorical
-      ? categoricalCuts(feature.categories.length)
-      : quantileCuts(values, all, options.maxBins, options.minSamplesBin);
-    const pairCuts = categorical
-      ? cuts
-      : quantileCuts(values, all, options.maxInteractionBins, Math.max(options.minSamplesBin, 1));
+    let cuts: Float64Array;
+    let pairCuts: Float64Array;
+    if (feature.kind === 'categorical') {
+      cuts = categoricalCuts(feature.categories.length);
+      pairCuts = cuts;
+    } else {
+      // Both cut sets come from one sort of the column.
+      const observed = valueCounts(values, all);
+      cuts = cutsFromCounts(observed, options.maxBins, options.minSamplesBin);
+      pairCuts = cutsFromCounts(observed, options.maxInteractionBins, Math.max(options.minSamplesBin, 1));
+    }
     const monotone = feature.riskDirection === 'increasing' ? 1 : feature.riskDirection === 'decreasing' ? -1 : 0;
     return {
       cuts,
@@ -52,7 +49,7 @@ function binFeatures(data: Dataset, options: TrainOptions): BinnedFeature[] {
   });
 }
 
-function rowWeights(label: Uint8Array, options: TrainOptions): { positive: number; negative: number } {
+function rowWeights(label: Uint8Array, options: TrainOptions): ClassWeights {
   if (options.classWeight === 'none') {
     return { positive: 1, negative: 1 };
   }
@@ -62,29 +59,11 @@ function rowWeights(label: Uint8Array, options: TrainOptions): { positive: numbe
   return { positive: n / (2 * positives), negative: n / (2 * (n - positives)) };
 }
 
-function boostRows(
-  label: Uint8Array,
-  rows: Int32Array,
-  weights: { positive: number; negative: number },
-  logit: Float64Array,
-): BoostRows {
-  const y = pickLabel(label, rows);
-  return { label: y, weight: Float64Array.from(y, (v) => (v === 1 ? weights.positive : weights.negative)), logit };
-}
-
-function weightedLogOdds(rows: BoostRows): number {
-  let pos = 0;
-  let total = 0;
-  rows.label.forEach((y, i) => {
-    const w = rows.weight[i] ?? 1;
-    pos += y * w;
-    total += w;
-  });
-  const p = Math.min(Math.max(pos / total, 1e-6), 1 - 1e-6);
-  return Math.log(p / (1 - p));
-}
-
-export function trainGlassBox(data: Dataset, overrides: Partial<TrainOptions> = {}): GlassBoxModel {
+export function trainGlassBox(
+  data: Dataset,
+  overrides: Partial<TrainOptions> = {},
+  execution: TrainExecution = {},
+): GlassBoxModel {
   const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...overrides };
   const spec = data.spec;
   const denied = findDeniedFeatures(spec);
@@ -97,47 +76,35 @@ export function trainGlassBox(data: Dataset, overrides: Partial<TrainOptions> = 
   if (positives < 2 || data.rowCount - positives < 2) {
     throw new ModelError('TRAINING_FAILED', 'the label needs at least two defaults and two non-defaults');
   }
-  const progress = (event: TrainProgress): void => options.onProgress?.(event);
+  const threads = trainingThreads(data.rowCount, options.outerBags, execution.threads);
+  if (threads > 1) {
+    warmBagWorkers(threads);
+  }
+  const { onProgress, ...recorded } = options;
+  const progress = (event: TrainProgress): void => onProgress?.(event);
+  const replay = (stage: 'mains' | 'pairs', bag: number, losses: Float64Array): void =>
+    losses.forEach((validLoss, r) => progress({ stage, bag, round: r + 1, validLoss }));
   progress({ stage: 'binning', bag: 0, round: 0, validLoss: Number.NaN });
   const features = binFeatures(data, options);
   const weights = rowWeights(data.label, options);
-  const params: BoostParams = options;
-
   const bags: Bag[] = Array.from({ length: options.outerBags }, (_, b) => {
     const split = stratifiedSplit(data.label, options.validationFraction, deriveSeed(options.seed, b));
     return { train: split.train, valid: split.holdout };
   });
+  const ctx: BaggingContext = { label: data.label, weights, features, bags, options: recorded };
 
-  // Stage 1: main terms, one boosting run per bag, averaged.
+  // Stage 1: main terms, one boosting run per bag, averaged in bag order.
   const mainSums = features.map((f) => new Float64Array(f.cuts.length + 2));
   let interceptSum = 0;
   const stats: Record<string, number> = {};
-  bags.forEach((bag, b) => {
-    const train = boostRows(data.label, bag.train, weights, new Float64Array(bag.train.length));
-    const valid = boostRows(data.label, bag.valid, weights, new Float64Array(bag.valid.length));
-    const intercept = weightedLogOdds(train);
-    train.logit.fill(intercept);
-    valid.logit.fill(intercept);
-    interceptSum += intercept;
-    const terms: BoostTerm[] = features.map((f) => ({
-      cells: f.cuts.length + 2,
-      trainCells: pickCells(f.bins, bag.train),
-      validCells: pickCells(f.bins, bag.valid),
-      layout: { kind: 'main', monotone: f.monotone },
-      values: new Float64Array(f.cuts.length + 2),
-    }));
-    const result = boostTerms(
-      terms,
-      train,
-      valid,
-      params,
-      createRng(deriveSeed(options.seed, 1000 + b)),
-      (round, loss) => progress({ stage: 'mains', bag: b, round, validLoss: loss }),
-    );
+  runBags({ kind: 'mains', ctx }, bags.length, threads, execution.onBags).forEach((result, b) => {
+    replay('mains', b, result.losses);
+    interceptSum += result.intercept;
     stats[`mainRoundsBag${b}`] = result.bestRound;
-    terms.forEach((t, j) =>
-      t.values.forEach((v, c) => ((mainSums[j] as Float64Array)[c] = ((mainSums[j] as Float64Array)[c] ?? 0) + v)),
-    );
+    result.values.forEach((values, j) => {
+      const sum = mainSums[j] as Float64Array;
+      values.forEach((v, c) => (sum[c] = (sum[c] ?? 0) + v));
+    });
   });
   const intercept = interceptSum / bags.length;
   const mains = mainSums.map((sum) => sum.map((v) => v / bags.length));
@@ -158,64 +125,21 @@ export function trainGlassBox(data: Dataset, overrides: Partial<TrainOptions> = 
   const pairSums = pairs.map(([a, b]) => new Float64Array(pairCells(features, a, b)));
   const mainShift = mains.map((values) => new Float64Array(values.length));
   if (pairs.length > 0) {
-    bags.forEach((bag, b) => {
-      const train = boostRows(
-        data.label,
-        bag.train,
-        weights,
-        Float64Array.from(bag.train, (r) => base[r] ?? 0),
-      );
-      const valid = boostRows(
-        data.label,
-        bag.valid,
-        weights,
-        Float64Array.from(bag.valid, (r) => base[r] ?? 0),
-      );
-      const terms: BoostTerm[] = pairs.map(([fa, fb]) => {
-        const A = features[fa] as BinnedFeature;
-        const B = features[fb] as BinnedFeature;
-        const nB = B.pairCuts.length + 2;
-        const cells = Uint16Array.from(A.pairBins, (a, i) => a * nB + (B.pairBins[i] ?? 0));
-        return {
-          cells: pairCells(features, fa, fb),
-          trainCells: pickCells(cells, bag.train),
-          validCells: pickCells(cells, bag.valid),
-          layout: { kind: 'pair', nA: A.pairCuts.length + 2, nB },
-          values: new Float64Array(pairCells(features, fa, fb)),
-        };
-      });
-      // Optionally let the main terms keep adapting while the pairs learn (a joint final cycle).
-      const mainTerms: BoostTerm[] = options.refitMains
-        ? features.map((f, j) => ({
-            cells: f.cuts.length + 2,
-            trainCells: pickCells(f.bins, bag.train),
-            validCells: pickCells(f.bins, bag.valid),
-            layout: { kind: 'main', monotone: f.monotone },
-            values: Float64Array.from(mains[j] as Float64Array),
-          }))
-        : [];
-      const pairParams: BoostParams = { ...params, learningRate: options.pairLearningRate, smoothingRounds: 0 };
-      const result = boostTerms(
-        [...terms, ...mainTerms],
-        train,
-        valid,
-        pairParams,
-        createRng(deriveSeed(options.seed, 2000 + b)),
-        (round, loss) => progress({ stage: 'pairs', bag: b, round, validLoss: loss }),
-      );
-      stats[`pairRoundsBag${b}`] = result.bestRound;
-      terms.forEach((t, k) =>
-        t.values.forEach((v, c) => ((pairSums[k] as Float64Array)[c] = ((pairSums[k] as Float64Array)[c] ?? 0) + v)),
-      );
-      mainTerms.forEach((t, j) => {
-        const start = mains[j] as Float64Array;
-        t.values.forEach(
-          (v, c) =>
-            ((mainShift[j] as Float64Array)[c] =
-              ((mainShift[j] as Float64Array)[c] ?? 0) + (v - (start[c] ?? 0)) / bags.length),
-        );
-      });
-    });
+    runBags({ kind: 'pairs', ctx, stage: { pairs, base, mains } }, bags.length, threads, execution.onBags).forEach(
+      (result, b) => {
+        replay('pairs', b, result.losses);
+        stats[`pairRoundsBag${b}`] = result.bestRound;
+        result.pairValues.forEach((values, k) => {
+          const sum = pairSums[k] as Float64Array;
+          values.forEach((v, c) => (sum[c] = (sum[c] ?? 0) + v));
+        });
+        result.mainValues.forEach((values, j) => {
+          const start = mains[j] as Float64Array;
+          const shift = mainShift[j] as Float64Array;
+          values.forEach((v, c) => (shift[c] = (shift[c] ?? 0) + (v - (start[c] ?? 0)) / bags.length));
+        });
+      },
+    );
   }
   mains.forEach((values, j) => values.forEach((v, c) => (values[c] = v + ((mainShift[j] as Float64Array)[c] ?? 0))));
   const pairValues = pairSums.map((sum) => sum.map((v) => v / bags.length));
@@ -265,7 +189,6 @@ export function trainGlassBox(data: Dataset, overrides: Partial<TrainOptions> = 
   // Class weights shift the fitted odds by positive/negative weight; undo that so probabilities stay calibrated.
   centredIntercept -= Math.log(weights.positive / weights.negative);
 
-  const { onProgress: _listener, ...recorded } = options;
   return {
     format: 'nexis-glassbox/1',
     specId: spec.id,
@@ -275,8 +198,4 @@ export function trainGlassBox(data: Dataset, overrides: Partial<TrainOptions> = 
     terms,
     training: { ...recorded, ...stats, rows: data.rowCount, defaults: positives },
   };
-}
-
-function pairCells(features: readonly BinnedFeature[], a: number, b: number): number {
-  return ((features[a]?.pairCuts.length ?? 0) + 2) * ((features[b]?.pairCuts.length ?? 0) + 2);
 }

@@ -63,29 +63,20 @@ export function logLossOfLogits(label: Uint8Array, weight: Float64Array, logit: 
  * row's probability costs one division instead of an exp: the exp is taken once per cell per update
  * rather than once per row per term. The previous term's update (`pending`: its cells and
  * per-cell factor exp(−delta)) is applied to the odds in the same pass, which saves a pass over
- * the rows per term and gives exactly the same numbers as applying it first.
+ * the rows per term and gives exactly the same numbers as applying it first. With nothing
+ * pending the factor is all ones, and multiplying by 1 is exact.
  */
 function fillHistogram(
   cells: Uint16Array,
   rows: BoostRows,
   inverseOdds: Float64Array,
   hist: Histogram,
-  pending: PendingUpdate | undefined,
+  pending: PendingUpdate,
 ): void {
   const { grad, hess } = hist;
   grad.fill(0);
   hess.fill(0);
   const { label, weight } = rows;
-  if (pending === undefined) {
-    for (let i = 0; i < cells.length; i++) {
-      const p = 1 / (1 + (inverseOdds[i] as number));
-      const w = weight[i] as number;
-      const c = cells[i] as number;
-      grad[c] = (grad[c] as number) + w * (p - (label[i] as number));
-      hess[c] = (hess[c] as number) + w * p * (1 - p);
-    }
-    return;
-  }
   const { cells: previous, factor } = pending;
   for (let i = 0; i < cells.length; i++) {
     const odds = (inverseOdds[i] as number) * (factor[previous[i] as number] as number);
@@ -131,7 +122,11 @@ export function boostTerms(
   const grad = new Float64Array(maxCells);
   const hess = new Float64Array(maxCells);
   const factor = new Float64Array(maxCells);
-  let pending: PendingUpdate | undefined;
+  const nothing: PendingUpdate = {
+    cells: terms[0]?.trainCells ?? new Uint16Array(0),
+    factor: new Float64Array(maxCells).fill(1),
+  };
+  let pending = nothing;
   // A term's cell counts never change during a run: count once.
   const counts = terms.map((t) => cellCounts(t.trainCells, t.cells));
   // Training rows are tracked as exp(−logit) only; their logits get the net change once, at the end.
@@ -152,7 +147,7 @@ export function boostTerms(
         count: counts[k] as Float64Array,
       };
       fillHistogram(term.trainCells, train, inverseOdds, view, pending);
-      pending = undefined;
+      pending = nothing;
       if (term.layout.kind === 'main') {
         fitMainTree(view, term.layout.monotone, params, params.learningRate, smoothing, delta);
       } else if (!fitPairTree(view, term.layout.nA, term.layout.nB, params, params.learningRate, delta)) {
